@@ -1,0 +1,39 @@
+# Commands for a fresh machine. `make run` and `make test` are the README's two.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+SCALE ?= 1
+
+.PHONY: run test test-sqlite test-postgres bench lint messages seed clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+## Set up (virtualenv, packages, SQLite database, demo data) and serve on http://127.0.0.1:$(PORT)
+run: $(STAMP)
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --scale $(SCALE)
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## The test suite (SQLite unless DATABASE_URL is set)
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## Recompile the shipped translation catalogue (needs gettext; the .mo files are committed)
+messages: $(STAMP)
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=staticfiles
+	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,51 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICIAL = "official", _("领导干部（只读）")
+    CLERK = "clerk", _("录入员")
+    ADMIN = "admin", _("管理员")
+
+
+class User(AbstractUser):
+    """A platform user: a role and the division whose data they may see."""
+
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.OFFICIAL)
+    division = models.ForeignKey(
+        "villages.Division",
+        verbose_name=_("所属区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("用户只能查看（录入员可修改）该区划及其下级的数据。管理员可留空，表示全州。"),
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+    @property
+    def is_clerk(self) -> bool:
+        return self.role == Role.CLERK
+
+    @property
+    def can_edit_households(self) -> bool:
+        return self.is_admin or self.is_clerk
+
+    @property
+    def scope_prefix(self) -> str:
+        """Code prefix of everything this user may see ("" = everything).
+
+        A non-admin without a division sees nothing: "-" matches no code.
+        """
+        if self.is_admin and self.division_id is None:
+            return ""
+        if self.division is None:
+            return "-"
+        return self.division.prefix

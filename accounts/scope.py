@@ -1,0 +1,38 @@
+"""Region scope: every list, view, API call and export filters through here."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from villages.models import Division
+
+
+def in_scope(user, code: str) -> bool:
+    """True when the division `code` lies inside the user's region."""
+    return code.startswith(user.scope_prefix) if user.scope_prefix != "-" else False
+
+
+def scope_filter(queryset: QuerySet, user, field: str) -> QuerySet:
+    """Restrict `queryset` to rows whose division code `field` lies in the user's region."""
+    prefix = user.scope_prefix
+    if prefix == "":
+        return queryset
+    if prefix == "-":
+        return queryset.none()
+    return queryset.filter(**{f"{field}__startswith": prefix})
+
+
+def division_for(user, code: str) -> Division:
+    """The division `code` if the user may see it; 404 otherwise, as if it did not exist."""
+    if not in_scope(user, code):
+        raise Http404
+    try:
+        return Division.objects.get(code=code)
+    except Division.DoesNotExist:
+        raise Http404 from None
+
+
+def home_division(user) -> Division:
+    """The division a user's pages open on: their own, or the prefecture for an unscoped admin."""
+    if user.division_id:
+        return user.division
+    return Division.objects.get(code="623000")

@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    STATUS = "status", _("状态变更")
+    IMPORT = "import", _("导入")
+    EXPORT = "export", _("导出")
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when: one row per changed object, old and new values.
+
+    `household_code` and `region_code` are plain strings, so an entry outlives
+    the object and admins can read the trail per household and per region.
+    `batch` groups the rows of one bulk change (an import: file name and user).
+    """
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    object_type = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    household_code = models.CharField(_("户编号"), max_length=32, blank=True, db_index=True)
+    region_code = models.CharField(_("区划代码"), max_length=12, blank=True, db_index=True)
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    batch = models.CharField(_("批次"), max_length=200, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type} {self.object_id}"

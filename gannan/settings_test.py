@@ -1,0 +1,17 @@
+"""The test run's settings: the real ones, plus what only makes tests fast.
+
+Works with no environment set (SQLite in a temporary database) or with
+DATABASE_URL pointing at PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+AXES_ENABLED = True

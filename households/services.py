@@ -1,0 +1,452 @@
+"""Every write to the household register goes through these functions.
+
+Forms, the admin, imports and the API call them, so the rules (ID numbers,
+one head, one person in one household, the exit test, region scope,
+optimistic locking) and the audit trail hold everywhere.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from accounts.scope import in_scope
+from audit.services import Action, audit_record, diff, snapshot
+from villages.models import Division, Level
+
+from .ids import birth_date_from_id, sex_from_id, validate_id
+from .models import (
+    EXITED_STATUSES,
+    GUARANTEE_CHECKS,
+    POOR_STATUSES,
+    Household,
+    HouseholdYear,
+    Member,
+    PovertyLine,
+    Relation,
+    Status,
+    StatusChange,
+)
+
+HOUSEHOLD_FIELDS = [
+    "code",
+    "village",
+    "standard",
+    "attribute",
+    "main_cause",
+    "secondary_causes",
+    "identified_year",
+    "phone",
+    "housing_grade",
+    "safe_water",
+    "cadre_name",
+    "cadre_unit",
+    "cadre_phone",
+]
+MEMBER_FIELDS = [
+    "name",
+    "id_number",
+    "relation",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "student_status",
+    "health",
+    "labour",
+    "migrant_months",
+    "medical_insurance",
+    "pension",
+    "dibao",
+]
+YEAR_FIELDS = [
+    "income_per_capita",
+    "income_wages",
+    "income_production",
+    "income_property",
+    "income_transfer",
+    *[name for name, _label in GUARANTEE_CHECKS],
+]
+
+# Which status may follow which. None = a household not yet on the register.
+TRANSITIONS: dict[str | None, set[str]] = {
+    None: {Status.IDENTIFIED},
+    Status.IDENTIFIED: {Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING, Status.REMOVED},
+    Status.RETURNED: {Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING, Status.REMOVED},
+    Status.EXITED_CONSOLIDATING: {Status.EXITED_STABLE, Status.RETURNED, Status.REMOVED},
+    Status.EXITED_STABLE: {Status.RETURNED, Status.REMOVED},
+    Status.REMOVED: {Status.IDENTIFIED},
+}
+
+
+class StaleVersion(ValidationError):
+    """Raised when a record was changed by someone else since it was read."""
+
+
+# --- scope ---------------------------------------------------------------------------
+
+
+def check_can_edit(user, village: Division) -> None:
+    """PermissionDenied unless `user` may edit households of `village`."""
+    if not (user.can_edit_households and in_scope(user, village.code)):
+        raise PermissionDenied(_("您无权修改 %(village)s 的贫困户。") % {"village": village.name})
+
+
+# --- members ---------------------------------------------------------------------------
+
+
+def member_clean(data: dict[str, Any], *, today: date | None = None) -> dict[str, Any]:
+    """One member's fields, normalised and checked alone.
+
+    The ID number is validated and normalised; sex and birth date are taken
+    from it when missing and must agree with it when given. Raises a
+    ValidationError keyed by field.
+    """
+    data = {k: v for k, v in data.items() if k in MEMBER_FIELDS or k == "id"}
+    errors: dict[str, list[str]] = {}
+    try:
+        number = validate_id(data.get("id_number", ""), today=today)
+    except ValidationError as e:
+        errors["id_number"] = e.messages
+    else:
+        data["id_number"] = number
+        sex, born = sex_from_id(number), birth_date_from_id(number)
+        if not data.get("sex"):
+            data["sex"] = sex
+        elif data["sex"] != sex:
+            errors["sex"] = [_("性别与证件号码不符：证件号码第17位表示%(sex)s。") % {"sex": _("男") if sex == "M" else _("女")}]
+        if not data.get("birth_date"):
+            data["birth_date"] = born
+        elif data["birth_date"] != born:
+            errors["birth_date"] = [_("出生日期与证件号码不符：证件号码中为 %(d)s。") % {"d": born.isoformat()}]
+    if not str(data.get("name") or "").strip():
+        errors["name"] = [_("姓名不能为空。")]
+    if errors:
+        raise ValidationError(errors)
+    probe = Member(**{k: v for k, v in data.items() if k != "id"})
+    try:
+        probe.full_clean(exclude=["household"], validate_constraints=False)
+    except ValidationError as e:
+        raise ValidationError(e.message_dict) from None
+    return data
+
+
+def members_check(*, user, members: list[dict[str, Any]], household: Household | None) -> None:
+    """Rules across members: exactly one head, no ID twice, no ID already on the register elsewhere.
+
+    A clerk is told an ID is registered elsewhere without being shown the
+    other household when it lies outside their region.
+    """
+    errors: list[str] = []
+    heads = [m for m in members if m.get("relation") == Relation.HEAD]
+    if len(heads) != 1:
+        errors.append(_("每户必须有且只有一位户主，现在有 %(n)d 位。") % {"n": len(heads)})
+    seen: dict[str, str] = {}
+    for m in members:
+        number = m["id_number"]
+        if number in seen:
+            errors.append(_("证件号码 %(id)s 在本户中重复（%(a)s、%(b)s）。") % {"id": number, "a": seen[number], "b": m["name"]})
+        seen[number] = m["name"]
+    elsewhere = Member.objects.filter(id_number__in=list(seen)).exclude(household__status=Status.REMOVED)
+    if household is not None and household.pk:
+        elsewhere = elsewhere.exclude(household=household)
+    for other in elsewhere.select_related("household"):
+        if in_scope(user, other.household.village_id):
+            errors.append(
+                _("证件号码 %(id)s 已登记在贫困户 %(code)s（户主 %(head)s）中，一人只能属于一户。")
+                % {"id": other.id_number, "code": other.household.code, "head": other.household.head_name}
+            )
+        else:
+            errors.append(_("证件号码 %(id)s 已登记在其他地区的贫困户中，一人只能属于一户。") % {"id": other.id_number})
+    if errors:
+        raise ValidationError({"members": errors})
+
+
+def _household_clean(household: Household) -> None:
+    try:
+        household.full_clean(exclude=["version", "status", "head_name", "member_count"])
+    except ValidationError as e:
+        raise ValidationError(e.message_dict) from None
+    if household.village.level != Level.VILLAGE:
+        raise ValidationError({"village": [_("贫困户只能登记在村一级。")]})
+
+
+def _write_members(*, user, household: Household, members: list[dict[str, Any]], batch: str) -> None:
+    """Create, update and delete members so the household has exactly `members` (matched by id)."""
+    existing = {m.pk: m for m in household.members.all()}
+    keep: set[int] = set()
+    # Heads change first so the one-head constraint never sees two heads at once.
+    ordered = sorted(members, key=lambda m: m.get("relation") == Relation.HEAD)
+    for pk, old in existing.items():
+        if pk not in {m.get("id") for m in members}:
+            audit_record(
+                user=user, action=Action.DELETE, obj=old, changes=diff(snapshot(old, MEMBER_FIELDS), {}),
+                household_code=household.code, region_code=household.village_id, summary=old.name, batch=batch,
+            )
+            old.delete()
+    for data in ordered:
+        fields = {k: v for k, v in data.items() if k in MEMBER_FIELDS}
+        if data.get("id") in existing:
+            member = existing[data["id"]]
+            before = snapshot(member, MEMBER_FIELDS)
+            for k, v in fields.items():
+                setattr(member, k, v)
+            after = snapshot(member, MEMBER_FIELDS)
+            if before != after:
+                member.save()
+                audit_record(
+                    user=user, action=Action.UPDATE, obj=member, changes=diff(before, after),
+                    household_code=household.code, region_code=household.village_id, summary=member.name, batch=batch,
+                )
+            keep.add(member.pk)
+        else:
+            member = Member.objects.create(household=household, **fields)
+            audit_record(
+                user=user, action=Action.CREATE, obj=member, changes=diff({}, snapshot(member, MEMBER_FIELDS)),
+                household_code=household.code, region_code=household.village_id, summary=member.name, batch=batch,
+            )
+
+
+def _refresh_member_summary(household: Household) -> None:
+    head = household.members.filter(relation=Relation.HEAD).values_list("name", flat=True).first() or ""
+    count = household.members.count()
+    Household.objects.filter(pk=household.pk).update(head_name=head, member_count=count)
+    household.head_name, household.member_count = head, count
+
+
+# --- households ------------------------------------------------------------------------
+
+
+def household_register(
+    *,
+    user,
+    data: dict[str, Any],
+    members: list[dict[str, Any]],
+    identified_on: date | None = None,
+    batch: str = "",
+) -> Household:
+    """Register a household with its members and its first status (identified).
+
+    `identified_on` defaults to 31 December of the identification year, or
+    today for the current year.
+    """
+    household = Household(**{k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
+    _household_clean(household)
+    check_can_edit(user, household.village)
+    cleaned = _clean_all_members(members)
+    members_check(user=user, members=cleaned, household=None)
+    if identified_on is None:
+        today = date.today()
+        identified_on = today if household.identified_year >= today.year else date(household.identified_year, 12, 31)
+    with transaction.atomic():
+        household.save()
+        audit_record(
+            user=user, action=Action.CREATE, obj=household,
+            changes=diff({}, snapshot(household, _household_audit_fields())),
+            household_code=household.code, region_code=household.village_id, summary=household.code, batch=batch,
+        )
+        _write_members(user=user, household=household, members=cleaned, batch=batch)
+        _refresh_member_summary(household)
+        _append_status(
+            user=user, household=household, status=Status.IDENTIFIED, on=identified_on,
+            reason=_("建档立卡"), batch=batch,
+        )
+    return household
+
+
+def _clean_all_members(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    cleaned, errors = [], []
+    for i, m in enumerate(members, start=1):
+        try:
+            cleaned.append(member_clean(m))
+        except ValidationError as e:
+            name = m.get("name") or "?"
+            for field, msgs in e.message_dict.items():
+                label = Member._meta.get_field(field).verbose_name if field in MEMBER_FIELDS else field
+                errors.extend(f"{_('第 %(i)d 位成员') % {'i': i}}（{name}）{label}：{msg}" for msg in msgs)
+    if errors:
+        raise ValidationError({"members": errors})
+    return cleaned
+
+
+def _household_audit_fields() -> list[str]:
+    return [f if f != "village" else "village_id" for f in HOUSEHOLD_FIELDS]
+
+
+def household_update(
+    *,
+    user,
+    household: Household,
+    data: dict[str, Any],
+    version: int,
+    members: list[dict[str, Any]] | None = None,
+    batch: str = "",
+) -> Household:
+    """Change a household (and, when given, its members) read at `version`.
+
+    Refused with StaleVersion when someone else saved it since; nothing is
+    written then. A move to another village needs the right to edit both.
+    """
+    check_can_edit(user, household.village)
+    before = snapshot(household, _household_audit_fields())
+    for k, v in data.items():
+        if k in HOUSEHOLD_FIELDS and k != "code" or (k == "code" and v):
+            setattr(household, k, v)
+    _household_clean(household)
+    check_can_edit(user, household.village)
+    cleaned = None
+    if members is not None:
+        cleaned = _clean_all_members(members)
+        members_check(user=user, members=cleaned, household=household)
+    with transaction.atomic():
+        claimed = Household.objects.filter(pk=household.pk, version=version).update(version=F("version") + 1)
+        if not claimed:
+            raise StaleVersion(
+                _("该户信息已被其他人修改（您打开的是第 %(v)d 版）。为避免覆盖他人的修改，本次保存未生效：请重新打开该户，核对后再录入。")
+                % {"v": version},
+                code="stale_version",
+            )
+        household.version = version + 1
+        household.save(update_fields=[*HOUSEHOLD_FIELDS, "updated_at"])
+        changes = diff(before, snapshot(household, _household_audit_fields()))
+        if changes:
+            audit_record(
+                user=user, action=Action.UPDATE, obj=household, changes=changes,
+                household_code=household.code, region_code=household.village_id, summary=household.code, batch=batch,
+            )
+        if cleaned is not None:
+            _write_members(user=user, household=household, members=cleaned, batch=batch)
+            _refresh_member_summary(household)
+    return household
+
+
+# --- yearly records --------------------------------------------------------------------
+
+
+def household_year_save(*, user, household: Household, year: int, data: dict[str, Any], batch: str = "") -> HouseholdYear:
+    """Create or replace the household's income and 两不愁三保障 record for `year`."""
+    check_can_edit(user, household.village)
+    record = HouseholdYear.objects.filter(household=household, year=year).first()
+    before = snapshot(record, YEAR_FIELDS) if record else {}
+    if record is None:
+        record = HouseholdYear(household=household, year=year)
+    for k, v in data.items():
+        if k in YEAR_FIELDS:
+            setattr(record, k, v)
+    try:
+        record.full_clean(validate_constraints=False)
+    except ValidationError as e:
+        raise ValidationError(e.message_dict) from None
+    errors: dict[str, list[str]] = {}
+    money = ["income_per_capita", "income_wages", "income_production", "income_property", "income_transfer"]
+    for name in money:
+        if Decimal(getattr(record, name)) < 0 and name != "income_production":
+            # Farming and herding can lose money in a bad year; the other parts cannot be negative.
+            errors[name] = [_("不能为负数。")]
+    parts = sum(Decimal(getattr(record, n)) for n in money[1:])
+    if parts and abs(parts - Decimal(record.income_per_capita)) > 1:
+        errors["income_per_capita"] = [
+            _("四项收入之和为 %(sum)s 元，与人均纯收入 %(total)s 元不一致。") % {"sum": parts, "total": record.income_per_capita}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record.save()
+        after = snapshot(record, YEAR_FIELDS)
+        if before != after:
+            audit_record(
+                user=user, action=Action.UPDATE if before else Action.CREATE, obj=record,
+                changes=diff(before, after), household_code=household.code, region_code=household.village_id,
+                summary=f"{household.code} {year}", batch=batch,
+            )
+    return record
+
+
+# --- status ----------------------------------------------------------------------------
+
+
+def exit_test_failures(*, household: Household, year: int) -> list[str]:
+    """Why the household cannot exit in `year` (一超过、两不愁、三保障); empty when it may."""
+    record = HouseholdYear.objects.filter(household=household, year=year).first()
+    if record is None:
+        return [_("缺少 %(y)d 年度的收入与两不愁三保障记录，请先录入。") % {"y": year}]
+    failures = []
+    line = PovertyLine.objects.filter(year=year).first()
+    if line is None:
+        failures.append(_("尚未设置 %(y)d 年的贫困线，请管理员先设置。") % {"y": year})
+    elif record.income_per_capita <= line.amount:
+        failures.append(
+            _("人均纯收入 %(income)s 元未超过 %(y)d 年贫困线 %(line)s 元。")
+            % {"income": record.income_per_capita, "y": year, "line": line.amount}
+        )
+    for field, label in GUARANTEE_CHECKS:
+        if not getattr(record, field):
+            failures.append(_("“%(check)s”未达标。") % {"check": label})
+    return failures
+
+
+def _rechain(household: Household) -> None:
+    """Recompute ended_on, previous_status and sequence of the household's history, and its current status."""
+    changes = list(household.status_changes.order_by("date", "id"))
+    for i, change in enumerate(changes):
+        change.sequence = i
+        change.previous_status = changes[i - 1].status if i else ""
+        change.ended_on = changes[i + 1].date if i + 1 < len(changes) else None
+    StatusChange.objects.bulk_update(changes, ["sequence", "previous_status", "ended_on"])
+    household.status = changes[-1].status if changes else ""
+    Household.objects.filter(pk=household.pk).update(status=household.status)
+
+
+def _append_status(*, user, household: Household, status: str, on: date, reason: str, batch: str) -> StatusChange:
+    change = StatusChange.objects.create(household=household, status=status, date=on, reason=reason, by=user if user and user.is_authenticated else None)
+    previous = household.status or None
+    _rechain(household)
+    audit_record(
+        user=user, action=Action.STATUS, obj=change,
+        changes={"status": [previous, status], "date": [None, on.isoformat()], "reason": [None, reason]},
+        household_code=household.code, region_code=household.village_id,
+        summary=f"{household.code} {Status(status).label}", batch=batch,
+    )
+    return change
+
+
+def household_status_change(
+    *,
+    user,
+    household: Household,
+    status: str,
+    on: date,
+    reason: str = "",
+    check_exit: bool = True,
+    batch: str = "",
+) -> StatusChange:
+    """Record a status change dated `on` after the household's last one.
+
+    An exit must pass the exit test of its year unless `check_exit` is off
+    (an import recording an exit the national system already approved).
+    """
+    check_can_edit(user, household.village)
+    last = household.status_changes.order_by("-date", "-id").first()
+    current = last.status if last else None
+    if status not in TRANSITIONS.get(current, set()):
+        raise ValidationError(
+            {"status": [_("不能从“%(a)s”变更为“%(b)s”。") % {"a": Status(current).label if current else _("未建档"), "b": Status(status).label}]}
+        )
+    if last and on < last.date:
+        raise ValidationError({"date": [_("日期不能早于上一次状态变更（%(d)s）。") % {"d": last.date.isoformat()}]})
+    if on > date.today():
+        raise ValidationError({"date": [_("日期不能晚于今天。")]})
+    if status in EXITED_STATUSES and current in POOR_STATUSES and check_exit:
+        failures = exit_test_failures(household=household, year=on.year)
+        if failures:
+            raise ValidationError({"status": [_("不符合脱贫标准：") + "".join(failures)]})
+    if status == Status.REMOVED and not reason.strip():
+        raise ValidationError({"reason": [_("清退必须填写原因。")]})
+    with transaction.atomic():
+        Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
+        household.version += 1
+        return _append_status(user=user, household=household, status=status, on=on, reason=reason, batch=batch)
