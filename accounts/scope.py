@@ -12,7 +12,14 @@ def in_scope(user, code: str) -> bool:
 
 
 def scope_filter(queryset: QuerySet, user, field: str) -> QuerySet:
-    """Restrict `queryset` to rows whose division code `field` lies in the user's region."""
+    """Restrict `queryset` to rows whose division code `field` lies in the user's region.
+
+    A foreign key's attname ("village_id") is read as the division's code
+    ("village__pk"): Django has no `startswith` on a foreign key, and the
+    code is the primary key, so the filter stays on the local column (no join).
+    """
+    if field.endswith("_id"):
+        field = field[: -len("_id")] + "__pk"
     prefix = user.scope_prefix
     if prefix == "":
         return queryset

@@ -1,3 +1,72 @@
+"""Admin pages for funds: read-only except adding fund sources, so no write bypasses funds/services.py."""
+
 from django.contrib import admin
 
-# Register your models here.
+from .models import Allocation, Disbursement, FundSource, Loan, Measure, MutualAidFund, Project
+from .services import fund_source_create
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FundSource)
+class FundSourceAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "kind"]
+    fields = ["code", "name", "kind"]
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_admin
+
+    def save_model(self, request, obj, form, change):
+        created = fund_source_create(user=request.user, code=obj.code, name=obj.name, kind=obj.kind)
+        obj.pk = created.pk
+
+
+@admin.register(Project)
+class ProjectAdmin(ReadOnlyAdmin):
+    list_display = ["name", "programme", "division", "year", "budget", "status"]
+    list_filter = ["programme", "year", "status"]
+    search_fields = ["name", "division__name", "division__code"]
+    list_select_related = ["division"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ReadOnlyAdmin):
+    list_display = ["project", "source", "amount", "year", "document_number"]
+    list_filter = ["source", "year"]
+    list_select_related = ["project", "source"]
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(ReadOnlyAdmin):
+    list_display = ["project", "source", "household", "village", "amount", "date"]
+    list_filter = ["source"]
+    list_select_related = ["project", "source", "household", "village"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(ReadOnlyAdmin):
+    list_display = ["household", "programme", "content", "amount", "year", "unit"]
+    list_filter = ["programme", "year"]
+    list_select_related = ["household"]
+
+
+@admin.register(Loan)
+class LoanAdmin(ReadOnlyAdmin):
+    list_display = ["household", "borrower", "bank", "amount", "issued_on", "term_months", "status"]
+    list_filter = ["status", "bank"]
+    list_select_related = ["household", "borrower"]
+
+
+@admin.register(MutualAidFund)
+class MutualAidFundAdmin(ReadOnlyAdmin):
+    list_display = ["name", "village", "founded_year"]
+    list_select_related = ["village"]

@@ -1,3 +1,302 @@
-from django.db import models
+"""Money: where it came from (sources, allocations), where it went (disbursements,
+measures, loans) and the village mutual-aid funds. Amounts are yuan, Decimal."""
 
-# Create your models here.
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Cause
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class SourceKind(models.TextChoices):
+    CENTRAL = "central", _("中央财政专项扶贫资金")
+    PROVINCIAL = "provincial", _("省级财政专项扶贫资金")
+    PREFECTURE = "prefecture", _("州级财政专项扶贫资金")
+    COUNTY = "county", _("县级财政专项扶贫资金")
+    INTEGRATED = "integrated", _("涉农整合资金")
+    TIANJIN = "tianjin", _("天津对口援助")
+    ASSIGNED = "assigned", _("定点扶贫")
+    SHUANGLIAN = "shuanglian", _("双联资金")
+    CREDIT = "credit", _("信贷资金")
+
+
+# 财政专项扶贫资金: the budgets' special poverty funds, the base of 到户资金占比.
+SPECIAL_KINDS = (SourceKind.CENTRAL, SourceKind.PROVINCIAL, SourceKind.PREFECTURE, SourceKind.COUNTY)
+# 三方帮扶: Tianjin's paired aid, assigned units' aid and 双联.
+AID_KINDS = (SourceKind.TIANJIN, SourceKind.ASSIGNED, SourceKind.SHUANGLIAN)
+
+
+class Programme(models.TextChoices):
+    INDUSTRY = "industry", _("产业扶持")
+    TRAINING = "training", _("培训输转")
+    RELOCATION = "relocation", _("易地搬迁")
+    ECOLOGY = "ecology", _("生态保护")
+    EDUCATION = "education", _("发展教育")
+    DIBAO = "dibao", _("低保兜底")
+    MEDICAL = "medical", _("医疗保障")
+    WHOLE_VILLAGE = "whole_village", _("整村推进")
+    INFRASTRUCTURE = "infrastructure", _("基础设施")
+    ECO_VILLAGE = "eco_village", _("生态文明小康村")
+
+
+# Which programmes answer which main cause of poverty (glossary, 七大精准脱贫工程).
+# Causes missing here (自身发展动力不足, 因婚, 因丧, 其他) have no answering programme.
+CAUSE_PROGRAMMES: dict[int, tuple[str, ...]] = {
+    Cause.ILLNESS: (Programme.MEDICAL,),
+    Cause.SCHOOLING: (Programme.EDUCATION,),
+    Cause.DISABILITY: (Programme.DIBAO,),
+    Cause.LACK_CAPITAL: (Programme.INDUSTRY,),
+    Cause.LACK_LAND: (Programme.INDUSTRY,),
+    Cause.LACK_SKILLS: (Programme.TRAINING,),
+    Cause.LACK_LABOUR: (Programme.TRAINING,),
+    Cause.LACK_WATER: (Programme.RELOCATION,),
+    Cause.POOR_TRANSPORT: (Programme.RELOCATION,),
+    Cause.DISASTER: (Programme.RELOCATION,),
+}
+
+
+class FundSource(models.Model):
+    """A source of money (资金来源): a budget, a partner or a bank. Admins add them."""
+
+    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    kind = models.CharField(_("类别"), max_length=16, choices=SourceKind.choices)
+
+    class Meta:
+        verbose_name = _("资金来源")
+        verbose_name_plural = _("资金来源")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", _("计划")
+    ONGOING = "ongoing", _("实施中")
+    COMPLETED = "completed", _("已完工")
+
+
+class Project(models.Model):
+    """A poverty-alleviation project (扶贫项目) run in a county, township or village."""
+
+    name = models.CharField(_("项目名称"), max_length=120)
+    programme = models.CharField(_("项目类别"), max_length=16, choices=Programme.choices)
+    division = models.ForeignKey(
+        "villages.Division", verbose_name=_("实施区划"), on_delete=models.PROTECT, related_name="projects"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    budget = models.DecimalField(_("预算（元）"), **MONEY)
+    status = models.CharField(_("状态"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.ONGOING)
+
+    class Meta:
+        verbose_name = _("扶贫项目")
+        verbose_name_plural = _("扶贫项目")
+        ordering = ["-year", "division_id", "name"]
+        indexes = [models.Index(fields=["division", "year"], name="project_division_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+
+class Allocation(models.Model):
+    """Money from a source put into a project (资金到位), with its document number (文号)."""
+
+    source = models.ForeignKey(FundSource, verbose_name=_("资金来源"), on_delete=models.PROTECT, related_name="allocations")
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    document_number = models.CharField(_("文号"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("资金下达")
+        verbose_name_plural = _("资金下达")
+        ordering = ["-year", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.project}: {self.amount}"
+
+
+class Disbursement(models.Model):
+    """Money paid out of a project to a household (到户) or to a village (到村).
+
+    `village` is always set (the household's village for 到户), so scope and
+    regional sums filter one column; `source` says which fund paid it.
+    """
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="disbursements")
+    source = models.ForeignKey(
+        FundSource, verbose_name=_("资金来源"), on_delete=models.PROTECT, related_name="disbursements"
+    )
+    household = models.ForeignKey(
+        "households.Household", verbose_name=_("贫困户"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="disbursements",
+    )
+    village = models.ForeignKey(
+        "villages.Division", verbose_name=_("村"), on_delete=models.PROTECT, related_name="disbursements"
+    )
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    date = models.DateField(_("拨付日期"))
+    purpose = models.CharField(_("用途"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("资金拨付")
+        verbose_name_plural = _("资金拨付")
+        ordering = ["-date", "id"]
+        indexes = [models.Index(fields=["village", "date"], name="disbursement_village_date")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.amount}"
+
+    @property
+    def to_household(self) -> bool:
+        return self.household_id is not None
+
+
+class Measure(models.Model):
+    """An assistance measure (帮扶措施) given to a household."""
+
+    household = models.ForeignKey(
+        "households.Household", verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="measures"
+    )
+    programme = models.CharField(_("帮扶类别"), max_length=16, choices=Programme.choices)
+    content = models.CharField(_("帮扶内容"), max_length=200)
+    amount = models.DecimalField(_("金额（元）"), default=0, **MONEY)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    unit = models.CharField(_("帮扶单位"), max_length=64, blank=True)
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), null=True, blank=True, on_delete=models.SET_NULL, related_name="measures"
+    )
+    disbursement = models.ForeignKey(
+        Disbursement, verbose_name=_("资金拨付"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="measures",
+    )
+
+    class Meta:
+        verbose_name = _("帮扶措施")
+        verbose_name_plural = _("帮扶措施")
+        ordering = ["-year", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_programme_display()} {self.content}"
+
+
+class LoanStatus(models.TextChoices):
+    CURRENT = "current", _("正常")
+    REPAID = "repaid", _("已结清")
+    OVERDUE = "overdue", _("逾期")
+
+
+class Loan(models.Model):
+    """A targeted poverty-alleviation loan (精准扶贫专项贷款) to a household."""
+
+    household = models.ForeignKey(
+        "households.Household", verbose_name=_("贫困户"), on_delete=models.PROTECT, related_name="loans"
+    )
+    borrower = models.ForeignKey(
+        "households.Member", verbose_name=_("借款人"), on_delete=models.PROTECT, related_name="loans"
+    )
+    bank = models.CharField(_("贷款银行"), max_length=64)
+    amount = models.DecimalField(_("贷款金额（元）"), **MONEY)
+    issued_on = models.DateField(_("发放日期"))
+    term_months = models.PositiveSmallIntegerField(_("期限（月）"))
+    purpose = models.CharField(_("用途"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=LoanStatus.choices, default=LoanStatus.CURRENT)
+    interest_subsidy = models.DecimalField(_("财政贴息（元）"), default=0, **MONEY)
+
+    class Meta:
+        verbose_name = _("精准扶贫专项贷款")
+        verbose_name_plural = _("精准扶贫专项贷款")
+        ordering = ["-issued_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.amount}"
+
+
+class MutualAidFund(models.Model):
+    """A village's mutual-aid fund (互助资金协会): one per village."""
+
+    village = models.OneToOneField(
+        "villages.Division", verbose_name=_("村"), on_delete=models.PROTECT, related_name="mutual_aid_fund"
+    )
+    name = models.CharField(_("名称"), max_length=120)
+    founded_year = models.PositiveSmallIntegerField(_("成立年度"))
+
+    class Meta:
+        verbose_name = _("互助资金协会")
+        verbose_name_plural = _("互助资金协会")
+        ordering = ["village_id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MutualAidCapital(models.Model):
+    """Capital paid into a mutual-aid fund from one source."""
+
+    fund = models.ForeignKey(MutualAidFund, verbose_name=_("互助资金协会"), on_delete=models.CASCADE, related_name="capital")
+    source = models.ForeignKey(FundSource, verbose_name=_("资金来源"), on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    year = models.PositiveSmallIntegerField(_("年度"))
+
+    class Meta:
+        verbose_name = _("互助资金本金")
+        verbose_name_plural = _("互助资金本金")
+        ordering = ["fund_id", "year", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} {self.year} {self.amount}"
+
+
+class MutualAidMember(models.Model):
+    """A household that joined a village's mutual-aid fund (入社农牧户)."""
+
+    fund = models.ForeignKey(MutualAidFund, verbose_name=_("互助资金协会"), on_delete=models.CASCADE, related_name="members")
+    household = models.ForeignKey(
+        "households.Household", verbose_name=_("贫困户"), on_delete=models.PROTECT, related_name="mutual_aid_memberships"
+    )
+    joined_on = models.DateField(_("入社日期"))
+
+    class Meta:
+        verbose_name = _("入社农牧户")
+        verbose_name_plural = _("入社农牧户")
+        ordering = ["fund_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["fund", "household"], name="mutual_aid_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} {self.household_id}"
+
+
+class MutualAidLoan(models.Model):
+    """A loan from a mutual-aid fund to one of its members (借款)."""
+
+    fund = models.ForeignKey(MutualAidFund, verbose_name=_("互助资金协会"), on_delete=models.CASCADE, related_name="loans")
+    member = models.ForeignKey(MutualAidMember, verbose_name=_("借款社员"), on_delete=models.PROTECT, related_name="loans")
+    amount = models.DecimalField(_("借款金额（元）"), **MONEY)
+    issued_on = models.DateField(_("借款日期"))
+    due_on = models.DateField(_("到期日期"))
+
+    class Meta:
+        verbose_name = _("互助资金借款")
+        verbose_name_plural = _("互助资金借款")
+        ordering = ["fund_id", "-issued_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.issued_on} {self.amount}"
+
+
+class MutualAidRepayment(models.Model):
+    """A repayment of a mutual-aid loan (还款)."""
+
+    loan = models.ForeignKey(MutualAidLoan, verbose_name=_("借款"), on_delete=models.CASCADE, related_name="repayments")
+    amount = models.DecimalField(_("还款金额（元）"), **MONEY)
+    date = models.DateField(_("还款日期"))
+
+    class Meta:
+        verbose_name = _("互助资金还款")
+        verbose_name_plural = _("互助资金还款")
+        ordering = ["loan_id", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.date} {self.amount}"

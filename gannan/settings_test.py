@@ -15,3 +15,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 AXES_ENABLED = True
+# The live test server speaks plain http: secure-only cookies would never reach it.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

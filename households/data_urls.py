@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import data_views
 
 app_name = "households_data"
-urlpatterns: list = []
+urlpatterns = [
+    path("", data_views.index, name="index"),
+    path("import/<str:kind>/", data_views.upload, name="upload"),
+    path("import/<str:kind>/confirm/", data_views.confirm, name="confirm"),
+    path("templates/<str:kind>.xlsx", data_views.template, name="template"),
+    path("export/households.<str:fmt>", data_views.export, name="export"),
+]

@@ -1,11 +1,15 @@
 """Reads of the household register, always within the reader's region."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from accounts.scope import scope_filter
+from audit.models import AuditEntry
 
 from .ids import normalize_id
-from .models import Household, Member
+from .models import Household, HouseholdYear, Member, PovertyLine, Relation, StatusChange
 
 
 def household_list(*, user, q: str = "", division: str = "", status: str = "", attribute: str | int = "",
@@ -15,9 +19,9 @@ def household_list(*, user, q: str = "", division: str = "", status: str = "", a
     `q` matches the household number, a member's name or a member's ID number
     (full or partial); `division` is any division code under the user's region.
     """
-    qs = scope_filter(Household.objects.select_related("village", "village__parent"), user, "village_id")
+    qs = scope_filter(Household.objects.select_related("village", "village__parent"), user, "village__code")
     if division:
-        qs = qs.filter(village_id__startswith=division)
+        qs = qs.filter(village__code__startswith=division)
     if status:
         qs = qs.filter(status=status)
     if attribute:
@@ -34,6 +38,41 @@ def household_list(*, user, q: str = "", division: str = "", status: str = "", a
     return qs.order_by("code")
 
 
+def household_list_totals(households: QuerySet[Household]) -> dict[str, int]:
+    """Households and people of a (filtered) list, in one aggregate query."""
+    totals = households.order_by().aggregate(households=Count("pk"), people=Coalesce(Sum("member_count"), 0))
+    return {"households": totals["households"], "people": totals["people"]}
+
+
+def household_list_with_head_id(households: QuerySet[Household]) -> QuerySet[Household]:
+    """The list with the head's ID number as `head_id_number` (one subquery, not a query per row)."""
+    heads = Member.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD).values("id_number")[:1]
+    return households.annotate(head_id_number=Subquery(heads))
+
+
 def household_get(*, user, pk: int) -> Household:
     """One household in the user's region; Household.DoesNotExist (→ 404) otherwise."""
-    return scope_filter(Household.objects.select_related("village", "village__parent"), user, "village_id").get(pk=pk)
+    qs = Household.objects.select_related("village", "village__parent", "village__parent__parent")
+    return scope_filter(qs, user, "village__code").get(pk=pk)
+
+
+def household_file(*, household: Household, with_audit: bool) -> dict[str, Any]:
+    """Everything the household page (一户一档) shows besides the household itself.
+
+    Each yearly record carries `poverty_line` (that year's line, or None).
+    """
+    years = list(HouseholdYear.objects.filter(household=household).order_by("-year"))
+    lines = dict(PovertyLine.objects.filter(year__in=[y.year for y in years]).values_list("year", "amount"))
+    for record in years:
+        record.poverty_line = lines.get(record.year)
+        record.above_line = record.poverty_line is not None and record.income_per_capita > record.poverty_line
+    history = StatusChange.objects.filter(household=household).select_related("by").order_by("-date", "-id")
+    trail = (
+        AuditEntry.objects.filter(household_code=household.code).select_related("user")[:200] if with_audit else []
+    )
+    return {
+        "members": sorted(household.members.all(), key=lambda m: (m.relation != Relation.HEAD, m.pk)),
+        "years": years,
+        "history": list(history),
+        "trail": list(trail),
+    }

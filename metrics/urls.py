@@ -1,7 +1,10 @@
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import path, re_path
+
+from . import views
 
 app_name = "metrics"
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="households:list"), name="overview"),
+    path("", views.overview, name="overview"),
+    re_path(r"^region/(?P<code>\d{6}|\d{9}|\d{12})/$", views.overview, name="region"),
+    re_path(r"^region/(?P<code>\d{6}|\d{9}|\d{12})/chart/(?P<key>[a-z_]+)\.csv$", views.chart_csv, name="chart_csv"),
 ]

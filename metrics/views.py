@@ -1,3 +1,97 @@
-from django.shortcuts import render
+"""Dashboard pages: the overview of a region, its charts' CSV files."""
 
-# Create your views here.
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from accounts.scope import division_for, home_division, in_scope
+from households.models import Household, Status
+from villages.models import Division, Level
+
+from .cache import cached
+from .dashboard import dashboard
+from .params import parse_year
+from .queries import FIRST_YEAR, last_year
+
+
+def _ancestor_codes(division: Division) -> list[str]:
+    """Codes from the prefecture down to `division` (the code is a path)."""
+    code = division.code
+    chain = [code[:4] + "00", code[:6], code[:9], code[:12]]
+    lengths = {Level.PREFECTURE: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.VILLAGE: 4}
+    return list(dict.fromkeys(chain[: lengths.get(division.level, 1)]))
+
+
+def _breadcrumbs(user, division: Division) -> list[Division]:
+    codes = [c for c in _ancestor_codes(division) if in_scope(user, c)]
+    return list(Division.objects.filter(code__in=codes).order_by("code"))
+
+
+def _region(request, code: str | None) -> Division:
+    if code is None:
+        return division_for(request.user, home_division(request.user).code)
+    return division_for(request.user, code)
+
+
+def _year(request) -> int:
+    return parse_year(request.GET.get("year"), name="year", default=last_year())
+
+
+def _household_url(pk: int) -> str | None:
+    try:
+        return reverse("households:detail", args=[pk])
+    except NoReverseMatch:
+        return None
+
+
+def _chart_item(chart) -> dict:
+    header, rows = chart.rows()
+    links = chart.links or [None] * len(rows)
+    return {"chart": chart, "header": header, "rows": [(link, row[0], row[1:]) for link, row in zip(links, rows, strict=True)]}
+
+
+def overview(request, code: str | None = None):
+    division = _region(request, code)
+    try:
+        year = _year(request)
+    except ValidationError as e:
+        return HttpResponseBadRequest(" ".join(e.messages))
+    board = cached("dashboard", division.code, year, compute=lambda: dashboard(
+        division=division, year=year, region_url=lambda c: reverse("metrics:region", args=[c]) + f"?year={year}"))
+    households = []
+    if division.level == Level.VILLAGE:
+        qs = Household.objects.filter(village_id=division.code).order_by("code")
+        labels = dict(Status.choices)
+        households = [dict(h, url=_household_url(h["pk"]), status_label=labels.get(h["status"], ""))
+                      for h in qs.values("pk", "code", "head_name", "member_count", "status")]
+    context = {
+        "division": division,
+        "year": year,
+        "years": list(range(last_year(), FIRST_YEAR - 1, -1)),
+        "board": board,
+        "kpis": board.kpis,
+        "charts": [_chart_item(c) for c in board.charts],
+        "chart_data": {c.key: c.figure for c in board.charts},
+        "breadcrumbs": _breadcrumbs(request.user, division),
+        "children": board.figures.children,
+        "households": households,
+    }
+    return render(request, "metrics/overview.html", context)
+
+
+def chart_csv(request, code: str, key: str):
+    division = division_for(request.user, code)
+    try:
+        year = _year(request)
+    except ValidationError as e:
+        return HttpResponseBadRequest(" ".join(e.messages))
+    board = cached("dashboard", division.code, year, compute=lambda: dashboard(
+        division=division, year=year, region_url=lambda c: reverse("metrics:region", args=[c]) + f"?year={year}"))
+    chart = board.chart(key)
+    if chart is None:
+        raise Http404(_("没有这个图表。"))
+    response = HttpResponse("\ufeff" + chart.csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{division.code}-{year}-{key}.csv"'
+    return response

@@ -10,6 +10,7 @@ People: `pref_official` reads the whole prefecture; `lintan_official` reads
 `admin` does everything.
 """
 
+import importlib
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from django.contrib.auth import get_user_model
 from stdnum.cn import ric
 
 from accounts.models import Role
-from households.models import Household
+from households.models import Household, PovertyLine
 from households.services import household_register, household_status_change, household_year_save
 from villages.models import Division, Level
 from villages.services import divisions_load
@@ -31,17 +32,31 @@ VILLAGES = {
 }
 
 
+def load_reference_data() -> None:
+    """The real division tree, the cast's villages and the poverty lines the migration seeds."""
+    lines = importlib.import_module("households.migrations.0002_poverty_lines").LINES
+    for year, amount in lines.items():
+        PovertyLine.objects.get_or_create(year=year, defaults={"amount": Decimal(amount)})
+    divisions_load()
+    for code, (name, parent, poor) in VILLAGES.items():
+        Division.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "level": Level.VILLAGE, "parent_id": parent, "is_poor_village": poor,
+                      "poor_listed_year": 2011 if poor else None},
+        )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The real division tree and the cast's villages, loaded once per test database."""
     with django_db_blocker.unblock():
-        divisions_load()
-        for code, (name, parent, poor) in VILLAGES.items():
-            Division.objects.update_or_create(
-                code=code,
-                defaults={"name": name, "level": Level.VILLAGE, "parent_id": parent, "is_poor_village": poor,
-                          "poor_listed_year": 2011 if poor else None},
-            )
+        load_reference_data()
+
+
+@pytest.fixture
+def live_site(live_server):
+    """The live server with the reference data: transactional tests empty every table when they end."""
+    load_reference_data()
+    return live_server
 
 
 def make_user(username: str, role: str, division: str | None):
@@ -121,3 +136,109 @@ def record_year(user, household: Household, year: int, income: str = "4000", pas
 def change_status(user, household: Household, status: str, on: date, **kw):
     household.refresh_from_db()
     return household_status_change(user=user, household=household, status=status, on=on, **kw)
+
+
+# --- browser tests ------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright; skipped (visibly) where it is missing, but never in CI."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI: browser tests must run (apt-get install chromium)")
+        pytest.skip(f"browser test skipped: {CHROMIUM} not installed (apt-get install chromium fonts-wqy-microhei)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def artifacts_dir():
+    """Where browser tests leave their screenshots (gitignored)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+# --- metrics cast -------------------------------------------------------------------------
+
+
+def build_metrics_cast(user) -> dict[str, Household]:
+    """Households of 临潭县 (and one in 卓尼县) whose figures are worked out by hand in tests/test_metrics_figures.py.
+
+    A 4 people, 城关村: identified 2014, exits stable 2015.
+    B 3 people, 城关村: identified 2014, exits consolidating 2015, returns 2016, exits stable 2017.
+    C 2 people, 西街村: identified 2014, removed while poor 2015.
+    D 5 people, 红堡子村: identified 2015 (cause 2, attribute 2), still poor.
+    E 1 person, 红堡子村: identified 2014 (attribute 3), exits consolidating 2016, stable 2017 (not a second exit),
+      removed 2018 (not while poor).
+    F 6 people, 柳林村 (卓尼县): identified 2014, still poor.
+    Rural population: 城关村 100 (2014), 110 (2015); 西街村 50 (2014 only); 红堡子村 40 (2015 only); 柳林村 300 (2014).
+    Poor villages: 城关村 (出列 2016), 红堡子村, 柳林村, all listed 2011.
+    """
+    from villages.models import VillageYear
+
+    h = {
+        "A": register(user, "623021100201", "A", size=4, identified_on=date(2014, 6, 1)),
+        "B": register(user, "623021100201", "B", size=3, identified_on=date(2014, 6, 1)),
+        "C": register(user, "623021100202", "C", size=2, identified_on=date(2014, 6, 1)),
+        "D": register(user, "623021101201", "D", size=5, year=2015, main_cause=2, attribute=2,
+                      identified_on=date(2015, 4, 1)),
+        "E": register(user, "623021101201", "E", size=1, attribute=3, identified_on=date(2014, 6, 1)),
+        "F": register(user, "623022100201", "F", size=6, identified_on=date(2014, 6, 1)),
+    }
+    steps = [
+        ("A", "exited_stable", date(2015, 10, 1)),
+        ("B", "exited_consolidating", date(2015, 11, 1)),
+        ("C", "removed", date(2015, 3, 1)),
+        ("B", "returned", date(2016, 5, 1)),
+        ("E", "exited_consolidating", date(2016, 8, 1)),
+        ("B", "exited_stable", date(2017, 9, 1)),
+        ("E", "exited_stable", date(2017, 3, 1)),
+        ("E", "removed", date(2018, 2, 1)),
+    ]
+    for code, status, on in steps:
+        change_status(user, h[code], status, on, reason="核查", check_exit=False)
+    # 两不愁三保障 for 2015: D fails everything, E passes; F (卓尼) fails.
+    record_year(user, h["D"], 2015, income="2000", passed=False)
+    record_year(user, h["E"], 2015, income="3000", passed=True)
+    record_year(user, h["F"], 2015, income="2000", passed=False)
+    for code, year, people in [("623021100201", 2014, 100), ("623021100201", 2015, 110), ("623021100202", 2014, 50),
+                               ("623021101201", 2015, 40), ("623022100201", 2014, 300)]:
+        VillageYear.objects.create(village_id=code, year=year, rural_population=people, road=True, water=year == 2015)
+    Division.objects.filter(code="623021100201").update(poor_exit_year=2016)
+    for household in h.values():
+        household.refresh_from_db()
+    return h
+
+
+@pytest.fixture
+def metrics_cast(admin):
+    return build_metrics_cast(admin)
+
+
+def browser_login(browser, live_server, username: str, password: str | None = None):
+    """A fresh browser context signed in as `username` (the cast's password is "pw-<username>")."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or f"pw-{username}")
+    with page.expect_navigation():
+        page.click("section.login button[type=submit]")
+    assert "/accounts/login/" not in page.url, f"login as {username} failed"
+    return context, page

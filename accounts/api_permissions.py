@@ -1,0 +1,16 @@
+"""Who may call the API at all; each view's queryset then keeps callers inside their region (→ 404)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+
+class ReadOrEditRegion(BasePermission):
+    """Officials read; clerks and admins also write (within their region, checked by the services)."""
+
+    message = _("您的账号只能查看数据，不能修改。")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return request.method in SAFE_METHODS or user.can_edit_households

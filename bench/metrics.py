@@ -1,0 +1,296 @@
+"""Metrics benchmark: the app's aggregation against a hand-written SQL lower bound, and the overview under load.
+
+1. On the demo data at scale 1 and 10 (one database each, built with
+   `seed_demo --scale` when missing), time the prefecture's summary and its
+   breakdown by county through the app (queries → pandas → dict) and through
+   one hand-written SQL GROUP BY that returns the same numbers (checked).
+2. Serve the scale-1 database with gunicorn and let wrk (8 connections, logged
+   in) fetch the prefecture's overview and a trivial page (the login form) of
+   the same server; print p50/p95 and their ratio.
+
+Run: `python bench/metrics.py` (or `make bench`). Databases: PostgreSQL
+gannan_bench_1 / gannan_bench_10 on BENCH_PG (default
+postgres://postgres@127.0.0.1:5432), else SQLite files under /tmp.
+Environment: BENCH_SCALES ("1,10"), BENCH_REPEAT (7), BENCH_WRK_SECONDS (10).
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+YEAR = 2015
+PREFECTURE = "623000"
+
+SUMMARY_SQL = """
+WITH s AS (
+    SELECT {child} AS child, sc.status, sc.previous_status, sc.date, sc.ended_on,
+           h.member_count AS n, h.main_cause, h.attribute
+    FROM households_statuschange sc JOIN households_household h ON h.id = sc.household_id
+    WHERE h.village_id LIKE %(prefix)s AND sc.date <= %(end)s AND (sc.ended_on IS NULL OR sc.ended_on >= %(start)s)
+)
+SELECT child, main_cause, attribute,
+    SUM(CASE WHEN status IN ('identified', 'returned') AND (ended_on IS NULL OR ended_on > %(end)s) THEN 1 ELSE 0 END),
+    SUM(CASE WHEN status IN ('identified', 'returned') AND (ended_on IS NULL OR ended_on > %(end)s) THEN n ELSE 0 END),
+    SUM(CASE WHEN status IN ('identified', 'returned', 'exited_consolidating') AND (ended_on IS NULL OR ended_on > %(end)s) THEN n ELSE 0 END),
+    SUM(CASE WHEN status <> 'removed' AND (ended_on IS NULL OR ended_on > %(end)s) THEN n ELSE 0 END),
+    SUM(CASE WHEN status = 'identified' AND date >= %(start)s THEN n ELSE 0 END),
+    SUM(CASE WHEN status = 'exited_stable' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN n ELSE 0 END),
+    SUM(CASE WHEN status = 'exited_consolidating' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN n ELSE 0 END),
+    SUM(CASE WHEN status = 'returned' AND date >= %(start)s THEN n ELSE 0 END),
+    SUM(CASE WHEN status = 'removed' AND date >= %(start)s THEN n ELSE 0 END),
+    SUM(CASE WHEN status = 'removed' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN n ELSE 0 END)
+FROM s GROUP BY child, main_cause, attribute
+"""
+RURAL_SQL = """
+SELECT {child} AS child, SUM(v.rural_population), SUM(CASE WHEN v.year < %(year)s THEN 1 ELSE 0 END)
+FROM villages_villageyear v
+WHERE v.village_id LIKE %(prefix)s AND v.rural_population IS NOT NULL AND v.year <= %(year)s
+  AND NOT EXISTS (SELECT 1 FROM villages_villageyear w WHERE w.village_id = v.village_id
+                  AND w.rural_population IS NOT NULL AND w.year > v.year AND w.year <= %(year)s)
+GROUP BY child
+"""
+VILLAGES_SQL = """
+SELECT {child} AS child, COUNT(*) FROM villages_division d
+WHERE d.level = 'village' AND d.is_poor_village AND d.code LIKE %(prefix)s
+  AND (d.poor_listed_year IS NULL OR d.poor_listed_year <= %(year)s) AND (d.poor_exit_year IS NULL OR d.poor_exit_year > %(year)s)
+GROUP BY child
+"""
+SQL_KEYS = [
+    "poor_households", "poor_population", "supported_population", "registered_population", "new_identified_population",
+    "exited_stable_population", "exited_consolidating_population", "returned_population", "removed_population",
+    "removed_while_poor_population",
+]
+
+
+def database_url(scale: int) -> str:
+    pg = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+    if shutil.which("pg_isready") and subprocess.run(["pg_isready", "-q", "-d", pg + "/postgres"]).returncode == 0:
+        return f"{pg}/gannan_bench_{scale}"
+    return f"sqlite:////tmp/gannan_bench_{scale}.sqlite3"
+
+
+def env_for(url: str, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "gannan.settings", "DJANGO_DEBUG": "false",
+                "DJANGO_SECRET_KEY": "bench-only-secret-key", "DJANGO_SECURE_COOKIES": "false", **extra})
+    return env
+
+
+def manage(url: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env_for(url), capture_output=True, text=True)
+
+
+def ensure_demo(scale: int, url: str) -> None:
+    """Create, migrate and seed the scale's database unless its demo is already there."""
+    if url.startswith("postgres"):
+        base, name = url.rsplit("/", 1)
+        subprocess.run(["psql", "-q", "-d", base + "/postgres", "-c", f"CREATE DATABASE {name}"], capture_output=True)
+    done = manage(url, "migrate", "--noinput", "-v0")
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    started = time.monotonic()
+    seeded = manage(url, "seed_demo", "--scale", str(scale))
+    if seeded.returncode:
+        raise SystemExit(seeded.stderr)
+    if "already there" not in seeded.stdout:
+        print(f"  seeded scale {scale} in {time.monotonic() - started:.0f} s")
+
+
+# --- inside one database (run as a subprocess: the settings bind the database) ------------------
+
+
+def _lower_bound(prefix: str, child_len: int | None) -> dict:
+    """The summary's numbers (per child) from three hand-written GROUP BYs sent as one statement each."""
+    from django.db import connection
+
+    child = f"SUBSTR({{col}}, 1, {child_len})" if child_len else "''"
+    params = {"prefix": prefix + "%", "start": f"{YEAR}-01-01", "end": f"{YEAR}-12-31", "year": YEAR}
+    out: dict = {}
+    with connection.cursor() as cursor:
+        cursor.execute(SUMMARY_SQL.format(child=child.format(col="h.village_id")), params)
+        for child_code, cause, attribute, *values in cursor.fetchall():
+            row = out.setdefault(child_code, {k: 0 for k in SQL_KEYS} | {"by_cause": {}, "by_attribute": {}})
+            for key, value in zip(SQL_KEYS, values, strict=True):
+                row[key] += int(value or 0)
+            poor = int(values[1] or 0)
+            if poor:
+                row["by_cause"][str(cause)] = row["by_cause"].get(str(cause), 0) + poor
+                row["by_attribute"][str(attribute)] = row["by_attribute"].get(str(attribute), 0) + poor
+        cursor.execute(RURAL_SQL.format(child=child.format(col="v.village_id")), params)
+        rural = {c: (int(p), int(k)) for c, p, k in cursor.fetchall()}
+        cursor.execute(VILLAGES_SQL.format(child=child.format(col="d.code")), params)
+        villages = {c: int(n) for c, n in cursor.fetchall()}
+    for code, row in out.items():
+        people, carried = rural.get(code, (None, 0))
+        row["rural_population"], row["rural_population_carried_forward"] = people, carried
+        row["poverty_incidence"] = round(row["poor_population"] / people * 100, 2) if people else None
+        row["poor_villages"] = villages.get(code, 0)
+    return out
+
+
+def _timed(fn, repeat: int) -> tuple[float, object, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fn()  # warm-up: connection, caches, plans
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            result = fn()
+            times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000, result, len(ctx.captured_queries)
+
+
+def worker() -> None:
+    import django
+
+    django.setup()
+    from households.models import Household
+    from metrics.selectors import metrics_breakdown, metrics_summary
+    from villages.models import Division
+
+    repeat = int(os.environ.get("BENCH_REPEAT", "7"))
+    prefecture = Division.objects.get(code=PREFECTURE)
+    rows = []
+    app_ms, summary, app_q = _timed(lambda: metrics_summary(division=prefecture, year=YEAR), repeat)
+    sql_ms, bound, sql_q = _timed(lambda: _lower_bound(prefecture.prefix, None), repeat)
+    same = all(summary[k] == v for k, v in bound[""].items())
+    rows.append({"what": "summary 623000", "app_ms": app_ms, "sql_ms": sql_ms, "app_queries": app_q, "sql_queries": sql_q, "same": same})
+    app_ms, breakdown, app_q = _timed(lambda: metrics_breakdown(division=prefecture, year=YEAR), repeat)
+    sql_ms, bound, sql_q = _timed(lambda: _lower_bound(prefecture.prefix, 6), repeat)
+    same = all(bound.get(c["region"]["code"], {}).get(k, v) == v for c in breakdown["children"] for k, v in c.items() if k != "region"
+               ) and all(any(c["region"]["code"] == code for c in breakdown["children"]) for code in bound)
+    rows.append({"what": "breakdown by county", "app_ms": app_ms, "sql_ms": sql_ms, "app_queries": app_q, "sql_queries": sql_q, "same": same})
+    print(json.dumps({"households": Household.objects.count(), "rows": rows,
+                      "poor_2015": summary["poor_population"], "incidence_2015": summary["poverty_incidence"]}))
+
+
+# --- the page under load ------------------------------------------------------------------------
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d\\n", latency:percentile(50), latency:percentile(95),
+                         summary.requests, summary.errors.status + summary.errors.connect + summary.errors.timeout))
+end
+"""
+
+
+def _session_cookie(url: str) -> str:
+    code = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "from django.contrib.auth import get_user_model\n"
+        "c = Client(); c.force_login(get_user_model().objects.get(username='zhou_official'))\n"
+        "print(c.cookies['sessionid'].value)\n"
+    )
+    out = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env_for(url), capture_output=True, text=True, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wrk(url: str, cookie: str, seconds: int, script: str) -> tuple[float, float, int, int]:
+    out = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "30s", "-s", script, "-H", f"Cookie: sessionid={cookie}", url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+)", out)
+    p50, p95, requests, errors = (int(g) for g in match.groups())
+    return p50 / 1000, p95 / 1000, requests, errors
+
+
+def _serve_and_measure(url: str, cookie: str, settings_module: str, seconds: int) -> tuple:
+    port = _free_port()
+    workers = os.environ.get("BENCH_GUNICORN_WORKERS", "4")
+    env = env_for(url, DJANGO_CONN_MAX_AGE="600", DJANGO_SETTINGS_MODULE=settings_module)
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "gannan.wsgi", "-b", f"127.0.0.1:{port}", "-w", workers, "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(WRK_SCRIPT)
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(int(workers) * 2):  # let every worker open its connection (and fill its cache, if on)
+            subprocess.run(["curl", "-s", "-o", "/dev/null", "-b", f"sessionid={cookie}", f"{base}/?year={YEAR}"], check=False)
+        trivial = _wrk(f"{base}/accounts/login/", cookie, seconds, f.name)
+        overview = _wrk(f"{base}/?year={YEAR}", cookie, seconds, f.name)
+        os.unlink(f.name)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return workers, trivial, overview
+
+
+def page_bench(url: str) -> None:
+    if not shutil.which("wrk"):
+        print("  wrk is not installed (apt-get install wrk): page benchmark skipped")
+        return
+    collected = manage(url, "collectstatic", "--noinput", "-v0")
+    if collected.returncode:
+        print("  collectstatic failed:", collected.stderr[-500:])
+        return
+    cookie = _session_cookie(url)
+    seconds = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
+    for label, module in [("dashboard cache off (project settings)", "gannan.settings"),
+                          ("dashboard cache on (METRICS_CACHE_SECONDS=60)", "bench.metrics_settings")]:
+        workers, trivial, overview = _serve_and_measure(url, cookie, module, seconds)
+        print(f"\n  {label}: gunicorn -w {workers}, wrk -t2 -c8 -d{seconds}s on loopback, zhou_official, scale 1")
+        print(f"  {'page':<34} {'p50 ms':>9} {'p95 ms':>9} {'requests':>9} {'errors':>7}")
+        for name, (p50, p95, n, errors) in [("trivial (/accounts/login/)", trivial), (f"overview 623000 ({YEAR})", overview)]:
+            print(f"  {name:<34} {p50:9.1f} {p95:9.1f} {n:9d} {errors:7d}")
+        ratio = f"{overview[1] / trivial[1]:.1f}" if overview[2] and trivial[1] else "n/a (no overview answered in time)"
+        print(f"  overview p95 / trivial p95 = {ratio} (target ≤ 3)")
+
+
+def main() -> None:
+    scales = [int(s) for s in os.environ.get("BENCH_SCALES", "1,10").split(",")]
+    results = {}
+    for scale in scales:
+        url = database_url(scale)
+        ensure_demo(scale, url)
+        out = subprocess.run([PYTHON, __file__, "--worker"], cwd=ROOT, env=env_for(url), capture_output=True, text=True)
+        if out.returncode:
+            raise SystemExit(out.stderr)
+        results[scale] = (url, json.loads(out.stdout.strip().splitlines()[-1]))
+    print(f"\n  Metrics for {YEAR}, median of {os.environ.get('BENCH_REPEAT', '7')} runs; SQL = hand-written GROUP BY, same numbers")
+    print(f"  {'scale':>5} {'households':>10} {'what':<22} {'app ms':>8} {'SQL ms':>8} {'ratio':>6} {'queries':>8} {'same':>5}")
+    for scale, (_url, r) in results.items():
+        for row in r["rows"]:
+            ratio = row["app_ms"] / row["sql_ms"]
+            print(f"  {scale:>5} {r['households']:>10,} {row['what']:<22} {row['app_ms']:8.1f} {row['sql_ms']:8.1f} {ratio:6.2f} "
+                  f"{row['app_queries']:>3} / {row['sql_queries']:<2} {'yes' if row['same'] else 'NO':>5}")
+    print("  (queries: app / SQL; target ratio ≤ 1.5)")
+    if 1 in results:
+        page_bench(results[1][0])
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    if "--worker" in sys.argv:
+        worker()
+    else:
+        main()

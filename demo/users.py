@@ -1,0 +1,41 @@
+"""The demo logins: they exist only through seed_demo, never in settings or migrations."""
+
+from django.contrib.auth import get_user_model
+
+from accounts.models import Role
+
+from .context import DemoContext
+
+PASSWORD = "gannan-demo-2016"
+
+# (username, role, division, description)
+DEMO_USERS = [
+    ("demo_admin", Role.ADMIN, None, "管理员（全州，含用户与审计）"),
+    ("zhou_official", Role.OFFICIAL, "623000", "甘南州领导（只读）"),
+    ("lintan_official", Role.OFFICIAL, "623021", "临潭县领导（只读）"),
+    ("lintan_clerk", Role.CLERK, "623021", "临潭县录入员"),
+]
+
+
+def build(ctx: DemoContext) -> None:
+    User = get_user_model()
+    for username, role, division, description in DEMO_USERS:
+        User.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            role=role,
+            division_id=division,
+            first_name=description,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
+    ctx.counts["users"] = len(DEMO_USERS)
+
+
+def wipe(ctx: DemoContext) -> None:
+    get_user_model().objects.filter(username__in=[u[0] for u in DEMO_USERS]).delete()
+
+
+def logins() -> list[tuple[str, str, str, str]]:
+    """(username, password, role, region) of each demo login, for the table the command prints."""
+    return [(username, PASSWORD, str(Role(role).label), description) for username, role, _d, description in DEMO_USERS]

@@ -1,0 +1,96 @@
+"""Plumbing shared by every endpoint under /api/: strict query parameters, pagination, service errors."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions, serializers, status
+from rest_framework.filters import OrderingFilter
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.settings import api_settings
+
+from accounts.api_permissions import ReadOrEditRegion
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("该记录已被其他人修改。")
+    default_code = "stale_version"
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Answer a service's refusal as the API's: stale version → 409, rule broken → 400 keyed by field.
+
+    PermissionDenied needs nothing here: DRF already answers it 403 with its message.
+    """
+    try:
+        yield
+    except DjangoValidationError as e:
+        if getattr(e, "code", None) == "stale_version":  # households.services.StaleVersion
+            raise Conflict(e.messages[0]) from None
+        raise exceptions.ValidationError(serializers.as_serializer_error(e)) from None
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class StableOrderingFilter(OrderingFilter):
+    """`?ordering=` with the primary key as the last key, so pages never overlap or skip a row."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        return [*ordering, "pk"] if ordering else ordering
+
+
+def _filterset_params(filterset_class) -> set[str]:
+    names = set()
+    for name, f in filterset_class.base_filters.items():
+        # Not `f.field`: building it on a class-level filter would cache a form field without the request.
+        suffixes = getattr(f.extra.get("widget") or f.field_class.widget, "suffixes", None)
+        names |= {f"{name}_{s}" if s else name for s in suffixes} if suffixes else {name}
+    return names
+
+
+class StrictQueryParamsMixin:
+    """Unknown query parameters answer 400 naming them, instead of being silently ignored.
+
+    Known: the view's filterset, its ordering parameter, the paginator's, `format`,
+    and `extra_query_params` for a view reading parameters itself.
+    """
+
+    extra_query_params: tuple[str, ...] = ()
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = {api_settings.URL_FORMAT_OVERRIDE, *self.extra_query_params}
+        paginator = getattr(self, "paginator", None)
+        if paginator is not None:
+            allowed |= {paginator.page_query_param, getattr(paginator, "page_size_query_param", None)}
+        for backend in getattr(self, "filter_backends", ()):
+            if issubclass(backend, OrderingFilter):
+                allowed.add(backend.ordering_param)
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            allowed |= _filterset_params(filterset_class)
+        return allowed - {None}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.allowed_query_params())
+        if unknown:
+            raise exceptions.ValidationError(
+                {"unknown_params": [_("未知的查询参数：%(names)s。") % {"names": "、".join(unknown)}]}
+            )
+
+
+class RegionAPIMixin(StrictQueryParamsMixin):
+    """The defaults of a region-scoped endpoint: who may call, filters, strict parameters, pages."""
+
+    permission_classes = [ReadOrEditRegion]
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = Pagination

@@ -1,0 +1,194 @@
+"""The clerk's forms: they check the shape of the input; the rules live in services.py."""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scope import scope_filter
+from villages.models import Division, Level
+
+from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Status
+from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, TRANSITIONS, YEAR_FIELDS, member_clean
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError, *, elsewhere: list[str] | None = None) -> None:
+    """Put a service's ValidationError onto `form`, each message on the field it names.
+
+    Messages keyed by a field the form lacks (e.g. "members") go to `elsewhere`
+    when given, otherwise to the form's non-field errors.
+    """
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        if field in form.fields:
+            form.add_error(field, messages)
+        elif elsewhere is not None:
+            elsewhere.extend(messages)
+        else:
+            form.add_error(None, messages)
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Division) -> str:
+        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+
+
+class HouseholdForm(forms.Form):
+    """The household's own fields; `version` is the one the clerk opened (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = forms.fields_for_model(Household, fields=[f for f in HOUSEHOLD_FIELDS if f != "village"])
+        villages = scope_filter(
+            Division.objects.filter(level=Level.VILLAGE).select_related("parent"), user, "code"
+        ).order_by("code")
+        self.fields["code"] = fields["code"]
+        self.fields["village"] = VillageChoiceField(
+            queryset=villages,
+            label=Household._meta.get_field("village").verbose_name,
+            error_messages={"invalid_choice": _("所选村不在您的管辖范围内：只能登记或迁入本辖区的村。")},
+        )
+        for name in HOUSEHOLD_FIELDS:
+            if name not in ("code", "village", "secondary_causes"):
+                self.fields[name] = fields[name]
+        self.fields["secondary_causes"] = forms.TypedMultipleChoiceField(
+            label=Household._meta.get_field("secondary_causes").verbose_name,
+            choices=Cause.choices,
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist"}),
+        )
+        self.fields["identified_year"].widget.attrs.update(min=2010, max=date.today().year)
+        self.order_fields([*HOUSEHOLD_FIELDS, "version"])
+
+    def service_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k in HOUSEHOLD_FIELDS}
+
+
+class MemberForm(forms.Form):
+    """One member row. Sex and birth date may be left empty: they come from the ID number."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = forms.fields_for_model(Member, fields=MEMBER_FIELDS)
+        for name in MEMBER_FIELDS:
+            self.fields[name] = fields[name]
+        self.fields["id_number"].widget.attrs.update(size=20, autocomplete="off")
+        for name in ("sex", "birth_date"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("可留空，按证件号码自动填写")
+        self.fields["sex"].choices = [("", "—"), *((v, label) for v, label in self.fields["sex"].choices if v)]
+        self.fields["birth_date"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        self.fields["migrant_months"].widget.attrs.update(min=0, max=12)
+        self.order_fields(["id", *MEMBER_FIELDS])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors or self.cleaned_data.get("DELETE"):
+            return data
+        try:
+            cleaned = member_clean({k: v for k, v in data.items() if k in MEMBER_FIELDS})
+        except ValidationError as e:
+            add_service_errors(self, e)
+            return data
+        data.update(cleaned)
+        return data
+
+    def service_data(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k in MEMBER_FIELDS}
+        if self.cleaned_data.get("id"):
+            data["id"] = self.cleaned_data["id"]
+        return data
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def service_data(self) -> list[dict[str, Any]]:
+        """The members to keep: filled rows not marked for deletion (untouched blank rows have no data)."""
+        return [f.service_data() for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True)
+
+
+def member_initial(household: Household) -> list[dict[str, Any]]:
+    """The members as form rows, head first."""
+    rows = household.members.order_by("id").values("id", *MEMBER_FIELDS)
+    return sorted(rows, key=lambda m: m["relation"] != Relation.HEAD)
+
+
+class YearForm(forms.ModelForm):
+    class Meta:
+        model = HouseholdYear
+        fields = ["year", *YEAR_FIELDS]
+
+    def __init__(self, *args: Any, household: Household, editing: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.household = household
+        self.editing = editing
+        self.fields["year"].widget.attrs.update(min=2010, max=date.today().year)
+        if editing:
+            self.fields["year"].disabled = True
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not self.editing and self.household.years.filter(year=year).exists():
+            raise ValidationError(_("%(y)d 年度的记录已存在，请在户档案中点该年度的“修改”。") % {"y": year})
+        return year
+
+    def income_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name == "year" or name.startswith("income_")]
+
+    def check_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name != "year" and not name.startswith("income_")]
+
+    def validate_unique(self) -> None:
+        """The service decides; the form only checks the shape."""
+
+    def _post_clean(self) -> None:
+        """No model validation here: household_year_save runs it and names the failing field."""
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("新状态"))
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False, widget=forms.TextInput(attrs={"size": 60}))
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS.get(household.status or None, set())
+        self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
+        self.fields["date"].widget.attrs["max"] = date.today().isoformat()
+
+
+class HouseholdFilterForm(forms.Form):
+    """The list's search box and filters (GET)."""
+
+    q = forms.CharField(label=_("搜索"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("姓名、户编号或证件号码"), "size": 24}))
+    division = forms.ChoiceField(label=_("区划"), required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices])
+    attribute = forms.TypedChoiceField(label=_("贫困户属性"), required=False, coerce=int, empty_value="",
+                                       choices=[("", _("全部")), *Attribute.choices])
+    main_cause = forms.TypedChoiceField(label=_("主要致贫原因"), required=False, coerce=int, empty_value="",
+                                        choices=[("", _("全部")), *Cause.choices])
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        divisions = scope_filter(
+            Division.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]), user, "code"
+        ).order_by("code").values_list("code", "name", "level")
+        indent = {Level.COUNTY: "", Level.TOWNSHIP: "\u3000", Level.VILLAGE: "\u3000\u3000"}
+        self.fields["division"].choices = [("", _("全部")), *((c, indent[lvl] + n) for c, n, lvl in divisions)]
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        return dict(self.cleaned_data)

@@ -1,0 +1,130 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.validators import UniqueTogetherValidator
+
+from accounts.scope import scope_filter
+from villages.models import Division, Level
+
+from .models import Household, HouseholdYear, Member, StatusChange, mask_id
+from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, YEAR_FIELDS, check_can_edit
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """A member as read. The ID number is masked unless the context says `full_ids`."""
+
+    class Meta:
+        model = Member
+        fields = ["id", "household", *MEMBER_FIELDS]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("full_ids"):
+            data["id_number"] = mask_id(instance.id_number)
+        return data
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    members = MemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Household
+        fields = [
+            "id", *HOUSEHOLD_FIELDS, "village_name", "head_name", "member_count", "status", "version",
+            "created_at", "updated_at", "members",
+        ]
+        read_only_fields = fields
+
+
+class MemberWriteSerializer(serializers.ModelSerializer):
+    """A member as written. `id` names an existing member to keep; members left out are deleted."""
+
+    id = serializers.IntegerField(required=False, help_text=_("已有成员的编号；新成员不填"))
+    # Checked and normalised by the service (full-width digits, lowercase x), so wider than 18 here.
+    id_number = serializers.CharField(max_length=32)
+
+    class Meta:
+        model = Member
+        fields = ["id", *MEMBER_FIELDS]
+        extra_kwargs = {"sex": {"required": False}, "birth_date": {"required": False}}
+
+
+class HouseholdWriteSerializer(serializers.ModelSerializer):
+    village = serializers.PrimaryKeyRelatedField(
+        queryset=Division.objects.filter(level=Level.VILLAGE).select_related("parent"),
+        help_text=_("所在村的12位区划代码"),
+        error_messages={"does_not_exist": _("没有区划代码为 {pk_value} 的村。")},
+    )
+    members = MemberWriteSerializer(many=True, help_text=_("全体家庭成员；修改时不填表示成员不变"))
+    identified_on = serializers.DateField(required=False, write_only=True, help_text=_("建档日期，默认识别年度的12月31日"))
+    version = serializers.IntegerField(required=False, help_text=_("修改时必填：读取时的版本号"))
+
+    class Meta:
+        model = Household
+        fields = [*HOUSEHOLD_FIELDS, "members", "identified_on", "version"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["members"].required = False
+            fields["version"].required = True
+            del fields["identified_on"]
+        return fields
+
+    def validate_village(self, village: Division) -> Division:
+        # Another region's village is refused (403) before anything else is looked at.
+        check_can_edit(self.context["request"].user, village)
+        return village
+
+    def validate(self, attrs):
+        # Required on PATCH too: a change without the version it was read at could overwrite someone else's.
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError({"version": [_("请提供读取时的版本号（version）。")]})
+        return attrs
+
+
+class ScopedHouseholdField(serializers.PrimaryKeyRelatedField):
+    """A household of the caller's region; any other answers as if it did not exist."""
+
+    default_error_messages = {"does_not_exist": _("贫困户 {pk_value} 不存在或不在您的管辖范围内。")}
+
+    def get_queryset(self):
+        return scope_filter(Household.objects.select_related("village"), self.context["request"].user, "village_id")
+
+
+class HouseholdYearSerializer(serializers.ModelSerializer):
+    household = ScopedHouseholdField(queryset=Household.objects.all())
+    household_code = serializers.CharField(source="household.code", read_only=True)
+
+    class Meta:
+        model = HouseholdYear
+        fields = ["id", "household", "household_code", "year", *YEAR_FIELDS]
+        validators = [
+            UniqueTogetherValidator(
+                queryset=HouseholdYear.objects.all(),
+                fields=["household", "year"],
+                message=_("该户该年度的记录已经录入，请修改原记录。"),
+            )
+        ]
+
+
+class HouseholdYearUpdateSerializer(HouseholdYearSerializer):
+    household = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(HouseholdYearSerializer.Meta):
+        read_only_fields = ["year"]
+        validators: list = []
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    household = ScopedHouseholdField(queryset=Household.objects.all())
+    household_code = serializers.CharField(source="household.code", read_only=True)
+    by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = StatusChange
+        fields = [
+            "id", "household", "household_code", "status", "date", "reason", "previous_status", "ended_on",
+            "sequence", "by", "created_at",
+        ]
+        read_only_fields = ["previous_status", "ended_on", "sequence", "created_at"]

@@ -1,0 +1,68 @@
+"""The metrics API (spec: ../shared/spec/metrics.md): summary, timeseries, breakdown."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors
+from .params import check_order, parse_region, parse_year
+from .queries import FIRST_YEAR, last_year
+
+REGION = OpenApiParameter(
+    "region", OpenApiTypes.STR, description="区划代码（6、9 或 12 位）；省略时为调用者的所属区划。所属区划以外的代码返回 404。"
+)
+YEAR = OpenApiParameter("year", OpenApiTypes.INT, description=f"年度（{FIRST_YEAR}–今年）；省略时为今年。指该年 12 月 31 日末的状态。")
+FROM = OpenApiParameter("from", OpenApiTypes.INT, description=f"起始年度，默认 {FIRST_YEAR}")
+TO = OpenApiParameter("to", OpenApiTypes.INT, description="截止年度，默认今年")
+
+
+class MetricsView(APIView):
+    def handle_exception(self, exc):
+        if isinstance(exc, ValidationError):
+            return Response(exc.message_dict, status=400)
+        return super().handle_exception(exc)
+
+
+class SummaryView(MetricsView):
+    @extend_schema(
+        operation_id="metrics_summary",
+        summary="一个区划一个年度的全部指标",
+        parameters=[REGION, YEAR],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        division = parse_region(request.user, request.query_params.get("region"))
+        year = parse_year(request.query_params.get("year"), name="year", default=last_year())
+        return Response(selectors.metrics_summary(division=division, year=year))
+
+
+class TimeseriesView(MetricsView):
+    @extend_schema(
+        operation_id="metrics_timeseries",
+        summary="一个区划各年度的全部存量与流量指标",
+        parameters=[REGION, FROM, TO],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        division = parse_region(request.user, request.query_params.get("region"))
+        first = parse_year(request.query_params.get("from"), name="from", default=FIRST_YEAR)
+        last = parse_year(request.query_params.get("to"), name="to", default=last_year())
+        check_order(first, last)
+        return Response(selectors.metrics_timeseries(division=division, first=first, last=last))
+
+
+class BreakdownView(MetricsView):
+    @extend_schema(
+        operation_id="metrics_breakdown",
+        summary="一个区划各直接下级的全部指标",
+        parameters=[REGION, YEAR],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        division = parse_region(request.user, request.query_params.get("region"))
+        year = parse_year(request.query_params.get("year"), name="year", default=last_year())
+        return Response(selectors.metrics_breakdown(division=division, year=year))
+
+

@@ -1,0 +1,211 @@
+"""DataFrame → chart: each chart is its table (shown, and downloaded as CSV) and a plotly figure drawn from it.
+
+The table is the single source: the figure, the HTML table and the CSV all
+come from the same frame, so they show exactly the same numbers.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+RED, GREEN, LIGHT_GREEN, YELLOW, GREY, BLUE = "#c62828", "#2e7d32", "#81c784", "#b58900", "#6b7280", "#1d4ed8"
+GOAL_YEAR = 2020
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    table: pd.DataFrame
+    figure: dict
+    links: list[str | None] = field(default_factory=list)  # one per table row: where its first cell leads
+
+    def csv(self) -> str:
+        return self.table.to_csv(index=False)
+
+    def rows(self) -> tuple[list[str], list[list[str]]]:
+        """Header and rows of the HTML table: read back from the CSV, so both always agree."""
+        header, *rows = csv.reader(io.StringIO(self.csv()))
+        return header, rows
+
+
+def _layout(fig: go.Figure, **extra) -> dict:
+    layout = {
+        "template": "none",
+        "margin": {"l": 60, "r": 60, "t": 30, "b": 50},
+        "font": {"family": "WenQuanYi Micro Hei, Microsoft YaHei, sans-serif", "size": 12},
+        "legend": {"orientation": "h", "y": -0.15},
+        "height": 340,
+    }
+    fig.update_layout(**{**layout, **extra})
+    return json.loads(fig.to_json())
+
+
+def trend(series: pd.DataFrame) -> Chart:
+    """Poor population (bars) and incidence (line) by year, with the 2020 goal of zero.
+
+    `series`: index year; columns poor_population, poverty_incidence.
+    """
+    table = pd.DataFrame(
+        {
+            _("年度"): series.index.astype(int),
+            _("贫困人口"): series["poor_population"].astype(int).to_numpy(),
+            _("贫困发生率(%)"): series["poverty_incidence"].to_numpy(),
+        }
+    )
+    years, poor, rate = (table[c].tolist() for c in table.columns)
+    fig = go.Figure()
+    fig.add_bar(x=years, y=poor, name=_("贫困人口"), marker_color=RED)
+    fig.add_scatter(x=years, y=rate, name=_("贫困发生率(%)"), yaxis="y2", mode="lines+markers", line_color=BLUE)
+    fig.add_scatter(
+        x=[GOAL_YEAR], y=[0], name=_("2020年目标：贫困人口清零"), mode="markers",
+        marker={"symbol": "star", "size": 16, "color": GREEN},
+    )
+    return Chart(
+        key="trend",
+        title=_("贫困人口与贫困发生率"),
+        table=table,
+        figure=_layout(fig, yaxis={"title": _("人"), "tickformat": ",d"}, yaxis2={"title": "%", "overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False, "tickformat": ".1f"},
+                       xaxis={"dtick": 1}),
+    )
+
+
+def incidence_by_region(rows: pd.DataFrame, urls: list[str]) -> Chart:
+    """Incidence of each sub-region, highest first (the laggards on top).
+
+    `rows`: columns code, name, poor_population, rural_population, poverty_incidence; `urls` in the same order.
+    """
+    rows = rows.assign(url=urls)
+    rows = rows.sort_values(["poverty_incidence", "poor_population"], ascending=False, na_position="last")
+    table = pd.DataFrame(
+        {
+            _("区划"): rows["name"].to_numpy(),
+            _("区划代码"): rows["code"].to_numpy(),
+            _("贫困人口"): rows["poor_population"].astype(int).to_numpy(),
+            _("农业户籍人口"): rows["rural_population"].astype("Int64").reset_index(drop=True),
+            _("贫困发生率(%)"): rows["poverty_incidence"].to_numpy(),
+        }
+    )
+    plotted = rows.iloc[::-1]  # plotly draws horizontal bars bottom-up
+    fig = go.Figure()
+    fig.add_bar(
+        y=plotted["name"].tolist(),
+        x=plotted["poverty_incidence"].fillna(0).tolist(),
+        orientation="h",
+        marker_color=RED,
+        customdata=plotted["url"].tolist(),
+        hovertemplate="%{y}: %{x}%<extra></extra>",
+    )
+    return Chart(
+        key="incidence_by_region",
+        title=_("各下级区划贫困发生率"),
+        table=table,
+        figure=_layout(fig, xaxis={"title": "%"}, height=max(300, 22 * len(rows) + 80), margin={"l": 110, "r": 20, "t": 20, "b": 40}),
+        links=rows["url"].tolist(),
+    )
+
+
+def split(key: str, title: str, values: dict[str, int], labels: dict[str, str]) -> Chart:
+    """Poor population split by a code (cause or attribute), largest first."""
+    items = sorted(values.items(), key=lambda kv: -kv[1])
+    table = pd.DataFrame(
+        {
+            _("代码"): [code for code, _n in items],
+            _("名称"): [labels.get(code, code) for code, _n in items],
+            _("贫困人口"): [n for _code, n in items],
+        }
+    )
+    fig = go.Figure()
+    fig.add_bar(x=table[_("名称")].tolist(), y=table[_("贫困人口")].tolist(), marker_color=RED)
+    return Chart(key=key, title=title, table=table, figure=_layout(fig, yaxis={"title": _("人"), "tickformat": ",d"}))
+
+
+def exits(series: pd.DataFrame, targets: pd.DataFrame) -> Chart:
+    """Exits by year, stable and consolidating stacked, against the year's target.
+
+    `series`: index year; columns exited_stable_population, exited_consolidating_population.
+    `targets`: columns year, target_population.
+    """
+    target = targets.set_index("year")["target_population"] if not targets.empty else pd.Series(dtype="float64")
+    years = series.index.astype(int)
+    table = pd.DataFrame(
+        {
+            _("年度"): years,
+            _("稳定脱贫人口"): series["exited_stable_population"].astype(int).to_numpy(),
+            _("巩固提升人口"): series["exited_consolidating_population"].astype(int).to_numpy(),
+            _("脱贫人口"): (series["exited_stable_population"] + series["exited_consolidating_population"]).astype(int).to_numpy(),
+            _("计划脱贫人口"): target.reindex(years).astype("Int64").reset_index(drop=True),
+        }
+    )
+    x = table[_("年度")].tolist()
+    fig = go.Figure()
+    fig.add_bar(x=x, y=table[_("稳定脱贫人口")].tolist(), name=_("稳定脱贫"), marker_color=GREEN)
+    fig.add_bar(x=x, y=table[_("巩固提升人口")].tolist(), name=_("巩固提升"), marker_color=LIGHT_GREEN)
+    goal = [None if pd.isna(v) else int(v) for v in table[_("计划脱贫人口")]]
+    fig.add_scatter(x=x, y=goal, name=_("计划脱贫人口"), mode="lines+markers", line={"color": YELLOW, "dash": "dash"})
+    return Chart(key="exits", title=_("历年脱贫人口与计划"), table=table,
+                 figure=_layout(fig, barmode="stack", yaxis={"title": _("人"), "tickformat": ",d"}, xaxis={"dtick": 1}))
+
+
+def waterfall(*, year: int, start: int, new: int, exited: int, returned: int, removed: int, end: int) -> Chart:
+    """The year's stock and flow: start + new − exited + returned − removed (while poor) = end."""
+    steps = [
+        (_("上年末贫困人口"), start, "absolute"),
+        (_("新识别"), new, "relative"),
+        (_("脱贫"), -exited, "relative"),
+        (_("返贫"), returned, "relative"),
+        (_("清退"), -removed, "relative"),
+        (_("年末贫困人口"), end, "total"),
+    ]
+    table = pd.DataFrame({_("项目"): [s[0] for s in steps], _("人数"): [s[1] for s in steps]})
+    fig = go.Figure(
+        go.Waterfall(
+            x=[s[0] for s in steps], y=[s[1] for s in steps], measure=[s[2] for s in steps],
+            increasing={"marker": {"color": RED}}, decreasing={"marker": {"color": GREEN}},
+            totals={"marker": {"color": GREY}},
+        )
+    )
+    return Chart(key="waterfall", title=_("%(year)d年贫困人口增减") % {"year": year}, table=table,
+                 figure=_layout(fig, yaxis={"title": _("人"), "tickformat": ",d"}, showlegend=False))
+
+
+def guarantees(failures: pd.DataFrame, checks: list[tuple[str, str]]) -> Chart:
+    """Households (poor at the end of the year) failing each of 两不愁三保障. `failures`: one row of counts."""
+    row = failures.iloc[0] if not failures.empty else pd.Series(dtype="int64")
+    table = pd.DataFrame(
+        {
+            _("指标"): [str(label) for _f, label in checks],
+            _("未达标户数"): [int(row.get(f, 0) or 0) for f, _label in checks],
+            _("有年度记录的贫困户数"): [int(row.get("households", 0) or 0)] * len(checks),
+        }
+    )
+    fig = go.Figure()
+    fig.add_bar(x=table[_("指标")].tolist(), y=table[_("未达标户数")].tolist(), marker_color=YELLOW)
+    return Chart(key="guarantees", title=_("两不愁三保障未达标户数"), table=table,
+                 figure=_layout(fig, yaxis={"title": _("户"), "tickformat": ",d"}, showlegend=False))
+
+
+def checklist(villages: pd.DataFrame, items: list[tuple[str, str]], urls: list[str]) -> Chart:
+    """六有六通 of poor villages: villages × twelve items (1 met, 0 not met, empty without a record)."""
+    labels = [str(label) for _f, label in items]
+    table = pd.DataFrame({_("村"): villages["name"].to_numpy(), _("区划代码"): villages["code"].to_numpy()})
+    for f, label in zip([f for f, _label in items], labels, strict=True):
+        table[label] = villages[f].map(lambda v: None if v is None or pd.isna(v) else int(bool(v))).astype("Int64").reset_index(drop=True) if not villages.empty else []
+    table[_("达标项数")] = table[labels].sum(axis=1, min_count=1).astype("Int64") if not villages.empty else []
+    z = [[None if pd.isna(v) else int(v) for v in table.loc[i, labels]] for i in table.index]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=labels, y=table[_("村")].tolist(), zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
+            colorscale=[[0, "#fde2e2"], [1, GREEN]], customdata=[[u] * len(labels) for u in urls],
+            hovertemplate="%{y} · %{x}<extra></extra>",
+        )
+    )
+    return Chart(key="checklist", title=_("贫困村六有六通进展"), table=table,
+                 figure=_layout(fig, height=max(300, 24 * len(table) + 120), margin={"l": 110, "r": 20, "t": 20, "b": 110},
+                                xaxis={"tickangle": -40}),
+                 links=list(urls))

@@ -1,0 +1,227 @@
+"""Pure pandas: from the span and flow frames of `queries` to every figure of the metrics spec.
+
+No database here; every function takes and returns DataFrames or plain values,
+so the arithmetic is tested on frames built by hand.
+"""
+
+import math
+
+import pandas as pd
+
+from households.models import Status
+
+POOR = [Status.IDENTIFIED.value, Status.RETURNED.value]
+EXITED = [Status.EXITED_STABLE.value, Status.EXITED_CONSOLIDATING.value]
+
+STOCK_KEYS = [
+    "poor_households",
+    "poor_population",
+    "supported_population",
+    "registered_population",
+    "rural_population",
+    "poverty_incidence",
+    "poor_villages",
+]
+FLOW_KINDS = ["new_identified", "exited", "exited_stable", "exited_consolidating", "returned", "removed", "removed_while_poor"]
+FLOW_KEYS = [f"{kind}_{unit}" for kind in FLOW_KINDS for unit in ("population", "households")]
+# Extra facts the answers carry with the figures.
+NOTE_KEYS = ["rural_population_carried_forward"]
+SCALAR_KEYS = STOCK_KEYS + FLOW_KEYS + NOTE_KEYS
+SPLIT_KEYS = ["by_cause", "by_attribute"]
+# Figures that may be unknown (null): no village has a rural-population figure.
+NULLABLE = {"rural_population", "poverty_incidence"}
+
+
+def years_range(first: int, last: int) -> list[int]:
+    return list(range(first, last + 1))
+
+
+def with_total(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same rows with every child folded into the region's total (child "")."""
+    return frame.assign(child="")
+
+
+def spans_at(spans: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """One row per span and year it covers: start <= year and (no end or end > year)."""
+    if spans.empty:
+        return spans.assign(year=pd.Series(dtype="int64"))
+    x = spans.merge(pd.DataFrame({"year": years}), how="cross")
+    end = pd.to_numeric(x["end"], errors="coerce")
+    start = pd.to_numeric(x["start"], errors="coerce").fillna(0)
+    return x[(start <= x["year"]) & (end.isna() | (end > x["year"]))]
+
+
+def _sum_by(frame: pd.DataFrame, value: str, index: pd.MultiIndex) -> pd.Series:
+    if frame.empty:
+        return pd.Series(0, index=index, dtype="int64")
+    s = frame.groupby(["child", "year"])[value].sum()
+    return s.reindex(index, fill_value=0).astype("int64")
+
+
+def stock_figures(register_spans: pd.DataFrame, index: pd.MultiIndex, years: list[int]) -> pd.DataFrame:
+    """poor_households, poor_population, supported_population, registered_population per (child, year)."""
+    x = spans_at(register_spans, years)
+    poor = x[x["status"].isin(POOR)]
+    supported = x[x["status"].isin(POOR + [Status.EXITED_CONSOLIDATING.value])]
+    registered = x[x["status"].isin(POOR + EXITED)]
+    return pd.DataFrame(
+        {
+            "poor_households": _sum_by(poor, "households", index),
+            "poor_population": _sum_by(poor, "population", index),
+            "supported_population": _sum_by(supported, "population", index),
+            "registered_population": _sum_by(registered, "population", index),
+        },
+        index=index,
+    )
+
+
+def flow_figures(register_spans: pd.DataFrame, index: pd.MultiIndex) -> pd.DataFrame:
+    """Every flow key per (child, year): the changes dated in the year (spans starting then), each counted once.
+
+    An exit is a change from poor (identified or returned) to exited; a
+    consolidating household later marked stable is not a second exit.
+    """
+    flows = register_spans.assign(year=pd.to_numeric(register_spans["start"]))
+    status, from_poor = flows["status"], flows["prev_poor"].astype(bool)
+    exits = status.isin(EXITED) & from_poor
+    selections = {
+        "new_identified": status == Status.IDENTIFIED.value,
+        "exited": exits,
+        "exited_stable": exits & (status == Status.EXITED_STABLE.value),
+        "exited_consolidating": exits & (status == Status.EXITED_CONSOLIDATING.value),
+        "returned": status == Status.RETURNED.value,
+        "removed": status == Status.REMOVED.value,
+        "removed_while_poor": (status == Status.REMOVED.value) & from_poor,
+    }
+    columns = {}
+    for kind, mask in selections.items():
+        rows = flows[mask]
+        columns[f"{kind}_population"] = _sum_by(rows, "population", index)
+        columns[f"{kind}_households"] = _sum_by(rows, "households", index)
+    return pd.DataFrame(columns, index=index)[FLOW_KEYS]
+
+
+def rural_figures(rural_spans: pd.DataFrame, index: pd.MultiIndex, years: list[int]) -> pd.DataFrame:
+    """rural_population (null where no village has a figure) and the villages whose figure is carried forward."""
+    x = spans_at(rural_spans, years)
+    if x.empty:
+        population = pd.Series(float("nan"), index=index)
+        carried = pd.Series(0, index=index, dtype="int64")
+    else:
+        population = x.groupby(["child", "year"])["rural_population"].sum().reindex(index).astype("float64")
+        carried = _sum_by(x[pd.to_numeric(x["start"]) < x["year"]], "villages", index)
+    return pd.DataFrame({"rural_population": population, "rural_population_carried_forward": carried}, index=index)
+
+
+def poor_village_figures(village_spans: pd.DataFrame, index: pd.MultiIndex, years: list[int]) -> pd.Series:
+    return _sum_by(spans_at(village_spans, years), "villages", index).rename("poor_villages")
+
+
+def incidence(poor_population: pd.Series, rural_population: pd.Series) -> pd.Series:
+    """poor / rural × 100, two decimals; NaN without a denominator."""
+    rural = rural_population.where(rural_population > 0)
+    return (poor_population / rural * 100).round(2)
+
+
+REGISTER_KEYS = ["poor_households", "poor_population", "supported_population", "registered_population", *FLOW_KEYS]
+
+
+def year_figures(register_year: pd.DataFrame, index: pd.MultiIndex) -> pd.DataFrame:
+    """The register's keys per child from `queries.register_year` (one year: the index's only year)."""
+    if register_year.empty:
+        return pd.DataFrame(0, index=index, columns=REGISTER_KEYS, dtype="int64")
+    sums = register_year.groupby("child")[REGISTER_KEYS].sum().astype("int64")
+    return sums.reindex(index.get_level_values("child"), fill_value=0).set_index(index)
+
+
+def figures(
+    *,
+    rural_spans: pd.DataFrame,
+    village_spans: pd.DataFrame,
+    children: list[str],
+    years: list[int],
+    register_spans: pd.DataFrame | None = None,
+    register_year: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every scalar key, one row per (child, year). Use child [""] with `with_total` frames for a region's totals.
+
+    The register comes either as spans (any run of years) or, for a single
+    year, as `register_year` sums.
+    """
+    index = pd.MultiIndex.from_product([children, years], names=["child", "year"])
+    if register_year is not None:
+        register = [year_figures(register_year, index)]
+    else:
+        register = [stock_figures(register_spans, index, years), flow_figures(register_spans, index)]
+    table = pd.concat(
+        [*register, rural_figures(rural_spans, index, years), poor_village_figures(village_spans, index, years)],
+        axis=1,
+    )
+    table["poverty_incidence"] = incidence(table["poor_population"], table["rural_population"])
+    return table[SCALAR_KEYS]
+
+
+def year_splits(register_year: pd.DataFrame, *, field: str, children: list[str], year: int) -> dict[tuple[str, int], dict[str, int]]:
+    """Poor population at the end of the year split by `field`, from `queries.register_year` with split."""
+    result: dict[tuple[str, int], dict[str, int]] = {(c, year): {} for c in children}
+    if register_year.empty:
+        return result
+    grouped = register_year.groupby(["child", field])["poor_population"].sum()
+    for (child, code), population in grouped.items():
+        if (child, year) in result and population:
+            result[(child, year)][str(int(code))] = int(population)
+    return result
+
+
+def splits(register_spans: pd.DataFrame, *, field: str, children: list[str], years: list[int]) -> dict[tuple[str, int], dict[str, int]]:
+    """Poor population split by `field` (main_cause or attribute): {(child, year): {code: population}}."""
+    x = spans_at(register_spans[register_spans["status"].isin(POOR)], years)
+    result: dict[tuple[str, int], dict[str, int]] = {(c, y): {} for c in children for y in years}
+    if x.empty:
+        return result
+    grouped = x.groupby(["child", "year", field])["population"].sum()
+    for (child, year, code), population in grouped.items():
+        if (child, year) in result and population:
+            result[(child, year)][str(int(code))] = int(population)
+    return result
+
+
+def plain(value):
+    """A JSON-ready number: int for counts, float for rates, None for NaN."""
+    if value is None:
+        return None
+    if isinstance(value, float) or hasattr(value, "dtype") and value.dtype.kind == "f":
+        value = float(value)
+        if math.isnan(value):
+            return None
+        return value
+    return int(value)
+
+
+def row_dict(table: pd.DataFrame, child: str, year: int) -> dict:
+    """The scalar keys of one (child, year) as plain values."""
+    row = table.loc[[(child, year)], SCALAR_KEYS].to_dict("records")[0]  # per column: ints stay ints
+    out = {}
+    for key in SCALAR_KEYS:
+        value = plain(row[key])
+        if key == "rural_population" and value is not None:
+            value = int(value)
+        out[key] = value
+    return out
+
+
+def flow_identity_gaps(table: pd.DataFrame) -> pd.Series:
+    """poor(Y) − [poor(Y−1) + new − exited + returned − removed-while-poor], per (child, year) after the first year.
+
+    Zero everywhere when the register is consistent (in population).
+    """
+    poor = table["poor_population"]
+    before = poor.groupby(level="child").shift(1)
+    expected = (
+        before
+        + table["new_identified_population"]
+        - table["exited_population"]
+        + table["returned_population"]
+        - table["removed_while_poor_population"]
+    )
+    return (poor - expected).dropna()

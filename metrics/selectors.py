@@ -1,0 +1,107 @@
+"""Reads for pages and API: queries (a fixed handful of GROUP BYs) → compute → plain dicts."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from villages.models import PREFIX_LENGTH, Division
+
+from . import compute, queries
+
+
+@dataclass
+class RegionFigures:
+    """Every figure of a region for a run of years, and of each of its direct children."""
+
+    division: Division
+    years: list[int]
+    children: list[Division]
+    table: pd.DataFrame  # index (child, year); child "" is the region itself
+    by_cause: dict
+    by_attribute: dict
+
+    def summary(self, year: int, child: str = "") -> dict:
+        out = compute.row_dict(self.table, child, year)
+        out["by_cause"] = self.by_cause[(child, year)]
+        out["by_attribute"] = self.by_attribute[(child, year)]
+        return out
+
+    def series(self, child: str = "") -> dict[str, list]:
+        out = {key: [] for key in compute.SCALAR_KEYS + compute.SPLIT_KEYS}
+        for year in self.years:
+            for key, value in self.summary(year, child).items():
+                out[key].append(value)
+        return out
+
+
+def division_dict(division: Division) -> dict:
+    return {"code": division.code, "name": division.name, "level": division.level}
+
+
+def region_figures(*, division: Division, first: int, last: int, with_children: bool, split: bool = True) -> RegionFigures:
+    """Figures for `division` (and its children when asked) for every year first..last.
+
+    Three aggregate queries (plus one for the children's names) whatever the
+    number of households and villages; the region's totals are the sum of
+    the children's rows, so asking for children costs no extra query. One year
+    reads the register as conditional sums, a run of years as spans. Without
+    `split`, by_cause and by_attribute are left empty (the query is smaller).
+    """
+    years = compute.years_range(first, last)
+    children: list[Division] = []
+    child_len = None
+    if with_children and division.child_level:
+        children = list(Division.objects.filter(parent=division).order_by("code"))
+        child_len = PREFIX_LENGTH[division.child_level]
+    prefix = division.prefix
+    one_year = first == last
+    if one_year:
+        register = {"register_year": queries.register_year(prefix=prefix, year=first, child_len=child_len, split=split)}
+    else:
+        register = {"register_spans": queries.register_spans(prefix=prefix, first=first, last=last, child_len=child_len, split=split)}
+    frames = {
+        **register,
+        "rural_spans": queries.rural_spans(prefix=prefix, child_len=child_len, until=last),
+        "village_spans": queries.poor_village_spans(prefix=prefix, child_len=child_len),
+    }
+    codes = [""]
+    if child_len:
+        codes += [c.code for c in children]
+        frames = {name: pd.concat([f, compute.with_total(f)]) for name, f in frames.items()}
+    table = compute.figures(**frames, children=codes, years=years)
+    if one_year:
+        frame = frames["register_year"]
+        by_cause = compute.year_splits(frame, field="main_cause", children=codes, year=first)
+        by_attribute = compute.year_splits(frame, field="attribute", children=codes, year=first)
+    else:
+        frame = frames["register_spans"]
+        by_cause = compute.splits(frame, field="main_cause", children=codes, years=years)
+        by_attribute = compute.splits(frame, field="attribute", children=codes, years=years)
+    return RegionFigures(
+        division=division, years=years, children=children, table=table, by_cause=by_cause, by_attribute=by_attribute
+    )
+
+
+def poor_splits(*, division: Division, year: int) -> dict[str, dict[str, int]]:
+    """The poor population at the end of `year` by main cause and by attribute, in one query."""
+    frame = queries.register_year(prefix=division.prefix, year=year, split=True)
+    return {
+        "by_cause": compute.year_splits(frame, field="main_cause", children=[""], year=year)[("", year)],
+        "by_attribute": compute.year_splits(frame, field="attribute", children=[""], year=year)[("", year)],
+    }
+
+
+def metrics_summary(*, division: Division, year: int) -> dict:
+    figures = region_figures(division=division, first=year, last=year, with_children=False)
+    return {"region": division_dict(division), "year": year, **figures.summary(year)}
+
+
+def metrics_timeseries(*, division: Division, first: int, last: int) -> dict:
+    figures = region_figures(division=division, first=first, last=last, with_children=False)
+    return {"region": division_dict(division), "years": figures.years, "series": figures.series()}
+
+
+def metrics_breakdown(*, division: Division, year: int) -> dict:
+    figures = region_figures(division=division, first=year, last=year, with_children=True)
+    children = [{"region": division_dict(c), **figures.summary(year, c.code)} for c in figures.children]
+    return {"region": division_dict(division), "year": year, "children": children}

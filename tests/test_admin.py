@@ -1,0 +1,76 @@
+"""The Django admin: every model registered, open to the admin role, register models read-only."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin as django_admin
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from accounts.models import Role
+from audit.models import AuditEntry
+from households.models import Household, HouseholdYear, Member, PovertyLine, StatusChange
+from villages.models import Division, VillageYear
+
+from .conftest import record_year, register
+
+
+def test_every_model_of_our_apps_is_registered():
+    ours = [get_user_model(), Division, VillageYear, Household, Member, HouseholdYear, StatusChange, PovertyLine,
+            AuditEntry]
+    for model in ours:
+        assert django_admin.site.is_registered(model), model
+
+
+@pytest.fixture
+def some_data(lintan_clerk):
+    h = register(lintan_clerk, "623021100201", "M001")
+    record_year(lintan_clerk, h, 2015)
+    return h
+
+
+def test_the_admin_role_opens_every_changelist(client, admin, some_data):
+    client.force_login(admin)
+    assert client.get(reverse("admin:index")).status_code == 200
+    for model in django_admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
+    assert client.get(reverse("admin:villages_division_changelist"), {"q": "城关"}).status_code == 200
+
+
+def test_register_records_are_read_only_in_the_admin_and_link_to_the_platform(client, admin, some_data):
+    client.force_login(admin)
+    url = reverse("admin:households_household_change", args=[some_data.pk])
+    page = client.get(url).content.decode()
+    assert reverse("households:edit", args=[some_data.pk]) in page
+    assert 'name="_save"' not in page
+    assert client.post(url, {"phone": "1"}).status_code == 403
+    assert client.get(reverse("admin:households_member_add")).status_code == 403
+    some_data.refresh_from_db()
+    assert some_data.phone == ""
+
+
+def test_admins_set_a_later_years_poverty_line_and_it_is_audited(client, admin):
+    client.force_login(admin)
+    response = client.post(reverse("admin:households_povertyline_add"), {"year": "2016", "amount": "2952"})
+    assert response.status_code == 302
+    assert PovertyLine.objects.get(year=2016).amount == Decimal("2952")
+    assert AuditEntry.objects.get(object_type="povertyline").changes["amount"] == [None, "2952"]
+
+
+def test_admins_create_users_with_role_and_division(client, admin):
+    client.force_login(admin)
+    response = client.post(reverse("admin:accounts_user_add"), {
+        "username": "new_clerk", "password1": "a-Long-pass-123", "password2": "a-Long-pass-123",
+        "role": Role.CLERK, "division": "623021100", "usable_password": "true",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user = get_user_model().objects.get(username="new_clerk")
+    assert user.role == Role.CLERK and user.division_id == "623021100" and not user.is_staff
+
+
+def test_clerks_and_officials_stay_out_of_the_admin(client, lintan_clerk, pref_official):
+    for user in (lintan_clerk, pref_official):
+        client.force_login(user)
+        response = client.get(reverse("admin:index"))
+        assert response.status_code == 302 and "/admin/login/" in response.url

@@ -1,0 +1,233 @@
+"""The demo data: Gannan as it was (seed_demo)."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Count, F, Max, Min, Q, Sum
+from stdnum.cn import ric
+
+from audit.models import AuditEntry
+from households.ids import birth_date_from_id, sex_from_id
+from households.models import (
+    EXITED_STATUSES,
+    POOR_STATUSES,
+    Household,
+    HouseholdYear,
+    Member,
+    PovertyLine,
+    Relation,
+    Status,
+    StatusChange,
+)
+from villages.models import VILLAGE_ITEMS, Division, Level, VillageYear
+
+SMALL = 0.01
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def small_demo(db):
+    seed(scale=SMALL)
+
+
+# --- the definitions of metrics.md, in plain ORM aggregation over status spans ---------------
+
+
+def status_at(year: int):
+    end = date(year, 12, 31)
+    return StatusChange.objects.filter(date__lte=end).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+
+
+def population(changes) -> int:
+    return changes.aggregate(n=Sum("household__member_count"))["n"] or 0
+
+
+def poor_population(year: int) -> int:
+    return population(status_at(year).filter(status__in=POOR_STATUSES))
+
+
+def rural_population(year: int) -> int:
+    return VillageYear.objects.filter(year=year).aggregate(n=Sum("rural_population"))["n"]
+
+
+def incidence(year: int) -> float:
+    return poor_population(year) / rural_population(year) * 100
+
+
+def exits(year: int, status=EXITED_STATUSES) -> int:
+    changes = StatusChange.objects.filter(date__year=year, status__in=status, previous_status__in=POOR_STATUSES)
+    return population(changes)
+
+
+# --- a small demo -------------------------------------------------------------------------
+
+
+def test_a_second_run_says_the_demo_is_there_and_changes_nothing(small_demo):
+    first = list(Household.objects.values_list("code", "updated_at"))
+    out = seed(scale=SMALL)
+    assert "already there" in out
+    assert "lintan_clerk" in out  # the logins are printed at every start
+    assert list(Household.objects.values_list("code", "updated_at")) == first
+    assert AuditEntry.objects.filter(batch="seed_demo").count() == 1
+
+
+def test_force_rebuilds_the_same_households_and_ids(small_demo):
+    def fingerprint():
+        return (
+            list(Household.objects.order_by("code").values_list("code", "head_name", "member_count", "status",
+                                                                   "main_cause", "attribute")),
+            list(Member.objects.order_by("id_number").values_list("id_number", "name", "household__code")),
+            list(StatusChange.objects.order_by("household__code", "sequence").values_list(
+                "household__code", "status", "date", "ended_on")),
+            list(Division.objects.filter(level=Level.VILLAGE).values_list("code", "name", "poor_exit_year")),
+        )
+
+    before = fingerprint()
+    out = seed(scale=SMALL, force=True)
+    assert "already there" not in out
+    assert fingerprint() == before
+    assert AuditEntry.objects.filter(batch="seed_demo").count() == 2
+
+
+def test_another_scale_or_seed_replaces_the_demo(small_demo):
+    codes = set(Household.objects.values_list("code", flat=True))
+    seed(scale=SMALL, seed=7)
+    assert set(Household.objects.values_list("code", flat=True)) != codes
+    assert get_user_model().objects.filter(username__in=["demo_admin", "lintan_clerk"]).count() == 2
+
+
+def test_every_id_number_is_valid_unique_and_agrees_with_sex_and_birth_date(small_demo):
+    members = list(Member.objects.values_list("id_number", "sex", "birth_date", "household__village_id"))
+    assert len(members) > 2000
+    for number, sex, born, village in members:
+        assert ric.is_valid(number), number
+        assert sex_from_id(number) == sex and birth_date_from_id(number) == born
+        area = "623027" if village.startswith("623001") and born.year < 1996 else village[:6]
+        assert number[:6] == area
+    assert len({m[0] for m in members}) == len(members)
+
+
+def test_every_household_has_exactly_one_head_and_its_member_count(small_demo):
+    counted = Household.objects.annotate(
+        heads=Count("members", filter=Q(members__relation=Relation.HEAD)), people=Count("members"),
+    )
+    assert not counted.exclude(heads=1).exists()
+    assert not counted.exclude(people=F("member_count")).exists()
+    assert not Household.objects.exclude(
+        head_name__in=Member.objects.filter(relation=Relation.HEAD).values("name")
+    ).exists()
+
+
+def test_the_status_chain_fields_are_those_the_services_keep(small_demo):
+    histories: dict[int, list[StatusChange]] = {}
+    for change in StatusChange.objects.order_by("household_id", "date", "id"):
+        histories.setdefault(change.household_id, []).append(change)
+    statuses = dict(Household.objects.values_list("id", "status"))
+    assert set(histories) == set(statuses)
+    for household, changes in histories.items():
+        assert changes[0].status == Status.IDENTIFIED
+        for i, change in enumerate(changes):
+            assert change.sequence == i
+            assert change.previous_status == (changes[i - 1].status if i else "")
+            assert change.ended_on == (changes[i + 1].date if i + 1 < len(changes) else None)
+        assert statuses[household] == changes[-1].status
+
+
+def test_every_exit_passes_the_exit_test_of_its_year(small_demo):
+    lines = dict(PovertyLine.objects.values_list("year", "amount"))
+    assert set(range(2011, 2021)) <= set(lines)
+    exits_ = StatusChange.objects.filter(status__in=EXITED_STATUSES, previous_status__in=POOR_STATUSES)
+    assert exits_.count() > 100
+    for household, year in exits_.values_list("household_id", "date__year"):
+        record = HouseholdYear.objects.get(household_id=household, year=year)
+        assert record.income_per_capita > lines[year]
+        assert all([record.enough_food, record.enough_clothing, record.education_secured, record.medical_secured,
+                    record.housing_secured])
+        parts = record.income_wages + record.income_production + record.income_property + record.income_transfer
+        assert parts == record.income_per_capita
+
+
+def test_a_household_poor_at_the_end_of_a_year_has_a_record_below_the_line(small_demo):
+    lines = dict(PovertyLine.objects.values_list("year", "amount"))
+    for year in (2011, 2015, 2019):
+        poor = status_at(year).filter(status__in=POOR_STATUSES).values_list("household_id", flat=True)
+        records = HouseholdYear.objects.filter(household_id__in=poor, year=year)
+        assert records.count() == len(poor)
+        assert not records.filter(income_per_capita__gte=lines[year]).exists()
+
+
+def test_the_flows_balance_every_year(small_demo):
+    for year in range(2012, 2021):
+        new = population(StatusChange.objects.filter(date__year=year, sequence=0))
+        returned = population(StatusChange.objects.filter(date__year=year, status=Status.RETURNED))
+        removed = population(StatusChange.objects.filter(
+            date__year=year, status=Status.REMOVED, previous_status__in=POOR_STATUSES,
+        ))
+        assert poor_population(year) == poor_population(year - 1) + new - exits(year) + returned - removed, year
+    assert poor_population(2020) == 0
+
+
+def test_the_small_demo_has_the_shape_of_the_seed(small_demo):
+    assert poor_population(2011) == round(283_900 * SMALL)
+    assert poor_population(2015) == round(79_300 * SMALL)
+    assert round(incidence(2011)) == 51 and round(incidence(2015)) == 14
+    villages = Division.objects.filter(level=Level.VILLAGE)
+    poor_villages = villages.filter(is_poor_village=True)
+    assert 0.38 < poor_villages.count() / villages.count() < 0.48
+    assert poor_villages.aggregate(first=Min("poor_exit_year"), last=Max("poor_exit_year")) == {"first": 2016, "last": 2020}
+    assert not villages.filter(code__startswith="623001001").exists()  # no villages under a 街道
+
+
+def test_a_poor_village_has_every_item_of_the_checklist_by_its_exit_year(small_demo):
+    items = [name for name, _label in VILLAGE_ITEMS]
+    for village in Division.objects.filter(is_poor_village=True):
+        done = VillageYear.objects.get(village=village, year=village.poor_exit_year)
+        assert all(getattr(done, item) for item in items), village.code
+    missing_early = VillageYear.objects.filter(year=2011, village__is_poor_village=True, road=False)
+    assert missing_early.exists()
+
+
+def test_the_demo_users_log_in_with_their_roles_and_regions(small_demo, client):
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[
+        "demo_admin", "zhou_official", "lintan_official", "lintan_clerk",
+    ])}
+    assert users["demo_admin"].is_admin and users["demo_admin"].is_staff
+    assert (users["zhou_official"].role, users["zhou_official"].division_id) == ("official", "623000")
+    assert (users["lintan_official"].role, users["lintan_official"].division_id) == ("official", "623021")
+    assert (users["lintan_clerk"].role, users["lintan_clerk"].division_id) == ("clerk", "623021")
+    response = client.post("/accounts/login/", {"username": "lintan_clerk", "password": "gannan-demo-2016"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(users["lintan_clerk"].pk)
+
+
+def test_the_run_leaves_one_audit_entry_with_its_counts(small_demo):
+    entry = AuditEntry.objects.get(batch="seed_demo")
+    assert entry.changes["scale"][1] == SMALL
+    assert entry.changes["households"][1] == Household.objects.count()
+    assert entry.changes["members"][1] == Member.objects.count()
+
+
+# --- the full demo ------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_full_demo_gives_the_seeds_figures(db):
+    seed(scale=1)
+    assert Division.objects.filter(level=Level.VILLAGE).count() == 660
+    assert Division.objects.filter(is_poor_village=True).count() == 284
+    assert abs(poor_population(2011) - 283_900) <= 50
+    assert abs(poor_population(2015) - 79_300) <= 50
+    assert round(incidence(2011)) == 51
+    assert round(incidence(2015)) == 14
+    assert abs(exits(2015) - 64_300) <= 50
+    assert abs(exits(2015, [Status.EXITED_STABLE]) - 48_800) <= 50
+    assert abs(exits(2015, [Status.EXITED_CONSOLIDATING]) - 15_500) <= 50
+    assert poor_population(2020) == 0

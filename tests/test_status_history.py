@@ -1,0 +1,111 @@
+"""The status history reproduces any past year, and exits follow the exit test (一超过、两不愁、三保障)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+
+from households.models import PovertyLine, Status, StatusChange
+from households.services import exit_test_failures
+
+from .conftest import change_status, record_year, register
+
+CHENGGUAN = "623021100201"
+
+
+def status_at_end_of(year: int):
+    """StatusChange rows in force on 31 December of `year` (the spec's span filter)."""
+    end = date(year, 12, 31)
+    return StatusChange.objects.filter(date__lte=end).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+
+
+@pytest.fixture
+def history(lintan_clerk):
+    """Identified 2013, exited 2015, returned 2017, exited again 2018."""
+    PovertyLine.objects.update_or_create(year=2018, defaults={"amount": Decimal("3535")})
+    h = register(lintan_clerk, CHENGGUAN, "S001", size=4, year=2013)
+    record_year(lintan_clerk, h, 2015, income="3000")
+    change_status(lintan_clerk, h, Status.EXITED_STABLE, date(2015, 10, 15), reason="收入超过贫困线")
+    change_status(lintan_clerk, h, Status.RETURNED, date(2017, 4, 2), reason="因病返贫")
+    record_year(lintan_clerk, h, 2018, income="4100")
+    change_status(lintan_clerk, h, Status.EXITED_STABLE, date(2018, 11, 20), reason="再次脱贫")
+    return h
+
+
+def test_the_status_at_the_end_of_each_year_is_reproduced(history):
+    expected = {
+        2012: None,
+        2013: Status.IDENTIFIED,
+        2014: Status.IDENTIFIED,
+        2015: Status.EXITED_STABLE,
+        2016: Status.EXITED_STABLE,
+        2017: Status.RETURNED,
+        2018: Status.EXITED_STABLE,
+        2019: Status.EXITED_STABLE,
+        2020: Status.EXITED_STABLE,
+    }
+    for year, status in expected.items():
+        rows = list(status_at_end_of(year).filter(household=history).values_list("status", flat=True))
+        assert rows == ([status] if status else []), year
+
+
+def test_the_chain_links_each_change_to_the_next(history):
+    chain = list(history.status_changes.order_by("sequence").values_list("status", "previous_status", "ended_on"))
+    assert chain == [
+        (Status.IDENTIFIED, "", date(2015, 10, 15)),
+        (Status.EXITED_STABLE, Status.IDENTIFIED, date(2017, 4, 2)),
+        (Status.RETURNED, Status.EXITED_STABLE, date(2018, 11, 20)),
+        (Status.EXITED_STABLE, Status.RETURNED, None),
+    ]
+    history.refresh_from_db()
+    assert history.status == Status.EXITED_STABLE
+
+
+def test_poor_people_per_year_is_one_grouped_query(history, lintan_clerk, django_assert_num_queries):
+    register(lintan_clerk, CHENGGUAN, "S002", size=2, year=2016, identified_on=date(2016, 6, 1))
+    with django_assert_num_queries(1):
+        poor_2017 = dict(
+            status_at_end_of(2017).values_list("status").annotate(n=Count("id")).order_by()
+        )
+    assert poor_2017 == {Status.RETURNED: 1, Status.IDENTIFIED: 1}
+
+
+def test_an_exit_with_income_at_the_line_is_refused_and_each_failing_check_named(lintan_clerk):
+    h = register(lintan_clerk, CHENGGUAN, "S003")
+    record_year(lintan_clerk, h, 2015, income="2855", passed=False)
+    failures = exit_test_failures(household=h, year=2015)
+    assert failures[0] == "人均纯收入 2855.00 元未超过 2015 年贫困线 2855.00 元。"
+    assert failures[1:] == ["“不愁吃”未达标。", "“不愁穿”未达标。", "“义务教育有保障”未达标。",
+                            "“基本医疗有保障”未达标。", "“住房安全有保障”未达标。"]
+    with pytest.raises(ValidationError) as e:
+        change_status(lintan_clerk, h, Status.EXITED_STABLE, date(2015, 12, 1))
+    assert "未超过 2015 年贫困线" in str(e.value) and "住房安全有保障" in str(e.value)
+    h.refresh_from_db()
+    assert h.status == Status.IDENTIFIED
+
+
+def test_one_failing_check_alone_blocks_the_exit(lintan_clerk):
+    h = register(lintan_clerk, CHENGGUAN, "S004")
+    record = record_year(lintan_clerk, h, 2015, income="5000")
+    record.medical_secured = False
+    record.save()
+    assert exit_test_failures(household=h, year=2015) == ["“基本医疗有保障”未达标。"]
+
+
+def test_an_exit_without_that_years_record_or_line_says_so(lintan_clerk):
+    h = register(lintan_clerk, CHENGGUAN, "S005")
+    assert "缺少 2015 年度" in exit_test_failures(household=h, year=2015)[0]
+    PovertyLine.objects.filter(year=2019).delete()
+    record_year(lintan_clerk, h, 2019, income="9000")
+    assert "尚未设置 2019 年的贫困线" in exit_test_failures(household=h, year=2019)[0]
+
+
+def test_a_passing_exit_is_allowed(lintan_clerk):
+    h = register(lintan_clerk, CHENGGUAN, "S006")
+    record_year(lintan_clerk, h, 2015, income="2855.01")
+    assert exit_test_failures(household=h, year=2015) == []
+    change_status(lintan_clerk, h, Status.EXITED_CONSOLIDATING, date(2015, 12, 1))
+    h.refresh_from_db()
+    assert h.status == Status.EXITED_CONSOLIDATING
