@@ -49,7 +49,13 @@ SELECT child, main_cause, attribute,
     SUM(CASE WHEN status = 'exited_consolidating' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN n ELSE 0 END),
     SUM(CASE WHEN status = 'returned' AND date >= %(start)s THEN n ELSE 0 END),
     SUM(CASE WHEN status = 'removed' AND date >= %(start)s THEN n ELSE 0 END),
-    SUM(CASE WHEN status = 'removed' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN n ELSE 0 END)
+    SUM(CASE WHEN status = 'removed' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN n ELSE 0 END),
+    SUM(CASE WHEN status = 'identified' AND date >= %(start)s THEN 1 ELSE 0 END),
+    SUM(CASE WHEN status = 'exited_stable' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN 1 ELSE 0 END),
+    SUM(CASE WHEN status = 'exited_consolidating' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN 1 ELSE 0 END),
+    SUM(CASE WHEN status = 'returned' AND date >= %(start)s THEN 1 ELSE 0 END),
+    SUM(CASE WHEN status = 'removed' AND date >= %(start)s THEN 1 ELSE 0 END),
+    SUM(CASE WHEN status = 'removed' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN 1 ELSE 0 END)
 FROM s GROUP BY child, main_cause, attribute
 """
 RURAL_SQL = """
@@ -69,7 +75,8 @@ GROUP BY child
 SQL_KEYS = [
     "poor_households", "poor_population", "supported_population", "registered_population", "new_identified_population",
     "exited_stable_population", "exited_consolidating_population", "returned_population", "removed_population",
-    "removed_while_poor_population",
+    "removed_while_poor_population", "new_identified_households", "exited_stable_households",
+    "exited_consolidating_households", "returned_households", "removed_households", "removed_while_poor_households",
 ]
 
 
@@ -262,6 +269,8 @@ def page_bench(url: str) -> None:
         for name, (p50, p95, n, errors) in [("trivial (/accounts/login/)", trivial), (f"overview 623000 ({YEAR})", overview)]:
             print(f"  {name:<34} {p50:9.1f} {p95:9.1f} {n:9d} {errors:7d}")
         ratio = f"{overview[1] / trivial[1]:.1f}" if overview[2] and trivial[1] else "n/a (no overview answered in time)"
+        if trivial[3] or overview[3]:
+            ratio += "  — INVALID: some answers were errors (non-2xx or socket errors)"
         print(f"  overview p95 / trivial p95 = {ratio} (target ≤ 3)")
 
 

@@ -194,6 +194,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Dashboards are cached per region, year and user scope for this many seconds; the key
+# includes the newest audit entry, so any audited write shows at the next request.
+METRICS_CACHE_SECONDS = int(os.environ.get("METRICS_CACHE_SECONDS", "60"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

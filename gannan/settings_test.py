@@ -17,3 +17,5 @@ WHITENOISE_USE_FINDERS = True
 AXES_ENABLED = True
 # The live test server speaks plain http: secure-only cookies would never reach it.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+# Tests read what they just wrote.
+METRICS_CACHE_SECONDS = 0

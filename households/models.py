@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Standard(models.TextChoices):
@@ -104,7 +105,7 @@ class Relation(models.TextChoices):
     HEAD = "head", _("户主")
     SPOUSE = "spouse", _("配偶")
     SON = "son", _("子")
-    DAUGHTER = "daughter", _("女")
+    DAUGHTER = "daughter", pgettext_lazy("relation to household head", "女")
     PARENT = "parent", _("父母")
     GRANDCHILD = "grandchild", _("孙子女")
     SIBLING = "sibling", _("兄弟姐妹")

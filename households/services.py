@@ -505,7 +505,7 @@ def household_status_change(
 
 # --- bulk registration (imports) -------------------------------------------------------------
 
-# Rows per INSERT: fewer round trips, statements still of a sensible size.
+# Rows per INSERT where there is no COPY (SQLite): fewer round trips, statements of a sensible size.
 BULK_BATCH = 2000
 
 
@@ -569,8 +569,8 @@ def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str 
     if errors:
         raise ValidationError(errors)
     by = user.pk if user is not None and user.is_authenticated else None
-    member_defaults = {name: default for name, (_check, default) in _plain_checks(Member).items()
-                       if name in MEMBER_FIELDS}
+    member_defaults = {name: _plain_checks(Member)[name][1] for name in MEMBER_FIELDS}
+    year_defaults = {name: _plain_checks(HouseholdYear)[name][1] for name in YEAR_FIELDS}
     with transaction.atomic():
         for household, entry in zip(households, entries, strict=True):
             household.head_name = next(m["name"] for m in entry["members"] if m["relation"] == Relation.HEAD)
@@ -593,10 +593,10 @@ def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str 
             trail["status_changes"] = [None, [_plain_values(c, ["status", "date", "reason"]) for c in own_changes]]
             if entry["year"] is not None:
                 year, fields = entry["year"]
-                record = {"household_id": household.pk, "year": year,
-                          **{k: v for k, v in fields.items() if k in YEAR_FIELDS}}
+                record = {**year_defaults, **{k: v for k, v in fields.items() if k in YEAR_FIELDS},
+                          "household_id": household.pk, "year": year}
                 years.append(record)
-                trail["year"] = [None, _plain_values(record, [n for n in ["year", *YEAR_FIELDS] if n in record])]
+                trail["year"] = [None, _plain_values(record, ["year", *YEAR_FIELDS])]
             members += own
             changes += own_changes
             audits.append({

@@ -7,13 +7,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors
-from .params import check_order, parse_region, parse_year
+from .params import check_order, data_year, parse_region, parse_year
 from .queries import FIRST_YEAR, last_year
 
 REGION = OpenApiParameter(
     "region", OpenApiTypes.STR, description="区划代码（6、9 或 12 位）；省略时为调用者的所属区划。所属区划以外的代码返回 404。"
 )
-YEAR = OpenApiParameter("year", OpenApiTypes.INT, description=f"年度（{FIRST_YEAR}–今年）；省略时为今年。指该年 12 月 31 日末的状态。")
+YEAR = OpenApiParameter("year", OpenApiTypes.INT, description=(
+    f"年度（{FIRST_YEAR}–今年），指该年 12 月 31 日末的状态。省略时为有数据的最近年度："
+    f"最新一条状态变更所在的年度（不晚于今年；没有任何状态变更时为 {FIRST_YEAR}）。"
+))
 FROM = OpenApiParameter("from", OpenApiTypes.INT, description=f"起始年度，默认 {FIRST_YEAR}")
 TO = OpenApiParameter("to", OpenApiTypes.INT, description="截止年度，默认今年")
 
@@ -34,7 +37,7 @@ class SummaryView(MetricsView):
     )
     def get(self, request):
         division = parse_region(request.user, request.query_params.get("region"))
-        year = parse_year(request.query_params.get("year"), name="year", default=last_year())
+        year = parse_year(request.query_params.get("year"), name="year", default=data_year)
         return Response(selectors.metrics_summary(division=division, year=year))
 
 
@@ -62,7 +65,7 @@ class BreakdownView(MetricsView):
     )
     def get(self, request):
         division = parse_region(request.user, request.query_params.get("region"))
-        year = parse_year(request.query_params.get("year"), name="year", default=last_year())
+        year = parse_year(request.query_params.get("year"), name="year", default=data_year)
         return Response(selectors.metrics_breakdown(division=division, year=year))
 
 

@@ -1,11 +1,14 @@
 """Parsing of the region and year parameters shared by pages and API."""
 
 import re
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.scope import division_for, home_division
+from households.models import StatusChange
 from villages.models import Division
 
 from .queries import FIRST_YEAR, last_year
@@ -13,10 +16,23 @@ from .queries import FIRST_YEAR, last_year
 REGION_CODE = re.compile(r"^(\d{6}|\d{9}|\d{12})$")
 
 
-def parse_year(value: str | None, *, name: str, default: int) -> int:
-    """A four-digit year from FIRST_YEAR to this year; ValidationError naming `name` otherwise."""
+def data_year() -> int:
+    """The latest year with data: the year of the newest status change, at most this year (FIRST_YEAR if none).
+
+    The default year of pages and API, so a register whose history ends before
+    this year does not open on a year of empty charts.
+    """
+    newest = StatusChange.objects.aggregate(newest=Max("date"))["newest"]
+    return FIRST_YEAR if newest is None else max(FIRST_YEAR, min(last_year(), newest.year))
+
+
+def parse_year(value: str | None, *, name: str, default: int | Callable[[], int]) -> int:
+    """A four-digit year from FIRST_YEAR to this year; ValidationError naming `name` otherwise.
+
+    A callable `default` is only called when the parameter is absent.
+    """
     if value in (None, ""):
-        return default
+        return default() if callable(default) else default
     if not re.fullmatch(r"\d{4}", value) or not FIRST_YEAR <= int(value) <= last_year():
         raise ValidationError(
             {name: [_("参数 %(name)s 必须是 %(first)d 至 %(last)d 之间的四位年份，收到的是“%(value)s”。")

@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least, Substr
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least
 
 from households.models import EXITED_STATUSES, POOR_STATUSES, HouseholdYear, Status, StatusChange
 from villages.models import Division, Level, VillageYear
@@ -28,8 +28,14 @@ def last_year() -> int:
     return date.today().year
 
 
-def _child(path: str, child_len: int | None):
-    return Substr(path, 1, child_len) if child_len else Value("")
+# The direct child of a region, read from a village through the tree: village, its township or its county.
+# Grouping by a plain column (not a substring of the code) lets PostgreSQL estimate the few groups and hash them.
+CHILD_FIELD = {12: "code", 9: "parent__code", 6: "parent__parent__code"}
+
+
+def _child(village: str, child_len: int | None):
+    """The code of the child (the first `child_len` characters of the village code) of `village` ("" = the row itself)."""
+    return F(village + CHILD_FIELD[child_len]) if child_len else Value("")
 
 
 def _frame(rows, columns: list[str]) -> pd.DataFrame:
@@ -53,7 +59,7 @@ def register_spans(
     qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=date(first, 1, 1)))
     poor = Q(status__in=POOR_STATUSES)
     qs = qs.annotate(
-        child=_child("household__village__code", child_len),
+        child=_child("household__village__", child_len),
         prev_poor=Case(When(previous_status__in=POOR_STATUSES, then=Value(True)), default=Value(False)),
         start=Greatest(Cast(ExtractYear("date"), IntegerField()), Value(first - 1)),
         end=Coalesce(Least(Cast(ExtractYear("ended_on"), IntegerField()), Value(last + 1)), Value(last + 1)),
@@ -77,7 +83,7 @@ def register_year(*, prefix: str, year: int, child_len: int | None = None, split
     qs = StatusChange.objects.filter(household__village__code__startswith=prefix, date__lte=end)
     qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
     qs = qs.annotate(
-        child=_child("household__village__code", child_len),
+        child=_child("household__village__", child_len),
         main_cause=F("household__main_cause") if split else Value(None, IntegerField()),
         attribute=F("household__attribute") if split else Value(None, IntegerField()),
     )
@@ -89,7 +95,6 @@ def register_year(*, prefix: str, year: int, child_len: int | None = None, split
         "supported": at_end & Q(status__in=[*POOR_STATUSES, Status.EXITED_CONSOLIDATING]),
         "registered": at_end & ~Q(status=Status.REMOVED),
         "new_identified": in_year & Q(status=Status.IDENTIFIED),
-        "exited": exited,
         "exited_stable": exited & Q(status=Status.EXITED_STABLE),
         "exited_consolidating": exited & Q(status=Status.EXITED_CONSOLIDATING),
         "returned": in_year & Q(status=Status.RETURNED),
@@ -103,7 +108,11 @@ def register_year(*, prefix: str, year: int, child_len: int | None = None, split
             aggregates[f"{kind}_households"] = Count("id", filter=condition)
     qs = qs.values("child", "main_cause", "attribute").annotate(**aggregates).order_by()
     columns = ["child", "main_cause", "attribute", *aggregates]
-    return _frame(qs.values_list(*columns), columns).fillna({k: 0 for k in aggregates})
+    frame = _frame(qs.values_list(*columns), columns).fillna({k: 0 for k in aggregates})
+    return frame.assign(
+        exited_population=frame["exited_stable_population"] + frame["exited_consolidating_population"],
+        exited_households=frame["exited_stable_households"] + frame["exited_consolidating_households"],
+    )
 
 
 def rural_spans(*, prefix: str, child_len: int | None = None, until: int | None = None) -> pd.DataFrame:
@@ -117,7 +126,7 @@ def rural_spans(*, prefix: str, child_len: int | None = None, until: int | None 
     if until is not None:
         qs = qs.filter(year__lte=until)
     qs = qs.annotate(
-        child=_child("village__code", child_len),
+        child=_child("village__", child_len),
         start=F("year"),
         end=Subquery(next_year, output_field=IntegerField()),
     )
@@ -130,7 +139,7 @@ def rural_spans(*, prefix: str, child_len: int | None = None, until: int | None 
 def poor_village_spans(*, prefix: str, child_len: int | None = None) -> pd.DataFrame:
     """Poor-village listings as spans: child, start (listed year, 0 if unknown), end (出列 year), villages."""
     qs = Division.objects.filter(level=Level.VILLAGE, is_poor_village=True, code__startswith=prefix)
-    qs = qs.annotate(child=_child("code", child_len), start=Coalesce("poor_listed_year", 0), end=F("poor_exit_year"))
+    qs = qs.annotate(child=_child("", child_len), start=Coalesce("poor_listed_year", 0), end=F("poor_exit_year"))
     qs = qs.values("child", "start", "end").annotate(villages=Count("code")).order_by()
     columns = ["child", "start", "end", "villages"]
     return _frame(qs.values_list(*columns), columns)

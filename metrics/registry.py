@@ -1,13 +1,16 @@
 """The indicator registry: every figure named once, for pages, the API and exports.
 
-Other apps add their indicators with `register(...)` (e.g. funds); the export
-workbook and the pages read `INDICATORS` in order.
+The funds figures are read from funds/indicators.py and registered here with
+source "funds" (funds does not import metrics); the export workbook and the
+pages read `INDICATORS` in order.
 """
 
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from funds.indicators import INDICATORS as FUNDS_INDICATORS
 
 
 @dataclass(frozen=True)
@@ -85,3 +88,9 @@ for _key, _label, _unit, _definition, _kind in [
     ),
 ]:
     register(Indicator(key=_key, label=_label, unit=_unit, definition=_definition, kind=_kind))
+
+
+# The funds figures (funds/indicators.py); a key metrics already names (exited_households, exited_population) is the same figure.
+for _key, _label, _unit, _definition, _kind, _selector in FUNDS_INDICATORS:
+    if _key not in INDICATORS:
+        register(Indicator(key=_key, label=_label, unit=_unit, definition=_definition, kind=_kind, source="funds"))

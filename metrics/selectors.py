@@ -38,7 +38,9 @@ def division_dict(division: Division) -> dict:
     return {"code": division.code, "name": division.name, "level": division.level}
 
 
-def region_figures(*, division: Division, first: int, last: int, with_children: bool, split: bool = True) -> RegionFigures:
+def region_figures(
+    *, division: Division, first: int, last: int, with_children: bool, split: bool = True, with_total: bool = True
+) -> RegionFigures:
     """Figures for `division` (and its children when asked) for every year first..last.
 
     Three aggregate queries (plus one for the children's names) whatever the
@@ -66,8 +68,10 @@ def region_figures(*, division: Division, first: int, last: int, with_children: 
     }
     codes = [""]
     if child_len:
-        codes += [c.code for c in children]
-        frames = {name: pd.concat([f, compute.with_total(f)]) for name, f in frames.items()}
+        codes = [c.code for c in children]
+        if with_total:
+            codes = ["", *codes]
+            frames = {name: pd.concat([f, compute.with_total(f)]) for name, f in frames.items()}
     table = compute.figures(**frames, children=codes, years=years)
     if one_year:
         frame = frames["register_year"]
@@ -102,6 +106,6 @@ def metrics_timeseries(*, division: Division, first: int, last: int) -> dict:
 
 
 def metrics_breakdown(*, division: Division, year: int) -> dict:
-    figures = region_figures(division=division, first=year, last=year, with_children=True)
+    figures = region_figures(division=division, first=year, last=year, with_children=True, with_total=False)
     children = [{"region": division_dict(c), **figures.summary(year, c.code)} for c in figures.children]
     return {"region": division_dict(division), "year": year, "children": children}

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     re_path(r"^region/(?P<code>\d{6}|\d{9}|\d{12})/$", views.overview, name="region"),
     re_path(r"^region/(?P<code>\d{6}|\d{9}|\d{12})/chart/(?P<key>[a-z_]+)\.csv$", views.chart_csv, name="chart_csv"),
+    re_path(r"^region/(?P<code>\d{6}|\d{9}|\d{12})/export\.xlsx$", views.export_xlsx, name="export"),
 ]

@@ -1,9 +1,10 @@
-"""Dashboard pages: the overview of a region, its charts' CSV files."""
+"""Dashboard pages: the overview of a region, its charts' CSV files, the workbook of all its tables."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.scope import division_for, home_division, in_scope
@@ -11,8 +12,9 @@ from households.models import Household, Status
 from villages.models import Division, Level
 
 from .cache import cached
-from .dashboard import dashboard
-from .params import parse_year
+from .dashboard import Dashboard, dashboard
+from .exports import metrics_workbook
+from .params import data_year, parse_year
 from .queries import FIRST_YEAR, last_year
 
 
@@ -36,7 +38,12 @@ def _region(request, code: str | None) -> Division:
 
 
 def _year(request) -> int:
-    return parse_year(request.GET.get("year"), name="year", default=last_year())
+    return parse_year(request.GET.get("year"), name="year", default=data_year)
+
+
+def _board(division: Division, year: int) -> Dashboard:
+    return cached("dashboard", division.code, year, compute=lambda: dashboard(
+        division=division, year=year, region_url=lambda c: reverse("metrics:region", args=[c]) + f"?year={year}"))
 
 
 def _household_url(pk: int) -> str | None:
@@ -58,8 +65,7 @@ def overview(request, code: str | None = None):
         year = _year(request)
     except ValidationError as e:
         return HttpResponseBadRequest(" ".join(e.messages))
-    board = cached("dashboard", division.code, year, compute=lambda: dashboard(
-        division=division, year=year, region_url=lambda c: reverse("metrics:region", args=[c]) + f"?year={year}"))
+    board = _board(division, year)
     households = []
     if division.level == Level.VILLAGE:
         qs = Household.objects.filter(village_id=division.code).order_by("code")
@@ -87,11 +93,22 @@ def chart_csv(request, code: str, key: str):
         year = _year(request)
     except ValidationError as e:
         return HttpResponseBadRequest(" ".join(e.messages))
-    board = cached("dashboard", division.code, year, compute=lambda: dashboard(
-        division=division, year=year, region_url=lambda c: reverse("metrics:region", args=[c]) + f"?year={year}"))
+    board = _board(division, year)
     chart = board.chart(key)
     if chart is None:
         raise Http404(_("没有这个图表。"))
     response = HttpResponse("\ufeff" + chart.csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{division.code}-{year}-{key}.csv"'
     return response
+
+
+def export_xlsx(request, code: str):
+    division = division_for(request.user, code)
+    try:
+        year = _year(request)
+    except ValidationError as e:
+        return HttpResponseBadRequest(" ".join(e.messages))
+    with translation.override("zh-hans"):
+        workbook = metrics_workbook(board=_board(division, year))
+    return FileResponse(workbook, as_attachment=True, filename=f"{division.code}-{year}-metrics.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -52,8 +52,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def chinese():
+    """Each test starts in Chinese, whatever language an earlier test left active in this thread."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
 @pytest.fixture
-def live_site(live_server):
+def live_site(live_server, transactional_db):
     """The live server with the reference data: transactional tests empty every table when they end."""
     load_reference_data()
     return live_server

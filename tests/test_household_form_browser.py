@@ -5,26 +5,14 @@ from datetime import date
 import pytest
 
 from households.models import Household
-from villages.models import Division
-from villages.services import divisions_load
 
-from .conftest import VILLAGES, make_id, make_user
+from .conftest import browser_login, make_id
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_a_clerk_registers_a_household_adding_a_member_row(live_server, browser, artifacts_dir):
-    divisions_load()
-    for code, (name, parent, poor) in VILLAGES.items():
-        Division.objects.update_or_create(code=code, defaults={"name": name, "level": "village", "parent_id": parent,
-                                                               "is_poor_village": poor})
-    make_user("lintan_clerk", "clerk", "623021")
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "lintan_clerk")
-    page.fill("#id_password", "pw-lintan_clerk")
-    page.click(".login button.primary")
-    page.wait_for_load_state()
+def test_a_clerk_registers_a_household_adding_a_member_row(live_site, browser, artifacts_dir, lintan_clerk):
+    live_server = live_site
+    context, page = browser_login(browser, live_site, lintan_clerk.username)
     page.goto(f"{live_server.url}/households/new/")
     page.fill("#id_code", "BF001")
     page.select_option("#id_village", "623021100202")
@@ -44,4 +32,4 @@ def test_a_clerk_registers_a_household_adding_a_member_row(live_server, browser,
     household = Household.objects.get(code="BF001")
     assert household.member_count == 2 and household.head_name == "才让"
     assert household.members.get(relation="spouse").sex == "F"
-    page.close()
+    context.close()

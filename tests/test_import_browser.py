@@ -3,28 +3,15 @@
 import pytest
 
 from households.models import Household
-from villages.models import Division
-from villages.services import divisions_load
 
-from .conftest import VILLAGES, make_user
+from .conftest import browser_login
 from .test_import_households import household, roster
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_a_clerk_uploads_previews_and_confirms_a_roster(live_server, browser, artifacts_dir):
-    # A transactional test starts from an empty database: put the cast's places back.
-    divisions_load()
-    for code, (name, parent, poor) in VILLAGES.items():
-        Division.objects.update_or_create(code=code, defaults={"name": name, "level": "village", "parent_id": parent,
-                                                               "is_poor_village": poor})
-    make_user("lintan_clerk", "clerk", "623021")
-    page = browser.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "lintan_clerk")
-    page.fill("input[name=password]", "pw-lintan_clerk")
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
+def test_a_clerk_uploads_previews_and_confirms_a_roster(live_site, browser, artifacts_dir, lintan_clerk):
+    live_server = live_site
+    context, page = browser_login(browser, live_site, lintan_clerk.username)
     page.goto(f"{live_server.url}/data/")
     page.screenshot(path=str(artifacts_dir / "import-index.png"), full_page=True)
     page.click("text=导入贫困户信息采集表")
@@ -41,4 +28,4 @@ def test_a_clerk_uploads_previews_and_confirms_a_roster(live_server, browser, ar
     page.wait_for_selector("text=导入完成")
     page.screenshot(path=str(artifacts_dir / "import-done.png"), full_page=True)
     assert Household.objects.get(code="BR01").member_count == 3
-    page.close()
+    context.close()

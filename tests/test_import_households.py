@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from stdnum.cn import ric
 
 from audit.models import AuditEntry
@@ -67,6 +68,15 @@ def test_it_imports_households_with_their_history_in_one_batch(lintan_clerk):
     assert trail.changes["members"][1][0]["id_number"] == h.members.get(name="H100-0").id_number
     assert [c["status"] for c in trail.changes["status_changes"][1]] == [Status.IDENTIFIED, Status.EXITED_STABLE]
     assert trail.changes["year"][1]["income_per_capita"] == "4200.00"
+
+
+def test_the_trail_shows_an_imported_households_members_by_name(client, admin, lintan_clerk):
+    assert run(lintan_clerk, roster(*household("H111", size=2, exit_year=2016, exit_type="稳定脱贫", income="4200"))).ok
+    client.force_login(admin)
+    page = client.get(reverse("audit:index"), {"household": "H111"}).content.decode()
+    assert "导入 roster.csv by lintan_clerk" in page and "lintan_clerk" in page
+    assert "家庭成员" in page and "姓名：H111-0" in page and "与户主关系：户主" in page and "与户主关系：子" in page
+    assert "状态：稳定脱贫" in page and "人均纯收入（元）：4200.00" in page
 
 
 def test_tabs_backslashes_and_line_breaks_in_cells_are_stored_as_written(lintan_clerk):

@@ -36,6 +36,23 @@ def _show(field: models.Field | None, value: Any) -> str:
     return str(value)
 
 
+# An import writes one row per household, nesting the values of what it created with it
+# (households.services.households_register_bulk): {key: model name}.
+NESTED = {"members": "member", "status_changes": "statuschange", "year": "householdyear"}
+
+
+def _show_nested(model_name: str, value: Any) -> str:
+    """A nested record (or a list of them) as "label：value" pairs, records separated by "；"."""
+    if value is None:
+        return "—"
+    fields = _fields().get(model_name, {})
+    records = value if isinstance(value, list) else [value]
+    return "；".join(
+        "，".join(f"{fields[k].verbose_name if k in fields else k}：{_show(fields.get(k), v)}" for k, v in record.items())
+        for record in records if isinstance(record, dict)
+    ) or "—"
+
+
 @register.filter
 def audit_changes(entry: AuditEntry) -> list[dict[str, str]]:
     """[{label, old, new}] for each changed field of the entry."""
@@ -44,6 +61,11 @@ def audit_changes(entry: AuditEntry) -> list[dict[str, str]]:
     for name, pair in (entry.changes or {}).items():
         old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         field = fields.get(name)
+        nested = NESTED.get(name) if field is None else None
+        if nested is not None:
+            rows.append({"label": str(apps.get_model("households", nested)._meta.verbose_name),
+                         "old": _show_nested(nested, old), "new": _show_nested(nested, new)})
+            continue
         rows.append({
             "label": str(field.verbose_name) if field is not None else name,
             "old": _show(field, old),

@@ -25,11 +25,11 @@ from django.db.models import ProtectedError
 
 from audit.models import Action, AuditEntry
 from audit.services import audit_record
-from demo import households, targets, users, villages
+from demo import funds, households, targets, users, villages
 from demo.context import BATCH, DemoContext
 from households.models import Household
 
-STEPS = [villages, users, households, targets]
+STEPS = [villages, users, households, funds, targets]
 
 
 def seed_current() -> AuditEntry | None:

@@ -1,0 +1,143 @@
+"""The interface in English: the header switch, the main pages and a complete catalogue."""
+
+import ast
+import gettext
+import html as htmllib
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from households.models import Status
+
+from .conftest import change_status, record_year, register
+
+CHENGGUAN = "623021100201"
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+
+def in_english(client, user):
+    client.force_login(user)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return htmllib.unescape(response.content.decode())
+
+
+@pytest.fixture
+def household(lintan_clerk):
+    h = register(lintan_clerk, CHENGGUAN, "H701", size=3)
+    record_year(lintan_clerk, h, 2015)
+    change_status(lintan_clerk, h, Status.EXITED_STABLE, date(2015, 12, 1))
+    return h
+
+
+def test_the_switch_works_on_the_login_page_before_signing_in(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302 and response.url == "/accounts/login/"
+    html = page(client, "/accounts/login/")
+    assert "Log in" in html and "Password" in html
+    assert "登录" not in html and "密码" not in html
+
+
+def test_the_overview_speaks_english(client, lintan_official, household):
+    in_english(client, lintan_official)
+    html = page(client, "/?year=2015")
+    for text in ["Gannan Targeted Poverty Alleviation Data Platform", "Poor population", "Poverty incidence",
+                 "Population exiting poverty this year", "Remaining poor villages", "Show data table"]:
+        assert text in html, text
+    for text in ["贫困人口", "贫困发生率", "当年脱贫人口", "数据总览", "显示数据表"]:
+        assert text not in html, text
+
+
+def test_the_household_list_speaks_english(client, lintan_clerk, household):
+    in_english(client, lintan_clerk)
+    html = page(client, reverse("households:list"))
+    for text in ["Poor household register", "Household no.", "Household head", "Stable exit",
+                 "Ordinary poor household", "<strong>3</strong> people"]:
+        assert text in html, text
+    for text in ["贫困户名册", "户编号", "稳定脱贫", "一般贫困户", "当前状态"]:
+        assert text not in html, text
+
+
+def test_the_household_page_speaks_english(client, lintan_clerk, household):
+    in_english(client, lintan_clerk)
+    html = page(client, reverse("households:detail", args=[household.pk]))
+    for text in ["Household file", "Basic information", "Household members", "Relation to household head",
+                 'Annual income and "Two Assurances, Three Guarantees"', "Status history", "Assigned cadre"]:
+        assert text in html, text
+    for text in ["一户一档", "基本情况", "家庭成员", "与户主关系", "两不愁三保障", "状态变更记录", "帮扶责任人"]:
+        assert text not in html, text
+
+
+def test_the_funds_page_speaks_english(client, lintan_official, household):
+    in_english(client, lintan_official)
+    html = page(client, reverse("funds:index") + "?year=2015")
+    for text in ["funds & projects", "Loan coverage (every eligible household)",
+                 "Funds by source (by year, 10k yuan)", "Poverty-alleviation projects, 2015"]:
+        assert text in html, text
+    for text in ["资金项目", "应贷尽贷覆盖率", "万元", "扶贫项目"]:
+        assert text not in html, text
+
+
+def test_chinese_stays_the_default(client, lintan_official, household):
+    client.force_login(lintan_official)
+    html = page(client, "/?year=2015")
+    assert "贫困发生率" in html and "Poverty incidence" not in html
+
+
+def po_entries(path: Path) -> list[dict]:
+    """msgid / msgid_plural / msgstr[...] of each entry (obsolete ones skipped), strings unquoted and joined."""
+    entries, current, field = [], None, None
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if not line.strip():
+            if current:
+                entries.append(current)
+            current, field = None, None
+            continue
+        if line.startswith("#"):
+            if line.startswith("#,"):
+                current = current or {}
+                current["flags"] = line
+            continue
+        match = re.match(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(\".*\")$", line)
+        current = current or {}
+        if match:
+            field = match.group(1)
+            current[field] = ast.literal_eval(match.group(2))
+        else:
+            current[field] += ast.literal_eval(line)
+    return [e for e in entries if "msgid" in e]
+
+
+def test_the_english_catalogue_translates_every_string():
+    entries = [e for e in po_entries(CATALOGUE) if e["msgid"]]
+    assert len(entries) > 500
+    untranslated = [e["msgid"] for e in entries if not all(v for k, v in e.items() if k.startswith("msgstr"))]
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e.get("flags", "")]
+    assert untranslated == [] and fuzzy == []
+    chinese = [e["msgid"] for e in entries
+               if any(re.search(r"[\u4e00-\u9fff]", v) and "因病" not in v and "是" not in v
+                      for k, v in e.items() if k.startswith("msgstr"))]
+    assert chinese == []
+
+
+def test_the_compiled_catalogue_matches_the_source():
+    """The .mo is committed (a fresh machine needs no gettext): it must say what the .po says."""
+    with open(CATALOGUE.with_suffix(".mo"), "rb") as f:
+        compiled = gettext.GNUTranslations(f)
+    for e in po_entries(CATALOGUE):
+        if not e["msgid"]:
+            continue
+        key = e["msgctxt"] + "\x04" + e["msgid"] if "msgctxt" in e else e["msgid"]
+        if "msgid_plural" in e:
+            assert compiled._catalog[(key, 1)] == e["msgstr[1]"], e["msgid"]
+        else:
+            assert compiled._catalog[key] == e["msgstr"], e["msgid"]
