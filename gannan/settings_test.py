@@ -19,3 +19,5 @@ AXES_ENABLED = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 # Tests read what they just wrote.
 METRICS_CACHE_SECONDS = 0
+# Tests serve static files through the finders; there is no collected STATIC_ROOT to watch.
+STATIC_ROOT = None

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors
+from .funds import funds_summary
 from .params import check_order, data_year, parse_region, parse_year
 from .queries import FIRST_YEAR, last_year
 
@@ -32,13 +33,16 @@ class SummaryView(MetricsView):
     @extend_schema(
         operation_id="metrics_summary",
         summary="一个区划一个年度的全部指标",
+        description="规格中的指标在顶层；`funds` 为扶贫资金指标（键见指标注册表，来源 funds）：金额为两位小数的字符串（元），"
+        "占比为数值（%），无分母时为 null。",
         parameters=[REGION, YEAR],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         division = parse_region(request.user, request.query_params.get("region"))
         year = parse_year(request.query_params.get("year"), name="year", default=data_year)
-        return Response(selectors.metrics_summary(division=division, year=year))
+        summary = selectors.metrics_summary(division=division, year=year)
+        return Response({**summary, "funds": funds_summary(division=division, year=year)})
 
 
 class TimeseriesView(MetricsView):

@@ -8,7 +8,9 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
@@ -24,6 +26,19 @@ class Chart:
     table: pd.DataFrame
     figure: dict
     links: list[str | None] = field(default_factory=list)  # one per table row: where its first cell leads
+    zero_is_data: bool = False  # a 0 means "not met" (the checklist), not "nothing to show"
+
+    def __post_init__(self) -> None:
+        if not self.has_data():
+            self.figure = _no_data(self.figure)
+
+    def has_data(self) -> bool:
+        """Any number other than 0 (or any number at all, with `zero_is_data`) beyond the table's first (label) column."""
+        return any(
+            isinstance(v, int | float | Decimal | np.number) and not isinstance(v, bool) and not pd.isna(v)
+            and (self.zero_is_data or v != 0)
+            for v in self.table.iloc[:, 1:].to_numpy().ravel()
+        )
 
     def csv(self) -> str:
         return self.table.to_csv(index=False)
@@ -32,6 +47,17 @@ class Chart:
         """Header and rows of the HTML table: read back from the CSV, so both always agree."""
         header, *rows = csv.reader(io.StringIO(self.csv()))
         return header, rows
+
+
+def _no_data(figure: dict) -> dict:
+    """The figure without traces or axes, saying that there is nothing to show (not empty axes that look broken)."""
+    layout = {k: v for k, v in figure.get("layout", {}).items() if k not in ("shapes", "annotations", "yaxis2")}
+    layout.update(
+        xaxis={"visible": False}, yaxis={"visible": False}, showlegend=False,
+        annotations=[{"text": _("暂无数据"), "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                      "showarrow": False, "font": {"size": 16, "color": GREY}}],
+    )
+    return {"data": [], "layout": layout}
 
 
 def _layout(fig: go.Figure, **extra) -> dict:
@@ -208,4 +234,34 @@ def checklist(villages: pd.DataFrame, items: list[tuple[str, str]], urls: list[s
     return Chart(key="checklist", title=_("贫困村六有六通进展"), table=table,
                  figure=_layout(fig, height=max(300, 24 * len(table) + 120), margin={"l": 110, "r": 20, "t": 20, "b": 110},
                                 xaxis={"tickangle": -40}),
-                 links=list(urls))
+                 links=list(urls), zero_is_data=True)
+
+
+PALETTE = ["#8b1a1a", BLUE, GREEN, YELLOW, "#6b21a8", "#0f766e", "#c2410c", "#475569", "#be185d"]
+
+
+def from_rows(spec: dict, links: list[str | None] | None = None) -> Chart:
+    """A chart given as plain rows (funds.charts): bars per series over `x`, stacked or grouped, with an optional target line.
+
+    `spec`: key, title, kind ("bar", "stacked" or "grouped"), x, series, columns [(key, label)], rows, and
+    optionally line / line_label; `links`: one per row, where its bar and its table row lead.
+    """
+    columns, rows = spec["columns"], spec["rows"]
+    labels = {key: str(label) for key, label in columns}
+    table = pd.DataFrame([[row.get(key) for key, _label in columns] for row in rows], columns=list(labels.values()))
+    x = [str(row[spec["x"]]) for row in rows]
+    fig = go.Figure()
+    for i, key in enumerate(spec["series"]):
+        fig.add_bar(x=x, y=[None if row.get(key) is None else float(row[key]) for row in rows], name=labels[key],
+                    marker_color=PALETTE[i % len(PALETTE)], customdata=links or None)
+    extra = {"barmode": "stack" if spec["kind"] == "stacked" else "group", "xaxis": {"type": "category"},
+             "showlegend": len(spec["series"]) > 1 or spec["kind"] == "stacked"}
+    if spec.get("line") is not None:
+        extra["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": spec["line"], "y1": spec["line"],
+                            "line": {"color": RED, "dash": "dash"}}]
+        extra["annotations"] = [{"xref": "paper", "x": 1, "y": spec["line"], "text": str(spec["line_label"]),
+                                 "showarrow": False, "xanchor": "right", "yanchor": "bottom", "font": {"color": RED},
+                                 "bgcolor": "rgba(255,255,255,0.85)"}]
+        extra["yaxis"] = {"range": [0, 100], "title": "%"}
+    return Chart(key=spec["key"], title=str(spec["title"]), table=table, figure=_layout(fig, **extra),
+                 links=list(links or []))

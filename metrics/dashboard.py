@@ -10,6 +10,7 @@ from households.models import GUARANTEE_CHECKS, Attribute, Cause
 from villages.models import VILLAGE_ITEMS, Division, Level
 
 from . import charts, compute, queries
+from .funds import FundsBoard, funds_board
 from .selectors import RegionFigures, poor_splits, region_figures
 
 
@@ -21,9 +22,10 @@ class Dashboard:
     figures: RegionFigures
     kpis: dict
     charts: list[charts.Chart]
+    funds: FundsBoard
 
     def chart(self, key: str) -> charts.Chart | None:
-        return next((c for c in self.charts if c.key == key), None)
+        return next((c for c in self.charts + self.funds.charts if c.key == key), None)
 
 
 def _kpis(table: pd.DataFrame, year: int) -> dict:
@@ -72,4 +74,6 @@ def dashboard(*, division: Division, year: int, region_url: Callable[[str], str]
         items = [f for f, _label in VILLAGE_ITEMS]
         villages = queries.village_checklist(prefix=division.prefix, year=year, items=items)
         shown.append(charts.checklist(villages, VILLAGE_ITEMS, [region_url(code) for code in villages["code"]]))
-    return Dashboard(division=division, year=year, years=figures.years, figures=figures, kpis=kpis, charts=shown)
+    funds = funds_board(division=division, year=year, children=figures.children, region_url=region_url)
+    return Dashboard(division=division, year=year, years=figures.years, figures=figures, kpis=kpis, charts=shown,
+                     funds=funds)

@@ -5,6 +5,7 @@ page, its CSV files and the API show the same numbers. Numbers are numeric
 cells; text cells are stored as text and neutralised against formulas.
 """
 
+import re
 import tempfile
 from typing import IO, Any
 
@@ -55,6 +56,11 @@ def _indicators() -> list[registry.Indicator]:
     return [i for i in registry.INDICATORS.values() if i.key in compute.SCALAR_KEYS]
 
 
+def _values(table: pd.DataFrame, child: str, year: int, indicators: list[registry.Indicator]) -> list[Any]:
+    row = compute.row_dict(table, child, year)
+    return [row[i.key] for i in indicators]
+
+
 def _value(value: Any) -> Any:
     if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -73,7 +79,7 @@ class _Book:
         sheet = self.workbook.create_sheet(name)
         sheet.column_dimensions["A"].width = 16
         sheet.column_dimensions["B"].width = 16
-        sheet.append([self._cell(sheet, title, TITLE)])
+        sheet.append([self._cell(sheet, neutralise(title), TITLE)])
         if note:
             sheet.append([self._cell(sheet, note)])
         sheet.append([self._cell(sheet, h, BOLD) for h in header])
@@ -107,25 +113,29 @@ def metrics_workbook(*, board: Dashboard) -> IO[bytes]:
         _("%(region)s历年主要指标（%(first)d—%(last)d年，各年末）") % {
             "region": division.name, "first": figures.years[0], "last": figures.years[-1]},
         [_("年度"), *headers],
-        [[y, *(compute.row_dict(figures.table, "", y)[i.key] for i in indicators)] for y in figures.years],
+        [[y, *_values(figures.table, "", y, indicators)] for y in figures.years],
     )
     if figures.children:
         book.table(
             _("各下级区划"),
             _("%(region)s各下级区划主要指标（%(year)d年末）") % {"region": division.name, "year": year},
             [_("区划代码"), _("区划"), *headers],
-            [[c.code, c.name, *(compute.row_dict(figures.table, c.code, year)[i.key] for i in indicators)]
-             for c in figures.children],
+            [[c.code, c.name, *_values(figures.table, c.code, year, indicators)] for c in figures.children],
         )
     units = _units()
-    for key, name in _sheet_names().items():
-        chart = board.chart(key)
-        if chart is None:
-            continue
+    names = _sheet_names()
+    # The trend and the sub-regions' incidence are columns of the two tables above; every other chart has its sheet.
+    shown = [c for c in board.charts + board.funds.charts if c.key not in ("trend", "incidence_by_region")]
+    for chart in sorted(shown, key=lambda c: list(names).index(c.key) if c.key in names else len(names)):
+        key = chart.key
+        name = names.get(key) or re.sub(r"[][:*?/\\]", "", chart.title)[:31]
         note = _("1 = 达标，0 = 未达标，空白 = 当年无记录") if key == "checklist" else ""
-        period = _("%(first)d—%(last)d年") % {"first": figures.years[0], "last": figures.years[-1]} if key == "exits" \
-            else _("%(year)d年") % {"year": year}
-        title = chart.title if str(year) in chart.title else f"{chart.title}（{period}）"
+        # Our charts of one year say which; the exits run over every year; other apps' charts carry their period.
+        title = chart.title
+        if key == "exits":
+            title += _("（%(first)d—%(last)d年）") % {"first": figures.years[0], "last": figures.years[-1]}
+        elif key in names and str(year) not in title:
+            title += _("（%(year)d年）") % {"year": year}
         book.table(
             name,
             f"{division.name}{title}",

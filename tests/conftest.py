@@ -251,3 +251,12 @@ def browser_login(browser, live_server, username: str, password: str | None = No
         page.click("section.login button[type=submit]")
     assert "/accounts/login/" not in page.url, f"login as {username} failed"
     return context, page
+
+
+@pytest.fixture
+def dashboard_cast(live_site):
+    """The metrics cast on the live server, with a county and a prefecture official to log in as."""
+    households = build_metrics_cast(make_user("admin", Role.ADMIN, None))
+    make_user("lintan_official", Role.OFFICIAL, "623021")
+    make_user("pref_official", Role.OFFICIAL, "623000")
+    return households

@@ -18,6 +18,15 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from funds.models import Allocation, Disbursement, FundSource, Loan, Measure, MutualAidFund, Project
+from funds.services import (
+    allocation_create,
+    disbursement_create,
+    loan_create,
+    measure_create,
+    mutual_aid_fund_create,
+    project_create,
+)
 from households.models import Household, PovertyLine
 from tests.conftest import member, record_year, register
 from villages.models import Division
@@ -135,6 +144,39 @@ def zhuoni_village_year(w):
     return [Division.objects.get(code=ZHUONI_VILLAGE).years.get(year=2015).pk]
 
 
+def in_village(model, path: str, village: str, what: str) -> Callable[[World], list]:
+    """The one `model` row of the world whose `path` is `village` (funds objects, one per village)."""
+    def args(w):
+        return [model.objects.get(**{path: village}).pk]
+
+    args.__doc__ = f"{'城关村' if village == LINTAN_VILLAGE else '柳林村'} {what}"
+    return args
+
+
+FUNDS_OBJECTS = {
+    "project": (Project, "division_id", "project"),
+    "allocation": (Allocation, "project__division_id", "allocation"),
+    "disbursement": (Disbursement, "village_id", "disbursement"),
+    "measure": (Measure, "household__village_id", "measure"),
+    "loan": (Loan, "household__village_id", "loan"),
+    "mutual-aid-fund": (MutualAidFund, "village_id", "mutual-aid fund"),
+}
+
+
+def lintan_funds(name: str):
+    model, path, what = FUNDS_OBJECTS[name]
+    return in_village(model, path, LINTAN_VILLAGE, what)
+
+
+def zhuoni_funds(name: str):
+    model, path, what = FUNDS_OBJECTS[name]
+    return in_village(model, path, ZHUONI_VILLAGE, what)
+
+
+def lintan_project_id(w) -> int:
+    return lintan_funds("project")(w)[0]
+
+
 def new_household(w):
     return {
         "code": "API-NEW", "village": OTHER_LINTAN_VILLAGE, "main_cause": 1, "identified_year": 2014,
@@ -142,7 +184,7 @@ def new_household(w):
     }
 
 
-H = "households_api:"
+H, F = "households_api:", "funds_api:"
 CALLS = [
     Call(H + "api-root", "GET", everyone()),
     # Divisions: the tree of one's region.
@@ -202,17 +244,38 @@ CALLS = [
     Call("metrics_api:timeseries", "GET", zhuoni_read(), query={"region": "623022"}),
     Call("metrics_api:breakdown", "GET", everyone()),
     Call("metrics_api:breakdown", "GET", lintan_read(), query={"region": "623021100"}),
+    # Funds (funds_api): sources are shared and added by admins; every other record lives in a village.
+    Call(F + "source-list", "GET", everyone()),
+    Call(F + "source-list", "POST", expect(403, admin=201),
+         body=lambda w: {"code": "api-new", "name": "新来源", "kind": "credit"}),
+    Call(F + "source-detail", "GET", everyone(), args=lambda w: [FundSource.objects.get(code="central").pk]),
+    *[Call(F + f"{name}-list", "GET", everyone()) for name in FUNDS_OBJECTS],
+    *[Call(F + f"{name}-detail", "GET", lintan_read(), args=lintan_funds(name)) for name in FUNDS_OBJECTS],
+    *[Call(F + f"{name}-detail", "GET", zhuoni_read(), args=zhuoni_funds(name)) for name in FUNDS_OBJECTS],
+    # A record pointing into 临潭县: 卓尼's clerk cannot pick the project, household or village (400).
+    Call(F + "project-list", "POST", lintan_write(201, zhuoni=400),
+         body=lambda w: {"name": "API项目", "programme": "industry", "division": LINTAN_VILLAGE, "year": 2015,
+                         "budget": "1000"}),
+    Call(F + "allocation-list", "POST", lintan_write(201, zhuoni=400),
+         body=lambda w: {"project": lintan_project_id(w), "source": "central", "amount": "1000", "year": 2015,
+                         "document_number": "临财〔2015〕9号"}),
+    Call(F + "disbursement-list", "POST", lintan_write(201, zhuoni=400),
+         body=lambda w: {"project": lintan_project_id(w), "source": "central", "amount": "100", "date": "2015-08-01",
+                         "household": "L001"}),
+    Call(F + "measure-list", "POST", lintan_write(201, zhuoni=400),
+         body=lambda w: {"household": "L001", "programme": "medical", "content": "大病救助", "year": 2015}),
+    Call(F + "loan-list", "POST", lintan_write(201, zhuoni=400),
+         body=lambda w: {"household": "L001", "borrower": w.lintan_household.members.get(relation="head").id_number,
+                         "bank": "农村信用社", "amount": "50000", "issued_on": "2015-12-01", "term_months": 36}),
+    Call(F + "mutual-aid-fund-list", "POST", lintan_write(201, zhuoni=400),
+         body=lambda w: {"village": OTHER_LINTAN_VILLAGE, "name": "西街村互助资金协会", "founded_year": 2015}),
+    Call(F + "loan-status", "POST", lintan_write(), args=lintan_funds("loan"), body=lambda w: {"status": "overdue"}),
+    Call(F + "loan-status", "POST", zhuoni_write(), args=zhuoni_funds("loan"), body=lambda w: {"status": "repaid"}),
 ]
 
 
-# Endpoints whose owner has not yet written their lines (funds: issue 5). Remove a row when adding its Call.
-AWAITING_LINES = {
-    *[(f"funds_api:{name}-list", m) for name in ("source", "project", "allocation", "disbursement", "measure",
-                                                  "loan", "mutual-aid-fund") for m in ("GET", "POST")],
-    *[(f"funds_api:{name}-detail", "GET") for name in ("source", "project", "allocation", "disbursement", "measure",
-                                                        "loan", "mutual-aid-fund")],
-    ("funds_api:loan-status", "POST"),
-}
+# Endpoints whose owner has not yet written their lines. Remove a row when adding its Call.
+AWAITING_LINES: set[tuple[str, str]] = set()
 
 
 def api_routes() -> dict[tuple[str, str], list[str]]:
@@ -279,6 +342,19 @@ def world(request, admin):
         record_year(admin, household, 2015)
     for code in (LINTAN_VILLAGE, ZHUONI_VILLAGE):
         village_year_save(user=admin, village=Division.objects.get(code=code), year=2015, data={"rural_population": 300})
+    central = FundSource.objects.get(code="central")
+    for code, household in ((LINTAN_VILLAGE, lintan), (ZHUONI_VILLAGE, zhuoni)):
+        village = Division.objects.get(code=code)
+        project = project_create(user=admin, name=f"{village.name}项目", programme="industry", division=village,
+                                 year=2015, budget=Decimal("10000"))
+        allocation_create(user=admin, project=project, source=central, amount=Decimal("10000"), year=2015,
+                          document_number="甘财农〔2015〕1号")
+        disbursement_create(user=admin, project=project, source=central, amount=Decimal("5000"), on=date(2015, 6, 1),
+                            household=household)
+        measure_create(user=admin, household=household, programme="industry", content="牦牛养殖", year=2015)
+        loan_create(user=admin, household=household, borrower=household.members.get(relation="head"), bank="农村信用社",
+                    amount=Decimal("50000"), issued_on=date(2015, 3, 1), term_months=36)
+        mutual_aid_fund_create(user=admin, village=village, name=f"{village.name}互助资金协会", founded_year=2014)
     users = {role: request.getfixturevalue(role) for role in ROLES if role != "anonymous"}
     return World(lintan, zhuoni), users
 

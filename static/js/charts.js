@@ -22,6 +22,9 @@
       var open = table.hasAttribute("hidden");
       if (open) { table.removeAttribute("hidden"); } else { table.setAttribute("hidden", ""); }
       button.setAttribute("aria-expanded", open ? "true" : "false");
+      // The label says what a click does: the page gives both texts (translated) as data attributes.
+      var label = open ? button.dataset.hideLabel : button.dataset.showLabel;
+      if (label) { button.textContent = label; }
     });
   });
   document.querySelectorAll(".js-autosubmit").forEach(function (select) {

@@ -1,0 +1,62 @@
+"""The funds figures on the overview and in the metrics API, read from funds.selectors and funds.charts."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+
+from funds import selectors as funds_selectors
+from funds.charts import funds_charts
+from villages.models import Division
+
+from . import registry
+from .charts import Chart, from_rows
+
+# The regional charts lead to the sub-region's overview; the gaps chart to the list of households behind it.
+BY_CHILD = {"to_household_share", "loan_coverage"}
+
+
+@dataclass
+class FundsBoard:
+    kpis: dict[str, Any]
+    charts: list[Chart] = field(default_factory=list)
+    share_line: Decimal = funds_selectors.TO_HOUSEHOLD_LINE
+    support_line: Decimal = funds_selectors.HOUSEHOLD_SUPPORT_LINE
+
+
+def funds_json(summary: dict[str, Any]) -> dict[str, Any]:
+    """`funds_selectors.funds_summary` for JSON: yuan as exact strings ("45000.00"), percents as numbers."""
+    def plain(key: str, value):
+        if not isinstance(value, Decimal):
+            return value
+        if registry.get(key).unit == registry.PERCENT:
+            return float(value)
+        return f"{value:.2f}"
+
+    return {key: plain(key, value) for key, value in summary.items()}
+
+
+def funds_summary(*, division: Division, year: int) -> dict[str, Any]:
+    return funds_json(funds_selectors.funds_summary(region=division, year=year))
+
+
+def funds_board(*, division: Division, year: int, children: list[Division],
+                region_url: Callable[[str], str]) -> FundsBoard:
+    """KPI figures and charts of the funds section; `children` are the region's direct children, already read."""
+    kpis = funds_selectors.funds_summary(region=division, year=year)
+    specs = funds_charts(region=division, year=year, children=children, gap_counts=kpis["cause_measure_gaps_by_cause"])
+    gaps = reverse("funds:gaps", args=[division.code]) + f"?year={year}"
+    shown = []
+    for spec in specs:
+        links = None
+        if spec["key"] in BY_CHILD:
+            if not children:  # a village has no sub-regions to compare
+                continue
+            links = [region_url(row["code"]) for row in spec["rows"]]
+        elif spec["key"] == "cause_measure_gaps":
+            links = [f"{gaps}&cause={row['cause']}" for row in spec["rows"]]
+        shown.append(from_rows(spec, links))
+    kpis["gaps_url"] = gaps
+    return FundsBoard(kpis=kpis, charts=shown)
