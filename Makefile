@@ -32,7 +32,7 @@ lint: $(STAMP)
 
 ## Recompile the shipped translation catalogue (needs gettext; the .mo files are committed)
 messages: $(STAMP)
-	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=staticfiles
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=test-artifacts
 	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

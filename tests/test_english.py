@@ -50,7 +50,7 @@ def test_the_switch_works_on_the_login_page_before_signing_in(client):
 def test_the_overview_speaks_english(client, lintan_official, household):
     in_english(client, lintan_official)
     html = page(client, "/?year=2015")
-    for text in ["Gannan Targeted Poverty Alleviation Data Platform", "Poor population", "Poverty incidence",
+    for text in ["Gannan Poverty Alleviation Platform", "Poor population", "Poverty incidence",
                  "Population exiting poverty this year", "Remaining poor villages", "Show data table"]:
         assert text in html, text
     for text in ["贫困人口", "贫困发生率", "当年脱贫人口", "数据总览", "显示数据表"]:

@@ -45,6 +45,8 @@ def _show_nested(model_name: str, value: Any) -> str:
     """A nested record (or a list of them) as "label：value" pairs, records separated by "；"."""
     if value is None:
         return "—"
+    if not isinstance(value, (list, dict)):
+        return _show(None, value)  # a plain figure, e.g. seed_demo's row counts
     fields = _fields().get(model_name, {})
     records = value if isinstance(value, list) else [value]
     return "；".join(
