@@ -2,7 +2,19 @@
 
 from django.contrib import admin
 
-from .models import Allocation, Disbursement, FundSource, Loan, Measure, MutualAidFund, Project
+from .models import (
+    Allocation,
+    Disbursement,
+    FundSource,
+    Loan,
+    Measure,
+    MutualAidCapital,
+    MutualAidFund,
+    MutualAidLoan,
+    MutualAidMember,
+    MutualAidRepayment,
+    Project,
+)
 from .services import fund_source_create
 
 
@@ -66,7 +78,60 @@ class LoanAdmin(ReadOnlyAdmin):
     list_select_related = ["household", "borrower"]
 
 
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MutualAidCapitalInline(ReadOnlyInline):
+    model = MutualAidCapital
+
+
+class MutualAidMemberInline(ReadOnlyInline):
+    model = MutualAidMember
+    raw_id_fields = ["household"]
+
+
+class MutualAidRepaymentInline(ReadOnlyInline):
+    model = MutualAidRepayment
+
+
 @admin.register(MutualAidFund)
 class MutualAidFundAdmin(ReadOnlyAdmin):
     list_display = ["name", "village", "founded_year"]
     list_select_related = ["village"]
+    search_fields = ["name", "village__name", "village__code"]
+    inlines = [MutualAidCapitalInline, MutualAidMemberInline]
+
+
+@admin.register(MutualAidLoan)
+class MutualAidLoanAdmin(ReadOnlyAdmin):
+    list_display = ["fund", "member", "amount", "issued_on", "due_on"]
+    list_select_related = ["fund", "member__household"]
+    inlines = [MutualAidRepaymentInline]
+
+
+@admin.register(MutualAidCapital)
+class MutualAidCapitalAdmin(ReadOnlyAdmin):
+    list_display = ["fund", "source", "amount", "year"]
+    list_select_related = ["fund", "source"]
+
+
+@admin.register(MutualAidMember)
+class MutualAidMemberAdmin(ReadOnlyAdmin):
+    list_display = ["fund", "household", "joined_on"]
+    list_select_related = ["fund", "household"]
+
+
+@admin.register(MutualAidRepayment)
+class MutualAidRepaymentAdmin(ReadOnlyAdmin):
+    list_display = ["loan", "amount", "date"]
+    list_select_related = ["loan__fund"]
