@@ -24,9 +24,10 @@ def _yuan_wan(value: Decimal) -> Decimal:
     return (Decimal(value) / 10000).quantize(Decimal("0.01"))
 
 
-def funds_charts(*, region: Division, year: int, children: list[Division],
-                 gap_counts: dict[str, int] | None = None) -> list[dict[str, Any]]:
-    """The page's charts; `gap_counts` is `cause_measure_gaps_by_cause` when the caller already has it."""
+def funds_charts(*, region: Division, year: int, children: list[Division], gap_counts: dict[str, int] | None = None,
+                 loan_counts: dict[str, dict[str, int]] | None = None) -> list[dict[str, Any]]:
+    """The page's charts; `gap_counts` (`cause_measure_gaps_by_cause`) and `loan_counts`
+    (`selectors.loan_eligible_counts`) when the caller already has them."""
     kinds = dict(SourceKind.choices)
     by_source = selectors.funds_by_source_year(region=region)
     years = sorted({r["year"] for r in by_source})
@@ -51,7 +52,7 @@ def funds_charts(*, region: Division, year: int, children: list[Division],
                       "special_to_households": _yuan_wan(r["special_to_households"])} for r in share_rows],
     }
 
-    loan_rows = selectors.loan_coverage_by_child(region=region, year=year, children=children)
+    loan_rows = selectors.loan_coverage_by_child(region=region, year=year, children=children, counts=loan_counts)
     loans = {
         "key": "loan_coverage", "title": _("精准扶贫专项贷款覆盖率（应贷尽贷，%）"), "kind": "bar", "x": "name",
         "series": ["loan_coverage"],

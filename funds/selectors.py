@@ -192,8 +192,8 @@ def children_of(region: Division) -> list[Division]:
     return list(Division.objects.filter(parent=region).order_by("code"))
 
 
-def household_support(*, region: Division, year: int) -> dict[str, Any]:
-    """到户 money received (up to the end of `year`) by the households that exited in `year`."""
+def _exited_support(region: Division, year: int) -> dict[str, Any]:
+    """`household_support` and the people of those households (`exited_population`), in one query."""
     paid = (
         Disbursement.objects.filter(household=OuterRef("pk"), date__lte=year_end(year))
         .values("household")
@@ -205,21 +205,33 @@ def household_support(*, region: Division, year: int) -> dict[str, Any]:
         exited_households=Count("pk"),
         exited_household_support=_money_sum("support"),
         exited_households_below_support_line=Count("pk", filter=Q(support__lt=HOUSEHOLD_SUPPORT_LINE)),
+        exited_population=Coalesce(Sum("member_count"), 0),
     )
     row["support_per_exited_household"] = ratio(row["exited_household_support"], row["exited_households"])
     return row
 
 
-def cost_per_exited_person(*, region: Division, year: int) -> dict[str, Any]:
-    """Money paid out in the region during `year` per person who exited poverty in `year` (yuan)."""
+def household_support(*, region: Division, year: int) -> dict[str, Any]:
+    """到户 money received (up to the end of `year`) by the households that exited in `year`."""
+    row = _exited_support(region, year)
+    del row["exited_population"]
+    return row
+
+
+def cost_per_exited_person(*, region: Division, year: int, exited_population: int | None = None) -> dict[str, Any]:
+    """Money paid out in the region during `year` per person who exited poverty in `year` (yuan).
+
+    `exited_population`: the people of the households that exited in `year`, if the caller already read it.
+    """
     spent = Disbursement.objects.filter(village__code__startswith=region.prefix, date__year=year).aggregate(
         funds_disbursed=_money_sum()
     )
-    exited = _exited_in(year, region.prefix).aggregate(n=Coalesce(Sum("member_count"), 0))
+    if exited_population is None:
+        exited_population = _exited_in(year, region.prefix).aggregate(n=Coalesce(Sum("member_count"), 0))["n"]
     return {
         "funds_disbursed": spent["funds_disbursed"],
-        "exited_population": exited["n"],
-        "cost_per_exited_person": ratio(spent["funds_disbursed"], exited["n"]),
+        "exited_population": exited_population,
+        "cost_per_exited_person": ratio(spent["funds_disbursed"], exited_population),
     }
 
 
@@ -244,17 +256,33 @@ _LOAN_SUMS = {
 }
 
 
-def loan_coverage(*, region: Division, year: int) -> dict[str, Any]:
+def loan_eligible_counts(*, region: Division, year: int) -> dict[str, dict[str, int]]:
+    """Eligible households and those with a loan by the end of `year`, per direct child's code prefix, in one query.
+
+    A village's counts are under "". `loan_coverage` sums them and `loan_coverage_by_child` reads them, so a
+    page showing both passes this result to each and scans the register once.
+    """
+    length = _child_length(region)
+    # Uncorrelated IN (one hashed scan of the loans): a correlated EXISTS is costed per household and pushed
+    # PostgreSQL past its JIT threshold, whose compiling cost more than the query.
+    has_loan = Q(pk__in=Loan.objects.filter(issued_on__lte=year_end(year)).values("household_id"))
+    child = Substr("village_id", 1, length) if length else Value("")
+    qs = _loan_eligible(year, region.prefix).annotate(child=child)
+    qs = qs.values("child").annotate(eligible=Count("pk"), with_loan=Count("pk", filter=has_loan)).order_by()
+    return {r["child"]: {"eligible": r["eligible"], "with_loan": r["with_loan"]} for r in qs}
+
+
+def loan_coverage(*, region: Division, year: int, counts: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
     """应贷尽贷: eligible households with a loan issued by the end of `year` / eligible households, percent.
 
     The book (`loans_lent`, `loans_outstanding`, `loans_overdue`) covers every loan issued in the region by then;
-    outstanding and overdue follow each loan's current status.
+    outstanding and overdue follow each loan's current status. `counts`: `loan_eligible_counts`, if already read.
     """
     end = year_end(year)
-    has_loan = Exists(Loan.objects.filter(household=OuterRef("pk"), issued_on__lte=end))
-    row = _loan_eligible(year, region.prefix).aggregate(
-        loan_eligible_households=Count("pk"), loan_households=Count("pk", filter=has_loan)
-    )
+    if counts is None:
+        counts = loan_eligible_counts(region=region, year=year)
+    row = {"loan_eligible_households": sum(r["eligible"] for r in counts.values()),
+           "loan_households": sum(r["with_loan"] for r in counts.values())}
     row["loan_coverage"] = percent(row["loan_households"], row["loan_eligible_households"])
     book = Loan.objects.filter(household__village__code__startswith=region.prefix, issued_on__lte=end)
     row |= book.aggregate(**_LOAN_SUMS)
@@ -262,16 +290,13 @@ def loan_coverage(*, region: Division, year: int) -> dict[str, Any]:
     return row
 
 
-def loan_coverage_by_child(*, region: Division, year: int,
-                           children: list[Division] | None = None) -> list[dict[str, Any]]:
-    """`loan_coverage` (households only) for each direct child, in one grouped query."""
-    length = _child_length(region)
-    if length is None:
+def loan_coverage_by_child(*, region: Division, year: int, children: list[Division] | None = None,
+                           counts: dict[str, dict[str, int]] | None = None) -> list[dict[str, Any]]:
+    """`loan_coverage` (households only) for each direct child, in one grouped query (none given `counts`)."""
+    if _child_length(region) is None:
         return []
-    has_loan = Exists(Loan.objects.filter(household=OuterRef("pk"), issued_on__lte=year_end(year)))
-    qs = _loan_eligible(year, region.prefix).annotate(child=Substr("village_id", 1, length))
-    qs = qs.values("child").annotate(eligible=Count("pk"), with_loan=Count("pk", filter=has_loan)).order_by()
-    counts = {r["child"]: r for r in qs}
+    if counts is None:
+        counts = loan_eligible_counts(region=region, year=year)
     rows = []
     for child in children if children is not None else children_of(region):
         r = counts.get(child.prefix, {"eligible": 0, "with_loan": 0})
@@ -322,10 +347,12 @@ def _gap_filter(year: int) -> Q:
     by_programmes: dict[tuple[str, ...], list[int]] = {}
     for cause, programmes in CAUSE_PROGRAMMES.items():
         by_programmes.setdefault(tuple(programmes), []).append(int(cause))
+    # Uncorrelated NOT IN: one hashed scan of the measures per programme group. A correlated NOT EXISTS is
+    # estimated per household, and that estimate alone made PostgreSQL spend half a second compiling it (JIT).
     q = Q(pk__in=[])
     for programmes, causes in by_programmes.items():
-        answered = Measure.objects.filter(household=OuterRef("pk"), programme__in=programmes, year__lte=year)
-        q |= Q(main_cause__in=causes) & ~Exists(answered)
+        answered = Measure.objects.filter(programme__in=programmes, year__lte=year).values("household_id")
+        q |= Q(main_cause__in=causes) & ~Q(pk__in=answered)
     return q
 
 
@@ -344,15 +371,21 @@ def cause_measure_gaps(*, region: Division, year: int) -> dict[str, Any]:
 # --- all of it ------------------------------------------------------------------------------------
 
 
-def funds_summary(*, region: Division, year: int) -> dict[str, Any]:
-    """Every scalar funds figure of the region for `year`, keyed as in this module's docstring."""
+def funds_summary(*, region: Division, year: int,
+                  loan_counts: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
+    """Every scalar funds figure of the region for `year`, keyed as in this module's docstring.
+
+    `loan_counts`: `loan_eligible_counts(region, year)`, if the caller already read it.
+    """
+    support = _exited_support(region, year)
+    exited_population = support.pop("exited_population")
     return {
         **to_household_share(region=region, year=None),
-        **household_support(region=region, year=year),
-        **loan_coverage(region=region, year=year),
+        **support,
+        **loan_coverage(region=region, year=year, counts=loan_counts),
         **mutual_aid(region=region, year=year),
         **cause_measure_gaps(region=region, year=year),
-        **cost_per_exited_person(region=region, year=year),
+        **cost_per_exited_person(region=region, year=year, exited_population=exited_population),
     }
 
 

@@ -51,9 +51,10 @@ def region(request, code: str):
     place = division_for(request.user, code)
     year = _year(request, _latest_year(request.user))
     children = selectors.children_of(place)
-    summary = selectors.funds_summary(region=place, year=year)
+    loan_counts = selectors.loan_eligible_counts(region=place, year=year)
+    summary = selectors.funds_summary(region=place, year=year, loan_counts=loan_counts)
     charts = funds_charts(region=place, year=year, children=children,
-                          gap_counts=summary["cause_measure_gaps_by_cause"])
+                          gap_counts=summary["cause_measure_gaps_by_cause"], loan_counts=loan_counts)
     by_key = {c["key"]: c["rows"] for c in charts}
     loans = {r["code"]: r for r in by_key["loan_coverage"]}
     children_rows = [r | loans[r["code"]] for r in by_key["to_household_share"]]

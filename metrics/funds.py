@@ -45,8 +45,10 @@ def funds_summary(*, division: Division, year: int) -> dict[str, Any]:
 def funds_board(*, division: Division, year: int, children: list[Division],
                 region_url: Callable[[str], str]) -> FundsBoard:
     """KPI figures and charts of the funds section; `children` are the region's direct children, already read."""
-    kpis = funds_selectors.funds_summary(region=division, year=year)
-    specs = funds_charts(region=division, year=year, children=children, gap_counts=kpis["cause_measure_gaps_by_cause"])
+    loan_counts = funds_selectors.loan_eligible_counts(region=division, year=year)
+    kpis = funds_selectors.funds_summary(region=division, year=year, loan_counts=loan_counts)
+    specs = funds_charts(region=division, year=year, children=children, gap_counts=kpis["cause_measure_gaps_by_cause"],
+                         loan_counts=loan_counts)
     gaps = reverse("funds:gaps", args=[division.code]) + f"?year={year}"
     shown = []
     for spec in specs:

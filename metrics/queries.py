@@ -115,6 +115,21 @@ def register_year(*, prefix: str, year: int, child_len: int | None = None, split
     )
 
 
+def poor_year_split(*, prefix: str, year: int) -> pd.DataFrame:
+    """The poor population at the end of `year` by main cause and attribute, reading only the poor spans.
+
+    Columns: child (""), main_cause, attribute, poor_population: the shape `compute.year_splits` reads from
+    `register_year`, for a fraction of its scan.
+    """
+    end = date(year, 12, 31)
+    qs = StatusChange.objects.filter(household__village__code__startswith=prefix, status__in=POOR_STATUSES, date__lte=end)
+    qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+    qs = qs.annotate(child=Value(""), main_cause=F("household__main_cause"), attribute=F("household__attribute"))
+    qs = qs.values("child", "main_cause", "attribute").annotate(poor_population=Sum("household__member_count")).order_by()
+    columns = ["child", "main_cause", "attribute", "poor_population"]
+    return _frame(qs.values_list(*columns), columns)
+
+
 def rural_spans(*, prefix: str, child_len: int | None = None, until: int | None = None) -> pd.DataFrame:
     """Villages' rural population figures as spans: a figure holds until the village's next figure.
 

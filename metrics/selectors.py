@@ -88,7 +88,7 @@ def region_figures(
 
 def poor_splits(*, division: Division, year: int) -> dict[str, dict[str, int]]:
     """The poor population at the end of `year` by main cause and by attribute, in one query."""
-    frame = queries.register_year(prefix=division.prefix, year=year, split=True)
+    frame = queries.poor_year_split(prefix=division.prefix, year=year)
     return {
         "by_cause": compute.year_splits(frame, field="main_cause", children=[""], year=year)[("", year)],
         "by_attribute": compute.year_splits(frame, field="attribute", children=[""], year=year)[("", year)],

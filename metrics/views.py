@@ -42,7 +42,7 @@ def _year(request) -> int:
 
 
 def _board(division: Division, year: int) -> Dashboard:
-    return cached("dashboard", division.code, year, compute=lambda: dashboard(
+    return cached("dashboard", division.prefix, division.code, year, compute=lambda: dashboard(
         division=division, year=year, region_url=lambda c: reverse("metrics:region", args=[c]) + f"?year={year}"))
 
 
