@@ -24,6 +24,16 @@ def kpis(page) -> dict[str, str]:
 
 def test_a_county_official_reads_the_overview_and_drills_down_to_a_village(browser, live_server, dashboard_cast, artifacts_dir):
     context, page = browser_login(browser, live_server, "lintan_official")
+    outside = []  # county offices have no internet: the dashboard must ask nothing of it
+
+    def only_ours(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_ours)
     page.goto(f"{live_server.url}/?year=2015")
     page.wait_for_selector(".js-plotly-plot svg")
     assert page.locator("h1").inner_text().startswith("临潭县")
@@ -58,6 +68,7 @@ def test_a_county_official_reads_the_overview_and_drills_down_to_a_village(brows
     assert "D户主" in page.locator("table.households").inner_text()
     page.screenshot(path=str(artifacts_dir / "dashboard-village.png"), full_page=True)
     context.close()
+    assert outside == []
 
 
 def test_the_prefecture_page_shows_the_seeds_2015_figures(browser, live_server, dashboard_cast, artifacts_dir):
