@@ -8,10 +8,10 @@ SCALE ?= 1
 
 .PHONY: run test test-sqlite test-postgres bench lint messages seed clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
 ## Set up (virtualenv, packages, SQLite database, demo data) and serve on http://127.0.0.1:$(PORT)
