@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "households",
     "funds",
     "metrics",
+    "printables",
     "demo",
 ]
 
