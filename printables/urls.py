@@ -9,6 +9,7 @@ urlpatterns = [
     re_path(REGION + r"$", views.index, name="index"),
     re_path(REGION + r"wall-chart\.pdf$", views.wall_chart, name="wall_chart"),
     re_path(REGION + r"report\.pdf$", views.year_report, name="year_report"),
+    re_path(REGION + r"cards/$", views.region_cards, name="region_cards"),
     re_path(VILLAGE + r"five-charts\.pdf$", views.village_charts, name="village_charts"),
     re_path(VILLAGE + r"five-charts/(?P<number>[1-5])\.pdf$", views.village_charts, name="village_chart"),
     re_path(VILLAGE + r"cards\.pdf$", views.village_cards, name="village_cards"),

@@ -4,13 +4,16 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.scope import division_for
 from households.models import Household
 from households.selectors import household_get, household_list
+from jobs.services import job_start
 from metrics.params import data_year, parse_year
 from metrics.queries import FIRST_YEAR, last_year
 from villages.models import Level
@@ -108,6 +111,18 @@ def household_card(request: HttpRequest, pk: int):
     return _pdf(content, f"{household.code}-card.pdf")
 
 
+@require_POST
+def region_cards(request: HttpRequest, code: str):
+    """A township's or county's cards: too many to print while the clerk waits, so a background job."""
+    division = division_for(request.user, code)
+    if division.level == Level.VILLAGE:
+        raise Http404
+    job = job_start(user=request.user, kind="printables.household_cards",
+                    title=_("%(region)s贫困户明白卡") % {"region": division.name},
+                    params={"region": division.code, "base_url": request.build_absolute_uri("/")})
+    return redirect("jobs:detail", pk=job.pk)
+
+
 def village_cards(request: HttpRequest, code: str):
     """A village's cards, one household per page (a village is small enough to print while the clerk waits)."""
     village = _village(request, code)
@@ -122,9 +137,9 @@ def _period(request: HttpRequest, year: int) -> tuple[date, date]:
         start = date.fromisoformat(request.GET.get("from") or f"{year}-01-01")
         end = date.fromisoformat(request.GET.get("to") or f"{year}-12-31")
     except ValueError:
-        raise ValidationError("from/to: YYYY-MM-DD") from None
+        raise ValidationError(_("参数 from 和 to 必须是 YYYY-MM-DD 格式的日期。")) from None
     if start > end:
-        raise ValidationError("from > to")
+        raise ValidationError(_("开始日期 from 不能晚于结束日期 to。"))
     return start, end
 
 
