@@ -99,10 +99,13 @@ class Figure:
     rows: list[list[str]]
 
 
-def _figures(charts: Iterable[Chart | None]) -> dict[str, Figure]:
-    """Draw every chart in one browser session; keyed by chart key."""
+def _figures(charts: Iterable[Chart | None], *, height: int | None = None) -> dict[str, Figure]:
+    """Draw every chart in one browser session (at least `height` px tall); keyed by chart key."""
     shown = [c for c in charts if c is not None]
-    svgs = render.figures_svg([c.figure for c in shown])
+    sizes = None
+    if height:
+        sizes = [(render.CHART_WIDTH, max(height, int(c.figure.get("layout", {}).get("height") or 0))) for c in shown]
+    svgs = render.figures_svg([c.figure for c in shown], sizes=sizes)
     out = {}
     for chart, svg in zip(shown, svgs, strict=True):
         header, rows = chart.rows()
@@ -163,7 +166,9 @@ def village_charts_pdf(*, village: Division, year: int, live_url: str, only: int
 def wall_chart_pdf(*, division: Division, year: int, live_url: str) -> bytes:
     """A county's (A0) or township's (A1) wall chart: divisions, incidence, poor villages, exits, laggards, funds."""
     b = board(division, year)
-    figures = _figures(b.chart(k) for k in ("incidence_by_region", "exits", "to_household_share", "trend", "checklist"))
+    # A wall chart is read from a few steps away: taller charts fill the sheet.
+    figures = _figures((b.chart(k) for k in ("incidence_by_region", "exits", "to_household_share", "trend", "checklist")),
+                       height=620)
     table = b.figures.table
     children = []
     for child in b.figures.children:

@@ -61,8 +61,12 @@ def page_png(content: bytes, page: int = 1, dpi: int = 40, keep: Path | None = N
     return image
 
 
+def pixels(image: Image.Image) -> list:
+    return list(image.get_flattened_data())
+
+
 def ink(image: Image.Image) -> float:
     """The share of pixels that are not (near) white."""
     grey = image.convert("L")
-    dark = sum(1 for v in grey.getdata() if v < 200)
+    dark = sum(1 for v in pixels(grey) if v < 200)
     return dark / (grey.width * grey.height)
