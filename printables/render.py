@@ -9,6 +9,8 @@ reaches the internet: the browser path and the scripts are local files.
 import asyncio
 import base64
 import concurrent.futures
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import segno
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.template.loader import render_to_string
 
 # Debian's chromium; override with CHROMIUM_PATH where it lives elsewhere.
@@ -24,6 +27,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PLOTLY_JS = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly.min.js"
 # The chart width in CSS pixels kaleido draws at; the SVG then scales to its box without losing sharpness.
 CHART_WIDTH = 900
+SVG_CACHE_SECONDS = 24 * 3600
 
 
 async def _svgs(figures: list[dict], sizes: list[tuple[int, int]]) -> list[bytes]:
@@ -38,12 +42,20 @@ def figures_svg(figures: list[dict], *, sizes: list[tuple[int, int]] | None = No
     `sizes` are (width, height) in CSS pixels; by default the figure's own height at CHART_WIDTH.
     Runs its event loop in a thread of its own, so it works under a running loop (ASGI, the worker) too.
     """
-    if not figures:
-        return []
     sizes = sizes or [(CHART_WIDTH, int(f.get("layout", {}).get("height") or 340)) for f in figures]
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        svgs = pool.submit(asyncio.run, _svgs(figures, sizes)).result()
-    return ["data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii") for svg in svgs]
+    # Keyed by the figure's content and size: a drawing never goes stale, and reprints skip the browser.
+    keys = ["printables-svg-" + hashlib.sha256(json.dumps([f, s], sort_keys=True, default=str).encode()).hexdigest()
+            for f, s in zip(figures, sizes, strict=True)]
+    found = cache.get_many(keys)
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    if missing:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            drawn = pool.submit(asyncio.run, _svgs([figures[i] for i in missing], [sizes[i] for i in missing])).result()
+        new = {keys[i]: "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+               for i, svg in zip(missing, drawn, strict=True)}
+        cache.set_many(new, SVG_CACHE_SECONDS)
+        found.update(new)
+    return [found[key] for key in keys]
 
 
 def qr_data_uri(url: str) -> str:

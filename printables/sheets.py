@@ -113,6 +113,9 @@ def _figures(charts: Iterable[Chart | None], *, height: int | None = None) -> di
     return out
 
 
+ROWS_PER_COLUMN = 44  # household rows an A3 sheet holds under its heading
+
+
 def _columns(rows: list, per_column: int) -> list[list]:
     """Long lists printed side by side in columns of `per_column` rows."""
     return [rows[i:i + per_column] for i in range(0, len(rows), per_column)] or [[]]
@@ -153,7 +156,7 @@ def village_charts_pdf(*, village: Division, year: int, live_url: str, only: int
     context.update({
         "year": year, "sheets": sheets, "kpis": b.kpis, "funds": b.funds.kpis,
         "checklist": [(label, checklist[f]) for f, label in VILLAGE_ITEMS],
-        "poor_columns": _columns(poor, 34), "household_columns": _columns(households, 34),
+        "poor_columns": _columns(poor, ROWS_PER_COLUMN), "household_columns": _columns(households, ROWS_PER_COLUMN),
         "poor_count": len(poor), "household_count": len(households),
         "projects": selectors.village_projects(village=village), "money": selectors.village_money(village=village),
         "attributes": dict(Attribute.choices),
