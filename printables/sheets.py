@@ -18,7 +18,7 @@ from metrics import compute, registry
 from metrics.cache import cached
 from metrics.charts import Chart
 from metrics.dashboard import Dashboard, dashboard
-from metrics.exports import _sheet_names, _units, _with_unit
+from metrics.exports import _units, _with_unit
 from villages.models import VILLAGE_ITEMS, Division, Level
 
 from . import render, selectors
@@ -131,12 +131,11 @@ def five_chart_titles() -> list[str]:
 def village_charts_pdf(*, village: Division, year: int, live_url: str, only: int | None = None) -> bytes:
     """The five charts of a village for `year`, one A3-landscape sheet each; `only` (1–5) prints one of them."""
     b = board(village, year)
-    funds_keys = ["cause_measure_gaps", "sources_by_year", "allocated_vs_disbursed", "by_programme"]
     wanted = {1: ["trend"], 2: ["by_cause", "by_attribute"], 3: ["cause_measure_gaps"], 4: ["exits", "waterfall"],
               5: ["sources_by_year", "allocated_vs_disbursed", "by_programme"]}
     numbers = [only] if only else [1, 2, 3, 4, 5]
     keys = [k for n in numbers for k in wanted[n]]
-    figures = _figures(b.chart(k) for k in keys if k in funds_keys or b.chart(k) is not None)
+    figures = _figures(b.chart(k) for k in keys)  # charts a village lacks (by sub-region) come back None: left out
     households = list(selectors.village_households(village=village, year=year))
     poor = [h for h in households if h.status_then in (Status.IDENTIFIED, Status.RETURNED)]
     causes = dict(Cause.choices)
@@ -214,14 +213,10 @@ def year_report_pdf(*, division: Division, year: int, live_url: str) -> bytes:
                 "values": [compute.row_dict(figures.table, "", y)[i.key] for y in years]} for i in indicators]
     children = [{"code": c.code, "name": c.name, "values": [compute.row_dict(figures.table, c.code, year)[i.key]
                                                               for i in indicators]} for c in figures.children]
-    names, units = _sheet_names(), _units()
-    shown = [c for c in b.charts + b.funds.charts]
-    drawn = _figures(shown)
-    charts = []
-    for chart in shown:
-        f = drawn[chart.key]
-        f.header = [_with_unit(str(h), units.get(str(h))) for h in f.header]
-        charts.append({"figure": f, "sheet": names.get(chart.key, chart.title)})
+    units = _units()
+    charts = list(_figures(b.charts + b.funds.charts).values())
+    for f in charts:
+        f.header = [_with_unit(str(h), units.get(str(h))) for h in f.header]  # the workbook's column headings
     now = compute.row_dict(figures.table, "", year)
     context = _base(title=_("%(region)s%(year)d年度脱贫攻坚统计报告") % {"region": division.name, "year": year},
                     region=division, page=A4_LANDSCAPE, live_url=live_url)
