@@ -44,3 +44,14 @@ def test_the_household_page_links_to_its_card(client, lintan_official, admin):
 def test_another_regions_printables_page_answers_404(client, zhuoni_clerk):
     client.force_login(zhuoni_clerk)
     assert client.get(reverse("printables:index", args=["623021"])).status_code == 404
+
+
+def test_a_bad_year_is_refused_with_a_message_naming_it(client, lintan_official):
+    client.force_login(lintan_official)
+    for url in (reverse("printables:wall_chart", args=["623021"]), reverse("printables:year_report", args=["623021"]),
+                reverse("printables:village_charts", args=["623021100201"]),
+                reverse("printables:notice", args=["623021100201", "publicity"])):
+        response = client.get(url, {"year": "15"})
+        assert response.status_code == 400 and "year" in response.content.decode(), url
+    response = client.get(reverse("printables:notice", args=["623021100201", "publicity"]), {"from": "2015-13-01"})
+    assert response.status_code == 400 and "YYYY-MM-DD" in response.content.decode()
