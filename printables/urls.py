@@ -12,7 +12,6 @@ urlpatterns = [
     re_path(REGION + r"cards/$", views.region_cards, name="region_cards"),
     re_path(VILLAGE + r"five-charts\.pdf$", views.village_charts, name="village_charts"),
     re_path(VILLAGE + r"five-charts/(?P<number>[1-5])\.pdf$", views.village_charts, name="village_chart"),
-    re_path(VILLAGE + r"cards\.pdf$", views.village_cards, name="village_cards"),
     re_path(VILLAGE + r"(?P<kind>publicity|announcement)\.pdf$", views.notice, name="notice"),
     path("household/<int:pk>/card.pdf", views.household_card, name="household_card"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scope import division_for
 from households.models import Household
-from households.selectors import household_get, household_list
+from households.selectors import household_get
 from jobs.services import job_start
 from metrics.params import data_year, parse_year
 from metrics.queries import FIRST_YEAR, last_year
@@ -113,23 +113,12 @@ def household_card(request: HttpRequest, pk: int):
 
 @require_POST
 def region_cards(request: HttpRequest, code: str):
-    """A township's or county's cards: too many to print while the clerk waits, so a background job."""
+    """A region's cards, one household per page: even a village's take minutes, so a background job."""
     division = division_for(request.user, code)
-    if division.level == Level.VILLAGE:
-        raise Http404
     job = job_start(user=request.user, kind="printables.household_cards",
                     title=_("%(region)s贫困户明白卡") % {"region": division.name},
                     params={"region": division.code, "base_url": request.build_absolute_uri("/")})
     return redirect("jobs:detail", pk=job.pk)
-
-
-def village_cards(request: HttpRequest, code: str):
-    """A village's cards, one household per page (a village is small enough to print while the clerk waits)."""
-    village = _village(request, code)
-    content = sheets.household_cards_pdf(
-        households=household_list(user=request.user, division=village.code), region=village,
-        region_url=_live(request, LIVE, code), household_url=_household_url(request))
-    return _pdf(content, f"{village.code}-cards.pdf")
 
 
 def _period(request: HttpRequest, year: int) -> tuple[date, date]:

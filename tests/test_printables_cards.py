@@ -28,6 +28,10 @@ def household(admin):
     return h
 
 
+def _download(client, job) -> bytes:
+    return b"".join(client.get(reverse("jobs:download", args=[job.pk])).streaming_content)
+
+
 def test_a_card_is_one_a4_page_with_the_households_ledgers(client, lintan_official, household):
     client.force_login(lintan_official)
     response = client.get(reverse("printables:household_card", args=[household.pk]))
@@ -53,12 +57,13 @@ def test_a_villages_cards_put_each_household_on_its_own_page(client, lintan_offi
     others = [register(admin, CHENGGUAN, f"K{i}", size=2, identified_on=date(2014, 5, 1)) for i in (2, 3)]
     register(admin, XIJIE, "X1", size=2)  # another village: not on these cards
     client.force_login(lintan_official)
-    response = client.get(reverse("printables:village_cards", args=[CHENGGUAN]))
-    pages = pdf.pages_text(response.content)
-    assert pdf.page_sizes(response.content) == [("A4", "portrait")] * 3
+    client.post(reverse("printables:region_cards", args=[CHENGGUAN]))
+    content = _download(client, Job.objects.get())
+    pages = pdf.pages_text(content)
+    assert pdf.page_sizes(content) == [("A4", "portrait")] * 3
     for n, (h, page) in enumerate(zip([household, *others], pages, strict=True), start=1):
         assert f"{h.code} {h.head_name}" in page and f"第 {n} 页，共 3 页" in page
-    assert "X1户主" not in pdf.text(response.content)
+    assert "X1户主" not in pdf.text(content)
 
 
 def test_a_counties_cards_are_a_background_job_with_a_download(client, lintan_clerk, household, admin):
@@ -69,8 +74,7 @@ def test_a_counties_cards_are_a_background_job_with_a_download(client, lintan_cl
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
     assert job.status == JobStatus.DONE and job.done == job.total == 2  # the immediate backend runs it at once
-    download = client.get(reverse("jobs:download", args=[job.pk]))
-    content = b"".join(download.streaming_content)
+    content = _download(client, job)
     assert pdf.page_sizes(content) == [("A4", "portrait")] * 2
     text = pdf.text(content)
     assert "K1户主" in text and "H1户主" in text and "Z1户主" not in text
@@ -79,7 +83,7 @@ def test_a_counties_cards_are_a_background_job_with_a_download(client, lintan_cl
 def test_cards_of_another_region_answer_404(client, zhuoni_clerk, household):
     client.force_login(zhuoni_clerk)
     assert client.get(reverse("printables:household_card", args=[household.pk])).status_code == 404
-    assert client.get(reverse("printables:village_cards", args=[CHENGGUAN])).status_code == 404
+    assert client.post(reverse("printables:region_cards", args=[CHENGGUAN])).status_code == 404
     assert client.post(reverse("printables:region_cards", args=["623021"])).status_code == 404
     assert not Job.objects.exists()
 

@@ -16,7 +16,7 @@ def test_the_village_page_links_to_its_printables_and_they_to_each_sheet(client,
     printables = client.get(index).content.decode()
     for url in (reverse("printables:village_charts", args=["623021100201"]),
                 reverse("printables:village_chart", args=["623021100201", 3]),
-                reverse("printables:village_cards", args=["623021100201"]),
+                reverse("printables:region_cards", args=["623021100201"]),
                 reverse("printables:notice", args=["623021100201", "publicity"]),
                 reverse("printables:notice", args=["623021100201", "announcement"]),
                 reverse("printables:year_report", args=["623021100201"])):

@@ -49,7 +49,9 @@ def test_the_year_report_carries_the_summary_and_blank_sign_off_fields(client, l
         assert label in text
     assert "指标说明" in text and "贫困人口按主要致贫原因" in text  # definitions, and the charts with their tables
     pages = pdf.pages_text(response.content)
-    assert f"第 1 页，共 {len(pages)} 页" in pages[0]
+    for n, page in enumerate(pages, start=1):  # every page: its number, the region and the QR code's address
+        assert f"第 {n} 页，共 {len(pages)} 页" in page
+        assert "甘南藏族自治州 临潭县（623021）" in page and "http://testserver/region/623021/?year=2015" in page
 
 
 @pytest.mark.parametrize("name", ["wall_chart", "year_report"])
