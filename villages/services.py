@@ -3,7 +3,7 @@
 import csv
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +13,9 @@ from accounts.scope import in_scope
 from audit.services import Action, audit_record, diff, snapshot
 
 from .models import VILLAGE_ITEMS, Division, Level, VillageYear
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DIVISIONS_CSV = Path(__file__).resolve().parent / "data" / "gannan_divisions.csv"
 
@@ -37,13 +40,13 @@ def divisions_load(*, path: Path = DIVISIONS_CSV) -> tuple[int, int]:
 VILLAGE_YEAR_FIELDS = ["rural_population", *[name for name, _label in VILLAGE_ITEMS]]
 
 
-def check_can_edit_village(user, village: Division) -> None:
+def check_can_edit_village(user: "User", village: Division) -> None:
     """PermissionDenied unless `user` may edit the facts of `village` (clerks and admins, in their region)."""
     if not (user.can_edit_households and in_scope(user, village.code)):
         raise PermissionDenied(_("您无权修改 %(village)s 的村情数据。") % {"village": village.name})
 
 
-def village_year_save(*, user, village: Division, year: int, data: dict[str, Any], batch: str = "") -> VillageYear:
+def village_year_save(*, user: "User", village: Division, year: int, data: dict[str, Any], batch: str = "") -> VillageYear:
     """Create or replace a village's rural population and 六有六通 for `year`, with its audit entry."""
     check_can_edit_village(user, village)
     if village.level != Level.VILLAGE:
