@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from households.exports import neutralise
 
@@ -87,7 +88,7 @@ class _Book:
             sheet.append([self._cell(sheet, _value(v)) for v in row])
 
     @staticmethod
-    def _cell(sheet, value: Any, font: Font | None = None) -> WriteOnlyCell:
+    def _cell(sheet: WriteOnlyWorksheet, value: Any, font: Font | None = None) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # a leading = stays text
