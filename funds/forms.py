@@ -1,5 +1,7 @@
 """Forms for clerks and admins; each choice list is limited to the user's region, the rules live in services."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +35,7 @@ class ScopedForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         for name, (qs, path) in self.scoped.items():
-            self.fields[name].queryset = scope_filter(qs, user, path)
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = scope_filter(qs, user, path)
 
 
 class ProjectForm(ScopedForm):

@@ -116,14 +116,14 @@ def _exited_in(year: int, prefix: str) -> QuerySet[Household]:
 
 def funds_by_source_year(*, region: Division) -> list[dict[str, Any]]:
     """Allocations to projects in the region, by year and source kind (yuan)."""
-    qs = Allocation.objects.filter(project__division__code__startswith=region.prefix)
+    qs: QuerySet[Any, Any] = Allocation.objects.filter(project__division__code__startswith=region.prefix)
     qs = qs.values("year", "source__kind").annotate(amount=_money_sum()).order_by("year", "source__kind")
     return [{"year": r["year"], "kind": r["source__kind"], "amount": r["amount"]} for r in qs]
 
 
 def funds_by_programme(*, region: Division, year: int | None = None) -> list[dict[str, Any]]:
     """Allocations to projects in the region by programme; all years when `year` is None."""
-    qs = Allocation.objects.filter(project__division__code__startswith=region.prefix)
+    qs: QuerySet[Any, Any] = Allocation.objects.filter(project__division__code__startswith=region.prefix)
     if year is not None:
         qs = qs.filter(year=year)
     qs = qs.values("project__programme").annotate(amount=_money_sum()).order_by("-amount")
@@ -132,9 +132,9 @@ def funds_by_programme(*, region: Division, year: int | None = None) -> list[dic
 
 def funds_allocated_vs_disbursed(*, region: Division) -> list[dict[str, Any]]:
     """Per year: money allocated to the region's projects and money they paid out."""
-    allocated = Allocation.objects.filter(project__division__code__startswith=region.prefix)
+    allocated: QuerySet[Any, Any] = Allocation.objects.filter(project__division__code__startswith=region.prefix)
     allocated = allocated.values("year").annotate(amount=_money_sum()).order_by()
-    paid = Disbursement.objects.filter(project__division__code__startswith=region.prefix)
+    paid: QuerySet[Any, Any] = Disbursement.objects.filter(project__division__code__startswith=region.prefix)
     paid = paid.values("date__year").annotate(amount=_money_sum()).order_by()
     rows: dict[int, dict[str, Any]] = {}
     for r in allocated:
@@ -178,7 +178,7 @@ def to_household_share_by_child(*, region: Division, year: int | None = None,
     if length is None:
         return []
     qs = _special_disbursements(region.prefix, year).annotate(child=Substr("village_id", 1, length))
-    sums = {r["child"]: r for r in qs.values("child").annotate(**_SHARE_SUMS).order_by()}
+    sums: dict[str, Any] = {r["child"]: r for r in qs.values("child").annotate(**_SHARE_SUMS).order_by()}
     rows = []
     for child in children if children is not None else children_of(region):
         r = sums.get(child.prefix, {"special_disbursed": ZERO, "special_to_households": ZERO})
@@ -267,7 +267,7 @@ def loan_eligible_counts(*, region: Division, year: int) -> dict[str, dict[str, 
     # PostgreSQL past its JIT threshold, whose compiling cost more than the query.
     has_loan = Q(pk__in=Loan.objects.filter(issued_on__lte=year_end(year)).values("household_id"))
     child = Substr("village_id", 1, length) if length else Value("")
-    qs = _loan_eligible(year, region.prefix).annotate(child=child)
+    qs: QuerySet[Any, Any] = _loan_eligible(year, region.prefix).annotate(child=child)
     qs = qs.values("child").annotate(eligible=Count("pk"), with_loan=Count("pk", filter=has_loan)).order_by()
     return {r["child"]: {"eligible": r["eligible"], "with_loan": r["with_loan"]} for r in qs}
 
@@ -281,7 +281,7 @@ def loan_coverage(*, region: Division, year: int, counts: dict[str, dict[str, in
     end = year_end(year)
     if counts is None:
         counts = loan_eligible_counts(region=region, year=year)
-    row = {"loan_eligible_households": sum(r["eligible"] for r in counts.values()),
+    row: dict[str, Any] = {"loan_eligible_households": sum(r["eligible"] for r in counts.values()),
            "loan_households": sum(r["with_loan"] for r in counts.values())}
     row["loan_coverage"] = percent(row["loan_households"], row["loan_eligible_households"])
     book = Loan.objects.filter(household__village__code__startswith=region.prefix, issued_on__lte=end)
