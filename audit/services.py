@@ -44,7 +44,7 @@ def audit_record(
     batch: str = "",
 ) -> AuditEntry:
     if obj is not None:
-        object_type = object_type or obj._meta.model_name
+        object_type = object_type or obj._meta.model_name or ""
         object_id = object_id or str(obj.pk)
     return AuditEntry.objects.create(
         user=user if user is not None and user.is_authenticated else None,

@@ -335,7 +335,7 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
     present = [c for c in columns if c.key in index]
     # A file repeats the same few villages, years, codes and labels on every row: each column parses
     # a value once. Names and ID numbers are unique and secondary causes a list, so they are not kept.
-    memos = {c.key: {} for c in present if c.key not in ("name", "id_number", "secondary_causes")}
+    memos: dict[str, dict[Any, Any]] = {c.key: {} for c in present if c.key not in ("name", "id_number", "secondary_causes")}
     cells_read = [(c, index[c.key], memos.get(c.key), c.required and c.target in ("household", "member"))
                   for c in present]
     shared_keys = [c.key for c in present if c.target in ("household", "history", "year")]
@@ -592,7 +592,7 @@ def _event_reasons() -> dict[str, str]:
 
 
 def _history_events(plan: Planned, keys: list[str], reasons: dict[str, str]) -> list[tuple[str, date, str]]:
-    events = []
+    events: list[tuple[str, date, str]] = []
     for key in keys:
         y = plan.household.get("identified_year") if key == "identified_year" else plan.history.get(key)
         if not y:

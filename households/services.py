@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
@@ -151,7 +151,7 @@ def _plain_check(field: models.Field) -> Callable[[Any], bool]:
         return field.blank and (v is None or v == "" or v == [])
 
     if isinstance(field, models.CharField):
-        return lambda v: empty(v) or (isinstance(v, str) and v != "" and len(v) <= field.max_length
+        return lambda v: empty(v) or (isinstance(v, str) and v != "" and (field.max_length is None or len(v) <= field.max_length)
                                       and (choices is None or v in choices))
     if isinstance(field, models.PositiveSmallIntegerField):
         return lambda v: type(v) is int and 0 <= v <= 32767 and (choices is None or v in choices)
@@ -310,6 +310,7 @@ def household_register(
 
 
 def _clean_all_members(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    errors: list[str]
     cleaned, errors = [], []
     for i, m in enumerate(members, start=1):
         try:
@@ -317,7 +318,7 @@ def _clean_all_members(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
         except ValidationError as e:
             name = m.get("name") or "?"
             for field, msgs in e.message_dict.items():
-                label = Member._meta.get_field(field).verbose_name if field in MEMBER_FIELDS else field
+                label = cast(models.Field, Member._meta.get_field(field)).verbose_name if field in MEMBER_FIELDS else field
                 errors.extend(f"{_('第 %(i)d 位成员') % {'i': i}}（{name}）{label}：{msg}" for msg in msgs)
     if errors:
         raise ValidationError({"members": errors})
@@ -647,11 +648,11 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     if not _on_postgresql():
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=BULK_BATCH)
+        model._default_manager.bulk_create([model(**row) for row in rows], batch_size=BULK_BATCH)
         return
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in rows[0])]
-    columns = []
+    columns: list[tuple[str, str, Callable[[Any], str] | None]] = []
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             columns.append((f.attname, _copy_text(now), None))
@@ -661,7 +662,8 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
                        for name, fixed, convert in columns)
              for row in rows]
     quote = connection.ops.quote_name
-    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+    # A concrete field always has a column; the stubs type Field.column as optional.
+    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"  # type: ignore[arg-type]
     with connection.cursor() as cursor:
         cursor.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
 

@@ -1,5 +1,7 @@
+from typing import cast
+
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,7 @@ class PrivateStorage(LazyObject):
         self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
-private_storage = PrivateStorage()
+private_storage = cast(Storage, PrivateStorage())  # a lazy stand-in for the storage it builds
 
 
 class JobStatus(models.TextChoices):
