@@ -11,6 +11,7 @@ import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -140,10 +141,10 @@ def sql_cost(prefix: str) -> tuple:
     return spent + exited
 
 
-def best_ms(*fns) -> list[tuple[float, object]]:
+def best_ms(*fns) -> list[tuple[float, Any]]:
     """Best time (ms) and result of each function, run in turns so that load on the machine hits all alike."""
     times: list[list[float]] = [[] for _f in fns]
-    results: list[object] = [None] * len(fns)
+    results: list[Any] = [None] * len(fns)
     for _i in range(REPEAT):
         for k, fn in enumerate(fns):
             start = time.perf_counter()

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -123,7 +124,7 @@ def _lower_bound(prefix: str, child_len: int | None) -> dict:
     from django.db import connection
 
     child = f"SUBSTR({{col}}, 1, {child_len})" if child_len else "''"
-    params = {"prefix": prefix + "%", "start": f"{YEAR}-01-01", "end": f"{YEAR}-12-31", "year": YEAR}
+    params: dict[str, str | int] = {"prefix": prefix + "%", "start": f"{YEAR}-01-01", "end": f"{YEAR}-12-31", "year": YEAR}
     out: dict = {}
     with connection.cursor() as cursor:
         cursor.execute(SUMMARY_SQL.format(child=child.format(col="h.village_id")), params)
@@ -147,7 +148,7 @@ def _lower_bound(prefix: str, child_len: int | None) -> dict:
     return out
 
 
-def _timed(fn, repeat: int) -> tuple[float, object, int]:
+def _timed(fn, repeat: int) -> tuple[float, Any, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -219,6 +220,8 @@ def _wrk(url: str, cookie: str, seconds: int, script: str) -> tuple[float, float
         capture_output=True, text=True, check=True,
     ).stdout
     match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+)", out)
+    if match is None:
+        raise RuntimeError(f"wrk printed no RESULT line:\n{out}")
     p50, p95, requests, errors = (int(g) for g in match.groups())
     return p50 / 1000, p95 / 1000, requests, errors
 

@@ -297,7 +297,7 @@ def api_routes() -> dict[tuple[str, str], list[str]]:
                     view = getattr(p.callback, "view_class", None)
                     methods = {m for m in view.http_method_names if hasattr(view, m)} if view else {"get"}
                 for m in methods - {"head", "options"}:
-                    found[(namespace + p.name, m.upper())] = list(p.pattern.regex.groupindex)
+                    found[(namespace + (p.name or ""), m.upper())] = list(p.pattern.regex.groupindex)
 
     walk(get_resolver().url_patterns, "", "")
     return found
