@@ -104,7 +104,8 @@ def sql_mutual_aid(prefix: str) -> tuple:
         SELECT COALESCE(SUM(l.amount), 0), COALESCE(SUM(r.paid), 0),
                COALESCE(SUM(CASE WHEN l.due_on < %s THEN l.amount - COALESCE(r.paid, 0) END), 0)
         FROM funds_mutualaidloan l JOIN funds_mutualaidfund f ON f.id = l.fund_id
-        LEFT JOIN (SELECT loan_id, SUM(amount) AS paid FROM funds_mutualaidrepayment WHERE date <= %s GROUP BY loan_id) r
+        LEFT JOIN (SELECT loan_id, SUM(amount) AS paid FROM funds_mutualaidrepayment
+            WHERE date <= %s GROUP BY loan_id) r
           ON r.loan_id = l.id
         WHERE f.village_id LIKE %s AND l.issued_on <= %s""", [end, end, p, end])[0]
     return villages + capital + members + book

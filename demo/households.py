@@ -486,7 +486,10 @@ def _phone(rng) -> str:
 
 
 def _insert(model, columns: list[str], rows: list[tuple], per_statement: int = 500) -> None:
-    """Rows straight to the driver: COPY on PostgreSQL, multi-row INSERTs elsewhere (the ORM's per-object work would triple the run)."""
+    """Rows straight to the driver: COPY on PostgreSQL, multi-row INSERTs elsewhere.
+
+    The ORM's per-object work would triple the run.
+    """
     qn = connection.ops.quote_name
     meta = model._meta
     target = f"{qn(meta.db_table)} ({', '.join(qn(meta.get_field(c).column) for c in columns)})"

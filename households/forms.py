@@ -1,10 +1,10 @@
 """The clerk's forms: they check the shape of the input; the rules live in services.py."""
 
-from datetime import date
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_filter
@@ -64,7 +64,7 @@ class HouseholdForm(forms.Form):
             required=False,
             widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist"}),
         )
-        self.fields["identified_year"].widget.attrs.update(min=2010, max=date.today().year)
+        self.fields["identified_year"].widget.attrs.update(min=2010, max=timezone.localdate().year)
         self.order_fields([*HOUSEHOLD_FIELDS, "version"])
 
     def service_data(self) -> dict[str, Any]:
@@ -135,7 +135,7 @@ class YearForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.household = household
         self.editing = editing
-        self.fields["year"].widget.attrs.update(min=2010, max=date.today().year)
+        self.fields["year"].widget.attrs.update(min=2010, max=timezone.localdate().year)
         if editing:
             self.fields["year"].disabled = True
 
@@ -167,7 +167,7 @@ class StatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         allowed = TRANSITIONS.get(household.status or None, set())
         cast(forms.ChoiceField, self.fields["status"]).choices = [(v, label) for v, label in Status.choices if v in allowed]
-        self.fields["date"].widget.attrs["max"] = date.today().isoformat()
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class HouseholdFilterForm(forms.Form):

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -123,7 +123,7 @@ def birth_date(value: Any) -> date:
                 born = date(*map(int, m.groups()))
             except ValueError:
                 break
-            if born > date.today():
+            if born > timezone.localdate():
                 raise CellError(_("出生日期在未来。"))
             return born
     raise CellError(_("日期格式应为 YYYY-MM-DD。"))
@@ -254,7 +254,7 @@ def history_columns(changes: list[tuple[str, date]]) -> dict[str, Any]:
 
 def year_end(y: int) -> date:
     """A yearly event's date: 31 December, or today in the current year (no future dates)."""
-    today = date.today()
+    today = timezone.localdate()
     return today if y >= today.year else date(y, 12, 31)
 
 
@@ -552,7 +552,8 @@ def _compare(plan: Planned, household: Household, report: Report, headers: dict[
             continue
         shown = {"identified_year": now["identified_year"], "exit_year": now["exit_year"], "returned_year": now["returned_year"]}
         report.error(plan.first_row, headers[key], wanted.get(key) or "",
-                     _("与系统中的状态记录不一致（系统中：识别 %(i)s，脱贫 %(e)s，返贫 %(r)s）；导入只能补充新的状态，不能改写历史。")
+                     _("与系统中的状态记录不一致（系统中：识别 %(i)s，脱贫 %(e)s，返贫 %(r)s）；"
+                       "导入只能补充新的状态，不能改写历史。")
                      % {"i": shown["identified_year"] or "-", "e": shown["exit_year"] or "-", "r": shown["returned_year"] or "-"})
         return None
     if not (fields or members_changed or year_changed or appended):
@@ -575,7 +576,8 @@ def _warn_exits(planned: dict[str, Planned], report: Report, headers: dict[str, 
         line = lines.get(exit_year)
         if line is not None and amount <= line:
             report.warn(plan.first_row, headers["income_per_capita"], amount,
-                        _("户 %(code)s 于 %(y)d 年脱贫，但人均纯收入未超过当年贫困线 %(line)s 元（按国家系统已批准的脱贫导入）。")
+                        _("户 %(code)s 于 %(y)d 年脱贫，但人均纯收入未超过当年贫困线 %(line)s 元"
+                          "（按国家系统已批准的脱贫导入）。")
                         % {"code": plan.code, "y": exit_year, "line": line})
         failed = [headers[c] for c in checks if plan.year_fields.get(c) is False]
         if failed:

@@ -291,7 +291,7 @@ def household_register(
     cleaned = _clean_all_members(members)
     members_check(user=user, members=cleaned, household=None)
     if identified_on is None:
-        today = date.today()
+        today = timezone.localdate()
         identified_on = today if household.identified_year >= today.year else date(household.identified_year, 12, 31)
     with transaction.atomic():
         household.save()
@@ -358,7 +358,8 @@ def household_update(
         claimed = Household.objects.filter(pk=household.pk, version=version).update(version=F("version") + 1)
         if not claimed:
             raise StaleVersion(
-                _("该户信息已被其他人修改（您打开的是第 %(v)d 版）。为避免覆盖他人的修改，本次保存未生效：请重新打开该户，核对后再录入。")
+                _("该户信息已被其他人修改（您打开的是第 %(v)d 版）。为避免覆盖他人的修改，本次保存未生效："
+                  "请重新打开该户，核对后再录入。")
                 % {"v": version},
                 code="stale_version",
             )
@@ -490,7 +491,7 @@ def household_status_change(
         )
     if last and on < last.date:
         raise ValidationError({"date": [_("日期不能早于上一次状态变更（%(d)s）。") % {"d": last.date.isoformat()}]})
-    if on > date.today():
+    if on > timezone.localdate():
         raise ValidationError({"date": [_("日期不能晚于今天。")]})
     if status in EXITED_STATUSES and current in POOR_STATUSES and check_exit:
         failures = exit_test_failures(household=household, year=on.year)
@@ -561,7 +562,7 @@ def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str 
             owner[m["id_number"]] = household.code
         previous = None
         for status, on, _reason in entry["history"]:
-            if status not in TRANSITIONS.get(previous, set()) or on > date.today():
+            if status not in TRANSITIONS.get(previous, set()) or on > timezone.localdate():
                 errors.setdefault(household.code, []).append(_("状态记录无效：%(s)s（%(d)s）。") % {"s": Status(status).label, "d": on})
             previous = status
     elsewhere = Member.objects.filter(id_number__in=list(owner)).exclude(household__status=Status.REMOVED)

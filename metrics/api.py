@@ -39,8 +39,8 @@ class SummaryView(MetricsView):
     @extend_schema(
         operation_id="metrics_summary",
         summary="一个区划一个年度的全部指标",
-        description="规格中的指标在顶层；`funds` 为扶贫资金指标（键见指标注册表，来源 funds）：金额为两位小数的字符串（元），"
-        "占比为数值（%），无分母时为 null。",
+        description="规格中的指标在顶层；`funds` 为扶贫资金指标（键见指标注册表，来源 funds）："
+        "金额为两位小数的字符串（元），占比为数值（%），无分母时为 null。",
         parameters=[REGION, YEAR],
         responses={200: OpenApiTypes.OBJECT},
     )

@@ -36,7 +36,7 @@ class Chart:
             self.figure = _no_data(self.figure)
 
     def has_data(self) -> bool:
-        """Any number other than 0 (or any number at all, with `zero_is_data`) beyond the table's first (label) column."""
+        """Any number other than 0 (or any number at all, with `zero_is_data`) beyond the first (label) column."""
         return any(
             isinstance(v, int | float | Decimal | np.number) and not isinstance(v, bool) and not pd.isna(v)
             and (self.zero_is_data or v != 0)
@@ -245,7 +245,7 @@ PALETTE = ["#8b1a1a", BLUE, GREEN, YELLOW, "#6b21a8", "#0f766e", "#c2410c", "#47
 
 
 def from_rows(spec: dict[str, Any], links: list[str | None] | None = None) -> Chart:
-    """A chart given as plain rows (funds.charts): bars per series over `x`, stacked or grouped, with an optional target line.
+    """A chart given as plain rows (funds.charts): bars per series over `x`, stacked or grouped, optional target line.
 
     `spec`: key, title, kind ("bar", "stacked" or "grouped"), x, series, columns [(key, label)], rows, and
     optionally line / line_label; `links`: one per row, where its bar and its table row lead.

@@ -104,7 +104,10 @@ class _Book:
 
 
 def metrics_workbook(*, board: Dashboard) -> IO[bytes]:
-    """The workbook of `board` (call under the Chinese locale): region by year, sub-regions, every chart table, definitions."""
+    """The workbook of `board` (call under the Chinese locale).
+
+    Sheets: the region by year, its sub-regions, every chart's table, the definitions.
+    """
     division, year, figures = board.division, board.year, board.figures
     indicators = _indicators()
     headers = [_with_unit(str(i.label), str(i.unit)) for i in indicators]

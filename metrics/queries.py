@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from django.db.models import Aggregate, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least
+from django.utils import timezone
 
 from households.models import EXITED_STATUSES, POOR_STATUSES, HouseholdYear, Status, StatusChange
 from villages.models import Division, Level, VillageYear
@@ -27,7 +28,7 @@ FIRST_YEAR = 2011
 
 
 def last_year() -> int:
-    return date.today().year
+    return timezone.localdate().year
 
 
 # The direct child of a region, read from a village through the tree: village, its township or its county.
@@ -36,7 +37,7 @@ CHILD_FIELD = {12: "code", 9: "parent__code", 6: "parent__parent__code"}
 
 
 def _child(village: str, child_len: int | None) -> F | Value:
-    """The code of the child (the first `child_len` characters of the village code) of `village` ("" = the row itself)."""
+    """The code of the child of `village`: the first `child_len` characters of its code ("" = the row itself)."""
     return F(village + CHILD_FIELD[child_len]) if child_len else Value("")
 
 

@@ -64,7 +64,10 @@ def zhuoni_read():
 
 
 def lintan_write(ok: int = 200, *, zhuoni: int = 404):
-    """Writing to (or into) 临潭县: officials read only; 卓尼's clerk gets `zhuoni` (404 for an object, 403 for a village)."""
+    """Writing to (or into) 临潭县: officials read only; 卓尼's clerk gets `zhuoni`.
+
+    404 for an object, 403 for a village.
+    """
     return expect(ok, pref_official=403, lintan_official=403, zhuoni_clerk=zhuoni)
 
 

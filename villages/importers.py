@@ -12,14 +12,14 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 import charset_normalizer
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -274,7 +274,7 @@ def year(value: Any) -> int:
     if not re.fullmatch(r"\d{4}", s):
         raise CellError(_("年度应为四位数字。"))
     y = int(s)
-    this_year = date.today().year
+    this_year = timezone.localdate().year
     if not FIRST_YEAR <= y <= this_year:
         raise CellError(_("年度应在 %(a)d 到 %(b)d 之间。") % {"a": FIRST_YEAR, "b": this_year})
     return y
@@ -369,7 +369,7 @@ def village_columns() -> list[tuple[str, str, str, bool]]:
 
 
 def villages_import(*, data: bytes, file_name: str, user: "User", dry_run: bool = False) -> Report:
-    """Import the village format: villages under their township (from the code), their poor listing and yearly population.
+    """Import the village format: villages under their township (from the code), poor listing, yearly population.
 
     All or nothing; re-importing the same file changes nothing.
     """

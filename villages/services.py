@@ -1,12 +1,12 @@
 """Writes to the division tree."""
 
 import csv
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import in_scope
@@ -51,7 +51,7 @@ def village_year_save(*, user: "User", village: Division, year: int, data: dict[
     check_can_edit_village(user, village)
     if village.level != Level.VILLAGE:
         raise ValidationError({"village": [_("村情数据只能录入到村一级。")]})
-    if not 2000 <= year <= date.today().year:
+    if not 2000 <= year <= timezone.localdate().year:
         raise ValidationError({"year": [_("年度应在 2000 年至今年之间。")]})
     record = VillageYear.objects.filter(village=village, year=year).first()
     before = snapshot(record, VILLAGE_YEAR_FIELDS) if record else {}
