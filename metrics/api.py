@@ -1,4 +1,4 @@
-"""The metrics API (spec: ../shared/spec/metrics.md): summary, timeseries, breakdown."""
+"""The metrics API (docs/metrics.md): summary, timeseries, breakdown."""
 
 
 from django.core.exceptions import ValidationError

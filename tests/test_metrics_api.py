@@ -1,4 +1,4 @@
-"""The metrics API, exactly as ../shared/spec/metrics.md: shapes, scope (404), bad parameters (400)."""
+"""The metrics API, exactly as docs/metrics.md: shapes, scope (404), bad parameters (400)."""
 
 
 import pytest
