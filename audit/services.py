@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import models
 
+from accounts.models import User
+
 from .models import Action, AuditEntry
 
 
@@ -32,7 +34,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def audit_record(
     *,
-    user,
+    user: User | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",

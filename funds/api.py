@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api_permissions import ReadOrEditRegion
+from accounts.http import AuthenticatedAPIRequest
 
 from . import selectors, services
 from . import serializers as s
@@ -92,6 +93,7 @@ class MutualAidFundFilter(RegionFilter):
 
 class FundsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     permission_classes = [ReadOrEditRegion]
+    request: AuthenticatedAPIRequest  # ReadOrEditRegion lets no anonymous caller this far
     model: type[Model]
     selector: Callable[..., QuerySet[Any]]  # (user=) → the rows the user may see
     service: Callable[..., Any]  # the create service

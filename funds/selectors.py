@@ -37,6 +37,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Substr
 
+from accounts.models import User
 from accounts.scope import scope_filter
 from households.models import EXITED_STATUSES, LABOUR_CAPABLE, POOR_STATUSES, Household, Member, StatusChange
 from villages.models import PREFIX_LENGTH, Division, Level
@@ -413,29 +414,29 @@ def _count_of(model, parent: str) -> Coalesce:
     return Coalesce(Subquery(qs.values("n")), Value(0))
 
 
-def project_list(*, user) -> QuerySet[Project]:
+def project_list(*, user: User) -> QuerySet[Project]:
     """Projects in the user's region with `allocated` and `disbursed` totals (yuan)."""
     qs = scope_filter(Project.objects.select_related("division"), user, "division__code")
     return qs.annotate(allocated=_sum_of(Allocation), disbursed=_sum_of(Disbursement))
 
 
-def allocation_list(*, user) -> QuerySet[Allocation]:
+def allocation_list(*, user: User) -> QuerySet[Allocation]:
     return scope_filter(Allocation.objects.select_related("project", "source"), user, "project__division__code")
 
 
-def disbursement_list(*, user) -> QuerySet[Disbursement]:
+def disbursement_list(*, user: User) -> QuerySet[Disbursement]:
     return scope_filter(Disbursement.objects.select_related("project", "source", "household"), user, "village__code")
 
 
-def measure_list(*, user) -> QuerySet[Measure]:
+def measure_list(*, user: User) -> QuerySet[Measure]:
     return scope_filter(Measure.objects.select_related("household"), user, "household__village__code")
 
 
-def loan_list(*, user) -> QuerySet[Loan]:
+def loan_list(*, user: User) -> QuerySet[Loan]:
     return scope_filter(Loan.objects.select_related("household", "borrower"), user, "household__village__code")
 
 
-def mutual_aid_fund_list(*, user) -> QuerySet[MutualAidFund]:
+def mutual_aid_fund_list(*, user: User) -> QuerySet[MutualAidFund]:
     """Mutual-aid funds in the user's region with `total_capital`, `member_households`, `total_lent`, `total_repaid`."""
     qs = scope_filter(MutualAidFund.objects.select_related("village"), user, "village__code")
     return qs.annotate(
@@ -446,10 +447,10 @@ def mutual_aid_fund_list(*, user) -> QuerySet[MutualAidFund]:
     )
 
 
-def mutual_aid_member_list(*, user) -> QuerySet[MutualAidMember]:
+def mutual_aid_member_list(*, user: User) -> QuerySet[MutualAidMember]:
     return scope_filter(MutualAidMember.objects.select_related("fund", "household"), user, "fund__village__code")
 
 
-def mutual_aid_loan_list(*, user) -> QuerySet[MutualAidLoan]:
+def mutual_aid_loan_list(*, user: User) -> QuerySet[MutualAidLoan]:
     return scope_filter(MutualAidLoan.objects.select_related("fund", "member"), user, "fund__village__code")
 

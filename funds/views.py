@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from accounts.scope import division_for, home_division, scope_filter
 from villages.models import Division
 
@@ -28,13 +29,13 @@ def _year(request, default: int) -> int:
     return int(raw)
 
 
-def _latest_year(user) -> int:
+def _latest_year(user: User) -> int:
     """The last year money was paid out in the user's region (this year when there is none)."""
     latest = scope_filter(Disbursement.objects.all(), user, "village__code").aggregate(y=Max("date"))["y"]
     return latest.year if latest else timezone.localdate().year
 
 
-def _ancestors(region: Division, user) -> list[Division]:
+def _ancestors(region: Division, user: User) -> list[Division]:
     """The breadcrumb trail from the user's home division down to `region` (one query)."""
     home = home_division(user)
     codes = [c for c in {region.code[:6], region.code[:9]} if len(c) < len(region.code) and c != home.code]

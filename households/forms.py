@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.scope import scope_filter
 from villages.models import Division, Level
 
@@ -42,7 +43,7 @@ class HouseholdForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields = forms.fields_for_model(Household, fields=[f for f in HOUSEHOLD_FIELDS if f != "village"])
         villages = scope_filter(
@@ -182,7 +183,7 @@ class HouseholdFilterForm(forms.Form):
     main_cause = forms.TypedChoiceField(label=_("主要致贫原因"), required=False, coerce=int, empty_value="",
                                         choices=[("", _("全部")), *Cause.choices])
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         divisions = scope_filter(
             Division.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]), user, "code"

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from accounts.scope import in_scope
 from audit.services import Action, audit_record
 from villages.importers import (
@@ -292,7 +293,7 @@ def _cyclic_gc_paused():
 
 
 @_cyclic_gc_paused()
-def households_import(*, data: bytes, file_name: str, user, dry_run: bool = False) -> Report:
+def households_import(*, data: bytes, file_name: str, user: User, dry_run: bool = False) -> Report:
     """Import a roster file for `user`; with `dry_run`, report what would change and write nothing."""
     report = Report(file_name=file_name)
     report.counts = dict.fromkeys(COUNT_LABELS, 0)
@@ -447,7 +448,7 @@ def _check_income_parts(plan: Planned, report: Report) -> None:
                      _("四项收入之和为 %(sum)s 元，与人均纯收入不一致。") % {"sum": total})
 
 
-def _check_against_register(planned: dict[str, Planned], user, report: Report, headers: dict[str, str]):
+def _check_against_register(planned: dict[str, Planned], user: User, report: Report, headers: dict[str, str]):
     """Villages, scope, codes and IDs against the database, a few queries per chunk; classify each household."""
     creates: list[Planned] = []
     updates: list[tuple[Planned, Household, dict[str, Any]]] = []
@@ -608,7 +609,7 @@ def _history_events(plan: Planned, keys: list[str], reasons: dict[str, str]) -> 
     return events
 
 
-def _apply(creates: list[Planned], updates, *, user, batch: str, report: Report, headers: dict[str, str]) -> None:
+def _apply(creates: list[Planned], updates, *, user: User, batch: str, report: Report, headers: dict[str, str]) -> None:
     reasons = _event_reasons()
     try:
         for start in range(0, len(creates), CHUNK):

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedRequest
+from accounts.models import User
 from accounts.scope import in_scope
 
 from .forms import (
@@ -41,7 +42,7 @@ from .services import (
 PAGE_SIZE = 50
 
 
-def _can_edit(user, household: Household) -> bool:
+def _can_edit(user: User, household: Household) -> bool:
     return user.can_edit_households and in_scope(user, household.village_id)
 
 
