@@ -1,20 +1,15 @@
-from typing import cast
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, Storage
+from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 
-class PrivateStorage(LazyObject):
-    """Job results hold personal data: kept outside any served folder, read only through the job's view."""
+def private_storage() -> FileSystemStorage:
+    """Job results hold personal data: kept outside any served folder, read only through the job's view.
 
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
-
-
-private_storage = cast(Storage, PrivateStorage())  # a lazy stand-in for the storage it builds
+    A callable, so that the migration names this function, not one machine's folder.
+    """
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
 class JobStatus(models.TextChoices):
