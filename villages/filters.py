@@ -4,23 +4,23 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from accounts.http import AuthenticatedAPIRequest
 from accounts.scope import scope_filter
 
 from .models import Division, Level, VillageYear
 
 
-def divisions_in_scope(request: HttpRequest | None) -> QuerySet[Division]:
+def divisions_in_scope(request: AuthenticatedAPIRequest | None) -> QuerySet[Division]:
     if request is None:  # schema generation
         return Division.objects.none()
-    return scope_filter(Division.objects.all(), request.user, "code")  # type: ignore[arg-type]  # behind the login
+    return scope_filter(Division.objects.all(), request.user, "code")
 
 
-def villages_in_scope(request: HttpRequest | None) -> QuerySet[Division]:
+def villages_in_scope(request: AuthenticatedAPIRequest | None) -> QuerySet[Division]:
     return divisions_in_scope(request).filter(level=Level.VILLAGE)
 
 
