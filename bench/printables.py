@@ -62,6 +62,7 @@ def main() -> None:
         return
     township = biggest.parent
     household = Household.objects.filter(village=biggest).order_by("code").first()
+    assert township is not None and household is not None
     url = lambda h: f"{BASE}/households/{h.pk}/"  # noqa: E731
     rows = [
         (f"five charts of {biggest.name} ({biggest.n} households)",

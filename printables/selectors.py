@@ -121,6 +121,16 @@ def village_incidence(*, division: Division, year: int, limit: int = 10) -> list
 
 
 @dataclass
+class IncomeYear:
+    """One year of the income ledger: the record, that year's poverty line and the five checks."""
+
+    record: HouseholdYear
+    poverty_line: Decimal | None
+    above_line: bool
+    checks: list[bool]
+
+
+@dataclass
 class Card:
     household: Household
     members: list[Member]
@@ -129,10 +139,15 @@ class Card:
     more_measures: int
     measures_total: Decimal
     received: Decimal
-    years: list[HouseholdYear]  # newest first, each with poverty_line and above_line
+    years: list[IncomeYear]  # newest first
     history: list[StatusChange]  # newest first
     more_history: int
     secondary_causes: str
+    # Set by the printing code: where the card's QR code leads, its page in the batch, its place.
+    live_url: str = ""
+    qr: str = ""
+    number: int = 0
+    region_path: str = ""
 
 
 def _head_first(members: list[Member]) -> list[Member]:
@@ -155,11 +170,12 @@ def household_cards(*, households: QuerySet[Household]) -> list[Card]:
     for h in qs:
         members = _head_first(list(h.members.all()))
         measures = list(h.measures.all())
-        years = list(h.years.all())[:CARD_YEARS]
-        for record in years:
-            record.poverty_line = lines.get(record.year)
-            record.above_line = record.poverty_line is not None and record.income_per_capita > record.poverty_line
-            record.checks = [getattr(record, f) for f, _label in GUARANTEE_CHECKS]
+        years = []
+        for record in list(h.years.all())[:CARD_YEARS]:
+            line = lines.get(record.year)
+            years.append(IncomeYear(record=record, poverty_line=line,
+                                    above_line=line is not None and record.income_per_capita > line,
+                                    checks=[getattr(record, f) for f, _label in GUARANTEE_CHECKS]))
         history = list(h.status_changes.all())
         cards.append(Card(
             household=h, members=members[:CARD_MEMBERS], more_members=max(0, len(members) - CARD_MEMBERS),

@@ -57,11 +57,13 @@ def _css_label(template: str) -> str:
     return " ".join(parts)
 
 
+DEPTH: dict[str, int] = {Level.PREFECTURE: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.VILLAGE: 4}
+
+
 def region_path(division: Division) -> str:
     """甘南州 临潭县 城关镇 城关村（code): the names from the prefecture down, read in one query."""
     code = division.code
-    codes = [code[:4] + "00", code[:6], code[:9], code[:12]][: {Level.PREFECTURE: 1, Level.COUNTY: 2,
-                                                              Level.TOWNSHIP: 3, Level.VILLAGE: 4}[division.level]]
+    codes = [code[:4] + "00", code[:6], code[:9], code[:12]][: DEPTH.get(division.level, 1)]
     names = dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
     return " ".join(names[c] for c in dict.fromkeys(codes) if c in names) + f"（{division.code}）"
 
@@ -136,12 +138,13 @@ def village_charts_pdf(*, village: Division, year: int, live_url: str, only: int
     numbers = [only] if only else [1, 2, 3, 4, 5]
     keys = [k for n in numbers for k in wanted[n]]
     figures = _figures(b.chart(k) for k in keys)  # charts a village lacks (by sub-region) come back None: left out
-    households = list(selectors.village_households(village=village, year=year))
-    poor = [h for h in households if h.status_then in (Status.IDENTIFIED, Status.RETURNED)]
-    causes = dict(Cause.choices)
-    for h in households:
-        h.status_label = dict(Status.choices)[h.status_then]
-        h.secondary_labels = "、".join(str(causes.get(int(c), c)) for c in h.secondary_causes or [])
+    causes, statuses = dict(Cause.choices), dict(Status.choices)
+    households = []
+    for h in selectors.village_households(village=village, year=year):
+        status = h.status_then  # type: ignore[attr-defined]  # annotated by the selector
+        households.append({"household": h, "status": status, "status_label": statuses[status],
+                           "secondary": "、".join(str(causes.get(int(c), c)) for c in h.secondary_causes or [])})
+    poor = [row for row in households if row["status"] in (Status.IDENTIFIED, Status.RETURNED)]
     checklist = selectors.village_checklist(village=village, year=year)
     titles = five_chart_titles()
     sheets = []
@@ -172,17 +175,13 @@ def wall_chart_pdf(*, division: Division, year: int, live_url: str) -> bytes:
     figures = _figures((b.chart(k) for k in ("incidence_by_region", "exits", "to_household_share", "trend", "checklist")),
                        height=620)
     table = b.figures.table
-    children = []
-    for child in b.figures.children:
-        row = compute.row_dict(table, child.code, year)
-        children.append({"code": child.code, "name": child.name, **row})
-    shares = {}
+    shares: dict[str, str] = {}
     share = b.chart("to_household_share")
     if share is not None:
-        header, rows = share.rows()
-        shares = {r[0]: r[-1] for r in rows}
-    for child in children:
-        child["to_household_share"] = shares.get(child["code"], "")
+        _header, rows = share.rows()
+        shares = {r[0]: r[-1] for r in rows}  # code → share (%)
+    children = [{"code": c.code, "name": c.name, "to_household_share": shares.get(c.code, ""),
+                 **compute.row_dict(table, c.code, year)} for c in b.figures.children]
     page = A1_LANDSCAPE if division.level == Level.TOWNSHIP else A0_LANDSCAPE
     context = _base(title=_("%(region)s脱贫攻坚作战图") % {"region": division.name}, region=division, page=page,
                     live_url=live_url)
@@ -235,9 +234,12 @@ CARD_CHUNK = 200  # households laid out per WeasyPrint document in a batch
 
 def _card_path(household: Household) -> str:
     """The household's place, from the objects the cards query already loaded (no query per card)."""
-    village = household.village
-    chain = [village.parent.parent.parent, village.parent.parent, village.parent, village]
-    return " ".join(d.name for d in chain if d is not None) + f"（{village.code}）"
+    chain: list[Division] = []
+    division: Division | None = household.village
+    while division is not None and len(chain) < 4:  # village up to the prefecture, all select_related
+        chain.append(division)
+        division = division.parent
+    return " ".join(d.name for d in reversed(chain)) + f"（{household.village.code}）"
 
 
 def household_cards_pdf(*, households: QuerySet[Household], region: Division, region_url: str,

@@ -3,13 +3,14 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedRequest
 from accounts.scope import division_for
 from households.models import Household
 from households.selectors import household_get
@@ -23,7 +24,7 @@ from . import sheets
 LIVE = "metrics:region"
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: AuthenticatedRequest) -> int:
     return parse_year(request.GET.get("year"), name="year", default=data_year)
 
 
@@ -33,12 +34,12 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _live(request: HttpRequest, name: str, *args, year: int | None = None) -> str:
+def _live(request: AuthenticatedRequest, name: str, *args, year: int | None = None) -> str:
     url = request.build_absolute_uri(reverse(name, args=args))
     return f"{url}?year={year}" if year else url
 
 
-def index(request: HttpRequest, code: str):
+def index(request: AuthenticatedRequest, code: str):
     """What can be printed for a region: the sheets of its level, for a chosen year."""
     division = division_for(request.user, code)
     try:
@@ -54,14 +55,14 @@ def index(request: HttpRequest, code: str):
     })
 
 
-def _village(request: HttpRequest, code: str):
+def _village(request: AuthenticatedRequest, code: str):
     division = division_for(request.user, code)
     if division.level != Level.VILLAGE:
         raise Http404
     return division
 
 
-def village_charts(request: HttpRequest, code: str, number: str | None = None):
+def village_charts(request: AuthenticatedRequest, code: str, number: str | None = None):
     village = _village(request, code)
     try:
         year = _year(request)
@@ -73,7 +74,7 @@ def village_charts(request: HttpRequest, code: str, number: str | None = None):
     return _pdf(content, f"{village.code}-{year}-five-charts{suffix}.pdf")
 
 
-def wall_chart(request: HttpRequest, code: str):
+def wall_chart(request: AuthenticatedRequest, code: str):
     division = division_for(request.user, code)
     if division.level == Level.VILLAGE:
         raise Http404
@@ -85,7 +86,7 @@ def wall_chart(request: HttpRequest, code: str):
     return _pdf(content, f"{division.code}-{year}-wall-chart.pdf")
 
 
-def year_report(request: HttpRequest, code: str):
+def year_report(request: AuthenticatedRequest, code: str):
     division = division_for(request.user, code)
     try:
         year = _year(request)
@@ -96,11 +97,11 @@ def year_report(request: HttpRequest, code: str):
     return _pdf(content, f"{division.code}-{year}-report.pdf")
 
 
-def _household_url(request: HttpRequest):
+def _household_url(request: AuthenticatedRequest):
     return lambda h: request.build_absolute_uri(reverse("households:detail", args=[h.pk]))
 
 
-def household_card(request: HttpRequest, pk: int):
+def household_card(request: AuthenticatedRequest, pk: int):
     try:
         household = household_get(user=request.user, pk=pk)
     except Household.DoesNotExist:
@@ -112,7 +113,7 @@ def household_card(request: HttpRequest, pk: int):
 
 
 @require_POST
-def region_cards(request: HttpRequest, code: str):
+def region_cards(request: AuthenticatedRequest, code: str):
     """A region's cards, one household per page: even a village's take minutes, so a background job."""
     division = division_for(request.user, code)
     job = job_start(user=request.user, kind="printables.household_cards",
@@ -121,7 +122,7 @@ def region_cards(request: HttpRequest, code: str):
     return redirect("jobs:detail", pk=job.pk)
 
 
-def _period(request: HttpRequest, year: int) -> tuple[date, date]:
+def _period(request: AuthenticatedRequest, year: int) -> tuple[date, date]:
     try:
         start = date.fromisoformat(request.GET.get("from") or f"{year}-01-01")
         end = date.fromisoformat(request.GET.get("to") or f"{year}-12-31")
@@ -132,7 +133,7 @@ def _period(request: HttpRequest, year: int) -> tuple[date, date]:
     return start, end
 
 
-def notice(request: HttpRequest, code: str, kind: str):
+def notice(request: AuthenticatedRequest, code: str, kind: str):
     village = _village(request, code)
     try:
         year = _year(request)
