@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "households",
     "funds",
     "metrics",
+    "printables",
     "jobs",
     "demo",
 ]
