@@ -37,9 +37,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Substr
 
-from accounts.scope import scope_filter
 from households.models import EXITED_STATUSES, LABOUR_CAPABLE, POOR_STATUSES, Household, Member, StatusChange
 from villages.models import PREFIX_LENGTH, Division, Level
+from villages.scope import scope_filter
 
 from .models import (
     CAUSE_PROGRAMMES,

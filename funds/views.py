@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import division_for, home_division, scope_filter
 from villages.models import Division
+from villages.scope import division_for, home_division, scope_filter
 
 from . import forms, selectors, services
 from .charts import CHART_KEYS, chart_json, funds_charts

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.services import Action, audit_record
 from villages.importers import VILLAGE_COUNT_LABELS, FileRefused, Report, check_size, villages_import
 from villages.models import Division
+from villages.scope import scope_filter
 
 from .exports import roster_csv, roster_rows, roster_xlsx, template_workbook
 from .importers import COUNT_LABELS, households_import
@@ -47,7 +48,7 @@ def _importer(request, kind: str):
 
 @require_GET
 def index(request):
-    divisions = Division.objects.filter(code__startswith=request.user.scope_prefix) if request.user.scope_prefix != "-" else Division.objects.none()
+    divisions = scope_filter(Division.objects.all(), request.user, "code")
     divisions = divisions.exclude(level="village").exclude(level="province").order_by("code")
     return render(request, "data/index.html", {
         "can_import": request.user.can_edit_households,

@@ -7,8 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import scope_filter
 from villages.models import Division, Level
+from villages.scope import scope_filter
 
 from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Status
 from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, TRANSITIONS, YEAR_FIELDS, member_clean

@@ -21,7 +21,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import in_scope
 from audit.services import Action, audit_record
 from villages.importers import (
     CellError,
@@ -37,6 +36,7 @@ from villages.importers import (
     year,
 )
 from villages.models import Division, Level
+from villages.scope import in_scope
 
 from .ids import normalize_id
 from .models import (
@@ -320,7 +320,7 @@ def households_import(*, data: bytes, file_name: str, user, dry_run: bool = Fals
         if report.changed and not report.errors and not dry_run:
             audit_record(
                 user=user, action=Action.IMPORT, object_type="import", object_id=file_name[:64], changes=report.counts,
-                region_code=user.scope_prefix if user.scope_prefix != "-" else "",
+                region_code=user.region_code,
                 summary=_("导入贫困户信息采集表 %(name)s：%(n)d 行") % {"name": file_name, "n": report.rows}, batch=batch,
             )
         if dry_run or report.errors:

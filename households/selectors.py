@@ -5,8 +5,8 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from accounts.scope import scope_filter
 from audit.models import AuditEntry
+from villages.scope import scope_filter
 
 from .ids import normalize_id
 from .models import Household, HouseholdYear, Member, PovertyLine, Relation, StatusChange

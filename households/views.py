@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.scope import in_scope
+from villages.scope import can_edit_region
 
 from .forms import (
     HouseholdFilterForm,
@@ -41,7 +41,7 @@ PAGE_SIZE = 50
 
 
 def _can_edit(user, household: Household) -> bool:
-    return user.can_edit_households and in_scope(user, household.village_id)
+    return can_edit_region(user, household.village_id)
 
 
 def _get(request: HttpRequest, pk: int) -> Household:

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from accounts.scope import division_for, home_division
 from households.models import StatusChange
 from villages.models import Division
+from villages.scope import division_for, home_division
 
 from .queries import FIRST_YEAR, last_year
 

@@ -7,9 +7,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.scope import division_for, home_division, in_scope
 from households.models import Household, Status
 from villages.models import Division, Level
+from villages.scope import division_for, home_division, in_scope
 
 from .cache import cached
 from .dashboard import Dashboard, dashboard

@@ -2,11 +2,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from accounts.scope import scope_filter
 from gannan.api import RegionAPIMixin, service_errors
 
 from .filters import DivisionFilter, VillageYearFilter
 from .models import Division, VillageYear
+from .scope import scope_filter
 from .serializers import DivisionSerializer, VillageYearSerializer, VillageYearUpdateSerializer
 from .services import village_year_save
 

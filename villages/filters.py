@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.scope import scope_filter
-
 from .models import Division, Level, VillageYear
+from .scope import scope_filter
 
 
 def divisions_in_scope(request):

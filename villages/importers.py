@@ -23,10 +23,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import in_scope
 from audit.services import Action, audit_record, diff, snapshot
 
 from .models import VILLAGE_ITEMS, Division, Level, VillageYear
+from .scope import in_scope
 
 # An XLSX is a zip of XML: refuse archives that inflate beyond this, or by more than this ratio.
 XLSX_MAX_UNPACKED = 400 * 1024 * 1024
@@ -463,7 +463,7 @@ def villages_import(*, data: bytes, file_name: str, user, dry_run: bool = False)
             report.counts["years_update"] += 1
         if report.changed and not dry_run:
             audit_record(user=user, action=Action.IMPORT, object_type="import", object_id=file_name[:64],
-                         changes=report.counts, region_code=user.scope_prefix if user.scope_prefix != "-" else "",
+                         changes=report.counts, region_code=user.region_code,
                          summary=_("导入村级数据 %(name)s") % {"name": file_name}, batch=batch)
         if dry_run:
             transaction.set_rollback(True)

@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.scope import in_scope
 from audit.services import Action, audit_record, diff, snapshot
 
 from .models import VILLAGE_ITEMS, Division, Level, VillageYear
+from .scope import can_edit_region
 
 DIVISIONS_CSV = Path(__file__).resolve().parent / "data" / "gannan_divisions.csv"
 
@@ -39,7 +39,7 @@ VILLAGE_YEAR_FIELDS = ["rural_population", *[name for name, _label in VILLAGE_IT
 
 def check_can_edit_village(user, village: Division) -> None:
     """PermissionDenied unless `user` may edit the facts of `village` (clerks and admins, in their region)."""
-    if not (user.can_edit_households and in_scope(user, village.code)):
+    if not can_edit_region(user, village.code):
         raise PermissionDenied(_("您无权修改 %(village)s 的村情数据。") % {"village": village.name})
 
 

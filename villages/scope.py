@@ -1,4 +1,9 @@
-"""Region scope: every list, view, API call and export filters through here."""
+"""Region scope: every list, view, API call and export filters through here.
+
+It lives with the divisions (the bottom of the import chain) and asks the user
+only for `scope_prefix` and `sees_nothing`, so accounts and villages do not
+import each other.
+"""
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -8,7 +13,12 @@ from villages.models import Division
 
 def in_scope(user, code: str) -> bool:
     """True when the division `code` lies inside the user's region."""
-    return code.startswith(user.scope_prefix) if user.scope_prefix != "-" else False
+    return not user.sees_nothing and code.startswith(user.scope_prefix)
+
+
+def can_edit_region(user, code: str) -> bool:
+    """True when `user` may change data of the division `code`: clerks and admins, inside their region."""
+    return user.can_edit_households and in_scope(user, code)
 
 
 def scope_filter(queryset: QuerySet, user, field: str) -> QuerySet:
@@ -20,11 +30,11 @@ def scope_filter(queryset: QuerySet, user, field: str) -> QuerySet:
     """
     if field.endswith("_id"):
         field = field[: -len("_id")] + "__pk"
+    if user.sees_nothing:
+        return queryset.none()
     prefix = user.scope_prefix
     if prefix == "":
         return queryset
-    if prefix == "-":
-        return queryset.none()
     return queryset.filter(**{f"{field}__startswith": prefix})
 
 
