@@ -22,7 +22,7 @@ CHENGGUAN_VILLAGE = "623021100201"
     ("lintan_official", CHENGGUAN_VILLAGE, False),  # reads, never writes
     ("admin", CHENGGUAN_VILLAGE, True),
 ])
-def test_each_role_may_edit_only_its_own_region(request, who, code, allowed):
+def test_each_role_may_edit_only_its_own_region(db, request, who, code, allowed):
     user = request.getfixturevalue(who)
     village = Division.objects.get(code=code)
     assert can_edit_region(user, code) is allowed

@@ -79,7 +79,7 @@ def test_the_household_page_speaks_english(client, lintan_clerk, household):
 
 def test_the_funds_page_speaks_english(client, lintan_official, household):
     in_english(client, lintan_official)
-    html = page(client, reverse("funds:index") + "?year=2015")
+    html = page(client, reverse("metrics:funds") + "?year=2015")
     for text in ["funds & projects", "Loan coverage (every eligible household)",
                  "Funds by source (by year, 10k yuan)", "Poverty-alleviation projects, 2015"]:
         assert text in html, text
