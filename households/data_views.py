@@ -12,19 +12,20 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Action, audit_record
+from jobs.services import job_start
 from villages.importers import VILLAGE_COUNT_LABELS, FileRefused, Report, check_size, villages_import
 from villages.models import Division
 from villages.scope import scope_filter
 
-from .exports import roster_csv, roster_rows, roster_xlsx, template_workbook
+from .exports import roster_csv, roster_rows, template_workbook
 from .importers import COUNT_LABELS, households_import
 from .models import Attribute, Cause, Status
 from .selectors import household_list
@@ -156,15 +157,14 @@ def export(request, fmt: str):
             changes={"filters": {k: v for k, v in params.items() if v}, "full_ids": True},
             region_code=params["division"], summary=_("导出贫困户信息采集表（完整证件号码）"),
         )
+    if fmt == "xlsx":
+        # A county's workbook takes longer than a page should wait: a background job with a progress bar.
+        job = job_start(user=request.user, kind="households.roster_xlsx", title=_("贫困户信息采集表 XLSX"),
+                        params={**{k: v for k, v in params.items() if v}, "full_ids": full})
+        return redirect("jobs:detail", pk=job.pk)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"贫困户信息采集表-{stamp}.{fmt}"
-    rows = roster_rows(households, full_ids=full)
-    if fmt == "csv":
-        response = StreamingHttpResponse(roster_csv(rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = FileResponse(
-            roster_xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+    response = StreamingHttpResponse(roster_csv(roster_rows(households, full_ids=full)),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _attachment(name)
     return response
-

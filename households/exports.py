@@ -1,27 +1,28 @@
 """The household roster out, in exactly the format the import reads, and the blank templates.
 
 Exports stream: households are read in chunks with their members, yearly
-records and status history prefetched per chunk; CSV goes out row by row,
-XLSX through a write-only workbook into a temporary file.
+records and status history prefetched per chunk; CSV goes out row by row and
+ends with a trailer row (so a download cut short shows it is incomplete), XLSX
+is written by xlsxwriter in constant-memory mode (as a background job, see
+households/jobs.py). Each column's labels are looked up once, not per cell.
 """
 
 import csv
 import io
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
+import xlsxwriter
 from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from villages.importers import FORMULA_START, village_columns
 
-from .importers import Column, history_columns, roster_columns
+from .importers import TRAILER, Column, history_columns, roster_columns
 from .models import Household, HouseholdYear, Member, StatusChange, mask_id
 
 CHUNK = 500
@@ -34,14 +35,14 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _label(column: Column, value: Any) -> Any:
-    if value is None or value == "":
-        return ""
+def _formatter(column: Column) -> Callable[[Any], Any]:
+    """The cell text of a column's values, with its choice labels resolved once for the whole export."""
     if column.choices == "bool":
-        return "是" if value else "否"
+        return lambda value: "" if value is None or value == "" else ("是" if value else "否")
     if column.choices is not None:
-        return str(dict(column.choices.choices)[value])
-    return value
+        labels = {v: str(label) for v, label in column.choices.choices}
+        return lambda value: "" if value is None or value == "" else labels[value]
+    return lambda value: "" if value is None else value
 
 
 def roster_queryset(households: QuerySet[Household]) -> QuerySet[Household]:
@@ -52,13 +53,21 @@ def roster_queryset(households: QuerySet[Household]) -> QuerySet[Household]:
     ).order_by("code")
 
 
-def roster_rows(households: QuerySet[Household], *, full_ids: bool) -> Iterator[list[Any]]:
-    """The header, then one row per member: household columns repeated, history as four columns."""
+def roster_rows(households: QuerySet[Household], *, full_ids: bool,
+                progress: Callable[[int, int], None] | None = None) -> Iterator[list[Any]]:
+    """The header, then one row per member: household columns repeated, history as four columns.
+
+    `progress(done, total)` is told after each household (total: households; one count query).
+    """
     with translation.override("zh-hans"):
         columns = roster_columns()
         yield [c.header for c in columns]
-        causes = dict(next(c for c in columns if c.key == "main_cause").choices.choices)
-        for household in roster_queryset(households).iterator(chunk_size=CHUNK):
+        formats = [(c.key, _formatter(c)) for c in columns]
+        member_keys = [c.key for c in columns if c.target == "member"]
+        year_keys = [c.key for c in columns if c.target == "year" and c.key != "year"]
+        causes = {v: str(label) for v, label in next(c for c in columns if c.key == "main_cause").choices.choices}
+        total = households.count() if progress else 0
+        for done, household in enumerate(roster_queryset(households).iterator(chunk_size=CHUNK), start=1):
             history = history_columns([(c.status, c.date) for c in household.status_changes.all()])
             latest = next(iter(household.years.all()), None)
             shared: dict[str, Any] = {
@@ -73,46 +82,57 @@ def roster_rows(households: QuerySet[Household], *, full_ids: bool) -> Iterator[
             }
             if latest is not None:
                 shared["year"] = latest.year
-                for c in columns:
-                    if c.target == "year" and c.key != "year":
-                        shared[c.key] = getattr(latest, c.key)
+                for key in year_keys:
+                    shared[key] = getattr(latest, key)
             for member in household.members.all():
-                values = {**shared, **{c.key: getattr(member, c.key) for c in columns if c.target == "member"}}
+                values = {**shared, **{key: getattr(member, key) for key in member_keys}}
                 if not full_ids:
                     values["id_number"] = mask_id(member.id_number)
-                yield [_label(c, values.get(c.key)) for c in columns]
+                yield [fmt(values.get(key)) for key, fmt in formats]
+            if progress:
+                progress(done, total)
 
 
 def roster_csv(rows: Iterable[list[Any]]) -> Iterator[str]:
-    """CSV text chunks (UTF-8 with BOM, so Excel opens the Chinese correctly)."""
+    """CSV text chunks (UTF-8 with BOM, so Excel opens the Chinese correctly), the header at once.
+
+    The last row says the export is complete and how many rows it has: a download
+    cut short (the server failed part-way) lacks it. The import skips it.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"
-    for i, row in enumerate(rows):
+    count = -1  # the header is not counted
+    for count, row in enumerate(rows):  # noqa: B007 -- the count is the trailer's
         writer.writerow([neutralise(v) if not isinstance(v, Decimal | int | float) else v for v in row])
-        if i % 200 == 0:
+        if count % 200 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
+    writer.writerow([f"{TRAILER} 导出完成，共 {max(count, 0)} 行"])
     yield buffer.getvalue()
 
 
-def roster_xlsx(rows: Iterable[list[Any]], *, title: str = "贫困户信息采集表") -> IO[bytes]:
-    """A write-only workbook in a temporary file (rewound), text cells stored as text, never as formulas."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value if value != "" else None)
-            if isinstance(value, str) and value:
-                cell.data_type = "s"  # a leading = stays text
-            cells.append(cell)
-        sheet.append(cells)
-    out = tempfile.TemporaryFile()  # noqa: SIM115 -- handed to FileResponse, which closes it
-    workbook.save(out)
-    out.seek(0)
-    return out
+def roster_xlsx(rows: Iterable[list[Any]], out: IO[bytes], *, title: str = "贫困户信息采集表") -> None:
+    """The rows as one sheet into the binary file `out`, by xlsxwriter in constant-memory mode.
+
+    Text is written as text (a leading = never becomes a formula), numbers as numbers, empty cells left out.
+    """
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
+                                         "strings_to_formulas": False, "strings_to_urls": False})
+    sheet = workbook.add_worksheet(title)
+    bold = workbook.add_format({"bold": True})
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):
+                sheet.write_string(r, c, "是" if value else "否")
+            elif isinstance(value, int | float | Decimal):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, str(value), bold if r == 0 else None)
+    workbook.close()
 
 
 # --- blank templates ------------------------------------------------------------------------

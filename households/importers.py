@@ -68,6 +68,8 @@ from .services import (
 )
 
 CHUNK = 1000
+# The first cell of the export's last row ("# 导出完成，共 N 行"): the import skips such a row.
+TRAILER = "#"
 VILLAGE_CODE = re.compile(r"\d{12}")
 
 
@@ -343,6 +345,8 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
     households: dict[str, Planned] = {}
     id_rows: dict[str, int] = {}
     for number, cells in rows:
+        if cells and isinstance(cells[0], str) and cells[0].startswith(TRAILER):
+            continue
         report.rows += 1
         values: dict[str, Any] = {}
         bad = False
