@@ -81,7 +81,7 @@ def funds_charts(*, region: Division, year: int, children: list[Division], gap_c
     by_programme = {
         "key": "by_programme", "unit": "wan_yuan", "title": _("各类项目资金（累计，万元）"), "kind": "bar", "x": "programme_label",
         "series": ["amount"],
-        "columns": [("programme", _("项目类别代码")), ("programme_label", _("项目类别")), ("amount", _("资金（万元）"))],
+        "columns": [("programme_label", _("项目类别")), ("amount", _("资金（万元）"))],  # no English code
         "rows": [{"programme": r["programme"], "programme_label": str(programmes.get(r["programme"], r["programme"])),
                   "amount": _yuan_wan(r["amount"])} for r in selectors.funds_by_programme(region=region)],
     }
