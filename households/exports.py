@@ -139,7 +139,8 @@ def roster_xlsx(rows: Iterable[list[Any]], out: IO[bytes], *, title: str = "贫�
 
 def _example_roster() -> list[Any]:
     example = {
-        "household_code": "6230211002010001", "village_code": "623021100201", "name": "扎西", "id_number": "623021198001011235",
+        # Sequence 0000 is never given to a household (numbering starts at 0001): the example is nobody's.
+        "household_code": "6230211002010000", "village_code": "623021100201", "name": "扎西", "id_number": "623021198001011235",
         "relation": "户主", "attribute": "一般贫困户", "main_cause": "因病", "identified_year": 2014, "exit_year": 2016,
         "exit_type": "稳定脱贫", "returned_year": "", "income_per_capita": Decimal("4200.00"), "year": 2016,
     }

@@ -276,6 +276,33 @@ class Planned:
     shared: dict[str, Any] = field(default_factory=dict)  # the household's columns as parsed, to compare its other rows
 
 
+@dataclass
+class RowChange:
+    """One named line of the preview: a household or member the import adds, changes or removes."""
+
+    action: str  # "create", "update" or "delete"
+    household_code: str
+    head_name: str
+    member_name: str = ""  # empty for the household itself
+    row: int | None = None  # the file's row (none for a member the file leaves out)
+
+
+@dataclass
+class RosterReport(Report):
+    """The import's report with the households and members it adds, changes or removes, by name."""
+
+    changes: list[RowChange] = field(default_factory=list)
+
+    @property
+    def removals(self) -> int:
+        return sum(1 for c in self.changes if c.action == "delete")
+
+
+def _head_name(plan: "Planned") -> str:
+    return next((m["name"] for _n, m in plan.members if m.get("relation") == Relation.HEAD),
+                plan.members[0][1].get("name", "") if plan.members else "")
+
+
 @contextmanager
 def _cyclic_gc_paused():
     """Pause Python's cyclic garbage collector; reference counting still frees memory as usual.
@@ -294,9 +321,9 @@ def _cyclic_gc_paused():
 
 
 @_cyclic_gc_paused()
-def households_import(*, data: bytes, file_name: str, user, dry_run: bool = False) -> Report:
+def households_import(*, data: bytes, file_name: str, user, dry_run: bool = False) -> RosterReport:
     """Import a roster file for `user`; with `dry_run`, report what would change and write nothing."""
-    report = Report(file_name=file_name)
+    report = RosterReport(file_name=file_name)
     report.counts = dict.fromkeys(COUNT_LABELS, 0)
     if not user.can_edit_households:
         report.error(None, "", "", _("您没有导入数据的权限。"))
@@ -509,6 +536,9 @@ def _check_against_register(planned: dict[str, Planned], user, report: Report, h
                 creates.append(plan)
                 report.counts["households_create"] += 1
                 report.counts["members_create"] += len(plan.members)
+                head = _head_name(plan)
+                report.changes.append(RowChange("create", plan.code, head, "", plan.first_row))
+                report.changes += [RowChange("create", plan.code, head, m["name"], n) for n, m in plan.members]
             else:
                 change = _compare(plan, household, report, headers)
                 if change is not None:
@@ -522,10 +552,13 @@ def _compare(plan: Planned, household: Household, report: Report, headers: dict[
               (v.code if k == "village" else v)}
     stored = {m.id_number: m for m in household.members.all()}
     members, member_changes = [], 0
-    for _number, m in plan.members:
+    head = _head_name(plan)
+    named: list[RowChange] = []
+    for number, m in plan.members:
         old = stored.get(m["id_number"])
         if old is None:
             report.counts["members_create"] += 1
+            named.append(RowChange("create", plan.code, head, m["name"], number))
             members.append(m)
             continue
         merged = {name: getattr(old, name) for name in MEMBER_FIELDS}
@@ -533,12 +566,14 @@ def _compare(plan: Planned, household: Household, report: Report, headers: dict[
         merged["id"] = old.pk
         if any(getattr(old, k) != v for k, v in m.items()):
             report.counts["members_update"] += 1
+            named.append(RowChange("update", plan.code, head, m["name"], number))
             member_changes += 1
         else:
             report.counts["members_unchanged"] += 1
         members.append(merged)
     removed = set(stored) - {m["id_number"] for _n, m in plan.members}
     report.counts["members_delete"] += len(removed)
+    named += [RowChange("delete", plan.code, head, stored[i].name) for i in sorted(removed)]
     members_changed = bool(member_changes or removed or len(members) != len(stored))
     year_changed = False
     if plan.year is not None:
@@ -563,6 +598,8 @@ def _compare(plan: Planned, household: Household, report: Report, headers: dict[
         report.counts["households_unchanged"] += 1
         return None
     report.counts["households_update"] += 1
+    report.changes.append(RowChange("update", plan.code, head, "", plan.first_row))
+    report.changes += named
     return {"fields": fields, "members": members if members_changed else None, "year": year_changed,
             "append": [k for k in appended if wanted.get(k)]}
 
