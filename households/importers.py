@@ -343,6 +343,11 @@ def households_import(*, data: bytes, file_name: str, user, dry_run: bool = Fals
     if report.errors:
         return report
     _warn_exits(planned, report, headers)
+    dated = len(creates) + sum(1 for _plan, _household, change in updates if change["append"])
+    if dated:
+        # The roster has years, not dates: say which date is recorded rather than invent one silently.
+        report.warn(None, "", "", _("文件中的识别、脱贫、返贫只有年度：%(n)d 户的状态日期按当年 12 月 31 日记录。")
+                    % {"n": dated})
     batch = f"导入 {file_name} by {user.username}"[:200]
     with transaction.atomic():
         _apply(creates, updates, user=user, batch=batch, report=report, headers=headers)

@@ -50,6 +50,21 @@ def household_list_with_head_id(households: QuerySet[Household]) -> QuerySet[Hou
     return households.annotate(head_id_number=Subquery(heads))
 
 
+def household_list_with_matched_member(households: QuerySet[Household], q: str) -> QuerySet[Household]:
+    """The list with `matched_member`: the name of the (non-head) member whose name or ID number matched `q`.
+
+    So a search for a member's name shows which member of the household it found.
+    """
+    q = q.strip()
+    if not q:
+        return households
+    number = normalize_id(q)
+    matched = Member.objects.filter(household=OuterRef("pk")).exclude(relation=Relation.HEAD).filter(
+        Q(name__contains=q) | Q(id_number__contains=number)
+    ).order_by("id").values("name")[:1]
+    return households.annotate(matched_member=Subquery(matched))
+
+
 def household_get(*, user, pk: int) -> Household:
     """One household in the user's region; Household.DoesNotExist (→ 404) otherwise."""
     qs = Household.objects.select_related("village", "village__parent", "village__parent__parent")

@@ -25,6 +25,7 @@ from .selectors import (
     household_list,
     household_list_totals,
     household_list_with_head_id,
+    household_list_with_matched_member,
 )
 from .services import (
     HOUSEHOLD_FIELDS,
@@ -62,7 +63,8 @@ def _get_for_edit(request: HttpRequest, pk: int) -> Household:
 def household_list_view(request: HttpRequest) -> HttpResponse:
     form = HouseholdFilterForm(request.GET or None, user=request.user)
     households = household_list(user=request.user, **form.filters())
-    page = Paginator(household_list_with_head_id(households), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = household_list_with_matched_member(household_list_with_head_id(households), form.filters().get("q", ""))
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "households/list.html", {
         "form": form,
         "page": page,
