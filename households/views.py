@@ -86,7 +86,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def household_create(request: HttpRequest) -> HttpResponse:
     if not request.user.can_edit_households:
         raise PermissionDenied
-    form = HouseholdForm(request.POST or None, user=request.user)
+    form = HouseholdForm(request.POST or None, user=request.user, creating=True)
     members = MemberFormSet(request.POST or None, prefix="members")
     member_errors: list[str] = []
     if request.method == "POST" and form.is_valid() and members.is_valid():

@@ -43,3 +43,32 @@ def test_switching_language_warns_before_losing_input(client, lintan_clerk):
     html = client.get("/households/new/").content.decode()
     assert 'data-unsaved-message="切换语言会重新载入本页' in html and "js/unsaved.js" in html
     assert "<script>" not in html  # static files only: a CSP is coming
+
+
+def test_a_new_household_gets_the_villages_next_number_when_left_empty(client, lintan_clerk):
+    from django.urls import reverse
+
+    from .test_household_pages import new_household_payload
+    from .conftest import make_id
+
+    register(lintan_clerk, "623021100201", "6230211002010007")
+    client.force_login(lintan_clerk)
+    form = client.get(reverse("households:create")).content.decode()
+    assert "留空则按本村下一个顺序号自动编号" in form
+    data = new_household_payload(client, "", "623021100201", [{"name": "甲", "id_number": make_id(), "relation": "head"}])
+    assert client.post(reverse("households:create"), data).status_code == 302
+    assert Household.objects.filter(code="6230211002010008", head_name="甲").exists()
+
+
+def test_a_household_number_outside_the_format_is_refused_saying_the_format(client, lintan_clerk):
+    from django.urls import reverse
+
+    from .test_household_pages import new_household_payload
+    from .conftest import make_id
+
+    client.force_login(lintan_clerk)
+    data = new_household_payload(client, "6230211002029999", "623021100201",
+                                 [{"name": "甲", "id_number": make_id(), "relation": "head"}])
+    response = client.post(reverse("households:create"), data)
+    assert "户编号由所在村的 12 位区划代码加 4 位顺序号组成（如 6230211002010001）" in response.content.decode()
+    assert not Household.objects.filter(head_name="甲").exists()
