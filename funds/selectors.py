@@ -444,12 +444,3 @@ def mutual_aid_fund_list(*, user) -> QuerySet[MutualAidFund]:
         total_lent=_sum_of(MutualAidLoan, "fund"),
         total_repaid=_sum_of(MutualAidRepayment, "loan__fund"),
     )
-
-
-def mutual_aid_member_list(*, user) -> QuerySet[MutualAidMember]:
-    return scope_filter(MutualAidMember.objects.select_related("fund", "household"), user, "fund__village__code")
-
-
-def mutual_aid_loan_list(*, user) -> QuerySet[MutualAidLoan]:
-    return scope_filter(MutualAidLoan.objects.select_related("fund", "member"), user, "fund__village__code")
-
