@@ -1,7 +1,7 @@
 """The household roster out, in exactly the format the import reads, and the blank templates.
 
 Exports stream: households are read in chunks with their members, yearly
-records and status history prefetched per chunk; CSV goes out row by row and
+records and status history as plain values per chunk; CSV goes out row by row and
 ends with a trailer row (so a download cut short shows it is incomplete), XLSX
 is written by xlsxwriter in constant-memory mode (as a background job, see
 households/jobs.py). Each column's labels are looked up once, not per cell.
@@ -9,12 +9,13 @@ households/jobs.py). Each column's labels are looked up once, not per cell.
 
 import csv
 import io
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
 import xlsxwriter
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -45,19 +46,35 @@ def _formatter(column: Column) -> Callable[[Any], Any]:
     return lambda value: "" if value is None else value
 
 
-def roster_queryset(households: QuerySet[Household]) -> QuerySet[Household]:
-    return households.prefetch_related(
-        Prefetch("members", queryset=Member.objects.order_by("id")),
-        Prefetch("years", queryset=HouseholdYear.objects.order_by("-year")),
-        Prefetch("status_changes", queryset=StatusChange.objects.order_by("date", "id")),
-    ).order_by("code")
+HOUSEHOLD_KEYS = ("attribute", "main_cause", "identified_year", "standard", "phone", "housing_grade", "safe_water",
+                  "cadre_name", "cadre_unit", "cadre_phone")
+
+
+def _batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _grouped(rows: Iterable[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        out[row["household_id"]].append(row)
+    return out
 
 
 def roster_rows(households: QuerySet[Household], *, full_ids: bool,
                 progress: Callable[[int, int], None] | None = None) -> Iterator[list[Any]]:
     """The header, then one row per member: household columns repeated, history as four columns.
 
-    `progress(done, total)` is told after each household (total: households; one count query).
+    Plain values, a chunk of households at a time: three queries per chunk (members, the latest
+    yearly record, the status history), no model instances. `progress(done, total)` is told after
+    each chunk (total: households; one count query).
     """
     with translation.override("zh-hans"):
         columns = roster_columns()
@@ -67,28 +84,36 @@ def roster_rows(households: QuerySet[Household], *, full_ids: bool,
         year_keys = [c.key for c in columns if c.target == "year" and c.key != "year"]
         causes = {v: str(label) for v, label in next(c for c in columns if c.key == "main_cause").choices.choices}
         total = households.count() if progress else 0
-        for done, household in enumerate(roster_queryset(households).iterator(chunk_size=CHUNK), start=1):
-            history = history_columns([(c.status, c.date) for c in household.status_changes.all()])
-            latest = next(iter(household.years.all()), None)
-            shared: dict[str, Any] = {
-                "household_code": household.code,
-                "village_code": household.village_id,
-                **{f: getattr(household, f) for f in ("attribute", "main_cause", "identified_year", "standard", "phone",
-                                                      "housing_grade", "safe_water", "cadre_name", "cadre_unit", "cadre_phone")},
-                "secondary_causes": "、".join(str(causes[c]) for c in household.secondary_causes if c in causes),
-                "exit_year": history["exit_year"],
-                "exit_type": history["exit_type"],
-                "returned_year": history["returned_year"],
-            }
-            if latest is not None:
-                shared["year"] = latest.year
-                for key in year_keys:
-                    shared[key] = getattr(latest, key)
-            for member in household.members.all():
-                values = {**shared, **{key: getattr(member, key) for key in member_keys}}
-                if not full_ids:
-                    values["id_number"] = mask_id(member.id_number)
-                yield [fmt(values.get(key)) for key, fmt in formats]
+        done = 0
+        rows = households.order_by("code").values("pk", "code", "village_id", "secondary_causes", *HOUSEHOLD_KEYS)
+        for batch in _batches(rows.iterator(chunk_size=CHUNK), CHUNK):
+            pks = [h["pk"] for h in batch]
+            members = _grouped(Member.objects.filter(household_id__in=pks).order_by("id")
+                               .values("household_id", *member_keys))
+            years = _grouped(HouseholdYear.objects.filter(household_id__in=pks).order_by("household_id", "-year")
+                             .values("household_id", "year", *year_keys))
+            changes = _grouped(StatusChange.objects.filter(household_id__in=pks).order_by("date", "id")
+                               .values("household_id", "status", "date"))
+            for household in batch:
+                history = history_columns([(c["status"], c["date"]) for c in changes.get(household["pk"], [])])
+                shared: dict[str, Any] = {
+                    "household_code": household["code"],
+                    "village_code": household["village_id"],
+                    **{f: household[f] for f in HOUSEHOLD_KEYS},
+                    "secondary_causes": "、".join(causes[c] for c in household["secondary_causes"] if c in causes),
+                    "exit_year": history["exit_year"],
+                    "exit_type": history["exit_type"],
+                    "returned_year": history["returned_year"],
+                }
+                latest = years.get(household["pk"])
+                if latest:
+                    shared.update({key: latest[0][key] for key in ("year", *year_keys)})
+                for member in members.get(household["pk"], []):
+                    values = {**shared, **member}
+                    if not full_ids:
+                        values["id_number"] = mask_id(member["id_number"])
+                    yield [fmt(values.get(key)) for key, fmt in formats]
+            done += len(batch)
             if progress:
                 progress(done, total)
 
