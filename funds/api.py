@@ -4,11 +4,16 @@ The same plumbing as the register's endpoints (gannan/api.py): strict query para
 and `division` for "rows under this division".
 """
 
+from collections.abc import Callable
+from typing import Any
+
 import django_filters
+from django.db.models import Model, QuerySet
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.http import AuthenticatedAPIRequest
 from gannan.api import RegionAPIMixin, service_errors
 from villages.filters import UnderDivisionFilter
 
@@ -86,13 +91,14 @@ class MutualAidFundFilter(django_filters.FilterSet):
 
 class FundsViewSet(RegionAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                    viewsets.GenericViewSet):
-    model: type
-    selector = None
-    service = None
+    request: AuthenticatedAPIRequest  # ReadOrEditRegion lets no anonymous caller this far
+    model: type[Model]
+    selector: Callable[..., QuerySet[Any]]  # (user=) → the rows the user may see
+    service: Callable[..., Any]  # the create service
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return self.model.objects.none()
+            return self.model._default_manager.none()
         return type(self).selector(user=self.request.user).order_by("pk")
 
     def perform_create(self, serializer):

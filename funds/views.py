@@ -1,13 +1,14 @@
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from villages.scope import division_for, scope_filter
 
 from . import forms, selectors, services
@@ -20,15 +21,15 @@ def _year(request, default: int) -> int:
     raw = request.GET.get("year", "")
     if not raw:
         return default
-    if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= date.today().year:
+    if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= timezone.localdate().year:
         raise Http404
     return int(raw)
 
 
-def _latest_year(user) -> int:
+def _latest_year(user: User) -> int:
     """The last year money was paid out in the user's region (this year when there is none)."""
     latest = scope_filter(Disbursement.objects.all(), user, "village__code").aggregate(y=Max("date"))["y"]
-    return latest.year if latest else date.today().year
+    return latest.year if latest else timezone.localdate().year
 
 
 def gaps(request, code: str):

@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Length
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.models import AuditEntry
 from villages.scope import scope_filter
 
@@ -13,7 +14,7 @@ from .ids import normalize_id
 from .models import Household, HouseholdYear, Member, PovertyLine, Relation, StatusChange
 
 
-def household_list(*, user, q: str = "", division: str = "", status: str = "", attribute: str | int = "",
+def household_list(*, user: User, q: str = "", division: str = "", status: str = "", attribute: str | int = "",
                    main_cause: str | int = "") -> QuerySet[Household]:
     """Households the user may see, narrowed by the list's filters.
 
@@ -89,7 +90,7 @@ def household_code_problem(*, code: str, village_code: str) -> str | None:
         "example": f"{village_code}0001", "code": code}
 
 
-def household_get(*, user, pk: int) -> Household:
+def household_get(*, user: User, pk: int) -> Household:
     """One household in the user's region; Household.DoesNotExist (→ 404) otherwise."""
     qs = Household.objects.select_related("village", "village__parent", "village__parent__parent")
     return scope_filter(qs, user, "village__code").get(pk=pk)

@@ -7,12 +7,15 @@ come from the same frame, so they show exactly the same numbers.
 import csv
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -55,7 +58,7 @@ class Chart:
     key: str
     title: str
     table: pd.DataFrame
-    figure: dict
+    figure: dict[str, Any]
     links: list[str | None] = field(default_factory=list)  # one per table row: where its first cell leads
     zero_is_data: bool = False  # a 0 means "not met" (the checklist), not "nothing to show"
 
@@ -64,7 +67,7 @@ class Chart:
             self.figure = _no_data(self.figure)
 
     def has_data(self) -> bool:
-        """Any number other than 0 (or any number at all, with `zero_is_data`) beyond the table's first (label) column."""
+        """Any number other than 0 (or any number at all, with `zero_is_data`) beyond the first (label) column."""
         return any(
             isinstance(v, int | float | Decimal | np.number) and not isinstance(v, bool) and not pd.isna(v)
             and (self.zero_is_data or v != 0)
@@ -72,7 +75,7 @@ class Chart:
         )
 
     def csv(self) -> str:
-        return self.table.to_csv(index=False)
+        return str(self.table.to_csv(index=False))
 
     def rows(self) -> tuple[list[str], list[list[str]]]:
         """Header and rows of the HTML table: read back from the CSV, so both always agree."""
@@ -80,7 +83,7 @@ class Chart:
         return header, rows
 
 
-def _no_data(figure: dict) -> dict:
+def _no_data(figure: dict[str, Any]) -> dict[str, Any]:
     """The figure without traces or axes, saying that there is nothing to show (not empty axes that look broken)."""
     layout = {k: v for k, v in figure.get("layout", {}).items() if k not in ("shapes", "annotations", "yaxis2")}
     layout.update(
@@ -91,7 +94,7 @@ def _no_data(figure: dict) -> dict:
     return {"data": [], "layout": layout}
 
 
-def _layout(fig: go.Figure, **extra) -> dict:
+def _layout(fig: go.Figure, **extra: Any) -> dict[str, Any]:
     """The common layout; axes grow their margins to fit their labels (rotated labels are not clipped)."""
     layout = {
         "template": "none",
@@ -104,7 +107,8 @@ def _layout(fig: go.Figure, **extra) -> dict:
     for axis in ("xaxis", "yaxis"):
         merged[axis] = {"automargin": True, **merged.get(axis, {})}
     fig.update_layout(**merged)
-    return json.loads(fig.to_json())
+    figure: dict[str, Any] = json.loads(fig.to_json())
+    return figure
 
 
 def trend(series: pd.DataFrame, year: int | None = None) -> Chart:
@@ -251,7 +255,7 @@ def _running_totals(steps: list[int]) -> list[int]:
     return out
 
 
-def guarantees(failures: pd.DataFrame, checks: list[tuple[str, str]]) -> Chart:
+def guarantees(failures: pd.DataFrame, checks: Sequence[tuple[str, str | Promise]]) -> Chart:
     """Households (poor at the end of the year) failing each of 两不愁三保障. `failures`: one row of counts."""
     row = failures.iloc[0] if not failures.empty else pd.Series(dtype="int64")
     table = pd.DataFrame(
@@ -267,7 +271,7 @@ def guarantees(failures: pd.DataFrame, checks: list[tuple[str, str]]) -> Chart:
                  figure=_layout(fig, yaxis=count_axis(table[_("未达标户数")], _("户")), showlegend=False))
 
 
-def checklist(villages: pd.DataFrame, items: list[tuple[str, str]], urls: list[str]) -> Chart:
+def checklist(villages: pd.DataFrame, items: Sequence[tuple[str, str | Promise]], urls: list[str]) -> Chart:
     """六有六通 of poor villages: villages × twelve items (1 met, 0 not met, empty without a record)."""
     labels = [str(label) for _f, label in items]
     table = pd.DataFrame({_("村"): villages["name"].to_numpy(), _("区划代码"): villages["code"].to_numpy()})
@@ -306,8 +310,8 @@ def _value_axis(unit: str, values: list) -> dict:
     return count_axis(values, _("户"))
 
 
-def from_rows(spec: dict, links: list[str | None] | None = None) -> Chart:
-    """A chart given as plain rows (funds.charts): bars per series over `x`, stacked or grouped, with an optional target line.
+def from_rows(spec: dict[str, Any], links: list[str | None] | None = None) -> Chart:
+    """A chart given as plain rows (funds.charts): bars per series over `x`, stacked or grouped, optional target line.
 
     `spec`: key, title, kind ("bar", "stacked" or "grouped"), unit (WAN_YUAN, HOUSEHOLDS or PERCENT), x, series,
     columns [(key, label)], rows, and optionally line / line_label; `links`: one per row, where its bar and its

@@ -48,8 +48,8 @@ def test_switching_language_warns_before_losing_input(client, lintan_clerk):
 def test_a_new_household_gets_the_villages_next_number_when_left_empty(client, lintan_clerk):
     from django.urls import reverse
 
-    from .test_household_pages import new_household_payload
     from .conftest import make_id
+    from .test_household_pages import new_household_payload
 
     register(lintan_clerk, "623021100201", "6230211002010007")
     client.force_login(lintan_clerk)
@@ -63,8 +63,8 @@ def test_a_new_household_gets_the_villages_next_number_when_left_empty(client, l
 def test_a_household_number_outside_the_format_is_refused_saying_the_format(client, lintan_clerk):
     from django.urls import reverse
 
-    from .test_household_pages import new_household_payload
     from .conftest import make_id
+    from .test_household_pages import new_household_payload
 
     client.force_login(lintan_clerk)
     data = new_household_payload(client, "6230211002029999", "623021100201",

@@ -1,5 +1,7 @@
 """Numbers as officials read them, in the page's language: the template side of gannan.numbers."""
 
+from typing import Any
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -15,25 +17,25 @@ def _english() -> bool:
 
 
 @register.filter
-def count(value) -> str:
+def count(value: Any) -> str:
     """7.93万 for 10,000 and more in Chinese, 1,234 below; grouped digits in English."""
     return numbers.count(value, english=_english())
 
 
 @register.filter
-def grouped(value) -> str:
+def grouped(value: Any) -> str:
     """17,457: a count written out in full, as in "共 17,457 户"."""
     return numbers.grouped(value)
 
 
 @register.filter
-def pct(value) -> str:
+def pct(value: Any) -> str:
     """13.6% (one decimal); — when unknown."""
     return numbers.pct(value)
 
 
 @register.filter
-def pct_change(value) -> str:
+def pct_change(value: Any) -> str:
     """Change in percentage points: +1.2 / −0.5."""
     if value is None or value == "":
         return numbers.DASH
@@ -43,13 +45,14 @@ def pct_change(value) -> str:
 
 
 @register.filter
-def yuan(value) -> str:
+def yuan(value: Any) -> str:
     """3.07亿元 / 2,475.29万元 / 4,200元; ¥306,800,000 in English."""
     return numbers.money(value, english=_english())
 
 
 @register.simple_block_tag
-def kpi(content, *, label, value, key: str = "", raw="", href: str = "", tone: str = "", below: bool = False) -> str:
+def kpi(content: str, *, label: Any, value: Any, key: str = "", raw: Any = "", href: str = "", tone: str = "",
+        below: bool = False) -> str:
     """One KPI tile, the same markup on every page: label, value (a link with `href`), the block as its line below.
 
     `key` and `raw` mark the value for tests and scripts (data-kpi, data-raw); `tone` is poor or exit; `below`
