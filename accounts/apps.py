@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与权限")
 
 
-class LoginLockoutConfig(AxesAppConfig):
+class LoginLockoutConfig(AxesAppConfig):  # type: ignore[misc]  # django-axes has no type hints
     """django-axes (failed logins and lockouts) under a Chinese name: it has no Chinese catalogue of its own."""
 
     verbose_name = _("登录失败与锁定")

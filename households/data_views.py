@@ -11,6 +11,7 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
@@ -170,11 +171,11 @@ def _report_page(request, kind: str, report: Report, labels: dict[str, str], *, 
     shown = 1000
     changes = getattr(report, "changes", [])
     page = Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page")) if changes else None
-    imported = []
+    imported: list[Any] = []
     if report.applied and changes:
         # The result links to what was imported: each household added or changed (the first hundred).
         codes = list(dict.fromkeys(c.household_code for c in changes if not c.member_name))[:100]
-        imported = Household.objects.filter(code__in=codes).order_by("code").values("pk", "code", "head_name")
+        imported = list(Household.objects.filter(code__in=codes).order_by("code").values("pk", "code", "head_name"))
     return render(request, "data/report.html", {
         "kind": kind,
         "title": KIND_TITLES[kind],

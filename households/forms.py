@@ -75,7 +75,8 @@ class HouseholdForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         """A new household's 户编号 is its village's code and a sequence: checked, or the next one when left empty."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         village = data.get("village")
         if self.creating and village is not None:
             code = (data.get("code") or "").strip()

@@ -484,7 +484,7 @@ def _check_income_parts(plan: Planned, report: Report) -> None:
                      _("四项收入之和为 %(sum)s 元，与人均纯收入不一致。") % {"sum": total})
 
 
-def _check_against_register(planned: dict[str, Planned], user: User, report: Report, headers: dict[str, str]):
+def _check_against_register(planned: dict[str, Planned], user: User, report: RosterReport, headers: dict[str, str]):
     """Villages, scope, codes and IDs against the database, a few queries per chunk; classify each household."""
     creates: list[Planned] = []
     updates: list[tuple[Planned, Household, dict[str, Any]]] = []
@@ -552,7 +552,8 @@ def _check_against_register(planned: dict[str, Planned], user: User, report: Rep
     return creates, updates
 
 
-def _compare(plan: Planned, household: Household, report: Report, headers: dict[str, str]) -> dict[str, Any] | None:
+def _compare(plan: Planned, household: Household, report: RosterReport, headers: dict[str, str]
+             ) -> dict[str, Any] | None:
     """What the file changes on an existing household (None when nothing); history conflicts are errors."""
     fields = {k: v for k, v in plan.household.items() if getattr(household, k if k != "village" else "village_id") !=
               (v.code if k == "village" else v)}

@@ -7,7 +7,7 @@ come from the same frame, so they show exactly the same numbers.
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -32,20 +32,20 @@ def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
-def count_axis(values, title: str, *, scale: int = 1) -> dict:
+def count_axis(values: Iterable[Any], title: str, *, scale: int = 1) -> dict[str, Any]:
     """An axis of people, households or yuan (`scale` yuan per unit) with 万/亿 tick labels, never "200k"."""
     top = max([float(v) for v in values if v is not None and not pd.isna(v)] or [0])
     return {"title": title, "automargin": True, **numbers.axis_ticks(top, scale=scale, english=_english())}
 
 
-def percent_axis(values, title: str = "%", **extra) -> dict:
+def percent_axis(values: Iterable[Any], title: str = "%", **extra: Any) -> dict[str, Any]:
     """A percent axis from exactly 0 (a line at 0 sits on the bars' baseline, never below it) to a round top."""
     top = max([float(v) for v in values if v is not None and not pd.isna(v)] or [0])
     ticks = numbers.axis_ticks(min(top, 100), whole=False)
     return {"title": title, "automargin": True, **ticks, "ticksuffix": "", **extra}
 
 
-def year_highlight(year: int | None) -> list[dict]:
+def year_highlight(year: int | None) -> list[dict[str, Any]]:
     """A band behind the selected year, so the chart shows which year the page is about."""
     if year is None:
         return []
@@ -301,7 +301,7 @@ def checklist(villages: pd.DataFrame, items: Sequence[tuple[str, str | Promise]]
 WAN_YUAN, HOUSEHOLDS, PERCENT = "wan_yuan", "households", "percent"
 
 
-def _value_axis(unit: str, values: list) -> dict:
+def _value_axis(unit: str, values: list[float]) -> dict[str, Any]:
     if unit == WAN_YUAN:  # the numbers are 万元: ticks read 5,000万 / 1亿, the title says 元
         return count_axis(values, _("元"), scale=10_000)
     if unit == PERCENT:

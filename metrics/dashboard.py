@@ -35,7 +35,7 @@ class Dashboard:
         return self.year > charts.GOAL_YEAR
 
     @property
-    def campaign(self) -> dict:
+    def campaign(self) -> dict[str, Any]:
         """The campaign's headline from the data: poor population at the end of the first year and of 2020."""
         total = self.figures.table.xs("", level="child")
         last = min(charts.GOAL_YEAR, max(self.years))

@@ -49,11 +49,11 @@ def _year(request: AuthenticatedRequest) -> int:
     return parse_year(request.GET.get("year"), name="year", default=data_year)
 
 
-def _figures(division: Division):
+def _figures(division: Division) -> RegionFigures:
     return cached("figures", division.prefix, division.code, compute=lambda: campaign_figures(division=division))
 
 
-def _board(division: Division, year: int, figures=None) -> Dashboard:
+def _board(division: Division, year: int, figures: RegionFigures | None = None) -> Dashboard:
     return cached("dashboard", division.prefix, division.code, year, compute=lambda: dashboard(
         division=division, year=year, region_url=lambda c: reverse("metrics:region", args=[c]) + f"?year={year}",
         figures=figures))
@@ -141,7 +141,7 @@ def export_xlsx(request: AuthenticatedRequest, code: str) -> HttpResponseBase:
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def funds_overview(request, code: str | None = None):
+def funds_overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResponse:
     """The funds page of a region: the funds tiles and charts of the overview, the sub-regions and the projects."""
     division = _region(request, code)
     try:

@@ -23,7 +23,7 @@ def in_scope(user: "User", code: str) -> bool:
     return not user.sees_nothing and code.startswith(user.scope_prefix)
 
 
-def can_edit_region(user, code: str) -> bool:
+def can_edit_region(user: "User", code: str) -> bool:
     """True when `user` may change data of the division `code`: clerks and admins, inside their region."""
     return user.can_edit_households and in_scope(user, code)
 

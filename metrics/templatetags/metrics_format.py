@@ -37,9 +37,10 @@ def pct(value: Any) -> str:
 @register.filter
 def pct_change(value: Any) -> str:
     """Change in percentage points: +1.2 / −0.5."""
-    if value is None or value == "":
+    number = numbers.as_decimal(value)
+    if number is None:
         return numbers.DASH
-    rounded = numbers.round_half_up(numbers.as_decimal(value), 1)
+    rounded = numbers.round_half_up(number, 1)
     sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
     return _("%(sign)s%(value)s 个百分点") % {"sign": sign, "value": abs(rounded)}
 
