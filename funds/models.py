@@ -25,8 +25,6 @@ class SourceKind(models.TextChoices):
 
 # 财政专项扶贫资金: the budgets' special poverty funds, the base of 到户资金占比.
 SPECIAL_KINDS = (SourceKind.CENTRAL, SourceKind.PROVINCIAL, SourceKind.PREFECTURE, SourceKind.COUNTY)
-# 三方帮扶: Tianjin's paired aid, assigned units' aid and 双联.
-AID_KINDS = (SourceKind.TIANJIN, SourceKind.ASSIGNED, SourceKind.SHUANGLIAN)
 
 
 class Programme(models.TextChoices):

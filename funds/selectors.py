@@ -38,9 +38,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Substr
 
 from accounts.models import User
-from accounts.scope import scope_filter
 from households.models import EXITED_STATUSES, LABOUR_CAPABLE, POOR_STATUSES, Household, Member, StatusChange
 from villages.models import PREFIX_LENGTH, Division, Level
+from villages.scope import scope_filter
 
 from .models import (
     CAUSE_PROGRAMMES,
@@ -445,12 +445,3 @@ def mutual_aid_fund_list(*, user: User) -> QuerySet[MutualAidFund]:
         total_lent=_sum_of(MutualAidLoan, "fund"),
         total_repaid=_sum_of(MutualAidRepayment, "loan__fund"),
     )
-
-
-def mutual_aid_member_list(*, user: User) -> QuerySet[MutualAidMember]:
-    return scope_filter(MutualAidMember.objects.select_related("fund", "household"), user, "fund__village__code")
-
-
-def mutual_aid_loan_list(*, user: User) -> QuerySet[MutualAidLoan]:
-    return scope_filter(MutualAidLoan.objects.select_related("fund", "member"), user, "fund__village__code")
-

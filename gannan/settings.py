@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "accounts.apps.LoginLockoutConfig",  # django-axes, named in Chinese
     "django_tasks",
     "django_tasks_db",
     "accounts",

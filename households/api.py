@@ -6,8 +6,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from accounts.models import User
-from accounts.scope import scope_filter
 from gannan.api import RegionAPIMixin, StableOrderingFilter, service_errors
+from villages.scope import scope_filter
 
 from .filters import HouseholdFilter, HouseholdYearFilter, MemberFilter, StatusChangeFilter
 from .models import Household, HouseholdYear, Member, StatusChange

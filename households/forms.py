@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.scope import scope_filter
 from villages.models import Division, Level
+from villages.scope import scope_filter
 
 from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Sex, Status
+from .selectors import household_code_next, household_code_problem
 from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, TRANSITIONS, YEAR_FIELDS, member_clean
 
 
@@ -43,13 +44,17 @@ class HouseholdForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, creating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.creating = creating
         fields = forms.fields_for_model(Household, fields=[f for f in HOUSEHOLD_FIELDS if f != "village"])
         villages = scope_filter(
             Division.objects.filter(level=Level.VILLAGE).select_related("parent"), user, "code"
         ).order_by("code")
         self.fields["code"] = fields["code"]
+        if creating:
+            self.fields["code"].required = False
+            self.fields["code"].help_text = _("村的 12 位区划代码加 4 位顺序号，如 6230211002010001；留空则按本村下一个顺序号自动编号。")
         self.fields["village"] = VillageChoiceField(
             queryset=villages,
             label=Household._meta.get_field("village").verbose_name,
@@ -67,6 +72,19 @@ class HouseholdForm(forms.Form):
         )
         self.fields["identified_year"].widget.attrs.update(min=2010, max=timezone.localdate().year)
         self.order_fields([*HOUSEHOLD_FIELDS, "version"])
+
+    def clean(self) -> dict[str, Any]:
+        """A new household's 户编号 is its village's code and a sequence: checked, or the next one when left empty."""
+        super().clean()
+        data = self.cleaned_data
+        village = data.get("village")
+        if self.creating and village is not None:
+            code = (data.get("code") or "").strip()
+            if not code:
+                data["code"] = household_code_next(village_code=village.code)
+            elif problem := household_code_problem(code=code, village_code=village.code):
+                self.add_error("code", problem)
+        return data
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k in HOUSEHOLD_FIELDS}

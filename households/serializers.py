@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from accounts.scope import scope_filter
 from villages.models import Division, Level
+from villages.scope import scope_filter
 
 from .models import Household, HouseholdYear, Member, StatusChange, mask_id
 from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, YEAR_FIELDS, check_can_edit

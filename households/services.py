@@ -20,10 +20,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import in_scope
 from audit.models import AuditEntry
 from audit.services import Action, audit_record, diff, snapshot
 from villages.models import Division, Level
+from villages.scope import can_edit_region, in_scope
 
 from .ids import sex_from_id, validate_id_with_birth_date
 from .models import (
@@ -99,7 +99,7 @@ class StaleVersion(ValidationError):
 
 def check_can_edit(user, village: Division) -> None:
     """PermissionDenied unless `user` may edit households of `village`."""
-    if not (user.can_edit_households and in_scope(user, village.code)):
+    if not can_edit_region(user, village.code):
         raise PermissionDenied(_("您无权修改 %(village)s 的贫困户。") % {"village": village.name})
 
 

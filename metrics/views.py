@@ -11,16 +11,19 @@ from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
-from accounts.scope import division_for, home_division, in_scope
+from funds import selectors as funds_selectors
 from households.models import Household, Status
 from villages.models import Division, Level
+from villages.scope import division_for, home_division, in_scope
 
 from .cache import cached
 from .charts import Chart
-from .dashboard import Dashboard, dashboard
+from .dashboard import Dashboard, campaign_figures, campaign_year, dashboard
 from .exports import metrics_workbook
+from .funds import funds_board
 from .params import data_year, parse_year
 from .queries import FIRST_YEAR, last_year
+from .selectors import RegionFigures
 
 
 def _ancestor_codes(division: Division) -> list[str]:
@@ -46,9 +49,14 @@ def _year(request: AuthenticatedRequest) -> int:
     return parse_year(request.GET.get("year"), name="year", default=data_year)
 
 
-def _board(division: Division, year: int) -> Dashboard:
+def _figures(division: Division) -> RegionFigures:
+    return cached("figures", division.prefix, division.code, compute=lambda: campaign_figures(division=division))
+
+
+def _board(division: Division, year: int, figures: RegionFigures | None = None) -> Dashboard:
     return cached("dashboard", division.prefix, division.code, year, compute=lambda: dashboard(
-        division=division, year=year, region_url=lambda c: reverse("metrics:region", args=[c]) + f"?year={year}"))
+        division=division, year=year, region_url=lambda c: reverse("metrics:region", args=[c]) + f"?year={year}",
+        figures=figures))
 
 
 def _household_url(pk: int) -> str | None:
@@ -64,13 +72,25 @@ def _chart_item(chart: Chart) -> dict[str, Any]:
     return {"chart": chart, "header": header, "rows": [(link, row[0], row[1:]) for link, row in zip(links, rows, strict=True)]}
 
 
+def _page_year(request: AuthenticatedRequest, division: Division) -> tuple[int, RegionFigures | None]:
+    """The asked year, or the campaign's latest year with poor people (the overview's and the funds page's default).
+
+    Returns (year, figures): the figures when they had to be read for the default, so they are not read twice.
+    """
+    if request.GET.get("year"):
+        return _year(request), None
+    figures = _figures(division)
+    return campaign_year(figures, latest=data_year()), figures
+
+
 def overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResponse:
+    """A region's overview; without a year it opens on the campaign's latest year with poor people."""
     division = _region(request, code)
     try:
-        year = _year(request)
+        year, figures = _page_year(request, division)
     except ValidationError as e:
         return HttpResponseBadRequest(" ".join(e.messages))
-    board = _board(division, year)
+    board = _board(division, year, figures)
     households = []
     if division.level == Level.VILLAGE:
         qs = Household.objects.filter(village_id=division.code).order_by("code")
@@ -119,3 +139,29 @@ def export_xlsx(request: AuthenticatedRequest, code: str) -> HttpResponseBase:
         workbook = metrics_workbook(board=_board(division, year))
     return FileResponse(workbook, as_attachment=True, filename=f"{division.code}-{year}-metrics.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def funds_overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResponse:
+    """The funds page of a region: the funds tiles and charts of the overview, the sub-regions and the projects."""
+    division = _region(request, code)
+    try:
+        year, figures = _page_year(request, division)
+    except ValidationError as e:
+        return HttpResponseBadRequest(" ".join(e.messages))
+    children = figures.children if figures is not None else funds_selectors.children_of(division)
+    board = cached("funds", division.prefix, division.code, year, compute=lambda: funds_board(
+        division=division, year=year, children=children,
+        region_url=lambda c: reverse("metrics:funds_region", args=[c]) + f"?year={year}"))
+    projects = funds_selectors.project_list(user=request.user).filter(division__code__startswith=division.prefix, year=year)
+    return render(request, "metrics/funds.html", {
+        "division": division,
+        "year": year,
+        "years": list(range(last_year(), FIRST_YEAR - 1, -1)),
+        "breadcrumbs": _breadcrumbs(request.user, division),
+        "funds": board,
+        "charts": [_chart_item(c) for c in board.charts],
+        "chart_data": {c.key: c.figure for c in board.charts},
+        "children_rows": board.children_rows,
+        "can_edit": request.user.can_edit_households,
+        "projects": projects.order_by("division_id", "name")[:50],
+    })

@@ -4,7 +4,7 @@ from urllib.parse import urljoin
 
 from django.urls import reverse
 
-from accounts.scope import division_for
+from villages.scope import division_for
 from households.selectors import household_list
 from jobs.registry import JobOutput, job_kind
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
-from accounts.scope import division_for
+from villages.scope import division_for
 from households.models import Household
 from households.selectors import household_get
 from jobs.services import job_start

@@ -48,7 +48,7 @@ def test_the_overview_shows_the_funds_figures_of_the_selectors(client, lintan_of
         assert kpi(html, f"funds.{key}") == str(expected[key]), key
     # Worked out by hand in test_funds_figures.
     assert [kpi(html, f"funds.{key}") for key in KPIS] == ["88.89", "20000.00", "50.00", "33.33", "7857.14", "1"]
-    assert "88.9%" in html and "2.00万元" in html and "7,857.14元" in html
+    assert "88.9%" in html and "2万元" in html and "7,857.14元" in html
 
 
 def test_the_overview_has_the_funds_charts_and_the_gap_list_one_click_away(client, lintan_official, cast):  # noqa: F811

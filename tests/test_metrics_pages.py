@@ -172,13 +172,13 @@ def test_with_the_cache_on_a_write_shows_at_the_next_request(client, settings, l
     cache.clear()
 
 
-def test_in_english_large_counts_read_in_thousands(client, pref_official, metrics_cast):
+def test_in_english_large_counts_are_written_out_with_thousands_separators(client, pref_official, metrics_cast):
     for code, people in [("D", 30_000), ("E", 30_000), ("F", 19_300)]:
         Household.objects.filter(code=code).update(member_count=people)
     client.force_login(pref_official)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/?year=2015").content.decode()
-    assert "79.3k" in html and "7.93万" not in html
+    assert "79,300" in html and "7.93万" not in html and "79.3k" not in html
 
 
 def test_an_admin_edits_exit_targets_in_the_admin(client, admin):
