@@ -19,11 +19,13 @@ urlpatterns = [
     path("data/", include("households.data_urls")),
     path("funds/", include("funds.urls")),
     path("audit/", include("audit.urls")),
+    path("quality/", include("quality.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/metrics/", include("metrics.api_urls")),
     path("api/funds/", include("funds.api_urls")),
+    path("api/quality/", include("quality.api_urls")),
     path("api/", include("households.api_urls")),
     path("", include("metrics.urls")),
 ]

@@ -88,6 +88,10 @@ class Rule:
     why: Promise
     query: Callable[[Context], QuerySet]
 
+    @property
+    def severity_label(self) -> str:
+        return str(Severity(self.severity).label)
+
 
 # --- the rows rules start from ----------------------------------------------------------------
 

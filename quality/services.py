@@ -8,8 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models import CharField as CharFieldType
+from django.db.models import CharField, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -31,7 +30,7 @@ def _rows(rule: Rule, ctx: Context, household_ids: list[int] | None) -> QuerySet
         qs = qs.annotate(f_household=Cast("pk", IntegerField()), f_member=Value(None, output_field=IntegerField()))
     if household_ids is not None:
         qs = qs.filter(f_household__in=household_ids)
-    qs = qs.annotate(f_rule=Value(rule.code, output_field=CharFieldType()))
+    qs = qs.annotate(f_rule=Value(rule.code, output_field=CharField()))
     return qs.order_by().values_list("f_household", "f_member", "f_rule")
 
 
