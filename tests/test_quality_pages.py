@@ -189,3 +189,14 @@ def test_the_pages_and_api_ask_a_fixed_number_of_queries(client, lintan_clerk, c
         assert c.get("/quality/worklist/").status_code == 200
     with django_assert_num_queries(3):
         assert api(lintan_clerk).get("/api/quality/issues/").status_code == 200
+
+
+def test_the_quality_pages_speak_english(client, lintan_clerk, cast):
+    from .test_english import in_english, page
+
+    in_english(client, lintan_clerk)
+    html = page(client, "/quality/worklist/")
+    assert "Open issues of 临潭县" in html
+    assert "“Main cause” is schooling but no member's “School status” is in school" in html
+    assert "主要致贫原因" not in html
+    assert "Households without errors" in page(client, "/quality/region/623021/")
