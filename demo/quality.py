@@ -44,7 +44,8 @@ def build(ctx: DemoContext) -> None:
             household=OuterRef("pk"), year=year, medical_secured=True))),
         "CA01": on_register.filter(pk__in=kinds["CA01"]).exclude(
             Exists(_members(health__in=[Health.CHRONIC, Health.SERIOUS]))),
-        "ED01": on_register.filter(pk__in=kinds["ED01"]).filter(Exists(_members(**school_age))).filter(Exists(
+        # Not a 因学 household: taking its students out of school would also break CA03.
+        "ED01": on_register.filter(pk__in=kinds["ED01"]).exclude(main_cause=3).filter(Exists(_members(**school_age))).filter(Exists(
             HouseholdYear.objects.filter(household=OuterRef("pk"), year=year, education_secured=True))),
         "IN03": on_register.filter(pk__in=kinds["IN03"]).filter(Exists(_members(migrant_months__gte=3))).filter(
             Exists(HouseholdYear.objects.filter(household=OuterRef("pk"), year=year, income_wages__gt=0))),
