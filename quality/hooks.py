@@ -18,7 +18,7 @@ from funds.models import Measure
 from households.models import Household, HouseholdYear, Member, StatusChange
 
 from .rules import BY_CODE
-from .services import findings, quality_run
+from .services import MANY, findings, quality_run
 
 
 class _Pending(threading.local):
@@ -78,7 +78,9 @@ def connect() -> None:
 
 def import_check(*, codes: list[str], dry_run: bool) -> list[tuple[str, str]]:
     """The 疑点 of the imported households, as warnings per household; a real import also stores them."""
-    ids = dict(Household.objects.filter(code__in=codes).values_list("pk", "code"))
+    ids = {}
+    for start in range(0, len(codes), MANY):  # codes of a large file, in batches under the parameter limits
+        ids |= dict(Household.objects.filter(code__in=codes[start:start + MANY]).values_list("pk", "code"))
     warnings = []
     for code, household, _member in sorted(findings(household_ids=list(ids))):
         rule = BY_CODE[code]

@@ -19,6 +19,9 @@ from .models import Issue, Run
 from .rules import BY_CODE, RULES, Context, Rule, context
 
 Finding = tuple[str, int, int | None]  # (rule code, household id, member id or None)
+# Above this many households (a large import) the rules run over the whole register and the result is
+# filtered here: a list of ids repeated in every rule's query would pass the databases' parameter limits.
+MANY = 500
 
 
 def _rows(rule: Rule, ctx: Context, household_ids: list[int] | None) -> QuerySet:
@@ -38,9 +41,14 @@ def findings(*, rules: Iterable[Rule] = RULES, ctx: Context | None = None,
              household_ids: list[int] | None = None) -> set[Finding]:
     """What the rules find now, on the whole register or on some households: one query."""
     ctx = ctx or context()
-    parts = [_rows(rule, ctx, household_ids) for rule in rules]
+    many = household_ids is not None and len(household_ids) > MANY
+    parts = [_rows(rule, ctx, None if many else household_ids) for rule in rules]
     union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return {(code, household, member) for household, member, code in union}
+    found = {(code, household, member) for household, member, code in union}
+    if many:
+        wanted = set(household_ids)
+        found = {f for f in found if f[1] in wanted}
+    return found
 
 
 def _last_editor(household_field: str = "household_id") -> Subquery:
@@ -64,10 +72,12 @@ def quality_run(*, trigger: str, household_ids: list[int] | None = None, user=No
     today = timezone.localdate()
     found = findings(household_ids=household_ids)
     open_issues = Issue.objects.filter(closed_on__isnull=True)
-    if household_ids is not None:
+    if household_ids is not None and len(household_ids) <= MANY:
         open_issues = open_issues.filter(household_id__in=household_ids)
+    wanted = None if household_ids is None else set(household_ids)
     known = {(rule, household, member): pk for pk, rule, household, member
-             in open_issues.values_list("pk", "rule", "household_id", "member_id")}
+             in open_issues.values_list("pk", "rule", "household_id", "member_id")
+             if wanted is None or household in wanted}
     fixed = [pk for key, pk in known.items() if key not in found]
     new = [key for key in found if key not in known]
     with transaction.atomic():
@@ -80,8 +90,8 @@ def quality_run(*, trigger: str, household_ids: list[int] | None = None, user=No
                    opened_on=today, opened_run=run) for code, household, member in sorted(new, key=str)],
             batch_size=2000,
         )
-        if fixed:
-            closing = Issue.objects.filter(pk__in=fixed)
-            by = user.pk if user is not None and user.is_authenticated else _last_editor()
+        by = user.pk if user is not None and user.is_authenticated else _last_editor()
+        for start in range(0, len(fixed), MANY):
+            closing = Issue.objects.filter(pk__in=fixed[start:start + MANY])
             closing.update(closed_on=today, closed_run=run, closed_by=by)
     return run

@@ -43,3 +43,16 @@ def test_an_import_stores_its_issues_when_it_commits(lintan_clerk, django_captur
     assert report.applied
     assert set(Issue.objects.values_list("rule", flat=True)) >= {"CA01", "RG02"}
     assert Run.objects.get().trigger == "import"
+
+
+def test_a_large_import_is_checked_over_the_whole_register_and_reports_only_its_households(
+        lintan_clerk, monkeypatch, django_capture_on_commit_callbacks):
+    import quality.services
+
+    monkeypatch.setattr(quality.services, "MANY", 1)  # two households count as "many"
+    other = clean_household(lintan_clerk, CHENGGUAN, "S3")
+    Household.objects.filter(pk=other.pk).update(cadre_name="")  # not in the file: not reported
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run(lintan_clerk, roster(*household("H100", size=1), *household("H101", size=1)))
+    assert {w.value for w in report.warnings} == {"H100", "H101"}
+    assert {"H100", "H101"} <= set(Issue.objects.filter(rule="CA01").values_list("household__code", flat=True))
