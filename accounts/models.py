@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,12 +29,12 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The Django admin is for the admin role (and superusers); the role decides, not a separate flag.
         self.is_staff = self.role == Role.ADMIN or self.is_superuser
         super().save(*args, **kwargs)
 
-    def has_perm(self, perm: str, obj=None) -> bool:
+    def has_perm(self, perm: str, obj: Model | None = None) -> bool:
         return (self.is_active and self.role == Role.ADMIN) or super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label: str) -> bool:
