@@ -343,7 +343,7 @@ def mutual_aid(*, region: Division, year: int) -> dict[str, Any]:
 # --- do the measures answer the causes -----------------------------------------------------------
 
 
-def _gap_filter(year: int) -> Q:
+def cause_measure_gap_filter(year: int) -> Q:
     """Households whose main cause has an answering programme and no measure of it by the end of `year`."""
     by_programmes: dict[tuple[str, ...], list[int]] = {}
     for cause, programmes in CAUSE_PROGRAMMES.items():
@@ -359,12 +359,12 @@ def _gap_filter(year: int) -> Q:
 
 def cause_measure_gap_list(*, region: Division, year: int) -> QuerySet[Household]:
     """Poor households (end of `year`) whose main cause no measure answers: the list behind the figure."""
-    qs = _households_in(year, POOR_STATUSES, region.prefix).filter(_gap_filter(year))
+    qs = _households_in(year, POOR_STATUSES, region.prefix).filter(cause_measure_gap_filter(year))
     return qs.select_related("village").order_by("code")
 
 
 def cause_measure_gaps(*, region: Division, year: int) -> dict[str, Any]:
-    qs = _households_in(year, POOR_STATUSES, region.prefix).filter(_gap_filter(year))
+    qs = _households_in(year, POOR_STATUSES, region.prefix).filter(cause_measure_gap_filter(year))
     by_cause = {str(r["main_cause"]): r["n"] for r in qs.values("main_cause").annotate(n=Count("pk")).order_by("main_cause")}
     return {"cause_measure_gap_households": sum(by_cause.values()), "cause_measure_gaps_by_cause": by_cause}
 

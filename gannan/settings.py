@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "funds",
     "metrics",
     "printables",
+    "quality",
     "jobs",
     "demo",
 ]
@@ -210,6 +211,8 @@ SPECTACULAR_SETTINGS = {
 
 # Dashboards are cached per region, year and user scope for this many seconds; the key
 # includes the newest audit entry, so any audited write shows at the next request.
+# 疑点 rule RG03: a cadre (帮扶责任人) paired with more households than this is flagged.
+QUALITY_CADRE_MAX_HOUSEHOLDS = int(os.environ.get("QUALITY_CADRE_MAX_HOUSEHOLDS", "5"))
 METRICS_CACHE_SECONDS = int(os.environ.get("METRICS_CACHE_SECONDS", "60"))
 
 LOGGING = {

@@ -39,6 +39,7 @@ from villages.importers import (
 from villages.models import Division, Level
 from villages.scope import in_scope
 
+from .checks import IMPORT_CHECKS
 from .ids import normalize_id
 from .models import (
     EXITED_STATUSES,
@@ -352,6 +353,11 @@ def households_import(*, data: bytes, file_name: str, user: User, dry_run: bool 
     batch = f"导入 {file_name} by {user.username}"[:200]
     with transaction.atomic():
         _apply(creates, updates, user=user, batch=batch, report=report, headers=headers)
+        if not report.errors:
+            rows = {code: plan.first_row for code, plan in planned.items()}
+            for check in IMPORT_CHECKS:
+                for code, message in check(codes=list(rows), dry_run=dry_run):
+                    report.warn(rows[code], headers["household_code"], code, message)
         if report.changed and not report.errors and not dry_run:
             audit_record(
                 user=user, action=Action.IMPORT, object_type="import", object_id=file_name[:64], changes=report.counts,
