@@ -354,10 +354,10 @@ def households_import(*, data: bytes, file_name: str, user: User, dry_run: bool 
     with transaction.atomic():
         _apply(creates, updates, user=user, batch=batch, report=report, headers=headers)
         if not report.errors:
-            rows = {code: plan.first_row for code, plan in planned.items()}
+            first_rows = {code: plan.first_row for code, plan in planned.items()}
             for check in IMPORT_CHECKS:
-                for code, message in check(codes=list(rows), dry_run=dry_run):
-                    report.warn(rows[code], headers["household_code"], code, message)
+                for code, message in check(codes=list(first_rows), dry_run=dry_run):
+                    report.warn(first_rows[code], headers["household_code"], code, message)
         if report.changed and not report.errors and not dry_run:
             audit_record(
                 user=user, action=Action.IMPORT, object_type="import", object_id=file_name[:64], changes=report.counts,

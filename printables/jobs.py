@@ -4,9 +4,9 @@ from urllib.parse import urljoin
 
 from django.urls import reverse
 
-from villages.scope import division_for
 from households.selectors import household_list
 from jobs.registry import JobOutput, job_kind
+from villages.scope import division_for
 
 from . import sheets
 

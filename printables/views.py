@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
-from villages.scope import division_for
 from households.models import Household
 from households.selectors import household_get
 from jobs.services import job_start
 from metrics.params import data_year, parse_year
 from metrics.queries import FIRST_YEAR, last_year
 from villages.models import Level
+from villages.scope import division_for
 
 from . import sheets
 

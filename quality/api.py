@@ -5,10 +5,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 
-from villages.scope import in_scope, scope_filter
-from gannan.api import RegionAPIMixin
+from gannan.api import Pagination, RegionAPIMixin
 from households.models import mask_id
 from metrics.params import parse_region
+from villages.scope import in_scope, scope_filter
 
 from . import selectors
 from .models import Issue, Severity
@@ -73,7 +73,7 @@ RuleCount = inline_serializer("QualityRuleCount", {
 })
 
 
-class SummaryPagination(RegionAPIMixin.pagination_class):
+class SummaryPagination(Pagination):
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["properties"].update({

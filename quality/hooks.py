@@ -78,7 +78,7 @@ def connect() -> None:
 
 def import_check(*, codes: list[str], dry_run: bool) -> list[tuple[str, str]]:
     """The 疑点 of the imported households, as warnings per household; a real import also stores them."""
-    ids = {}
+    ids: dict[int, str] = {}
     for start in range(0, len(codes), MANY):  # codes of a large file, in batches under the parameter limits
         ids |= dict(Household.objects.filter(code__in=codes[start:start + MANY]).values_list("pk", "code"))
     warnings = []

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -34,6 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Concat, Replace, Substr
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -100,7 +102,7 @@ class Context:
 def context() -> Context:
     """The reference year: the latest year with a yearly record (this year on an empty register)."""
     latest = HouseholdYear.objects.order_by("-year").values_list("year", flat=True).first()
-    return Context(year=latest or date.today().year)
+    return Context(year=latest or timezone.localdate().year)
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,7 @@ def _id_birth(ctx: Context) -> QuerySet:
     return _present_members().annotate(id_born=Substr("id_number", 7, 8), born=born).exclude(id_born=F("born"))
 
 
-def _same_person_elsewhere() -> QuerySet[Member]:
+def _same_person_elsewhere() -> QuerySet[Member, Any]:
     """The same ID number in another household on the register, with that household's county."""
     return (
         _present_members()
@@ -223,12 +225,12 @@ def _duplicated() -> QuerySet[Member]:
 
 def _duplicate_in_county(ctx: Context) -> QuerySet:
     county = Substr(OuterRef("household__village_id"), 1, 6)
-    return _duplicated().filter(Exists(_same_person_elsewhere().filter(county=county)))
+    return _duplicated().filter(Exists(_same_person_elsewhere().filter(county=county)))  # type: ignore[misc]  # `county` is annotated
 
 
 def _duplicate_in_prefecture(ctx: Context) -> QuerySet:
     county = Substr(OuterRef("household__village_id"), 1, 6)
-    return _duplicated().filter(Exists(_same_person_elsewhere().exclude(county=county)))
+    return _duplicated().filter(Exists(_same_person_elsewhere().exclude(county=county)))  # type: ignore[misc]  # `county` is annotated
 
 
 def _no_head(ctx: Context) -> QuerySet:

@@ -45,7 +45,7 @@ def findings(*, rules: Iterable[Rule] = RULES, ctx: Context | None = None,
     parts = [_rows(rule, ctx, None if many else household_ids) for rule in rules]
     union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     found = {(code, household, member) for household, member, code in union}
-    if many:
+    if household_ids is not None and many:
         wanted = set(household_ids)
         found = {f for f in found if f[1] in wanted}
     return found

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from villages.scope import division_for, home_division, in_scope
 from villages.models import Division, Level
+from villages.scope import division_for, home_division, in_scope
 
 from . import selectors
 from .models import Severity
@@ -70,7 +70,7 @@ def index(request):
 
 
 def _tables(region: Division) -> dict:
-    length = CHILD_LENGTH.get(region.level)
+    length = CHILD_LENGTH.get(Level(region.level))
     children = selectors.division_scores(prefix=region.prefix, length=length) if length else []
     villages = selectors.division_scores(prefix=region.prefix, length=12) if region.level != Level.VILLAGE else []
     codes = {r["code"] for r in children} | {r["code"] for r in villages}

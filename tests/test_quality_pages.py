@@ -2,9 +2,10 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from households.models import Household, Member
@@ -84,11 +85,11 @@ def test_the_clerk_score_is_read_from_the_audit_trail(client, lintan_official, c
 
 
 def test_fixing_a_defect_closes_it_and_counts_the_days_to_fix(client, lintan_official, cast):
-    Issue.objects.update(opened_on=date.today() - timedelta(days=4))
+    Issue.objects.update(opened_on=timezone.localdate() - timedelta(days=4))
     Household.objects.filter(pk=cast["P1"].pk).update(main_cause=9)
     quality_run(trigger="command")
     issue = Issue.objects.get(rule="CA03")
-    assert issue.closed_on == date.today()
+    assert issue.closed_on == timezone.localdate()
     assert issue.closed_by.username == "lintan_clerk"  # the household's last editor
     rows = list(csv.reader(io.StringIO(
         login(client, lintan_official).get("/quality/region/623021/csv/villages/").content.decode("utf-8-sig"))))
@@ -96,7 +97,7 @@ def test_fixing_a_defect_closes_it_and_counts_the_days_to_fix(client, lintan_off
 
 
 def test_the_trend_counts_what_was_open_at_each_month_end(client, lintan_official, cast):
-    opened = date.today() - timedelta(days=70)
+    opened = timezone.localdate() - timedelta(days=70)
     Issue.objects.filter(rule="CA03").update(opened_on=opened)
     response = login(client, lintan_official).get("/quality/region/623021/csv/trend/")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -133,7 +134,7 @@ def test_the_api_lists_open_issues_with_masked_ids_for_readers(lintan_official, 
     read = api(lintan_official).get("/api/quality/issues/", {"region": "623021", "rule": "ID01"}).json()
     assert read["count"] == 1
     assert read["results"][0] == {"household": "P1", "village": "623021100201", "rule": "ID01", "severity": "error",
-                                  "member_id_number": head.masked_id, "since": date.today().isoformat()}
+                                  "member_id_number": head.masked_id, "since": timezone.localdate().isoformat()}
     edit = api(lintan_clerk).get("/api/quality/issues/", {"rule": "ID01"}).json()
     assert edit["results"][0]["member_id_number"] == head.id_number
 
