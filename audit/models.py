@@ -10,6 +10,7 @@ class Action(models.TextChoices):
     STATUS = "status", _("状态变更")
     IMPORT = "import", _("导入")
     EXPORT = "export", _("导出")
+    CORRECTION = "correction", _("更正")
 
 
 class AuditEntry(models.Model):
