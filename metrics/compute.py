@@ -86,7 +86,7 @@ def flow_figures(register_spans: pd.DataFrame, index: pd.MultiIndex) -> pd.DataF
     An exit is a change from poor (identified or returned) to exited; a
     consolidating household later marked stable is not a second exit.
     """
-    spans = register_spans
+    spans = register_spans.reset_index(drop=True)
     joined, left = spans["joined"].astype(bool), spans["left"].astype(bool)
     flows = spans[~joined].assign(year=pd.to_numeric(spans["start"]))
     status, from_poor = flows["status"], flows["prev_poor"].astype(bool)

@@ -59,7 +59,8 @@ def _overlapping() -> Q:
     return (
         Q(**{M + "joined_on__lte": F("date")}) & (gone | Q(**{M + "left_on__gt": F("date")}))
     ) | (
-        Q(**{M + "joined_on__gt": F("date"), M + "joined_on__lt": Coalesce(F("ended_on"), Value(FAR))})
+        # Joining on the day of the next change still counts as joining under this one (and leaving with the change).
+        Q(**{M + "joined_on__gt": F("date"), M + "joined_on__lte": Coalesce(F("ended_on"), Value(FAR))})
         & (gone | Q(**{M + "left_on__gt": F(M + "joined_on")}))
     )
 
@@ -168,7 +169,7 @@ def register_year(*, prefix: str, year: int, child_len: int | None = None, split
     ).order_by()
     present_end, present_day = _present_on(end), _present_on(F("date"))
     joined_in = Q(**{M + "joined_on__gte": start, M + "joined_on__lte": end, M + "joined_on__gt": F("date")})
-    joined_in &= Q(ended_on__isnull=True) | Q(**{M + "joined_on__lt": F("ended_on")})
+    joined_in &= Q(ended_on__isnull=True) | Q(**{M + "joined_on__lte": F("ended_on")})
     left_in = Q(**{M + "left_on__gte": start, M + "left_on__lte": end, M + "left_on__gt": F("date")})
     left_in &= Q(**{M + "left_on__gt": F(M + "joined_on")})
     left_in &= Q(ended_on__isnull=True) | Q(**{M + "left_on__lte": F("ended_on")})
