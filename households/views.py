@@ -113,7 +113,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             household_update(
                 user=request.user, household=household, data=form.service_data(),
-                version=form.cleaned_data["version"] or 0, members=members.service_data(),
+                version=form.cleaned_data["version"] or 0, members=members.service_data(), correction=form.cleaned_data["correction"],
             )
         except StaleVersion as e:
             # Keep the clerk's input on the page: they compare with the saved record and save again.
