@@ -1,0 +1,84 @@
+"""The register as a dated ledger (register.md): populations from member spans, natural change, the flow identity."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from households.models import Household, Member, Status
+from metrics import compute
+from metrics.selectors import metrics_summary, region_figures
+from villages.models import Division, Level
+
+from .conftest import change_status, register
+
+
+@pytest.mark.django_db
+def test_the_flow_identity_holds_for_every_region_and_year_of_the_demo():
+    call_command("seed_demo", scale=0.1, stdout=open("/dev/null", "w"))
+    parents = Division.objects.filter(level__in=[Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP]).order_by("code")
+    checked = 0
+    for parent in parents:
+        figures = region_figures(division=parent, first=2011, last=2020, with_children=True, split=False)
+        gaps = compute.flow_identity_gaps(figures.table)
+        assert (gaps == 0).all(), gaps[gaps != 0]
+        checked += len(gaps)
+    assert checked >= 9 * (8 + 102 + 300)  # every county, township and village (of the demo at this scale), 2012-2020
+    total = region_figures(division=Division.objects.get(code="623000"), first=2011, last=2020, with_children=False)
+    table = total.table.xs("", level="child")
+    assert table.loc[2011, "poor_population"] == 28_390 and table.loc[2015, "poor_population"] == 7_930
+    assert table.loc[2015, "exited_stable_population"] == 4_880
+    assert table.loc[2015, "exited_consolidating_population"] == 1_550
+    assert table.loc[2020, "poor_population"] == 0
+    assert (table.loc[2012:2020, "natural_change_population"] != 0).any()
+    assert table["dissolved_households"].sum() > 0
+    # One year read as conditional sums agrees with the spans.
+    for year in (2011, 2015, 2018):
+        one = metrics_summary(division=total.division, year=year)
+        assert {k: one[k] for k in compute.FLOW_KEYS + ["poor_population", "registered_population"]} == {
+            k: int(table.loc[year, k]) for k in compute.FLOW_KEYS + ["poor_population", "registered_population"]
+        }
+
+
+CHENGGUAN = "623021100201"
+
+
+def summary(year: int) -> dict:
+    return metrics_summary(division=Division.objects.get(code="623021"), year=year)
+
+
+def test_a_child_born_later_counts_from_birth_and_not_in_earlier_years(db, lintan_clerk):
+    h = register(lintan_clerk, CHENGGUAN, "S001", size=2, identified_on=date(2014, 6, 1))
+    baby = h.members.order_by("id").last()
+    Member.objects.filter(pk=baby.pk).update(birth_date=date(2016, 3, 1), joined_on=date(2016, 3, 1),
+                                             join_reason="birth")
+    assert summary(2015)["poor_population"] == 1
+    after = summary(2016)
+    assert after["poor_population"] == 2 and after["natural_change_population"] == 1
+
+
+def test_a_member_who_left_still_counts_in_the_years_before(db, lintan_clerk):
+    h = register(lintan_clerk, CHENGGUAN, "S002", size=3, identified_on=date(2014, 6, 1))
+    Member.objects.filter(pk=h.members.order_by("id").last().pk).update(left_on=date(2016, 5, 1), leave_reason="death")
+    assert summary(2015)["poor_population"] == 3
+    assert summary(2016)["poor_population"] == 2 and summary(2016)["natural_change_population"] == -1
+
+
+def test_a_dissolved_household_is_not_removed_and_has_its_own_figure(db, lintan_clerk):
+    h = register(lintan_clerk, CHENGGUAN, "S003", size=1, identified_on=date(2014, 6, 1))
+    Member.objects.filter(household=h).update(left_on=date(2016, 2, 1), leave_reason="death")
+    change_status(lintan_clerk, h, Status.DISSOLVED, date(2016, 3, 1), reason="成员去世")
+    year = summary(2016)
+    assert year["dissolved_households"] == 1 and year["removed_households"] == 0
+    assert year["dissolved_population"] == 0  # nobody was left on the day
+    assert year["natural_change_population"] == -1 and year["poor_population"] == 0
+    assert Household.objects.get(pk=h.pk).status == Status.DISSOLVED
+
+
+def test_dissolving_needs_a_reason(db, lintan_clerk):
+    from django.core.exceptions import ValidationError
+
+    h = register(lintan_clerk, CHENGGUAN, "S004", size=1, identified_on=date(2014, 6, 1))
+    with pytest.raises(ValidationError, match="自然减少必须填写原因"):
+        change_status(lintan_clerk, h, Status.DISSOLVED, date(2016, 3, 1))
+    assert h.status_changes.count() == 1
