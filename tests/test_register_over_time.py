@@ -1,5 +1,6 @@
 """The register as a dated ledger (register.md): populations from member spans, natural change, the flow identity."""
 
+import io
 from datetime import date
 
 import pytest
@@ -15,7 +16,7 @@ from .conftest import change_status, register
 
 @pytest.mark.django_db
 def test_the_flow_identity_holds_for_every_region_and_year_of_the_demo():
-    call_command("seed_demo", scale=0.1, stdout=open("/dev/null", "w"))
+    call_command("seed_demo", scale=0.1, stdout=io.StringIO())
     parents = Division.objects.filter(level__in=[Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP]).order_by("code")
     checked = 0
     for parent in parents:
@@ -82,3 +83,79 @@ def test_dissolving_needs_a_reason(db, lintan_clerk):
     with pytest.raises(ValidationError, match="自然减少必须填写原因"):
         change_status(lintan_clerk, h, Status.DISSOLVED, date(2016, 3, 1))
     assert h.status_changes.count() == 1
+
+
+# --- one person, one household, in the database -----------------------------------------------
+
+
+def test_the_database_refuses_a_second_present_membership(db, lintan_clerk):
+    from django.db import IntegrityError, transaction
+
+    h = register(lintan_clerk, CHENGGUAN, "S010", size=1)
+    other = register(lintan_clerk, CHENGGUAN, "S011", size=1)
+    number = h.members.get().id_number
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Member.objects.filter(household=other).update(id_number=number)
+    # Once they left (or their household left the register) the same person may be registered elsewhere.
+    Member.objects.filter(household=h).update(left_on=date(2016, 1, 1), leave_reason="moved_out")
+    Member.objects.filter(household=other).update(id_number=number)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_registering_the_same_person_at_once_one_is_refused_with_the_message():
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection, connections
+
+    from accounts.models import Role
+    from households import services
+
+    from .conftest import make_user, member
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers: no two registrations can run at once")
+    clerk = make_user("race_clerk", Role.CLERK, "623021")
+    person = member("同一人")
+    barrier, local = threading.Barrier(2, timeout=30), threading.local()
+    check = services.members_check
+
+    def both_checked_first(**kwargs):
+        check(**kwargs)
+        if not getattr(local, "waited", False):  # both pass the check before either writes
+            local.waited = True
+            barrier.wait()
+
+    results: dict[str, str] = {}
+
+    def clerk_registers(code: str) -> None:
+        try:
+            register_with(clerk, code, person)
+            results[code] = "ok"
+        except ValidationError as e:
+            results[code] = " ".join(e.messages)
+        finally:
+            connections.close_all()
+
+    def register_with(user, code, one):
+        services.household_register(
+            user=user, data={"code": code, "village": Division.objects.get(code=CHENGGUAN), "main_cause": 1,
+                             "attribute": 1, "identified_year": 2014},
+            members=[dict(one)],
+        )
+
+    original = services.members_check
+    services.members_check = both_checked_first
+    try:
+        threads = [threading.Thread(target=clerk_registers, args=(code,)) for code in ("R001", "R002")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        services.members_check = original
+    assert sorted(results.values())[0] == "ok"
+    refused = sorted(results.values())[1]
+    assert "一人只能属于一户" in refused and person["id_number"] in refused
+    assert Member.objects.filter(id_number=person["id_number"]).count() == 1
+    assert Household.objects.filter(code__in=["R001", "R002"]).count() == 1
