@@ -187,6 +187,7 @@ class HouseholdFilterForm(forms.Form):
                                        choices=[("", _("全部")), *Attribute.choices])
     main_cause = forms.TypedChoiceField(label=_("主要致贫原因"), required=False, coerce=int, empty_value="",
                                         choices=[("", _("全部")), *Cause.choices])
+    year = forms.TypedChoiceField(label=_("年末状态"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -195,6 +196,7 @@ class HouseholdFilterForm(forms.Form):
         ).order_by("code").values_list("code", "name", "level")
         indent = {Level.COUNTY: "", Level.TOWNSHIP: "\u3000", Level.VILLAGE: "\u3000\u3000"}
         self.fields["division"].choices = [("", _("全部")), *((c, indent[lvl] + n) for c, n, lvl in divisions)]
+        self.fields["year"].choices = [("", _("当前")), *((y, str(y)) for y in range(date.today().year, 2010, -1))]
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():

@@ -26,12 +26,16 @@ class MemberSerializer(serializers.ModelSerializer):
 class HouseholdSerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
     members = MemberSerializer(many=True, read_only=True)
+    status_then = serializers.CharField(read_only=True, default=None,
+                                        help_text=_("以 ?year=Y 列出时：该年末的状态"))
+    people_then = serializers.IntegerField(read_only=True, default=None,
+                                           help_text=_("以 ?year=Y 列出时：该年末在户的人口"))
 
     class Meta:
         model = Household
         fields = [
             "id", *HOUSEHOLD_FIELDS, "village_name", "head_name", "member_count", "status", "version",
-            "created_at", "updated_at", "members",
+            "created_at", "updated_at", "members", "status_then", "people_then",
         ]
         read_only_fields = fields
 

@@ -68,6 +68,7 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "totals": household_list_totals(households),
         "can_create": request.user.can_edit_households,
+        "year": form.filters().get("year"),
     })
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import division_for, home_division, in_scope
 from households.models import Household, Status
+from households.selectors import households_as_at
 from villages.models import Division, Level
 
 from .cache import cached
@@ -68,10 +69,12 @@ def overview(request, code: str | None = None):
     board = _board(division, year)
     households = []
     if division.level == Level.VILLAGE:
-        qs = Household.objects.filter(village_id=division.code).order_by("code")
+        # The village's households as they were at the end of the year shown: status and people then.
+        qs = households_as_at(Household.objects.filter(village_id=division.code), year).order_by("code")
         labels = dict(Status.choices)
-        households = [dict(h, url=_household_url(h["pk"]), status_label=labels.get(h["status"], ""))
-                      for h in qs.values("pk", "code", "head_name", "member_count", "status")]
+        households = [dict(h, url=_household_url(h["pk"]), status=h["status_then"], member_count=h["people_then"],
+                           status_label=labels.get(h["status_then"], ""))
+                      for h in qs.values("pk", "code", "head_name", "people_then", "status_then")]
     context = {
         "division": division,
         "year": year,

@@ -159,3 +159,42 @@ def test_two_clerks_registering_the_same_person_at_once_one_is_refused_with_the_
     assert "一人只能属于一户" in refused and person["id_number"] in refused
     assert Member.objects.filter(id_number=person["id_number"]).count() == 1
     assert Household.objects.filter(code__in=["R001", "R002"]).count() == 1
+
+
+# --- year-aware lists ------------------------------------------------------------------------
+
+
+def test_the_household_list_of_a_year_shows_status_and_people_then(client, lintan_official, metrics_cast):
+    from django.urls import reverse
+
+    Member.objects.filter(pk=metrics_cast["A"].members.order_by("id").last().pk).update(
+        left_on=date(2016, 1, 5), leave_reason="death")
+    client.force_login(lintan_official)
+    now = client.get(reverse("households:list"), {"status": "identified"}).content.decode()
+    assert ">A<" not in now  # A exited in 2015
+    then = client.get(reverse("households:list"), {"status": "identified", "year": 2014}).content.decode()
+    assert ">A<" in then and ">B<" in then and "2014年末状态" in then
+    assert "共 <strong>4</strong> 户、<strong>10</strong> 人" in then  # A 4, B 3, C 2, E 1 (D came in 2015, F is in 卓尼)
+    exited = client.get(reverse("households:list"), {"status": "exited_stable", "year": 2015}).content.decode()
+    assert ">A<" in exited and "<strong>4</strong> 人" in exited  # the member who died in 2016 still counts in 2015
+
+
+def test_the_api_lists_households_as_at_a_year(lintan_official, metrics_cast):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(lintan_official)
+    body = api.get("/api/households/", {"year": 2015, "status": "exited_consolidating"}).json()
+    rows = body["results"] if isinstance(body, dict) else body
+    assert [(r["code"], r["status_then"], r["status"]) for r in rows] == [("B", "exited_consolidating", "exited_stable")]
+    assert rows[0]["people_then"] == 3
+    assert api.get("/api/households/", {"year": 2013}).json()["count"] == 0
+
+
+def test_the_village_page_of_a_year_shows_each_households_status_then(client, lintan_official, metrics_cast):
+    client.force_login(lintan_official)
+    page = client.get("/region/623021101201/?year=2015").content.decode()
+    assert "D户主" in page and "E户主" in page
+    assert "清退" not in page.split("D户主")[1]  # E was removed only in 2018
+    later = client.get("/region/623021101201/?year=2018").content.decode()
+    assert "清退" in later.split("E户主")[1][:400]
