@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import in_scope
 from audit.models import AuditEntry
 from audit.services import Action, audit_record, diff, snapshot
+from metrics.closing import closed_year_covering, closed_year_refusal
 from villages.models import Division, Level
 
 from .ids import sex_from_id, validate_id_with_birth_date
@@ -105,6 +106,42 @@ def check_can_edit(user, village: Division) -> None:
     """PermissionDenied unless `user` may edit households of `village`."""
     if not (user.can_edit_households and in_scope(user, village.code)):
         raise PermissionDenied(_("您无权修改 %(village)s 的贫困户。") % {"village": village.name})
+
+
+# --- closed years ----------------------------------------------------------------------
+
+
+def _closed_year_guard(*, user, household: Household, day: date | None, correction: str, what: str) -> None:
+    """Refuse a change dated in a closed year (clerks), or record it as a correction (admins, with a reason)."""
+    closed_year_refusal(user=user, day=day, correction=correction)
+    if day is not None and (closed := closed_year_covering(day)) is not None:
+        audit_record(
+            user=user, action=Action.CORRECTION, object_type="household", object_id=str(household.pk or ""),
+            changes={"closed_year": [None, closed.year], "date": [None, day.isoformat()],
+                     "correction": [None, correction.strip()]},
+            household_code=household.code, region_code=household.village_id,
+            summary=_("更正 %(year)d 年度（已锁定）：%(what)s，%(why)s")
+            % {"year": closed.year, "what": what, "why": correction.strip()},
+        )
+
+
+def _earliest_member_change(existing: dict[int, Member], members: list[dict[str, Any]], dropped: list[Member],
+                            identified_on: date | None) -> date | None:
+    """The earliest day whose figures these member edits alter (a closed year before it stays as it was)."""
+    days: list[date] = [m.joined_on for m in dropped]
+    for data in members:
+        joined = data.get("joined_on") or max(filter(None, [data.get("birth_date"), identified_on or date.today()]))
+        old = existing.get(data.get("id"))
+        if old is None:
+            days.append(joined)
+            if data.get("left_on"):
+                days.append(data["left_on"])
+            continue
+        if joined != old.joined_on:
+            days += [joined, old.joined_on]
+        if data.get("left_on") != old.left_on:
+            days += [d for d in (data.get("left_on"), old.left_on) if d]
+    return min(days) if days else None
 
 
 # --- members ---------------------------------------------------------------------------
@@ -277,6 +314,8 @@ def _write_members(
             _("删除成员（%(names)s）只用于更正录入错误，须填写更正原因；成员死亡、婚出或迁出请填写离开日期和原因。")
             % {"names": "、".join(m.name for m in dropped)}
         ]})
+    day = _earliest_member_change(existing, members, dropped, identified_on)
+    _closed_year_guard(user=user, household=household, day=day, correction=correction, what=_("成员变动"))
     for old in dropped:
         audit_record(
             user=user, action=Action.CORRECTION, obj=old,
@@ -431,7 +470,11 @@ def household_update(
         _household_save(user=user, household=household, version=version, before=before, cleaned=cleaned,
                         correction=correction, batch=batch)
     except IntegrityError:
+        household.version = version
         raise _registered_elsewhere(user=user, members=cleaned or [], household=household) from None
+    except ValidationError:
+        household.version = version  # nothing was saved
+        raise
     return household
 
 
@@ -557,12 +600,15 @@ def household_status_change(
     on: date,
     reason: str = "",
     check_exit: bool = True,
+    correction: str = "",
     batch: str = "",
 ) -> StatusChange:
     """Record a status change dated `on` after the household's last one.
 
     An exit must pass the exit test of its year unless `check_exit` is off
     (an import recording an exit the national system already approved).
+    A change dated in a closed year is refused, or, from an admin, taken as a
+    correction with `correction` as its reason.
     """
     check_can_edit(user, household.village)
     last = household.status_changes.order_by("-date", "-id").first()
@@ -583,8 +629,11 @@ def household_status_change(
         raise ValidationError({"reason": [_("清退必须填写原因。")]})
     if status == Status.DISSOLVED and not reason.strip():
         raise ValidationError({"reason": [_("自然减少必须填写原因（如成员全部死亡、整户迁出、并入他户）。")]})
+    closed_year_refusal(user=user, day=on, correction=correction)
     try:
         with transaction.atomic():
+            _closed_year_guard(user=user, household=household, day=on, correction=correction,
+                               what=Status(status).label)
             Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
             household.version += 1
             return _append_status(user=user, household=household, status=status, on=on, reason=reason, batch=batch)
@@ -650,6 +699,10 @@ def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str 
                     _("证件号码 %(id)s 同时出现在贫困户 %(a)s 和 %(b)s 中。") % {"id": m["id_number"], "a": owner[m["id_number"]], "b": household.code}
                 )
             owner[m["id_number"]] = household.code
+        try:
+            closed_year_refusal(user=user, day=min(on for _s, on, _r in entry["history"]))
+        except ValidationError as e:
+            errors.setdefault(household.code, []).extend(e.messages)
         previous = None
         for status, on, _reason in entry["history"]:
             if status not in TRANSITIONS.get(previous, set()) or on > date.today():

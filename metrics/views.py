@@ -1,8 +1,9 @@
 """Dashboard pages: the overview of a region, its charts' CSV files, the workbook of all its tables."""
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,10 +14,13 @@ from households.selectors import households_as_at
 from villages.models import Division, Level
 
 from .cache import cached
+from .closing import corrections_since, reported, year_close, year_reopen
 from .dashboard import Dashboard, dashboard
 from .exports import metrics_workbook
+from .models import ClosedYear
 from .params import data_year, parse_year
 from .queries import FIRST_YEAR, last_year
+from .registry import INDICATORS
 
 
 def _ancestor_codes(division: Division) -> list[str]:
@@ -88,8 +92,46 @@ def overview(request, code: str | None = None):
         "breadcrumbs": _breadcrumbs(request.user, division),
         "children": board.figures.children,
         "households": households,
+        "closed": _closed_notice(division, year, board.kpis),
     }
     return render(request, "metrics/overview.html", context)
+
+
+def _closed_notice(division: Division, year: int, kpis: dict) -> dict | None:
+    """For a closed year: when it closed, the reported figures that differ from today's, and the corrections behind."""
+    found = reported(division=division, year=year)
+    if found is None:
+        return None
+    closed, figures = found
+    differences = [
+        {"label": INDICATORS[key].label, "reported": figures[key], "current": kpis.get(key)}
+        for key in figures if key in INDICATORS and not isinstance(figures[key], dict) and figures[key] != kpis.get(key)
+    ]
+    return {"closed_at": closed.closed_at, "differences": differences,
+            "corrections": corrections_since(division=division, closed=closed) if differences else []}
+
+
+def years_page(request):
+    """Admins close a year's figures as reported (年度数据锁定) or reopen one, with a reason."""
+    if not request.user.is_admin:
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("year", ""))
+            if request.POST.get("action") == "reopen":
+                year_reopen(user=request.user, year=year, reason=request.POST.get("reason", ""))
+                messages.success(request, _("已解除 %(year)d 年度锁定。") % {"year": year})
+            else:
+                year_close(user=request.user, year=year)
+                messages.success(request, _("已锁定 %(year)d 年度数据。") % {"year": year})
+        except ValueError:
+            messages.error(request, _("年度无效。"))
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        return redirect("metrics:years")
+    closed = {c.year: c for c in ClosedYear.objects.select_related("closed_by")}
+    years = [{"year": y, "closed": closed.get(y)} for y in range(last_year() - 1, FIRST_YEAR - 1, -1)]
+    return render(request, "metrics/years.html", {"years": years})
 
 
 def chart_csv(request, code: str, key: str):

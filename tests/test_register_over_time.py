@@ -198,3 +198,89 @@ def test_the_village_page_of_a_year_shows_each_households_status_then(client, li
     assert "清退" not in page.split("D户主")[1]  # E was removed only in 2018
     later = client.get("/region/623021101201/?year=2018").content.decode()
     assert "清退" in later.split("E户主")[1][:400]
+
+
+# --- closing a year ---------------------------------------------------------------------------
+
+
+def test_closing_a_year_keeps_its_reported_figures_and_refuses_clerks_changes_dated_in_it(
+    client, admin, lintan_clerk, metrics_cast
+):
+    from django.core.exceptions import ValidationError
+    from rest_framework.test import APIClient
+
+    from metrics.closing import year_close
+
+    year_close(user=admin, year=2015)
+    h = metrics_cast["D"]
+    before = h.status_changes.count()
+    with pytest.raises(ValidationError, match="2015 年度数据已锁定上报"):
+        change_status(lintan_clerk, h, Status.EXITED_STABLE, date(2015, 12, 1), check_exit=False)
+    assert h.status_changes.count() == before
+    # A member's departure dated in the closed year, through the form's service: refused as well.
+    from households.services import household_update
+
+    members = [{"id": m.pk, "name": m.name, "id_number": m.id_number, "relation": m.relation,
+                **({"left_on": date(2015, 6, 1), "leave_reason": "death"} if i == 1 else {})}
+               for i, m in enumerate(h.members.order_by("id"))]
+    h.refresh_from_db()
+    with pytest.raises(ValidationError, match="2015 年度数据已锁定上报"):
+        household_update(user=lintan_clerk, household=h, data={}, version=h.version, members=members)
+    assert not h.members.filter(left_on__isnull=False).exists()
+    # Today's changes go through.
+    change_status(lintan_clerk, h, Status.EXITED_STABLE, date.today(), check_exit=False)
+
+    # An admin enters the 2015 departure as a correction, with a reason.
+    h.refresh_from_db()
+    with pytest.raises(ValidationError, match="只能作为更正录入"):
+        household_update(user=admin, household=h, data={}, version=h.version, members=members)
+    household_update(user=admin, household=h, data={}, version=h.version, members=members, correction="漏报死亡")
+    api = APIClient()
+    api.force_authenticate(admin)
+    as_reported = api.get("/api/metrics/summary/", {"region": "623021", "year": 2015}).json()
+    current = api.get("/api/metrics/summary/", {"region": "623021", "year": 2015, "basis": "current"}).json()
+    assert as_reported["closed_at"] and as_reported["poor_population"] == 6  # D 5 + E 1, as reported
+    assert current["poor_population"] == 5 and current["closed_at"] == as_reported["closed_at"]
+    assert api.get("/api/metrics/summary/", {"region": "623021", "year": 2016}).json().get("closed_at") is None
+    client.force_login(admin)
+    page = client.get("/region/623021/?year=2015").content.decode()
+    assert "锁定上报" in page and "现登记簿的数据与上报数不同" in page and "漏报死亡" in page
+
+
+def test_closing_and_reopening_are_admin_actions_audited_and_checks_can_refuse_a_close(
+    client, admin, lintan_clerk, metrics_cast, settings
+):
+    from audit.models import AuditEntry
+    from metrics.models import ClosedYear
+
+    client.force_login(lintan_clerk)
+    assert client.post("/years/", {"year": 2015}).status_code == 403
+    settings.YEAR_CLOSE_CHECKS = ["tests.test_register_over_time.one_problem"]
+    client.force_login(admin)
+    page = client.post("/years/", {"year": 2015}, follow=True).content.decode()
+    assert "2015 年度暂不能锁定" in page and "还有 1 户信息不完整" in page
+    assert not ClosedYear.objects.filter(closed_at__isnull=False).exists()
+    settings.YEAR_CLOSE_CHECKS = []
+    client.post("/years/", {"year": 2015})
+    assert ClosedYear.objects.get(year=2015).closed_at is not None
+    refused = client.post("/years/", {"year": 2015, "action": "reopen", "reason": ""}, follow=True).content.decode()
+    assert "解除锁定必须填写原因" in refused
+    client.post("/years/", {"year": 2015, "action": "reopen", "reason": "州里要求重报"})
+    assert ClosedYear.objects.get(year=2015).closed_at is None
+    assert AuditEntry.objects.filter(action="close_year").count() == 1
+    assert "州里要求重报" in AuditEntry.objects.get(action="reopen_year").summary
+    change_status(lintan_clerk, metrics_cast["D"], Status.EXITED_STABLE, date(2015, 12, 1), check_exit=False)
+
+
+def one_problem(*, year: int) -> list[str]:
+    return ["还有 1 户信息不完整"]
+
+
+def test_manage_py_close_year(admin, metrics_cast):
+    from metrics.models import ReportedFigures
+
+    out = io.StringIO()
+    call_command("close_year", "2015", "--user", admin.username, stdout=out)
+    assert "2015 closed" in out.getvalue()
+    reported = ReportedFigures.objects.get(closed_year__year=2015, division_id="623021")
+    assert reported.figures["poor_population"] == 6
