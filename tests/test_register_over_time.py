@@ -284,3 +284,72 @@ def test_manage_py_close_year(admin, metrics_cast):
     assert "2015 closed" in out.getvalue()
     reported = ReportedFigures.objects.get(closed_year__year=2015, division_id="623021")
     assert reported.figures["poor_population"] == 6
+
+
+# --- editing today never rewrites the past -------------------------------------------------------
+
+
+def past_figures() -> dict:
+    figures = region_figures(division=Division.objects.get(code="623000"), first=2011, last=date.today().year - 1,
+                             with_children=True, split=False)
+    table = figures.table[compute.SCALAR_KEYS]
+    return table.astype(object).where(table.notna(), None).to_dict()  # NaN (no denominator) compares equal
+
+
+EDITS = ["status", "leave", "join", "phone"]
+
+
+def test_random_today_dated_edits_never_change_a_past_year(admin, metrics_cast):
+    from django.db import transaction
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from households.services import TRANSITIONS, household_status_change, household_update
+
+    from .conftest import make_id
+
+    before = past_figures()
+    codes = sorted(metrics_cast)
+
+    class Rollback(Exception):
+        pass
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.tuples(st.sampled_from(EDITS), st.sampled_from(codes), st.integers(0, 10)), min_size=1,
+                    max_size=6))
+    def apply(edits):
+        try:
+            with transaction.atomic():
+                for kind, code, pick in edits:
+                    h = Household.objects.select_related("village").get(code=code)
+                    today = date.today()
+                    if kind == "status":
+                        allowed = sorted(TRANSITIONS.get(h.status or None, set()))
+                        last = h.status_changes.order_by("-date").first()
+                        if not allowed or (last and last.date > today):
+                            continue
+                        household_status_change(user=admin, household=h, status=allowed[pick % len(allowed)],
+                                                on=today, reason="今日核查", check_exit=False)
+                        continue
+                    rows = [{"id": m.pk, "name": m.name, "id_number": m.id_number, "relation": m.relation,
+                             "joined_on": m.joined_on, "left_on": m.left_on, "leave_reason": m.leave_reason}
+                            for m in h.members.order_by("id")]
+                    data = {}
+                    if kind == "leave":
+                        present = [r for r in rows if not r["left_on"] and r["relation"] != "head"]
+                        if not present:
+                            continue
+                        present[pick % len(present)].update(left_on=today, leave_reason="moved_out")
+                    elif kind == "join":
+                        rows.append({"name": f"新成员{pick}", "relation": "other", "joined_on": today,
+                                     "join_reason": "moved_in",
+                                     "id_number": make_id(born=date(1990, 1, 1 + pick), male=pick % 2 == 0)})
+                    else:
+                        data = {"phone": f"1380000{pick:04d}"}
+                    household_update(user=admin, household=h, data=data, version=h.version, members=rows)
+                assert past_figures() == before
+                raise Rollback
+        except Rollback:
+            pass
+
+    apply()
