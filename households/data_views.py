@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,7 +145,11 @@ def export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     params = {k: request.GET.get(k, "") for k in FILTERS}
-    households = household_list(user=request.user, **params)
+    try:
+        year = int(request.GET["year"]) if request.GET.get("year") else None
+    except ValueError:
+        return HttpResponseBadRequest(_("参数 year 必须是四位年份。"))
+    households = household_list(user=request.user, **params, year=year)
     full = request.GET.get("full") == "1"
     if full and not request.user.is_admin:
         raise PermissionDenied(_("只有管理员可以导出完整证件号码。"))
@@ -157,7 +161,7 @@ def export(request, fmt: str):
         )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"贫困户信息采集表-{stamp}.{fmt}"
-    rows = roster_rows(households, full_ids=full)
+    rows = roster_rows(households, full_ids=full, year=year)
     if fmt == "csv":
         response = StreamingHttpResponse(roster_csv(rows), content_type="text/csv; charset=utf-8")
     else:

@@ -9,10 +9,11 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -44,21 +45,25 @@ def _label(column: Column, value: Any) -> Any:
     return value
 
 
-def roster_queryset(households: QuerySet[Household]) -> QuerySet[Household]:
+def roster_queryset(households: QuerySet[Household], year: int | None = None) -> QuerySet[Household]:
+    """Households with the members present (now, or at the end of `year`) and the history up to then."""
+    day = date(year, 12, 31) if year else date.max
+    present = Q(left_on__isnull=True) | Q(left_on__gt=day) if year else Q(left_on__isnull=True)
     return households.prefetch_related(
-        Prefetch("members", queryset=Member.objects.order_by("id")),
-        Prefetch("years", queryset=HouseholdYear.objects.order_by("-year")),
-        Prefetch("status_changes", queryset=StatusChange.objects.order_by("date", "id")),
+        Prefetch("members", queryset=Member.objects.filter(present, joined_on__lte=day).order_by("id")),
+        Prefetch("years", queryset=HouseholdYear.objects.filter(year__lte=year or 9999).order_by("-year")),
+        Prefetch("status_changes", queryset=StatusChange.objects.filter(date__lte=day).order_by("date", "id")),
     ).order_by("code")
 
 
-def roster_rows(households: QuerySet[Household], *, full_ids: bool) -> Iterator[list[Any]]:
-    """The header, then one row per member: household columns repeated, history as four columns."""
+def roster_rows(households: QuerySet[Household], *, full_ids: bool, year: int | None = None) -> Iterator[list[Any]]:
+    """The header, then one row per member present (now, or at the end of `year`): household columns repeated,
+    history as four columns."""
     with translation.override("zh-hans"):
         columns = roster_columns()
         yield [c.header for c in columns]
         causes = dict(next(c for c in columns if c.key == "main_cause").choices.choices)
-        for household in roster_queryset(households).iterator(chunk_size=CHUNK):
+        for household in roster_queryset(households, year).iterator(chunk_size=CHUNK):
             history = history_columns([(c.status, c.date) for c in household.status_changes.all()])
             latest = next(iter(household.years.all()), None)
             shared: dict[str, Any] = {

@@ -353,3 +353,22 @@ def test_random_today_dated_edits_never_change_a_past_year(admin, metrics_cast):
             pass
 
     apply()
+
+
+def test_the_roster_export_of_a_year_lists_the_households_and_members_then(client, admin, metrics_cast):
+    import csv
+
+    Member.objects.filter(pk=metrics_cast["B"].members.order_by("id").last().pk).update(
+        left_on=date(2016, 1, 5), leave_reason="marriage_out")
+
+    def rows(query: str) -> list[list[str]]:
+        text = b"".join(client.get(f"/data/export/households.csv{query}").streaming_content).decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text)))[1:]
+
+    client.force_login(admin)
+    now = rows("?division=623021")
+    assert sum(1 for r in now if r[0] == "B") == 2  # the daughter married out in 2016
+    then = rows("?division=623021&year=2015")
+    assert sum(1 for r in then if r[0] == "B") == 3
+    assert {r[0] for r in rows("?division=623021&year=2014&status=identified")} == {"A", "B", "C", "E"}
+    assert client.get("/data/export/households.csv?year=abc").status_code == 400
