@@ -1,9 +1,11 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from accounts.scope import scope_filter
 from villages.models import Division, Level
+from villages.scope import scope_filter
 
 from .models import Household, HouseholdYear, Member, StatusChange, mask_id
 from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, SPAN_FIELDS, YEAR_FIELDS, check_can_edit
@@ -121,7 +123,7 @@ class HouseholdYearSerializer(serializers.ModelSerializer):
 
 
 class HouseholdYearUpdateSerializer(HouseholdYearSerializer):
-    household = serializers.PrimaryKeyRelatedField(read_only=True)
+    household = ScopedHouseholdField(read_only=True)
 
     class Meta(HouseholdYearSerializer.Meta):
         read_only_fields = ["year"]
@@ -131,7 +133,7 @@ class HouseholdYearUpdateSerializer(HouseholdYearSerializer):
 class StatusChangeSerializer(serializers.ModelSerializer):
     household = ScopedHouseholdField(queryset=Household.objects.all())
     household_code = serializers.CharField(source="household.code", read_only=True)
-    by = serializers.StringRelatedField(read_only=True)
+    by: serializers.StringRelatedField[Any] = serializers.StringRelatedField(read_only=True)
 
     class Meta:
         model = StatusChange

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -20,11 +20,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import in_scope
 from audit.models import AuditEntry
 from audit.services import Action, audit_record, diff, snapshot
 from metrics.closing import closed_year_covering, closed_year_refusal
 from villages.models import Division, Level
+from villages.scope import can_edit_region, in_scope
 
 from .ids import sex_from_id, validate_id_with_birth_date
 from .models import (
@@ -104,7 +104,7 @@ class StaleVersion(ValidationError):
 
 def check_can_edit(user, village: Division) -> None:
     """PermissionDenied unless `user` may edit households of `village`."""
-    if not (user.can_edit_households and in_scope(user, village.code)):
+    if not can_edit_region(user, village.code):
         raise PermissionDenied(_("您无权修改 %(village)s 的贫困户。") % {"village": village.name})
 
 
@@ -130,7 +130,7 @@ def _earliest_member_change(existing: dict[int, Member], members: list[dict[str,
     """The earliest day whose figures these member edits alter (a closed year before it stays as it was)."""
     days: list[date] = [m.joined_on for m in dropped]
     for data in members:
-        joined = data.get("joined_on") or max(filter(None, [data.get("birth_date"), identified_on or date.today()]))
+        joined = data.get("joined_on") or max(filter(None, [data.get("birth_date"), identified_on or timezone.localdate()]))
         old = existing.get(data.get("id"))
         if old is None:
             days.append(joined)
@@ -173,7 +173,7 @@ def member_clean(data: dict[str, Any], *, today: date | None = None) -> dict[str
             errors["birth_date"] = [_("出生日期与证件号码不符：证件号码中为 %(d)s。") % {"d": born.isoformat()}]
     if not str(data.get("name") or "").strip():
         errors["name"] = [_("姓名不能为空。")]
-    errors.update(_span_errors(data, today=today or date.today()))
+    errors.update(_span_errors(data, today=today or timezone.localdate()))
     if errors:
         raise ValidationError(errors)
     if not _plainly_valid(Member, data, MEMBER_FIELDS):
@@ -216,7 +216,7 @@ def _plain_check(field: models.Field) -> Callable[[Any], bool]:
         return field.blank and (v is None or v == "" or v == [])
 
     if isinstance(field, models.CharField):
-        return lambda v: empty(v) or (isinstance(v, str) and v != "" and len(v) <= field.max_length
+        return lambda v: empty(v) or (isinstance(v, str) and v != "" and (field.max_length is None or len(v) <= field.max_length)
                                       and (choices is None or v in choices))
     if isinstance(field, models.PositiveSmallIntegerField):
         return lambda v: type(v) is int and 0 <= v <= 32767 and (choices is None or v in choices)
@@ -330,7 +330,7 @@ def _write_members(
     for data in ordered:
         fields = {k: v for k, v in data.items() if k in MEMBER_FIELDS or k in SPAN_FIELDS}
         if not fields.get("joined_on"):
-            fields["joined_on"] = max(filter(None, [fields["birth_date"], identified_on or date.today()]))
+            fields["joined_on"] = max(filter(None, [fields["birth_date"], identified_on or timezone.localdate()]))
         if data.get("id") in existing:
             member = existing[data["id"]]
             before = snapshot(member, MEMBER_FIELDS + SPAN_FIELDS)
@@ -398,7 +398,7 @@ def household_register(
     cleaned = _clean_all_members(members)
     members_check(user=user, members=cleaned, household=None)
     if identified_on is None:
-        today = date.today()
+        today = timezone.localdate()
         identified_on = today if household.identified_year >= today.year else date(household.identified_year, 12, 31)
     try:
         with transaction.atomic():
@@ -421,6 +421,7 @@ def household_register(
 
 
 def _clean_all_members(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    errors: list[str]
     cleaned, errors = [], []
     for i, m in enumerate(members, start=1):
         try:
@@ -428,7 +429,7 @@ def _clean_all_members(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
         except ValidationError as e:
             name = m.get("name") or "?"
             for field, msgs in e.message_dict.items():
-                label = Member._meta.get_field(field).verbose_name if field in MEMBER_FIELDS else field
+                label = cast(models.Field, Member._meta.get_field(field)).verbose_name if field in MEMBER_FIELDS else field
                 errors.extend(f"{_('第 %(i)d 位成员') % {'i': i}}（{name}）{label}：{msg}" for msg in msgs)
     if errors:
         raise ValidationError({"members": errors})
@@ -483,7 +484,8 @@ def _household_save(*, user, household: Household, version: int, before: dict, c
         claimed = Household.objects.filter(pk=household.pk, version=version).update(version=F("version") + 1)
         if not claimed:
             raise StaleVersion(
-                _("该户信息已被其他人修改（您打开的是第 %(v)d 版）。为避免覆盖他人的修改，本次保存未生效：请重新打开该户，核对后再录入。")
+                _("该户信息已被其他人修改（您打开的是第 %(v)d 版）。为避免覆盖他人的修改，本次保存未生效："
+                  "请重新打开该户，核对后再录入。")
                 % {"v": version},
                 code="stale_version",
             )
@@ -619,7 +621,7 @@ def household_status_change(
         )
     if last and on < last.date:
         raise ValidationError({"date": [_("日期不能早于上一次状态变更（%(d)s）。") % {"d": last.date.isoformat()}]})
-    if on > date.today():
+    if on > timezone.localdate():
         raise ValidationError({"date": [_("日期不能晚于今天。")]})
     if status in EXITED_STATUSES and current in POOR_STATUSES and check_exit:
         failures = exit_test_failures(household=household, year=on.year)
@@ -705,7 +707,7 @@ def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str 
             errors.setdefault(household.code, []).extend(e.messages)
         previous = None
         for status, on, _reason in entry["history"]:
-            if status not in TRANSITIONS.get(previous, set()) or on > date.today():
+            if status not in TRANSITIONS.get(previous, set()) or on > timezone.localdate():
                 errors.setdefault(household.code, []).append(_("状态记录无效：%(s)s（%(d)s）。") % {"s": Status(status).label, "d": on})
             previous = status
     elsewhere = Member.objects.filter(id_number__in=list(owner), left_on__isnull=True, household_closed=False)
@@ -794,11 +796,11 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     if not _on_postgresql():
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=BULK_BATCH)
+        model._default_manager.bulk_create([model(**row) for row in rows], batch_size=BULK_BATCH)
         return
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in rows[0])]
-    columns = []
+    columns: list[tuple[str, str, Callable[[Any], str] | None]] = []
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             columns.append((f.attname, _copy_text(now), None))
@@ -808,7 +810,8 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
                        for name, fixed, convert in columns)
              for row in rows]
     quote = connection.ops.quote_name
-    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+    # A concrete field always has a column; the stubs type Field.column as optional.
+    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"  # type: ignore[arg-type]
     with connection.cursor() as cursor:
         cursor.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
 

@@ -48,7 +48,7 @@ def year_close(*, user, year: int) -> ClosedYear:
     """Close `year`: store the figures of every region as reported. Admins only; refused while a check objects."""
     if not user.is_admin:
         raise PermissionDenied(_("只有管理员可以锁定年度数据。"))
-    if year >= date.today().year:
+    if year >= timezone.localdate().year:
         raise ValidationError({"year": [_("%(year)d 年尚未结束，不能锁定。") % {"year": year}]})
     if ClosedYear.objects.filter(year=year, closed_at__isnull=False).exists():
         raise ValidationError({"year": [_("%(year)d 年度数据已锁定。") % {"year": year}]})

@@ -38,7 +38,7 @@ def small_demo(db):
     seed(scale=SMALL)
 
 
-# --- the definitions of metrics.md and register.md, in plain ORM and Python over status and member spans ----
+# --- the definitions of docs/metrics.md and docs/register.md, in plain ORM and Python over status and member spans ----
 
 
 def status_at(year: int):
