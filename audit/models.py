@@ -10,6 +10,9 @@ class Action(models.TextChoices):
     STATUS = "status", _("状态变更")
     IMPORT = "import", _("导入")
     EXPORT = "export", _("导出")
+    CORRECTION = "correction", _("更正")
+    CLOSE_YEAR = "close_year", _("锁定年度")
+    REOPEN_YEAR = "reopen_year", _("解除年度锁定")
 
 
 class AuditEntry(models.Model):

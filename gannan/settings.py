@@ -209,6 +209,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Checks that may refuse closing a year (metrics/closing.py): dotted paths of functions
+# `check(*, year: int) -> list[str]` returning what is wrong; the close happens only when all are empty.
+YEAR_CLOSE_CHECKS: list[str] = []
+
 # Dashboards are cached per region, year and user scope for this many seconds; the key
 # includes the newest audit entry, so any audited write shows at the next request.
 # 疑点 rule RG03: a cadre (帮扶责任人) paired with more households than this is flagged.

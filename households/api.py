@@ -78,6 +78,7 @@ class HouseholdViewSet(
         members = data.pop("members")
         identified_on = data.pop("identified_on", None)
         data.pop("version", None)
+        data.pop("correction", None)
         with service_errors():
             household = household_register(user=request.user, data=data, members=members, identified_on=identified_on)
         return Response(self._detail(household), status=status.HTTP_201_CREATED)
@@ -95,8 +96,10 @@ class HouseholdViewSet(
         data = dict(serializer.validated_data)
         members = data.pop("members", None)
         version = data.pop("version")
+        correction = data.pop("correction", "")
         with service_errors():
-            household = household_update(user=request.user, household=household, data=data, version=version, members=members)
+            household = household_update(user=request.user, household=household, data=data, version=version,
+                                         members=members, correction=correction)
         return Response(self._detail(household))
 
     @extend_schema(

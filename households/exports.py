@@ -88,7 +88,8 @@ def roster_rows(households: QuerySet[Household], *, full_ids: bool,
         rows = households.order_by("code").values("pk", "code", "village_id", "secondary_causes", *HOUSEHOLD_KEYS)
         for batch in _batches(rows.iterator(chunk_size=CHUNK), CHUNK):
             pks = [h["pk"] for h in batch]
-            members = _grouped(Member.objects.filter(household_id__in=pks).order_by("id")
+            # The members present now (who left stays in the file, not on the roster).
+            members = _grouped(Member.objects.filter(household_id__in=pks, left_on__isnull=True).order_by("id")
                                .values("household_id", *member_keys))
             years = _grouped(HouseholdYear.objects.filter(household_id__in=pks).order_by("household_id", "-year")
                              .values("household_id", "year", *year_keys))

@@ -52,6 +52,7 @@ from .models import (
     HouseholdYear,
     HousingGrade,
     Labour,
+    LeaveReason,
     Member,
     PovertyLine,
     Relation,
@@ -62,6 +63,7 @@ from .models import (
 )
 from .services import (
     MEMBER_FIELDS,
+    SPAN_FIELDS,
     household_status_change,
     household_update,
     household_year_save,
@@ -224,7 +226,7 @@ COUNT_LABELS = {
     "households_unchanged": gettext_lazy("贫困户未变"),
     "members_create": gettext_lazy("新增成员"),
     "members_update": gettext_lazy("修改成员"),
-    "members_delete": gettext_lazy("删除成员"),
+    "members_delete": gettext_lazy("成员离开（名册中已无）"),
     "members_unchanged": gettext_lazy("成员未变"),
 }
 
@@ -510,7 +512,7 @@ def _check_against_register(planned: dict[str, Planned], user: User, report: Ros
         for start_ids in range(0, len(ids), CHUNK):
             for row in (
                 Member.objects.filter(id_number__in=ids[start_ids:start_ids + CHUNK])
-                .exclude(household__status=Status.REMOVED)
+                .filter(left_on__isnull=True, household_closed=False)
                 .values("id_number", "household__code", "household__village_id", "household__head_name")
             ):
                 taken[row["id_number"]] = row
@@ -563,8 +565,12 @@ def _compare(plan: Planned, household: Household, report: RosterReport, headers:
     """What the file changes on an existing household (None when nothing); history conflicts are errors."""
     fields = {k: v for k, v in plan.household.items() if getattr(household, k if k != "village" else "village_id") !=
               (v.code if k == "village" else v)}
-    stored = {m.id_number: m for m in household.members.all()}
-    members, member_changes = [], 0
+    everyone = list(household.members.all())
+    stored = {m.id_number: m for m in everyone if m.left_on is None}
+    # Who left earlier stays in the file as they are.
+    members = [{**{name: getattr(m, name) for name in MEMBER_FIELDS + SPAN_FIELDS}, "id": m.pk}
+               for m in everyone if m.left_on is not None]
+    member_changes = 0
     head = _head_name(plan)
     named: list[RowChange] = []
     for number, m in plan.members:
@@ -574,7 +580,7 @@ def _compare(plan: Planned, household: Household, report: RosterReport, headers:
             named.append(RowChange("create", plan.code, head, m["name"], number))
             members.append(m)
             continue
-        merged = {name: getattr(old, name) for name in MEMBER_FIELDS}
+        merged = {name: getattr(old, name) for name in MEMBER_FIELDS + SPAN_FIELDS}
         merged.update(m)
         merged["id"] = old.pk
         if any(getattr(old, k) != v for k, v in m.items()):
@@ -587,6 +593,11 @@ def _compare(plan: Planned, household: Household, report: RosterReport, headers:
     removed = set(stored) - {m["id_number"] for _n, m in plan.members}
     report.counts["members_delete"] += len(removed)
     named += [RowChange("delete", plan.code, head, stored[i].name) for i in sorted(removed)]
+    # The roster carries no dates: a member no longer on it left today (the past stays as it was).
+    for number in sorted(removed):
+        old = stored[number]
+        members.append({**{name: getattr(old, name) for name in MEMBER_FIELDS + SPAN_FIELDS}, "id": old.pk,
+                        "left_on": timezone.localdate(), "leave_reason": LeaveReason.OTHER, "span_note": _("名册中已无此人")})
     members_changed = bool(member_changes or removed or len(members) != len(stored))
     year_changed = False
     if plan.year is not None:

@@ -1,8 +1,9 @@
 """Reads of the household register, always within the reader's region."""
 
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Length
 from django.utils.translation import gettext as _
 
@@ -14,17 +15,44 @@ from .ids import normalize_id
 from .models import Household, HouseholdYear, Member, PovertyLine, Relation, StatusChange
 
 
+def households_as_at(households: QuerySet[Household], year: int) -> QuerySet[Household]:
+    """The households on the register at the end of `year`, with `status_then` and `people_then` as they were.
+
+    Two correlated subqueries on the indexed spans (the status change covering
+    31 Dec Y, the members present then): no per-household Python.
+    """
+    end = date(year, 12, 31)
+    then = StatusChange.objects.filter(household=OuterRef("pk"), date__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=end)
+    ).values("status")[:1]
+    people = (
+        Member.objects.filter(household=OuterRef("pk"), joined_on__lte=end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=end))
+        .values("household").annotate(n=Count("pk")).values("n")
+    )
+    households = households.annotate(
+        status_then=Subquery(then), people_then=Coalesce(Subquery(people, output_field=IntegerField()), 0)
+    )
+    return households.filter(status_then__isnull=False)
+
+
 def household_list(*, user: User, q: str = "", division: str = "", status: str = "", attribute: str | int = "",
-                   main_cause: str | int = "") -> QuerySet[Household]:
+                   main_cause: str | int = "", year: int | None = None) -> QuerySet[Household]:
     """Households the user may see, narrowed by the list's filters.
 
     `q` matches the household number, a member's name or a member's ID number
     (full or partial); `division` is any division code under the user's region.
+    With `year`, the list is the register at the end of that year: status
+    (and the status filter) and population as they were then.
     """
     qs = scope_filter(Household.objects.select_related("village", "village__parent"), user, "village__code")
     if division:
         qs = qs.filter(village__code__startswith=division)
-    if status:
+    if year:
+        qs = households_as_at(qs, year)
+        if status:
+            qs = qs.filter(status_then=status)
+    elif status:
         qs = qs.filter(status=status)
     if attribute:
         qs = qs.filter(attribute=attribute)
@@ -41,8 +69,9 @@ def household_list(*, user: User, q: str = "", division: str = "", status: str =
 
 
 def household_list_totals(households: QuerySet[Household]) -> dict[str, int]:
-    """Households and people of a (filtered) list, in one aggregate query."""
-    totals = households.order_by().aggregate(households=Count("pk"), people=Coalesce(Sum("member_count"), 0))
+    """Households and people of a (filtered) list, in one aggregate query (people as then for a year's list)."""
+    people = "people_then" if "people_then" in households.query.annotations else "member_count"
+    totals = households.order_by().aggregate(households=Count("pk"), people=Coalesce(Sum(people), 0))
     return {"households": totals["households"], "people": totals["people"]}
 
 

@@ -72,6 +72,7 @@ def household_list_view(request: AuthenticatedRequest) -> HttpResponse:
         "page": page,
         "totals": household_list_totals(households),
         "can_create": request.user.can_edit_households,
+        "year": form.filters().get("year"),
     })
 
 
@@ -117,7 +118,7 @@ def household_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             household_update(
                 user=request.user, household=household, data=form.service_data(),
-                version=form.cleaned_data["version"] or 0, members=members.service_data(),
+                version=form.cleaned_data["version"] or 0, members=members.service_data(), correction=form.cleaned_data["correction"],
             )
         except StaleVersion as e:
             # Keep the clerk's input on the page: they compare with the saved record and save again.

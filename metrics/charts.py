@@ -224,14 +224,18 @@ def exits(series: pd.DataFrame, targets: pd.DataFrame, year: int | None = None) 
                                 shapes=year_highlight(year)))
 
 
-def waterfall(*, year: int, start: int, new: int, exited: int, returned: int, removed: int, end: int) -> Chart:
-    """The year's stock and flow: start + new − exited + returned − removed (while poor) = end."""
+def waterfall(
+    *, year: int, start: int, new: int, exited: int, returned: int, removed: int, dissolved: int, natural: int, end: int
+) -> Chart:
+    """The year's stock and flow: start + new − exited + returned − removed − dissolved (while poor) + natural = end."""
     steps = [
         (_("上年末贫困人口"), start, "absolute"),
         (_("新识别"), new, "relative"),
         (_("脱贫"), -exited, "relative"),
         (_("返贫"), returned, "relative"),
         (_("清退"), -removed, "relative"),
+        (_("自然减少"), -dissolved, "relative"),
+        (_("人口自然变动"), natural, "relative"),
         (_("年末贫困人口"), end, "total"),
     ]
     table = pd.DataFrame({_("项目"): [s[0] for s in steps], _("人数"): [s[1] for s in steps]})

@@ -105,7 +105,9 @@ def dashboard(*, division: Division, year: int, region_url: Callable[[str], str]
     start = int(total.loc[year - 1, "poor_population"]) if year - 1 in total.index else 0
     shown.append(charts.waterfall(
         year=year, start=start, new=kpis["new_identified_population"], exited=kpis["exited_population"],
-        returned=kpis["returned_population"], removed=kpis["removed_while_poor_population"], end=kpis["poor_population"],
+        returned=kpis["returned_population"], removed=kpis["removed_while_poor_population"],
+        dissolved=kpis["dissolved_while_poor_population"], natural=kpis["natural_change_population"],
+        end=kpis["poor_population"],
     ))
     fields = [f for f, _label in GUARANTEE_CHECKS]
     shown.append(charts.guarantees(queries.guarantee_failures(prefix=division.prefix, year=year, checks=fields),

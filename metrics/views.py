@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,16 +14,20 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from funds import selectors as funds_selectors
 from households.models import Household, Status
+from households.selectors import households_as_at
 from villages.models import Division, Level
 from villages.scope import division_for, home_division, in_scope
 
 from .cache import cached
 from .charts import Chart
+from .closing import corrections_since, reported, year_close, year_reopen
 from .dashboard import Dashboard, campaign_figures, campaign_year, dashboard
 from .exports import metrics_workbook
 from .funds import funds_board
+from .models import ClosedYear
 from .params import data_year, parse_year
 from .queries import FIRST_YEAR, last_year
+from .registry import INDICATORS
 from .selectors import RegionFigures
 
 
@@ -93,10 +98,12 @@ def overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResp
     board = _board(division, year, figures)
     households = []
     if division.level == Level.VILLAGE:
-        qs = Household.objects.filter(village_id=division.code).order_by("code")
+        # The village's households as they were at the end of the year shown: status and people then.
+        qs = households_as_at(Household.objects.filter(village_id=division.code), year).order_by("code")
         labels = dict(Status.choices)
-        households = [dict(h, url=_household_url(h["pk"]), status_label=labels.get(h["status"], ""))
-                      for h in qs.values("pk", "code", "head_name", "member_count", "status")]
+        households = [dict(h, url=_household_url(h["pk"]), status=h["status_then"], member_count=h["people_then"],
+                           status_label=labels.get(h["status_then"], ""))
+                      for h in qs.values("pk", "code", "head_name", "people_then", "status_then")]
     context = {
         "division": division,
         "year": year,
@@ -110,8 +117,46 @@ def overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResp
         "breadcrumbs": _breadcrumbs(request.user, division),
         "children": board.figures.children,
         "households": households,
+        "closed": _closed_notice(division, year, board.kpis),
     }
     return render(request, "metrics/overview.html", context)
+
+
+def _closed_notice(division: Division, year: int, kpis: dict) -> dict | None:
+    """For a closed year: when it closed, the reported figures that differ from today's, and the corrections behind."""
+    found = reported(division=division, year=year)
+    if found is None:
+        return None
+    closed, figures = found
+    differences = [
+        {"label": INDICATORS[key].label, "reported": figures[key], "current": kpis.get(key)}
+        for key in figures if key in INDICATORS and not isinstance(figures[key], dict) and figures[key] != kpis.get(key)
+    ]
+    return {"closed_at": closed.closed_at, "differences": differences,
+            "corrections": corrections_since(division=division, closed=closed) if differences else []}
+
+
+def years_page(request):
+    """Admins close a year's figures as reported (年度数据锁定) or reopen one, with a reason."""
+    if not request.user.is_admin:
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("year", ""))
+            if request.POST.get("action") == "reopen":
+                year_reopen(user=request.user, year=year, reason=request.POST.get("reason", ""))
+                messages.success(request, _("已解除 %(year)d 年度锁定。") % {"year": year})
+            else:
+                year_close(user=request.user, year=year)
+                messages.success(request, _("已锁定 %(year)d 年度数据。") % {"year": year})
+        except ValueError:
+            messages.error(request, _("年度无效。"))
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        return redirect("metrics:years")
+    closed = {c.year: c for c in ClosedYear.objects.select_related("closed_by")}
+    years = [{"year": y, "closed": closed.get(y)} for y in range(last_year() - 1, FIRST_YEAR - 1, -1)]
+    return render(request, "metrics/years.html", {"years": years})
 
 
 def chart_csv(request: AuthenticatedRequest, code: str, key: str) -> HttpResponse:

@@ -134,6 +134,18 @@ def register(user, village: str, code: str, *, size: int = 3, year: int = 2014, 
     )
 
 
+def add_people(household: Household, n: int) -> None:
+    """`n` more members present since the household was identified, written in bulk (large figures in tests)."""
+    from households.models import Member
+
+    joined = household.status_changes.order_by("date").values_list("date", flat=True).first()
+    Member.objects.bulk_create([
+        Member(household=household, name=f"成员{i}", id_number=f"T{household.pk:05d}{i:012d}", relation="other",
+               sex="M", birth_date=date(1990, 1, 1), joined_on=joined)
+        for i in range(n)
+    ], batch_size=5000)
+
+
 def record_year(user, household: Household, year: int, income: str = "4000", passed: bool = True):
     return household_year_save(
         user=user, household=household, year=year,

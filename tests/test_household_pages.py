@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from stdnum.cn import ric
 
+from audit.models import AuditEntry
 from households.models import Household, Status
 
 from .conftest import change_status, make_id, record_year, register
@@ -227,11 +228,36 @@ def test_editing_changes_the_household_adds_and_removes_members(client, lintan_c
     data["members-1-DELETE"] = "on"
     data.update({"members-3-name": "新生儿", "members-3-id_number": make_id(born=date(2016, 6, 1), male=False),
                  "members-3-relation": "grandchild", "members-TOTAL_FORMS": "4"})
+    refused = client.post(url, data)
+    assert "只用于更正录入错误，须填写更正原因" in html(refused)
+    h.refresh_from_db()
+    assert h.version == 1 and h.member_count == 3 and h.members.count() == 3
+    data["correction"] = "重复录入"
     response = client.post(url, data)
     assert response.status_code == 302, response.context and response.context["form"].errors
     h.refresh_from_db()
     assert h.phone == "13800000000" and h.version == 2 and h.member_count == 3
     assert h.members.filter(name="新生儿", sex="F").exists()
+    correction = AuditEntry.objects.get(action="correction", household_code="H191")
+    assert "重复录入" in correction.summary
+
+
+def test_a_departure_keeps_the_member_in_the_file_with_its_day_and_reason(client, lintan_clerk):
+    h = register(lintan_clerk, CHENGGUAN, "H192", size=3, identified_on=date(2014, 6, 1))
+    client.force_login(lintan_clerk)
+    url = reverse("households:edit", args=[h.pk])
+    data = edit_payload(client.get(url))
+    data.update({"members-2-left_on": "2016-03-01"})
+    refused = client.post(url, data)
+    assert "记录成员离开须填写离开原因" in html(refused)
+    data.update({"members-2-leave_reason": "death", "members-2-left_on": "2014-01-01"})
+    assert "不能在加入前离开" in html(client.post(url, data))
+    data["members-2-left_on"] = "2016-03-01"
+    assert client.post(url, data).status_code == 302
+    h.refresh_from_db()
+    assert h.member_count == 2 and h.members.count() == 3
+    gone = h.members.get(left_on__isnull=False)
+    assert (gone.left_on, gone.leave_reason) == (date(2016, 3, 1), "death")
 
 
 def test_a_move_to_a_village_outside_the_clerks_region_is_refused(client, chengguan_clerk):
@@ -300,7 +326,7 @@ def test_the_status_form_offers_only_allowed_changes(client, lintan_clerk):
     h = register(lintan_clerk, CHENGGUAN, "H241")
     client.force_login(lintan_clerk)
     choices = dict(client.get(reverse("households:status", args=[h.pk])).context["form"].fields["status"].choices)
-    assert set(choices) == {"exited_stable", "exited_consolidating", "removed"}
+    assert set(choices) == {"exited_stable", "exited_consolidating", "removed", "dissolved"}
     response = client.post(reverse("households:status", args=[h.pk]), {"status": "removed", "date": "2016-01-01"})
     assert "清退必须填写原因" in html(response)
 
