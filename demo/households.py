@@ -370,16 +370,17 @@ def _people(rng, size: int, attribute: int, on: date) -> list[Person]:
     head_age = _age(people[0].born, TODAY)
     for year in range(on.year + 1, TODAY.year + 1):
         there = sum(1 for p in people if p.present_on(date(year, 1, 1)))
-        for rate, reason, ages, relation, male in [
+        leavers: list[tuple[float, str, tuple[int, int], str, bool | None]] = [
             (figures.DEATH_RATE, LeaveReason.DEATH, (66, 92), Relation.PARENT if head_age < 62 else Relation.SIBLING, None),
             (figures.MARRIAGE_OUT_RATE, LeaveReason.MARRIAGE_OUT, (20, 27), Relation.DAUGHTER, False),
             (figures.MOVE_OUT_RATE, LeaveReason.MOVED_OUT, (18, 35), Relation.SON, True),
-        ]:
+        ]
+        for rate, reason, ages, leaver_relation, leaver_male in leavers:
             if rng.random() < rate * there:
-                sex = rng.random() < 0.5 if male is None else male
+                sex = rng.random() < 0.5 if leaver_male is None else leaver_male
                 born = date(year - rng.randint(*ages), 1, 1) + timedelta(days=rng.randint(0, 364))
                 left = max(_day(rng, year, (1, 1), (12, 31)), on + timedelta(days=1))
-                people.append(Person(relation, sex, born, on, JoinReason.REGISTERED, left, reason))
+                people.append(Person(leaver_relation, sex, born, on, JoinReason.REGISTERED, left, reason))
     return people
 
 

@@ -594,8 +594,8 @@ def _compare(plan: Planned, household: Household, report: RosterReport, headers:
     report.counts["members_delete"] += len(removed)
     named += [RowChange("delete", plan.code, head, stored[i].name) for i in sorted(removed)]
     # The roster carries no dates: a member no longer on it left today (the past stays as it was).
-    for number in sorted(removed):
-        old = stored[number]
+    for gone in sorted(removed):
+        old = stored[gone]
         members.append({**{name: getattr(old, name) for name in MEMBER_FIELDS + SPAN_FIELDS}, "id": old.pk,
                         "left_on": timezone.localdate(), "leave_reason": LeaveReason.OTHER, "span_note": _("名册中已无此人")})
     members_changed = bool(member_changes or removed or len(members) != len(stored))

@@ -15,7 +15,7 @@ from .ids import normalize_id
 from .models import Household, HouseholdYear, Member, PovertyLine, Relation, StatusChange
 
 
-def households_as_at(households: QuerySet[Household], year: int) -> QuerySet[Household]:
+def households_as_at(households: QuerySet[Household], year: int) -> QuerySet[Household, Any]:
     """The households on the register at the end of `year`, with `status_then` and `people_then` as they were.
 
     Two correlated subqueries on the indexed spans (the status change covering
@@ -51,7 +51,7 @@ def household_list(*, user: User, q: str = "", division: str = "", status: str =
     if year:
         qs = households_as_at(qs, year)
         if status:
-            qs = qs.filter(status_then=status)
+            qs = qs.filter(status_then=status)  # type: ignore[misc]  # annotated by households_as_at
     elif status:
         qs = qs.filter(status=status)
     if attribute:

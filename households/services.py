@@ -131,7 +131,7 @@ def _earliest_member_change(existing: dict[int, Member], members: list[dict[str,
     days: list[date] = [m.joined_on for m in dropped]
     for data in members:
         joined = data.get("joined_on") or max(filter(None, [data.get("birth_date"), identified_on or timezone.localdate()]))
-        old = existing.get(data.get("id"))
+        old = existing.get(data["id"]) if data.get("id") else None
         if old is None:
             days.append(joined)
             if data.get("left_on"):
@@ -635,14 +635,16 @@ def household_status_change(
     try:
         with transaction.atomic():
             _closed_year_guard(user=user, household=household, day=on, correction=correction,
-                               what=Status(status).label)
+                               what=str(Status(status).label))
             Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
             household.version += 1
             return _append_status(user=user, household=household, status=status, on=on, reason=reason, batch=batch)
     except IntegrityError:
         # Re-identifying a removed household whose member was registered elsewhere since.
         household.version -= 1
-        present = list(household.members.filter(left_on__isnull=True).values("id_number", "name", "relation"))
+        present: list[dict[str, Any]] = [
+            dict(m) for m in household.members.filter(left_on__isnull=True).values("id_number", "name", "relation")
+        ]
         raise _registered_elsewhere(user=user, members=present, household=household) from None
 
 

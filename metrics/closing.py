@@ -7,6 +7,7 @@ list[str]`, each returning what is wrong (empty when the year may close).
 """
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.models import Action, AuditEntry
 from audit.services import audit_record
 from villages.models import Division, Level
@@ -30,11 +32,11 @@ def year_close_problems(*, year: int) -> list[str]:
     return problems
 
 
-def _all_figures(year: int) -> dict[str, dict]:
+def _all_figures(year: int) -> dict[str, dict[str, Any]]:
     """The summary of every division (prefecture to village) for `year`: one grouped read per parent."""
     from .selectors import region_figures
 
-    figures: dict[str, dict] = {}
+    figures: dict[str, dict[str, Any]] = {}
     parents = Division.objects.filter(level__in=[Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP]).order_by("code")
     for parent in parents:
         table = region_figures(division=parent, first=year, last=year, with_children=True)
@@ -44,7 +46,7 @@ def _all_figures(year: int) -> dict[str, dict]:
     return figures
 
 
-def year_close(*, user, year: int) -> ClosedYear:
+def year_close(*, user: User, year: int) -> ClosedYear:
     """Close `year`: store the figures of every region as reported. Admins only; refused while a check objects."""
     if not user.is_admin:
         raise PermissionDenied(_("只有管理员可以锁定年度数据。"))
@@ -70,7 +72,7 @@ def year_close(*, user, year: int) -> ClosedYear:
     return closed
 
 
-def year_reopen(*, user, year: int, reason: str) -> None:
+def year_reopen(*, user: User, year: int, reason: str) -> None:
     """Reopen a closed year (admins, with a reason, audited): its reported figures are dropped until it closes again."""
     if not user.is_admin:
         raise PermissionDenied(_("只有管理员可以解除年度锁定。"))
@@ -82,7 +84,7 @@ def year_reopen(*, user, year: int, reason: str) -> None:
     with transaction.atomic():
         ReportedFigures.objects.filter(closed_year=closed).delete()
         audit_record(user=user, action=Action.REOPEN_YEAR, object_type="closedyear", object_id=str(year),
-                     changes={"closed_at": [closed.closed_at.isoformat(), None], "reason": [None, reason.strip()]},
+                     changes={"closed_at": [closed.closed_at.isoformat() if closed.closed_at else None, None], "reason": [None, reason.strip()]},
                      summary=_("解除 %(year)d 年度锁定：%(reason)s") % {"year": year, "reason": reason.strip()})
         closed.closed_at, closed.closed_by = None, None
         closed.save()
@@ -93,7 +95,7 @@ def closed_year_covering(day: date) -> ClosedYear | None:
     return ClosedYear.objects.filter(closed_at__isnull=False, year__gte=day.year).order_by("year").first()
 
 
-def closed_year_refusal(*, user, day: date | None, correction: str = "") -> None:
+def closed_year_refusal(*, user: User, day: date | None, correction: str = "") -> None:
     """Refuse a change dated `day` that falls in a closed year, unless an admin enters it as a correction.
 
     The message names the closed year. Called by the household services before they write.
@@ -116,7 +118,7 @@ def closed_year_refusal(*, user, day: date | None, correction: str = "") -> None
     )
 
 
-def reported(*, division: Division, year: int) -> tuple[ClosedYear, dict] | None:
+def reported(*, division: Division, year: int) -> tuple[ClosedYear, dict[str, Any]] | None:
     """The closed year and the figures reported for `division`, or None when the year is not closed."""
     row = ReportedFigures.objects.filter(
         closed_year__year=year, closed_year__closed_at__isnull=False, division=division

@@ -51,7 +51,7 @@ FAR = date(9999, 12, 31)
 M = "household__members__"
 
 
-def _present_on(day) -> Q:
+def _present_on(day: Any) -> Q:
     """The member (through the household) is present on `day` (a date or an expression)."""
     return Q(**{M + "joined_on__lte": day}) & (Q(**{M + "left_on__isnull": True}) | Q(**{M + "left_on__gt": day}))
 
@@ -68,7 +68,7 @@ def _overlapping() -> Q:
     )
 
 
-def _year(expression) -> Cast:
+def _year(expression: Any) -> Cast:
     return Cast(ExtractYear(expression), IntegerField())
 
 
@@ -111,7 +111,7 @@ def register_spans(
     households = households.annotate(households=Count("id"), population=Value(0)).order_by()
     began = Greatest(F("date"), F(M + "joined_on"))
     ended = Least(Coalesce(F("ended_on"), Value(FAR)), Coalesce(F(M + "left_on"), Value(FAR)))
-    pairs = base.filter(_overlapping()).annotate(
+    pairs: QuerySet[Any, Any] = base.filter(_overlapping()).annotate(
         **common,
         start=Greatest(_year(began), Value(first - 1)),
         end=Least(_year(ended), Value(last + 1)),
@@ -201,7 +201,9 @@ def poor_year_split(*, prefix: str, year: int) -> pd.DataFrame:
     `register_year`, for a fraction of its scan.
     """
     end = date(year, 12, 31)
-    qs = StatusChange.objects.filter(household__village__code__startswith=prefix, status__in=POOR_STATUSES, date__lte=end)
+    qs: QuerySet[Any, Any] = StatusChange.objects.filter(
+        household__village__code__startswith=prefix, status__in=POOR_STATUSES, date__lte=end
+    )
     qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end)).filter(_present_on(end))
     qs = qs.annotate(child=Value(""), main_cause=F("household__main_cause"), attribute=F("household__attribute"))
     qs = qs.values("child", "main_cause", "attribute").annotate(poor_population=Count(M + "id")).order_by()

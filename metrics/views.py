@@ -103,7 +103,7 @@ def overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResp
         labels = dict(Status.choices)
         households = [dict(h, url=_household_url(h["pk"]), status=h["status_then"], member_count=h["people_then"],
                            status_label=labels.get(h["status_then"], ""))
-                      for h in qs.values("pk", "code", "head_name", "people_then", "status_then")]
+                      for h in qs.values("pk", "code", "head_name", "people_then", "status_then")]  # type: ignore[misc]
     context = {
         "division": division,
         "year": year,
@@ -122,7 +122,7 @@ def overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResp
     return render(request, "metrics/overview.html", context)
 
 
-def _closed_notice(division: Division, year: int, kpis: dict) -> dict | None:
+def _closed_notice(division: Division, year: int, kpis: dict[str, Any]) -> dict[str, Any] | None:
     """For a closed year: when it closed, the reported figures that differ from today's, and the corrections behind."""
     found = reported(division=division, year=year)
     if found is None:
@@ -136,7 +136,7 @@ def _closed_notice(division: Division, year: int, kpis: dict) -> dict | None:
             "corrections": corrections_since(division=division, closed=closed) if differences else []}
 
 
-def years_page(request):
+def years_page(request: AuthenticatedRequest) -> HttpResponse:
     """Admins close a year's figures as reported (年度数据锁定) or reopen one, with a reason."""
     if not request.user.is_admin:
         raise PermissionDenied

@@ -141,7 +141,7 @@ def add_people(household: Household, n: int) -> None:
     joined = household.status_changes.order_by("date").values_list("date", flat=True).first()
     Member.objects.bulk_create([
         Member(household=household, name=f"成员{i}", id_number=f"T{household.pk:05d}{i:012d}", relation="other",
-               sex="M", birth_date=date(1990, 1, 1), joined_on=joined)
+               sex="M", birth_date=date(1990, 1, 1), joined_on=joined or date(1990, 1, 1))
         for i in range(n)
     ], batch_size=5000)
 
