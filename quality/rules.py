@@ -206,31 +206,31 @@ def _id_birth(ctx: Context) -> QuerySet:
     return _present_members().annotate(id_born=Substr("id_number", 7, 8), born=born).exclude(id_born=F("born"))
 
 
-def _same_person_elsewhere() -> QuerySet[Member, Any]:
-    """The same ID number in another household on the register, with that household's county."""
-    return (
-        _present_members()
-        .filter(id_number=OuterRef("id_number"))
-        .exclude(household_id=OuterRef("household_id"))
-        .annotate(county=Substr("household__village_id", 1, 6))
-    )
+def _person_key() -> Concat:
+    """Name, birth date and sex: the same person registered again under another ID number.
+
+    The same ID number cannot be present in two households (the database refuses it), so a
+    duplicate that gets in is a person whose number was mistyped or replaced.
+    """
+    return Concat("name", Value("|"), Cast("birth_date", CharField()), Value("|"), "sex", output_field=CharField())
 
 
-def _duplicated() -> QuerySet[Member]:
-    """Members whose ID number is on the register more than once: one grouped scan, then only they are compared."""
-    # All members, not only present ones: the grouping then reads the id_number index alone.
-    numbers = Member.objects.values("id_number").annotate(n=Count("id_number")).filter(n__gt=1).values("id_number")
-    return _present_members().filter(id_number__in=numbers)
+def _keyed() -> QuerySet[Member, Any]:
+    """Present members (left_on empty) with their person key and county."""
+    qs = Member.objects.exclude(household__status__in=OFF_REGISTER).filter(left_on__isnull=True)
+    return qs.annotate(person=_person_key(), county=Substr("household__village_id", 1, 6))
 
 
 def _duplicate_in_county(ctx: Context) -> QuerySet:
-    county = Substr(OuterRef("household__village_id"), 1, 6)
-    return _duplicated().filter(Exists(_same_person_elsewhere().filter(county=county)))  # type: ignore[misc]  # `county` is annotated
+    # One grouped scan finds the keys held by two households of one county; uncorrelated, so each DB runs it once.
+    twice = _keyed().values("person", "county").annotate(n=Count("household_id", distinct=True)).filter(n__gt=1)
+    keys = twice.annotate(both=Concat("person", Value("#"), "county", output_field=CharField())).values("both")
+    return _keyed().annotate(both=Concat("person", Value("#"), "county", output_field=CharField())).filter(both__in=keys)
 
 
 def _duplicate_in_prefecture(ctx: Context) -> QuerySet:
-    county = Substr(OuterRef("household__village_id"), 1, 6)
-    return _duplicated().filter(Exists(_same_person_elsewhere().exclude(county=county)))  # type: ignore[misc]  # `county` is annotated
+    spread = _keyed().values("person").annotate(n=Count("county", distinct=True)).filter(n__gt=1).values("person")
+    return _keyed().filter(person__in=spread)
 
 
 def _no_head(ctx: Context) -> QuerySet:
@@ -401,9 +401,9 @@ RULES: list[Rule] = [
          _("子为男、女为女；关系或证件号码录错会使人口结构统计失真。"), _id_relation),
     Rule("ID03", IDENTITY, E, "member", "household", _("“出生日期”与“证件号码”第7–14位不符"),
          _("年龄由出生日期算出，决定在校、劳动力和贷款资格。"), _id_birth),
-    Rule("ID04", IDENTITY, E, "member", "household", _("同一“证件号码”登记在本县另一贫困户中"),
-         _("一人只能属于一户；重复登记会重复计算贫困人口。"), _duplicate_in_county),
-    Rule("ID05", IDENTITY, E, "member", "household", _("同一“证件号码”登记在州内其他县的贫困户中"),
+    Rule("ID04", IDENTITY, E, "member", "household", _("同一人（“姓名”“出生日期”“性别”相同）以另一“证件号码”登记在本县另一贫困户中"),
+         _("一人只能属于一户；同一证件号码的重复登记已由数据库拒绝，换号重复登记会重复计算贫困人口。"), _duplicate_in_county),
+    Rule("ID05", IDENTITY, E, "member", "household", _("同一人（“姓名”“出生日期”“性别”相同）以另一“证件号码”登记在州内其他县的贫困户中"),
          _("跨县重复登记只有在州一级才能发现，同样重复计算贫困人口。"), _duplicate_in_prefecture),
     Rule("ID06", IDENTITY, E, "household", "household", _("没有“与户主关系”为户主的成员"),
          _("每户必须有且只有一位户主（两位户主已由数据库拒绝）；无户主的户无法打印明白卡。"), _no_head),

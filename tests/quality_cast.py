@@ -23,13 +23,14 @@ CHENGGUAN, XIJIE, HONGBAOZI, LIULIN = "623021100201", "623021100202", "623021101
 _phones = iter(range(13900000001, 13999999999))
 
 
-def family() -> list[dict]:
+def family(code: str = "") -> list[dict]:
+    """Names carry the household code: two households never hold the same person (rules ID04, ID05)."""
     return [
-        member("户主", born=date(1970, 3, 1), labour="ordinary", education="primary"),
-        member("妻", "spouse", born=date(1972, 5, 1), male=False, labour="weak", education="primary"),
-        member("女儿", "daughter", born=date(1995, 6, 1), male=False, labour="ordinary", education="junior",
+        member(code + "户主", born=date(1970, 3, 1), labour="ordinary", education="primary"),
+        member(code + "妻", "spouse", born=date(1972, 5, 1), male=False, labour="weak", education="primary"),
+        member(code + "女儿", "daughter", born=date(1995, 6, 1), male=False, labour="ordinary", education="junior",
                migrant_months=6),
-        member("儿子", "son", born=date(2005, 9, 1), education="primary", student_status="in_school", labour="none"),
+        member(code + "儿子", "son", born=date(2005, 9, 1), education="primary", student_status="in_school", labour="none"),
     ]
 
 
@@ -47,7 +48,7 @@ def clean_household(user, village: str, code: str, *, exit_year: int | None = No
         user=user,
         data={"code": code, "village": Division.objects.get(code=village), "main_cause": 9, "identified_year": 2014,
               "cadre_name": f"{code}帮扶人", "cadre_phone": str(next(_phones)), "housing_grade": "B"},
-        members=family(),
+        members=family(code),
         identified_on=date(2014, 3, 1),
     )
     if exit_year is None:

@@ -70,15 +70,21 @@ def plant_ID03(c):
     return {("ID03", c["P1"].pk, head.pk)}
 
 
+def same_person_new_number(a: Member, area: str) -> dict:
+    """a's name, birth date and sex under another valid ID number (as if re-registered by mistake)."""
+    body = f"{area}{a.birth_date:%Y%m%d}{(9 if a.sex == 'M' else 8):03d}"
+    return {"name": a.name, "sex": a.sex, "birth_date": a.birth_date, "id_number": body + ric.calc_check_digit(body + "0")}
+
+
 def plant_ID04(c):
     a, b = person(c["P1"], "head"), person(c["P2"], "head")  # P2 is in the same county
-    update(b, **identity_of(a))
+    update(b, **same_person_new_number(a, "623021"))
     return {("ID04", c["P1"].pk, a.pk), ("ID04", c["P2"].pk, b.pk)}
 
 
 def plant_ID05(c):
     a, b = person(c["P1"], "head"), person(c["Z1"], "head")  # Z1 is in 卓尼县
-    update(b, **identity_of(a))
+    update(b, **same_person_new_number(a, "623022"))
     return {("ID05", c["P1"].pk, a.pk), ("ID05", c["Z1"].pk, b.pk)}
 
 
