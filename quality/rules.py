@@ -215,7 +215,7 @@ def _person_key() -> Concat:
     return Concat("name", Value("|"), Cast("birth_date", CharField()), Value("|"), "sex", output_field=CharField())
 
 
-def _keyed() -> QuerySet[Member, Any]:
+def _keyed() -> QuerySet[Any, Any]:  # annotated: `person`, `county`
     """Present members (left_on empty) with their person key and county."""
     qs = Member.objects.exclude(household__status__in=OFF_REGISTER).filter(left_on__isnull=True)
     return qs.annotate(person=_person_key(), county=Substr("household__village_id", 1, 6))
