@@ -56,7 +56,10 @@ def pct(value) -> str:
 
 
 def money(value, *, english: bool = False) -> str:
-    """An amount in yuan: 3.07亿元, 2,475.29万元, 4,200元 (cents only when there are any); ¥ and grouped digits in English."""
+    """An amount in yuan: 3.07亿元, 2,475.29万元, 4,200元 (cents only when there are any).
+
+    In English: ¥ and grouped digits.
+    """
     amount = as_decimal(value)
     if amount is None:
         return DASH

@@ -57,7 +57,10 @@ def _present_on(day: Any) -> Q:
 
 
 def _overlapping() -> Q:
-    """Pairs of a member and a status span that carry population: present on the day of the change, or joining during the span."""
+    """Pairs of a member and a status span that carry population.
+
+    The member is present on the day of the change, or joins during the span.
+    """
     gone = Q(**{M + "left_on__isnull": True})
     return (
         Q(**{M + "joined_on__lte": F("date")}) & (gone | Q(**{M + "left_on__gt": F("date")}))

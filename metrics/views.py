@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -99,11 +100,12 @@ def overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResp
     households = []
     if division.level == Level.VILLAGE:
         # The village's households as they were at the end of the year shown: status and people then.
-        qs = households_as_at(Household.objects.filter(village_id=division.code), year).order_by("code")
+        qs: QuerySet[Any, Any] = households_as_at(Household.objects.filter(village_id=division.code), year)
+        qs = qs.order_by("code")
         labels = dict(Status.choices)
         households = [dict(h, url=_household_url(h["pk"]), status=h["status_then"], member_count=h["people_then"],
                            status_label=labels.get(h["status_then"], ""))
-                      for h in qs.values("pk", "code", "head_name", "people_then", "status_then")]  # type: ignore[misc]
+                      for h in qs.values("pk", "code", "head_name", "people_then", "status_then")]
     context = {
         "division": division,
         "year": year,

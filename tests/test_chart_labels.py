@@ -1,4 +1,7 @@
-"""What an official reads on the chart axes: 万 and 亿 ticks (never "200k"), the selected year marked, nothing clipped."""
+"""What an official reads on the chart axes.
+
+万 and 亿 ticks (never "200k"), the selected year marked, nothing clipped.
+"""
 
 import pandas as pd
 import plotly.graph_objects as go

@@ -1,4 +1,7 @@
-"""One edit-permission rule, `can_edit_region`: who may change which region's data, and the refusals that follow from it."""
+"""One edit-permission rule, `can_edit_region`.
+
+Who may change which region's data, and the refusals that follow from it.
+"""
 
 import pytest
 from django.core.exceptions import PermissionDenied
