@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "households",
     "funds",
     "metrics",
+    "procedures",
     "demo",
 ]
 
@@ -195,6 +196,7 @@ SPECTACULAR_SETTINGS = {
         "HouseholdStatusEnum": "households.models.Status",
         "ProjectStatusEnum": "funds.models.ProjectStatus",
         "LoanStatusEnum": "funds.models.LoanStatus",
+        "CaseKindEnum": "procedures.models.Kind",
     },
 }
 

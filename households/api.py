@@ -19,7 +19,7 @@ from .serializers import (
     MemberSerializer,
     StatusChangeSerializer,
 )
-from .services import check_can_edit, household_register, household_status_change, household_update, household_year_save
+from .services import check_can_edit, household_register, household_update, household_year_save
 
 REFUSED = {400: OpenApiResponse(description="规则不满足（按字段列出原因）"), 403: OpenApiResponse(description="无权修改")}
 
@@ -176,9 +176,8 @@ class HouseholdYearViewSet(
         return self.update(request, *args, partial=True, **kwargs)
 
 
-class StatusChangeViewSet(RegionAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                          viewsets.GenericViewSet):
-    """Status history. A change is appended (an exit must pass the exit test of its year), never edited."""
+class StatusChangeViewSet(RegionAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Status history, read only: a status changes only at a case's announcement (/api/cases/)."""
 
     queryset = StatusChange.objects.none()
     serializer_class = StatusChangeSerializer
@@ -189,16 +188,3 @@ class StatusChangeViewSet(RegionAPIMixin, mixins.ListModelMixin, mixins.Retrieve
             return StatusChange.objects.none()
         qs = StatusChange.objects.select_related("household__village", "by").order_by("household_id", "date", "id")
         return scope_filter(qs, self.request.user, "household__village_id")
-
-    @extend_schema(responses={201: StatusChangeSerializer, **REFUSED})
-    def create(self, request, *args, **kwargs):
-        return super().create(request, *args, **kwargs)
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        with service_errors():
-            serializer.instance = household_status_change(
-                user=self.request.user, household=data["household"], status=data["status"], on=data["date"],
-                reason=data.get("reason", ""),
-            )
-        serializer.instance.refresh_from_db()  # the service rechains the history after creating the row

@@ -11,7 +11,7 @@ from accounts.scope import scope_filter
 from villages.models import Division, Level
 
 from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Status
-from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, TRANSITIONS, YEAR_FIELDS, member_clean
+from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, YEAR_FIELDS, member_clean
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError, *, elsewhere: list[str] | None = None) -> None:
@@ -154,18 +154,6 @@ class YearForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         """No model validation here: household_year_save runs it and names the failing field."""
-
-
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("新状态"))
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    reason = forms.CharField(label=_("原因"), max_length=200, required=False, widget=forms.TextInput(attrs={"size": 60}))
-
-    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        allowed = TRANSITIONS.get(household.status or None, set())
-        self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
-        self.fields["date"].widget.attrs["max"] = date.today().isoformat()
 
 
 class HouseholdFilterForm(forms.Form):

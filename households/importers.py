@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scope import in_scope
 from audit.services import Action, audit_record
+from procedures.services import cases_record_history
 from villages.importers import (
     CellError,
     FileRefused,
@@ -56,6 +57,7 @@ from .models import (
     Sex,
     Standard,
     Status,
+    StatusChange,
     StudentStatus,
 )
 from .services import (
@@ -317,6 +319,9 @@ def households_import(*, data: bytes, file_name: str, user, dry_run: bool = Fals
     batch = f"导入 {file_name} by {user.username}"[:200]
     with transaction.atomic():
         _apply(creates, updates, user=user, batch=batch, report=report, headers=headers)
+        if not report.errors:
+            # The file's history was approved in the national system: each change is an approved case.
+            cases_record_history(changes=StatusChange.objects.filter(household__code__in=list(planned)))
         if report.changed and not report.errors and not dry_run:
             audit_record(
                 user=user, action=Action.IMPORT, object_type="import", object_id=file_name[:64], changes=report.counts,
@@ -641,7 +646,7 @@ def _apply(creates: list[Planned], updates, *, user, batch: str, report: Report,
                 household_year_save(user=user, household=household, year=plan.year, data=plan.year_fields, batch=batch)
             for status, on, reason in _history_events(plan, change["append"], reasons):
                 household_status_change(user=user, household=household, status=status, on=on, reason=reason,
-                                        check_exit=False, batch=batch)
+                                        batch=batch)
         except (ValidationError, PermissionDenied) as e:
             messages = e.messages if isinstance(e, ValidationError) else [str(e)]
             for message in messages:

@@ -13,12 +13,11 @@ from .forms import (
     HouseholdFilterForm,
     HouseholdForm,
     MemberFormSet,
-    StatusForm,
     YearForm,
     add_service_errors,
     member_initial,
 )
-from .models import EXITED_STATUSES, GUARANTEE_CHECKS, POOR_STATUSES, Household, HouseholdYear
+from .models import GUARANTEE_CHECKS, Household, HouseholdYear
 from .selectors import (
     household_file,
     household_get,
@@ -30,9 +29,7 @@ from .services import (
     HOUSEHOLD_FIELDS,
     YEAR_FIELDS,
     StaleVersion,
-    exit_test_failures,
     household_register,
-    household_status_change,
     household_update,
     household_year_save,
 )
@@ -149,28 +146,3 @@ def household_year_edit(request: HttpRequest, pk: int, year: int | None = None) 
             messages.success(request, _("已保存 %(y)d 年度记录。") % {"y": form.cleaned_data["year"]})
             return redirect("households:detail", pk=household.pk)
     return render(request, "households/year_form.html", {"form": form, "household": household, "record": record})
-
-
-def household_status(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _get_for_edit(request, pk)
-    form = StatusForm(request.POST or None, household=household)
-    failures: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        status, on = form.cleaned_data["status"], form.cleaned_data["date"]
-        try:
-            household_status_change(user=request.user, household=household, status=status, on=on,
-                                    reason=form.cleaned_data["reason"])
-        except ValidationError as e:
-            errors = e.message_dict
-            if "status" in errors and status in EXITED_STATUSES and household.status in POOR_STATUSES:
-                # The service refused the exit test: list each failing item rather than one long sentence.
-                failures = exit_test_failures(household=household, year=on.year)
-            if failures:
-                errors["status"] = [_("不符合脱贫标准（一超过、两不愁、三保障），未达标的项目见上。")]
-            add_service_errors(form, ValidationError(errors))
-        else:
-            messages.success(request, _("状态已变更。"))
-            return redirect("households:detail", pk=household.pk)
-    return render(request, "households/status_form.html", {
-        "form": form, "household": household, "failures": failures,
-    })

@@ -166,7 +166,7 @@ def test_with_the_cache_on_a_write_shows_at_the_next_request(client, settings, l
     cache.clear()
     assert kpi(page(client, lintan_official, "/?year=2018").content.decode(), "poor_population") == "5"
     assert kpi(client.get("/?year=2018").content.decode(), "poor_population") == "5"
-    change_status(admin, metrics_cast["D"], "exited_stable", date(2018, 6, 1), check_exit=False)
+    change_status(admin, metrics_cast["D"], "exited_stable", date(2018, 6, 1))
     assert kpi(client.get("/?year=2018").content.decode(), "poor_population") == "0"
     cache.clear()
 

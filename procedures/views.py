@@ -1,0 +1,162 @@
+"""Case pages: open a case, take its next step, the worklists and the printable notice. Thin: services decide."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.scope import division_for, home_division
+from households.forms import add_service_errors
+from households.models import Household
+from households.selectors import household_get
+from villages.models import Level
+
+from .forms import ObjectionForm, OpenForm, ResolveForm, StepForm, WithdrawForm
+from .models import Case, Kind, Objection, State
+from .selectors import (
+    case_get,
+    case_timeline,
+    cases_in_notice,
+    cases_overdue,
+    cases_waiting_for,
+    notice_rows,
+    pipeline,
+)
+from .services import case_open, case_step, case_withdraw, may_take, objection_raise, objection_resolve
+
+LIST_LIMIT = 200
+
+
+def _case(request: HttpRequest, pk: int) -> Case:
+    try:
+        return case_get(user=request.user, pk=pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+def case_open_view(request: HttpRequest, household: int) -> HttpResponse:
+    try:
+        h = household_get(user=request.user, pk=household)
+    except Household.DoesNotExist:
+        raise Http404 from None
+    if not request.user.can_edit_households:
+        raise PermissionDenied
+    form = OpenForm(request.POST or None, household=h)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_open(user=request.user, household=h, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("已启动%(k)s程序。") % {"k": case.get_kind_display()})
+            return redirect("procedures:case", pk=case.pk)
+    open_case = h.cases.filter(state=State.OPEN).first()
+    return render(request, "procedures/open.html", {"form": form, "household": h, "open_case": open_case})
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    can_step = case.state == State.OPEN and may_take(request.user, case, case.step)
+    form = StepForm(request.POST or None, case=case) if can_step else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                case_step(user=request.user, case=case, step=request.POST.get("step", ""), **form.service_kwargs())
+            except ValidationError as e:
+                add_service_errors(form, e)
+            else:
+                messages.success(request, _("已办理。"))
+                return redirect("procedures:case", pk=case.pk)
+    clerk = request.user.can_edit_households and may_take(request.user, case, "notice")
+    return render(request, "procedures/case.html", {
+        "case": case,
+        "form": form,
+        "timeline": case_timeline(case=case),
+        "objections": case.objections.all(),
+        "can_object": clerk and case.state == State.OPEN,
+        "objection_form": ObjectionForm(),
+        "resolve_form": ResolveForm(),
+        "withdraw_form": WithdrawForm() if clerk and case.state == State.OPEN else None,
+    })
+
+
+@require_POST
+def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            objection_raise(user=request.user, case=case, on=form.cleaned_data["on"], text=form.cleaned_data["text"])
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("异议已登记。"))
+    else:
+        messages.error(request, _("请填写异议内容和日期。"))
+    return redirect("procedures:case", pk=case.pk)
+
+
+@require_POST
+def objection_done(request: HttpRequest, pk: int, objection: int) -> HttpResponse:
+    case = _case(request, pk)
+    try:
+        item = case.objections.get(pk=objection)
+    except Objection.DoesNotExist:
+        raise Http404 from None
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            objection_resolve(user=request.user, objection=item, on=form.cleaned_data["on"],
+                              resolution=form.cleaned_data["resolution"])
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("异议已处理。"))
+    else:
+        messages.error(request, _("请填写处理结果和日期。"))
+    return redirect("procedures:case", pk=case.pk)
+
+
+@require_POST
+def case_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            case_withdraw(user=request.user, case=case, reason=form.cleaned_data["reason"])
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("案卷已撤销。"))
+    return redirect("procedures:case", pk=case.pk)
+
+
+def worklists(request: HttpRequest) -> HttpResponse:
+    user, today = request.user, date.today()
+    code = request.GET.get("region")
+    region = division_for(user, code) if code else home_division(user)
+    return render(request, "procedures/worklists.html", {
+        "waiting": list(cases_waiting_for(user=user, today=today)[:LIST_LIMIT]),
+        "in_notice": list(cases_in_notice(user=user, today=today)[:LIST_LIMIT]),
+        "overdue": list(cases_overdue(user=user, today=today)[:LIST_LIMIT]),
+        "pipeline": pipeline(user=user, region=region),
+        "region": region,
+        "limit": LIST_LIMIT,
+        "today": today,
+    })
+
+
+def notice_page(request: HttpRequest, village: str, kind: str) -> HttpResponse:
+    division = division_for(request.user, village)
+    if division.level != Level.VILLAGE or kind not in Kind.values:
+        raise Http404
+    return render(request, "procedures/notice.html", {
+        "village": division, "kind": Kind(kind), "rows": notice_rows(user=request.user, village=division, kind=kind),
+        "today": date.today(),
+    })
