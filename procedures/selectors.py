@@ -93,7 +93,7 @@ def pipeline(*, user, region: Division) -> dict[str, Any]:
     """Open cases at each step, per child division of `region`: one grouped query."""
     child = region.child_level or region.level
     length = PREFIX_LENGTH[child]
-    rows = (scope_filter(Case.objects.filter(state=State.OPEN, village_id__startswith=region.prefix), user, "village_id")
+    rows = (scope_filter(Case.objects.filter(state=State.OPEN, village__pk__startswith=region.prefix), user, "village_id")
             .annotate(area=Substr("village_id", 1, length)).values("area", "step").annotate(n=Count("id"))
             .order_by())
     counts: dict[str, dict[str, int]] = {}
