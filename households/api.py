@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from accounts.scope import scope_filter
 from gannan.api import RegionAPIMixin, StableOrderingFilter, service_errors
+from procedures.services import household_apply
 
 from .filters import HouseholdFilter, HouseholdYearFilter, MemberFilter, StatusChangeFilter
 from .models import Household, HouseholdYear, Member, StatusChange
@@ -19,7 +20,7 @@ from .serializers import (
     MemberSerializer,
     StatusChangeSerializer,
 )
-from .services import check_can_edit, household_register, household_update, household_year_save
+from .services import check_can_edit, household_update, household_year_save
 
 REFUSED = {400: OpenApiResponse(description="规则不满足（按字段列出原因）"), 403: OpenApiResponse(description="无权修改")}
 
@@ -78,7 +79,7 @@ class HouseholdViewSet(
         identified_on = data.pop("identified_on", None)
         data.pop("version", None)
         with service_errors():
-            household = household_register(user=request.user, data=data, members=members, identified_on=identified_on)
+            household = household_apply(user=request.user, data=data, members=members, on=identified_on)
         return Response(self._detail(household), status=status.HTTP_201_CREATED)
 
     @extend_schema(

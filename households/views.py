@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.scope import in_scope
+from procedures.services import household_apply
 
 from .forms import (
     HouseholdFilterForm,
@@ -29,7 +30,6 @@ from .services import (
     HOUSEHOLD_FIELDS,
     YEAR_FIELDS,
     StaleVersion,
-    household_register,
     household_update,
     household_year_save,
 )
@@ -86,13 +86,13 @@ def household_create(request: HttpRequest) -> HttpResponse:
     member_errors: list[str] = []
     if request.method == "POST" and form.is_valid() and members.is_valid():
         try:
-            household = household_register(user=request.user, data=form.service_data(), members=members.service_data())
+            household = household_apply(user=request.user, data=form.service_data(), members=members.service_data())
         except PermissionDenied as e:
             form.add_error("village", str(e))
         except ValidationError as e:
             add_service_errors(form, e, elsewhere=member_errors)
         else:
-            messages.success(request, _("已建档：%(code)s") % {"code": household.code})
+            messages.success(request, _("已登记：%(code)s，新识别程序已启动（公告后列为贫困户）。") % {"code": household.code})
             return redirect("households:detail", pk=household.pk)
     return render(request, "households/edit.html", {
         "form": form, "members": members, "member_errors": member_errors, "household": None,

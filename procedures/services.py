@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import decides_for, in_scope
 from audit.services import Action, audit_record
 from households.models import EXITED_STATUSES, Household, Status, StatusChange
-from households.services import household_status_change
+from households.services import household_register, household_status_change
 
 from .exit_test import exit_test_failures
 from .models import Case, CaseStep, Kind, Objection, Outcome, ReasonCode, State, StepCode
@@ -100,6 +100,19 @@ def case_open(
         if path[0] == StepCode.APPLY:
             _record(user=user, case=case, step=StepCode.APPLY, outcome=Outcome.DONE, on=on, remarks=reason, data={})
     return case
+
+
+def household_apply(*, user, data: dict[str, Any], members: list[dict[str, Any]], on: date | None = None) -> Household:
+    """Register an applicant household (no status yet) and open its identification case (申请) on `on`.
+
+    The forms and the API register new households this way: the household is
+    poor from the announcement of the case, not from its entry.
+    """
+    with transaction.atomic():
+        household = household_register(user=user, data=data, members=members, applying=True)
+        case_open(user=user, household=household, kind=Kind.IDENTIFY, on=on or date.today(),
+                  reason=_("新识别申请"))
+    return household
 
 
 def _check_date(on: date, *, after: date | None) -> None:

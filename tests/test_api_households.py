@@ -34,11 +34,12 @@ def test_a_clerk_registers_a_household_and_the_audit_trail_has_it(lintan_clerk):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["status"] == "identified"
+    assert body["status"] == ""  # an applicant: its identification case opened (申请)
+    assert Household.objects.get(code="L100").cases.get().step == "assess"
     assert body["head_name"] == "扎西"
     assert body["members"][0]["id_number"] == number
     assert body["members"][0]["sex"] == "M"
-    assert AuditEntry.objects.filter(household_code="L100", user=lintan_clerk, action="create").count() == 2
+    assert AuditEntry.objects.filter(household_code="L100", user=lintan_clerk, action="create").count() == 3  # household, member, case
 
 
 def test_a_clerk_cannot_register_a_household_in_another_countys_village(zhuoni_clerk):

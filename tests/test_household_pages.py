@@ -174,7 +174,9 @@ def test_a_clerk_registers_a_household_with_its_members_in_one_form(client, lint
     response = client.post(reverse("households:create"), data)
     h = Household.objects.get(code="H161")
     assert response.status_code == 302 and response.url == reverse("households:detail", args=[h.pk])
-    assert h.member_count == 2 and h.head_name == "扎西" and h.status == Status.IDENTIFIED
+    # An applicant: poor only from the announcement of its identification case.
+    assert h.member_count == 2 and h.head_name == "扎西" and h.status == ""
+    assert h.cases.get().get_kind_display() == "新识别" and not h.status_changes.exists()
     assert h.secondary_causes == [7, 9]
     head = h.members.get(relation="head")
     assert head.id_number == head_id.upper() and head.sex == "M" and head.birth_date == ric.get_birth_date(head.id_number)
