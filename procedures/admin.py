@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Case, CaseStep, Objection, SchoolingExemption, StandardLine
+from .models import Case, CaseStep, CountyEvaluation, Objection, SchoolingExemption, StandardLine, VillageExitRule
 
 
 @admin.register(StandardLine)
@@ -48,6 +48,25 @@ class CaseAdmin(admin.ModelAdmin):
 @admin.register(Objection)
 class ObjectionAdmin(admin.ModelAdmin):
     list_display = ["case", "raised_on", "text", "resolved_on"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(VillageExitRule)
+class VillageExitRuleAdmin(admin.ModelAdmin):
+    list_display = ["year", "max_incidence", "items"]
+
+
+@admin.register(CountyEvaluation)
+class CountyEvaluationAdmin(admin.ModelAdmin):
+    """Read only here: the figures are entered (and audited) on the 摘帽 page."""
+
+    list_display = ["county", "year", "wrong_exit_rate", "missed_rate", "satisfaction"]
+    list_filter = ["year"]
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -89,3 +89,10 @@ class ResolveForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤销原因"), max_length=300, widget=forms.TextInput(attrs={"size": 60}))
+
+
+class EvaluationForm(forms.Form):
+    wrong_exit_rate = forms.DecimalField(label=_("错退率（%）"), min_value=0, max_value=100, decimal_places=2)
+    missed_rate = forms.DecimalField(label=_("漏评率（%）"), min_value=0, max_value=100, decimal_places=2)
+    satisfaction = forms.DecimalField(label=_("群众认可度（%）"), min_value=0, max_value=100, decimal_places=2)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)

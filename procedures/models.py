@@ -198,3 +198,47 @@ class SchoolingExemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.get_reason_display()}"
+
+
+class VillageExitRule(models.Model):
+    """What a poor village must meet to exit (贫困村出列) in a year: the incidence line and the 六有六通 items required.
+
+    Without a rule for a year, the default applies: incidence below 3% (the
+    western provinces' line) and all twelve items.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"), primary_key=True)
+    max_incidence = models.DecimalField(_("贫困发生率上限（%）"), max_digits=5, decimal_places=2, default=3)
+    items = models.JSONField(_("须达标的六有六通项目"), default=list, blank=True,
+                             help_text=_("字段名列表，如 road、water；留空表示全部十二项。"))
+
+    class Meta:
+        verbose_name = _("贫困村出列标准")
+        verbose_name_plural = _("贫困村出列标准")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CountyEvaluation(models.Model):
+    """The third-party evaluation of a county's exit (摘帽第三方评估): its figures as reported, entered by hand."""
+
+    county = models.ForeignKey("villages.Division", verbose_name=_("县市"), on_delete=models.PROTECT,
+                               limit_choices_to={"level": "county"}, related_name="evaluations")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    wrong_exit_rate = models.DecimalField(_("错退率（%）"), max_digits=5, decimal_places=2)
+    missed_rate = models.DecimalField(_("漏评率（%）"), max_digits=5, decimal_places=2)
+    satisfaction = models.DecimalField(_("群众认可度（%）"), max_digits=5, decimal_places=2)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("第三方评估")
+        verbose_name_plural = _("第三方评估")
+        ordering = ["county_id", "year"]
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="county_evaluation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.year}"

@@ -17,9 +17,10 @@ from accounts.scope import decides_for, in_scope
 from audit.services import Action, audit_record
 from households.models import EXITED_STATUSES, Household, Status, StatusChange
 from households.services import household_register, household_status_change
+from villages.models import Division
 
 from .exit_test import exit_test_failures
-from .models import Case, CaseStep, Kind, Objection, Outcome, ReasonCode, State, StepCode
+from .models import Case, CaseStep, CountyEvaluation, Kind, Objection, Outcome, ReasonCode, State, StepCode
 from .steps import (
     ACTOR,
     COUNTY,
@@ -384,3 +385,27 @@ def historical_case(*, status_change: int, household: int, village: str, status:
         notice_start=on - timedelta(days=30), notice_end=on - timedelta(days=24), announced_on=on, historical=True,
         status_change_id=status_change,
     )
+
+
+# --- county exit -----------------------------------------------------------------------------
+
+
+def county_evaluation_save(*, user, county: Division, year: int, data: dict[str, Any]) -> CountyEvaluation:
+    """Record the third-party evaluation's figures (错退率, 漏评率, 认可度) of a county's exit, as reported."""
+    if not (user.is_admin or (user.is_county_approver and decides_for(user, county.code))):
+        raise PermissionDenied(_("只有管理员或本县审定人可以录入第三方评估结果。"))
+    errors = {}
+    for field in ("wrong_exit_rate", "missed_rate", "satisfaction"):
+        value = data.get(field)
+        if value is None or not (0 <= value <= 100):
+            errors[field] = [_("请填写 0–100 之间的百分比。")]
+    if errors:
+        raise ValidationError(errors)
+    fields = {k: data[k] for k in ("wrong_exit_rate", "missed_rate", "satisfaction")} | {
+        "note": data.get("note", ""), "recorded_by": user}
+    with transaction.atomic():
+        evaluation, created = CountyEvaluation.objects.update_or_create(county=county, year=year, defaults=fields)
+        audit_record(user=user, action=Action.CREATE if created else Action.UPDATE, obj=evaluation,
+                     changes={k: [None, str(v)] for k, v in fields.items() if k != "recorded_by"},
+                     region_code=county.code, summary=f"{county.name} {year} {_('第三方评估')}")
+    return evaluation

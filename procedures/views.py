@@ -9,14 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scope import division_for, home_division
+from accounts.scope import decides_for, division_for, home_division
 from households.forms import add_service_errors
 from households.models import Household
 from households.selectors import household_get
 from villages.models import Level
 
-from .forms import ObjectionForm, OpenForm, ResolveForm, StepForm, WithdrawForm
+from .forms import EvaluationForm, ObjectionForm, OpenForm, ResolveForm, StepForm, WithdrawForm
 from .models import Case, Kind, Objection, State
+from .readiness import county_readiness, village_readiness
 from .selectors import (
     case_get,
     case_timeline,
@@ -26,7 +27,15 @@ from .selectors import (
     notice_rows,
     pipeline,
 )
-from .services import case_open, case_step, case_withdraw, may_take, objection_raise, objection_resolve
+from .services import (
+    case_open,
+    case_step,
+    case_withdraw,
+    county_evaluation_save,
+    may_take,
+    objection_raise,
+    objection_resolve,
+)
 
 LIST_LIMIT = 200
 
@@ -160,3 +169,49 @@ def notice_page(request: HttpRequest, village: str, kind: str) -> HttpResponse:
         "village": division, "kind": Kind(kind), "rows": notice_rows(user=request.user, village=division, kind=kind),
         "today": date.today(),
     })
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return date.today().year - 1
+    if not 2011 <= year <= date.today().year:
+        raise Http404
+    return year
+
+
+def villages_ready(request: HttpRequest) -> HttpResponse:
+    """The poor villages of a year: ready to exit (出列) or what still fails."""
+    year = _year(request)
+    code = request.GET.get("region")
+    region = division_for(request.user, code) if code else home_division(request.user)
+    rows = village_readiness(user=request.user, year=year, region=region)
+    return render(request, "procedures/villages.html", {
+        "rows": rows, "year": year, "region": region, "ready": sum(r["ready"] for r in rows),
+    })
+
+
+def counties_ready(request: HttpRequest) -> HttpResponse:
+    """Each county of a year: its incidence, poor villages left, the year it met the 摘帽 test; the evaluation's figures."""
+    year = _year(request)
+    user = request.user
+    if request.method == "POST":
+        county = division_for(user, request.POST.get("county", ""))
+        form = EvaluationForm(request.POST)
+        if county.level != Level.COUNTY:
+            raise Http404
+        if form.is_valid():
+            try:
+                county_evaluation_save(user=user, county=county, year=year, data=form.cleaned_data)
+            except ValidationError as e:
+                messages.error(request, " ".join(e.messages))
+            else:
+                messages.success(request, _("已录入 %(c)s %(y)d 年第三方评估结果。") % {"c": county.name, "y": year})
+                return redirect(f"{request.path}?year={year}")
+        else:
+            messages.error(request, _("请填写 0–100 之间的百分比。"))
+    rows = county_readiness(user=user, year=year)
+    for row in rows:
+        row["can_evaluate"] = user.is_admin or (user.is_county_approver and decides_for(user, row["county"].code))
+    return render(request, "procedures/counties.html", {"rows": rows, "year": year, "form": EvaluationForm()})
