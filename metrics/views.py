@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import division_for, home_division, in_scope
 from households.models import Household, Status
+from procedures.selectors import pipeline
 from villages.models import Division, Level
 
 from .cache import cached
@@ -85,6 +86,7 @@ def overview(request, code: str | None = None):
         "breadcrumbs": _breadcrumbs(request.user, division),
         "children": board.figures.children,
         "households": households,
+        "pipeline": pipeline(user=request.user, region=division),
     }
     return render(request, "metrics/overview.html", context)
 

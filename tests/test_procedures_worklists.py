@@ -106,3 +106,12 @@ def test_the_worklists_ask_the_same_number_of_queries_for_2_and_6_cases(client, 
     with django_assert_num_queries(QUERIES[who]):
         response = client.get(url)
     assert len(response.context["in_notice"]) == 6
+
+
+def test_the_dashboard_shows_the_cases_at_each_step(client, users):
+    returns_in_notice(users, 3)
+    client.force_login(users["official"])
+    response = client.get("/region/623021/")
+    row = next(r for r in response.context["pipeline"]["rows"] if r["code"] == "623021100")
+    assert row["total"] == 3
+    assert 'id="pipeline"' in response.content.decode()
