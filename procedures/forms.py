@@ -27,7 +27,7 @@ class OpenForm(forms.Form):
 
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, label) for k, label in Kind.choices if household.status in OPENS_FROM[k]]
+        self.fields["kind"].choices = [(k, Kind(k).label) for k, allowed in OPENS_FROM.items() if household.status in allowed]
 
 
 class StepForm(forms.Form):

@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     EXIT = "exit", _("脱贫")
     RETURN = "return", _("返贫")
     REMOVE = "remove", _("清退")
+    VILLAGE_EXIT = "village_exit", _("贫困村出列")
 
 
 class StepCode(models.TextChoices):
@@ -53,10 +54,12 @@ class ReasonCode(models.TextChoices):
 
 
 class Case(models.Model):
+    # Empty for a poor village's exit (出列), whose case is the village's.
     household = models.ForeignKey(
-        "households.Household", verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="cases"
+        "households.Household", verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="cases",
+        null=True, blank=True,
     )
-    # The household's village when the case opened: worklists and scope filter on it without a join.
+    # The household's village when the case opened (or the exiting village): worklists and scope filter on it.
     village = models.ForeignKey(
         "villages.Division", verbose_name=_("村"), on_delete=models.PROTECT, related_name="cases"
     )
@@ -82,6 +85,8 @@ class Case(models.Model):
     last_rejection = models.CharField(_("最近退回原因"), max_length=300, blank=True)
     # An exit whose test failed may go on only with a reason, and the county's explicit approval of it.
     override_reason = models.CharField(_("破例理由"), max_length=300, blank=True)
+    # A village's exit: the year whose figures it exits on.
+    exit_year = models.PositiveSmallIntegerField(_("出列年度"), null=True, blank=True)
     historical = models.BooleanField(_("历史数据（已审定）"), default=False)
     status_change = models.OneToOneField(
         "households.StatusChange", verbose_name=_("状态变更"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -99,10 +104,19 @@ class Case(models.Model):
         constraints = [
             # One open case per household: two procedures on one household would race for its status.
             models.UniqueConstraint(fields=["household"], condition=models.Q(state="open"), name="one_open_case"),
+            models.UniqueConstraint(fields=["village"], condition=models.Q(state="open", kind="village_exit"),
+                                    name="one_open_village_exit"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.household_id}"
+        return f"{self.get_kind_display()} {self.household_id or self.village_id}"
+
+    @property
+    def subject(self) -> str:
+        """What the case is about, as a clerk names it: the household, or the village exiting."""
+        if self.household_id:
+            return f"{self.household.code} {self.household.head_name}"
+        return self.village.name
 
 
 class Outcome(models.TextChoices):

@@ -21,6 +21,7 @@ from villages.models import Division
 
 from .exit_test import exit_test_failures
 from .models import Case, CaseStep, CountyEvaluation, Kind, Objection, Outcome, ReasonCode, State, StepCode
+from .readiness import village_readiness
 from .steps import (
     ACTOR,
     COUNTY,
@@ -61,7 +62,8 @@ def _check_may_take(user, case: Case, step: str) -> None:
 def _audit(user, case: Case, summary: str, changes: dict[str, Any], action: str = Action.UPDATE) -> None:
     audit_record(
         user=user, action=action, obj=case, changes=changes,
-        household_code=case.household.code, region_code=case.village_id, summary=summary,
+        household_code=case.household.code if case.household_id else "", region_code=case.village_id,
+        summary=f"{case.subject} {summary}",
     )
 
 
@@ -96,7 +98,7 @@ def case_open(
         case = Case(household=household, village=village, kind=kind, step=path[0], step_since=on,
                     reason_code=reason_code, reason=reason.strip(), opened_on=on, opened_by=user)
         case.save()
-        _audit(user, case, f"{household.code} {Kind(kind).label}", {"kind": [None, kind], "opened_on": [None, str(on)]},
+        _audit(user, case, str(Kind(kind).label), {"kind": [None, kind], "opened_on": [None, str(on)]},
                action=Action.CREATE)
         if path[0] == StepCode.APPLY:
             _record(user=user, case=case, step=StepCode.APPLY, outcome=Outcome.DONE, on=on, remarks=reason, data={})
@@ -195,7 +197,7 @@ def _record(*, user, case: Case, step: str, outcome: str, on: date, remarks: str
         # After a notice the case waits from the notice's end, not from its posting.
         case.step_since = case.notice_end if step in NOTICES else on
     case.save()
-    _audit(user, case, f"{case.household.code} {StepCode(step).label} {Outcome(outcome).label}",
+    _audit(user, case, f"{StepCode(step).label} {Outcome(outcome).label}",
            {"step": [before, case.step], "outcome": [None, outcome], "on": [None, str(on)], "remarks": [None, remarks]})
 
 
@@ -226,7 +228,15 @@ def _assess(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, An
 
 
 def _verify(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, Any]:
-    """核实: for an exit, the exit test on the facts; a failing test goes on only with a reason for an override."""
+    """核实: for an exit, the exit test on the facts; a failing test goes on only with a reason for an override.
+
+    For a village's exit, the year's rule (incidence and 六有六通) on its figures; no override.
+    """
+    if case.kind == Kind.VILLAGE_EXIT:
+        failures = _village_failures(user=user, case=case)
+        if failures:
+            raise ValidationError({"step": [_("不符合 %(y)d 年贫困村出列标准：") % {"y": case.exit_year}, *failures]})
+        return {"year": case.exit_year}
     if case.kind != Kind.EXIT:
         return {}
     failures = exit_test_failures(household=case.household, on=on)
@@ -273,6 +283,8 @@ def _check_notice_over(case: Case, on: date) -> None:
 
 def _county(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, Any]:
     """县级审定: for an exit, stable or consolidating; an overridden exit test needs the approver's explicit consent."""
+    if case.kind == Kind.VILLAGE_EXIT:
+        return {}
     if case.kind != Kind.EXIT:
         case.target_status = RESULT[case.kind]
         return {}
@@ -289,8 +301,24 @@ def _county(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, An
     return {"target_status": target, "override_approved": bool(failures)}
 
 
+def _village_failures(*, user, case: Case) -> list[str]:
+    rows = village_readiness(user=user, year=case.exit_year, region=case.village)
+    if not rows:
+        return [_("%(v)s 在 %(y)d 年不是贫困村。") % {"v": case.village.name, "y": case.exit_year}]
+    return rows[0]["failures"]
+
+
 def _announce(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, Any]:
-    """公告: the household's status changes, dated today's announcement."""
+    """公告: the household's status changes (or the village leaves the poor villages' list), dated the announcement."""
+    if case.kind == Kind.VILLAGE_EXIT:
+        failures = _village_failures(user=user, case=case)
+        if failures:
+            raise ValidationError({"step": [_("不符合 %(y)d 年贫困村出列标准：") % {"y": case.exit_year}, *failures]})
+        Division.objects.filter(code=case.village_id).update(poor_exit_year=case.exit_year)
+        audit_record(user=user, action=Action.UPDATE, obj=case.village,
+                     changes={"poor_exit_year": [None, case.exit_year]}, region_code=case.village_id,
+                     summary=f"{case.village.name} {_('出列')} {case.exit_year}")
+        return {}
     if case.kind == Kind.EXIT and not case.override_reason:
         failures = exit_test_failures(household=case.household, on=on)
         if failures:
@@ -302,6 +330,24 @@ def _announce(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, 
     )
     case.status_change = change
     return {}
+
+
+def village_exit_open(*, user, village: Division, year: int, on: date) -> Case:
+    """Open a poor village's exit (出列) on the figures of `year`: the same path, ending in the announcement."""
+    if not (user.can_edit_households and in_scope(user, village.code)):
+        raise PermissionDenied(_("只有本村录入员可以启动办理程序。"))
+    if village.level != "village" or not village.is_poor_village or village.poor_exit_year is not None:
+        raise ValidationError({"kind": [_("%(v)s 不是未出列的贫困村。") % {"v": village.name}]})
+    if not 2011 <= year <= on.year:
+        raise ValidationError({"year": [_("出列年度无效。")]})
+    _check_date(on, after=None)
+    if Case.objects.filter(village=village, kind=Kind.VILLAGE_EXIT, state=State.OPEN).exists():
+        raise ValidationError({"kind": [_("该村已有办理中的出列案卷。")]})
+    with transaction.atomic():
+        case = Case.objects.create(village=village, kind=Kind.VILLAGE_EXIT, step=StepCode.ASSESS, step_since=on,
+                                   opened_on=on, opened_by=user, exit_year=year)
+        _audit(user, case, str(Kind.VILLAGE_EXIT.label), {"exit_year": [None, year]}, action=Action.CREATE)
+    return case
 
 
 # --- objections and withdrawal -------------------------------------------------------------
@@ -319,7 +365,7 @@ def objection_raise(*, user, case: Case, on: date, text: str) -> Objection:
         raise ValidationError({"text": [_("请填写异议内容。")]})
     with transaction.atomic():
         objection = Objection.objects.create(case=case, raised_on=on, text=text.strip(), recorded_by=user)
-        _audit(user, case, f"{case.household.code} {_('公示异议')}", {"objection": [None, text.strip()]})
+        _audit(user, case, _("公示异议"), {"objection": [None, text.strip()]})
     return objection
 
 
@@ -334,7 +380,7 @@ def objection_resolve(*, user, objection: Objection, on: date, resolution: str) 
     with transaction.atomic():
         objection.resolved_on, objection.resolution = on, resolution.strip()
         objection.save()
-        _audit(user, case, f"{case.household.code} {_('异议已处理')}", {"resolution": [None, resolution.strip()]})
+        _audit(user, case, _("异议已处理"), {"resolution": [None, resolution.strip()]})
     return objection
 
 
@@ -349,7 +395,7 @@ def case_withdraw(*, user, case: Case, reason: str) -> Case:
     with transaction.atomic():
         case.state, case.step, case.last_rejection = State.WITHDRAWN, "", reason.strip()[:300]
         case.save()
-        _audit(user, case, f"{case.household.code} {_('撤销')}", {"state": [State.OPEN, State.WITHDRAWN]})
+        _audit(user, case, _("撤销"), {"state": [State.OPEN, State.WITHDRAWN]})
     return case
 
 

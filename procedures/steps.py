@@ -11,6 +11,9 @@ PATHS: dict[str, list[str]] = {
                 StepCode.COUNTY, StepCode.ANNOUNCE],
     Kind.RETURN: [StepCode.ASSESS, StepCode.NOTICE, StepCode.TOWNSHIP, StepCode.COUNTY, StepCode.ANNOUNCE],
     Kind.REMOVE: [StepCode.ASSESS, StepCode.NOTICE, StepCode.TOWNSHIP, StepCode.COUNTY, StepCode.ANNOUNCE],
+    # 贫困村出列: the village's assessment, verification against the year's exit rule, notice, township, county.
+    Kind.VILLAGE_EXIT: [StepCode.ASSESS, StepCode.VERIFY, StepCode.NOTICE, StepCode.TOWNSHIP, StepCode.COUNTY,
+                        StepCode.ANNOUNCE],
 }
 
 # Who takes a step: the village (clerks), the township reviewer, the county approver.

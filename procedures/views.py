@@ -35,6 +35,7 @@ from .services import (
     may_take,
     objection_raise,
     objection_resolve,
+    village_exit_open,
 )
 
 LIST_LIMIT = 200
@@ -184,11 +185,20 @@ def _year(request: HttpRequest) -> int:
 def villages_ready(request: HttpRequest) -> HttpResponse:
     """The poor villages of a year: ready to exit (出列) or what still fails."""
     year = _year(request)
+    if request.method == "POST":
+        village = division_for(request.user, request.POST.get("village", ""))
+        try:
+            case = village_exit_open(user=request.user, village=village, year=year, on=date.today())
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            return redirect("procedures:case", pk=case.pk)
     code = request.GET.get("region")
     region = division_for(request.user, code) if code else home_division(request.user)
     rows = village_readiness(user=request.user, year=year, region=region)
     return render(request, "procedures/villages.html", {
         "rows": rows, "year": year, "region": region, "ready": sum(r["ready"] for r in rows),
+        "can_open": request.user.can_edit_households,
     })
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import Role
@@ -98,3 +98,35 @@ def test_the_readiness_pages_show_the_figures(client, cast):
     assert "1 / 2 个贫困村达到出列标准" in page and "贫困发生率 5.00% 未低于 3%" in page
     page = client.get(reverse("procedures:counties") + "?year=2016").content.decode()
     assert "2 个贫困村未出列" in page
+
+
+def test_a_village_exits_through_the_same_path_ending_in_the_announcement(cast):
+    from datetime import timedelta
+
+    from procedures.models import Kind, StepCode
+    from procedures.services import village_exit_open
+
+    from .procedures_cast import take
+
+    clerk = make_user("v_clerk", Role.CLERK, "623021")
+    reviewer = make_user("v_reviewer", Role.TOWNSHIP_REVIEWER, "623021101")
+    approver = make_user("v_approver", Role.COUNTY_APPROVER, "623021")
+    start = date.today() - timedelta(days=30)
+    on = [start + timedelta(days=n) for n in range(20)]
+    hongbaozi = Division.objects.get(code="623021101201")
+    case = village_exit_open(user=clerk, village=hongbaozi, year=2016, on=on[0])
+    assert case.kind == Kind.VILLAGE_EXIT
+    take(clerk, case, StepCode.ASSESS, on[1])
+    with pytest.raises(ValidationError) as e:
+        take(clerk, case, StepCode.VERIFY, on[2])
+    assert e.value.messages == ["不符合 2016 年贫困村出列标准：", "贫困发生率 5.00% 未低于 3%", "通沥青(水泥)路"]
+    VillageExitRule.objects.create(year=2016, max_incidence=Decimal("6"), items=["water"])
+    take(clerk, case, StepCode.VERIFY, on[2])
+    take(clerk, case, StepCode.NOTICE, on[3])
+    take(reviewer, case, StepCode.TOWNSHIP, on[11])
+    take(approver, case, StepCode.COUNTY, on[12])
+    hongbaozi.refresh_from_db()
+    assert hongbaozi.poor_exit_year is None  # nothing before the announcement
+    take(approver, case, StepCode.ANNOUNCE, on[13])
+    hongbaozi.refresh_from_db()
+    assert hongbaozi.poor_exit_year == 2016
