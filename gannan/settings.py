@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "audit",
     "villages",
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "funds",
     "metrics",
     "procedures",
+    "jobs",
     "demo",
 ]
 
@@ -155,6 +158,12 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Background jobs (long exports, imports, print runs): Django's tasks API with the
+# database backend, so no new service; `manage.py db_worker` runs them (`make run` starts it).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Files with personal data (job results): never under a served folder.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "media" / "private"))
 
 # Uploads: spreadsheets are read in memory up to this size; imports check it themselves.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024

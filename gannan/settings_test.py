@@ -5,6 +5,8 @@ DATABASE_URL pointing at PostgreSQL.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -21,3 +23,7 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 METRICS_CACHE_SECONDS = 0
 # Tests serve static files through the finders; there is no collected STATIC_ROOT to watch.
 STATIC_ROOT = None
+# Jobs run at once, inside the request that starts them, so tests see their result.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Job results of a test run go to a throw-away folder.
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="gannan-private-"))  # noqa: F405
