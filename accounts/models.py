@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from villages.models import Level
@@ -40,12 +43,12 @@ class User(AbstractUser):
             raise ValidationError({"division": _("%(role)s必须属于一个%(level)s。")
                                    % {"role": Role(self.role).label, "level": Level(needed).label}})
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The Django admin is for the admin role (and superusers); the role decides, not a separate flag.
         self.is_staff = self.role == Role.ADMIN or self.is_superuser
         super().save(*args, **kwargs)
 
-    def has_perm(self, perm: str, obj=None) -> bool:
+    def has_perm(self, perm: str, obj: Model | None = None) -> bool:
         return (self.is_active and self.role == Role.ADMIN) or super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label: str) -> bool:

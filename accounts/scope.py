@@ -1,17 +1,23 @@
 """Region scope: every list, view, API call and export filters through here."""
 
-from django.db.models import QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from villages.models import Division
 
+from .models import User
 
-def in_scope(user, code: str) -> bool:
+M = TypeVar("M", bound=Model)
+
+
+def in_scope(user: User, code: str) -> bool:
     """True when the division `code` lies inside the user's region."""
     return code.startswith(user.scope_prefix) if user.scope_prefix != "-" else False
 
 
-def scope_filter(queryset: QuerySet, user, field: str) -> QuerySet:
+def scope_filter(queryset: QuerySet[M], user: User, field: str) -> QuerySet[M]:
     """Restrict `queryset` to rows whose division code `field` lies in the user's region.
 
     A foreign key's attname ("village_id") is read as the division's code
@@ -28,7 +34,7 @@ def scope_filter(queryset: QuerySet, user, field: str) -> QuerySet:
     return queryset.filter(**{f"{field}__startswith": prefix})
 
 
-def division_for(user, code: str) -> Division:
+def division_for(user: User, code: str) -> Division:
     """The division `code` if the user may see it; 404 otherwise, as if it did not exist."""
     if not in_scope(user, code):
         raise Http404
@@ -38,9 +44,9 @@ def division_for(user, code: str) -> Division:
         raise Http404 from None
 
 
-def home_division(user) -> Division:
+def home_division(user: User) -> Division:
     """The division a user's pages open on: their own, or the prefecture for an unscoped admin."""
-    if user.division_id:
+    if user.division is not None:
         return user.division
     return Division.objects.get(code="623000")
 

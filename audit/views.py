@@ -2,9 +2,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+
+from accounts.http import AuthenticatedRequest
 
 from .selectors import audit_entries
 
@@ -17,7 +19,7 @@ class AuditFilterForm(forms.Form):
     household = forms.CharField(label=_("户编号"), required=False, max_length=32)
 
 
-def audit_index(request: HttpRequest) -> HttpResponse:
+def audit_index(request: AuthenticatedRequest) -> HttpResponse:
     """The audit trail, for admins only, filterable by user and by household."""
     if not request.user.is_admin:
         raise PermissionDenied

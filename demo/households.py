@@ -20,9 +20,11 @@ import io
 import itertools
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import connection
 from django.utils import timezone
@@ -54,6 +56,7 @@ POOR = (Status.IDENTIFIED, Status.RETURNED)
 EXITED = (Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING)
 TODAY = date(figures.LAST_YEAR, 12, 31)  # the data's "now": ages, schooling and labour as at the end of 2020
 CHUNK = 2000
+K = TypeVar("K")
 HERDING_COUNTIES = {"623001", "623025", "623026", "623027"}
 TU_TOWNSHIP = "623022209"  # 杓哇土族乡
 
@@ -116,7 +119,7 @@ def _day(rng, year: int, start: tuple[int, int], end: tuple[int, int]) -> date:
     return first + timedelta(days=rng.randint(0, (last - first).days))
 
 
-def _pick(rng, choices: dict) -> object:
+def _pick(rng, choices: Mapping[K, float]) -> K:
     return rng.choices(list(choices), weights=list(choices.values()))[0]
 
 
@@ -300,7 +303,7 @@ class Ids:
         return body + ric.calc_check_digit(body + "0")
 
 
-def _compose(rng, size: int, attribute: int) -> list[tuple[str, bool, int]]:
+def _compose(rng, size: int, attribute: int) -> list[tuple[Relation, bool, int]]:
     """(relation, male, age at the end of 2020) of each member."""
     if attribute == Attribute.WUBAO or size == 1:
         age = rng.randint(62, 88) if attribute == Attribute.WUBAO else rng.randint(40, 86)
@@ -483,7 +486,10 @@ def _phone(rng) -> str:
 
 
 def _insert(model, columns: list[str], rows: list[tuple], per_statement: int = 500) -> None:
-    """Rows straight to the driver: COPY on PostgreSQL, multi-row INSERTs elsewhere (the ORM's per-object work would triple the run)."""
+    """Rows straight to the driver: COPY on PostgreSQL, multi-row INSERTs elsewhere.
+
+    The ORM's per-object work would triple the run.
+    """
     qn = connection.ops.quote_name
     meta = model._meta
     target = f"{qn(meta.db_table)} ({', '.join(qn(meta.get_field(c).column) for c in columns)})"
@@ -517,7 +523,7 @@ def build(ctx: DemoContext) -> None:
                        for _i in range(40)] for county in figures.COUNTIES}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     ids = Ids()
-    counts = defaultdict(int)
+    counts: defaultdict[str | None, int] = defaultdict(int)
     for start in range(0, len(plans), CHUNK):
         chunk = plans[start:start + CHUNK]
         households, rosters, histories, records = [], [], [], []

@@ -108,7 +108,7 @@ def _open_cases(ctx: DemoContext, today: date) -> int:
 
 def build(ctx: DemoContext) -> None:
     ctx.counts["cases_history"] = _history(ctx)
-    ctx.counts["cases_open"] = _open_cases(ctx, date.today())
+    ctx.counts["cases_open"] = _open_cases(ctx, timezone.localdate())
 
 
 def wipe(ctx: DemoContext) -> None:

@@ -1,12 +1,17 @@
 """The funds API: read for everyone in the region, write for its clerks (and admins), through the services."""
 
+from collections.abc import Callable
+from typing import Any
+
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api_permissions import ReadOrEditRegion
+from accounts.http import AuthenticatedAPIRequest
 
 from . import selectors, services
 from . import serializers as s
@@ -88,13 +93,14 @@ class MutualAidFundFilter(RegionFilter):
 
 class FundsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     permission_classes = [ReadOrEditRegion]
-    model: type
-    selector = None
-    service = None
+    request: AuthenticatedAPIRequest  # ReadOrEditRegion lets no anonymous caller this far
+    model: type[Model]
+    selector: Callable[..., QuerySet[Any]]  # (user=) → the rows the user may see
+    service: Callable[..., Any]  # the create service
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return self.model.objects.none()
+            return self.model._default_manager.none()
         return type(self).selector(user=self.request.user).order_by("pk")
 
     def perform_create(self, serializer):

@@ -88,7 +88,7 @@ def funds_charts(*, region: Division, year: int, children: list[Division], gap_c
         "rows": [{"programme": r["programme"], "programme_label": str(programmes.get(r["programme"], r["programme"])),
                   "amount": _yuan_wan(r["amount"])} for r in selectors.funds_by_programme(region=region)],
     }
-    charts = [sources, share, loans, gaps, flow, by_programme]
+    charts: list[dict[str, Any]] = [sources, share, loans, gaps, flow, by_programme]
     for chart in charts:
         chart["cells"] = [[row.get(k) for k, _label in chart["columns"]] for row in chart["rows"]]
     return charts

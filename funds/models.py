@@ -1,12 +1,14 @@
 """Money: where it came from (sources, allocations), where it went (disbursements,
 measures, loans) and the village mutual-aid funds. Amounts are yuan, Decimal."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Cause
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}  # DecimalField keywords
 
 
 class SourceKind(models.TextChoices):

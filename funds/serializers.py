@@ -11,6 +11,7 @@ from .models import (
     Disbursement,
     FundSource,
     Loan,
+    LoanStatus,
     Measure,
     MutualAidFund,
     Project,
@@ -25,7 +26,8 @@ class ScopedRelatedField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        return scope_filter(super().get_queryset(), self.context["request"].user, self.scope_path)
+        # A writable related field always has its queryset; the stubs allow None.
+        return scope_filter(super().get_queryset(), self.context["request"].user, self.scope_path)  # type: ignore[arg-type]
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -36,7 +38,8 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        return scope_filter(super().get_queryset(), self.context["request"].user, self.scope_path)
+        # A writable related field always has its queryset; the stubs allow None.
+        return scope_filter(super().get_queryset(), self.context["request"].user, self.scope_path)  # type: ignore[arg-type]
 
 
 def _scoped(model_qs, slug: str, path: str, **kw) -> serializers.RelatedField:
@@ -63,7 +66,8 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 class AllocationSerializer(serializers.ModelSerializer):
     project = _scoped(Project.objects.all(), "pk", "division__code")
-    source = serializers.SlugRelatedField(queryset=FundSource.objects.all(), slug_field="code")
+    # The stubs read a field named "source" as the Field.source attribute.
+    source = serializers.SlugRelatedField(queryset=FundSource.objects.all(), slug_field="code")  # type: ignore[assignment]
 
     class Meta:
         model = Allocation
@@ -72,7 +76,8 @@ class AllocationSerializer(serializers.ModelSerializer):
 
 class DisbursementSerializer(serializers.ModelSerializer):
     project = _scoped(Project.objects.all(), "pk", "division__code")
-    source = serializers.SlugRelatedField(queryset=FundSource.objects.all(), slug_field="code")
+    # The stubs read a field named "source" as the Field.source attribute.
+    source = serializers.SlugRelatedField(queryset=FundSource.objects.all(), slug_field="code")  # type: ignore[assignment]
     household = _scoped(Household.objects.all(), "code", "village__code", required=False, allow_null=True)
     village = _scoped(Division.objects.filter(level="village"), "code", "code", required=False)
 
@@ -102,7 +107,7 @@ class LoanSerializer(serializers.ModelSerializer):
 
 
 class LoanStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Loan._meta.get_field("status").choices)
+    status = serializers.ChoiceField(choices=LoanStatus.choices)
 
 
 class MutualAidFundSerializer(serializers.ModelSerializer):

@@ -1,14 +1,15 @@
 import csv
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from accounts.scope import division_for, home_division, scope_filter
 from villages.models import Division
 
@@ -23,18 +24,18 @@ def _year(request, default: int) -> int:
     raw = request.GET.get("year", "")
     if not raw:
         return default
-    if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= date.today().year:
+    if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= timezone.localdate().year:
         raise Http404
     return int(raw)
 
 
-def _latest_year(user) -> int:
+def _latest_year(user: User) -> int:
     """The last year money was paid out in the user's region (this year when there is none)."""
     latest = scope_filter(Disbursement.objects.all(), user, "village__code").aggregate(y=Max("date"))["y"]
-    return latest.year if latest else date.today().year
+    return latest.year if latest else timezone.localdate().year
 
 
-def _ancestors(region: Division, user) -> list[Division]:
+def _ancestors(region: Division, user: User) -> list[Division]:
     """The breadcrumb trail from the user's home division down to `region` (one query)."""
     home = home_division(user)
     codes = [c for c in {region.code[:6], region.code[:9]} if len(c) < len(region.code) and c != home.code]
@@ -61,7 +62,7 @@ def region(request, code: str):
     return render(request, "funds/index.html", {
         "region": place,
         "year": year,
-        "years": range(date.today().year, FIRST_YEAR - 1, -1),
+        "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
         "trail": _ancestors(place, request.user),
         "summary": summary,
         "charts": charts,

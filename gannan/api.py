@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -9,10 +10,14 @@ from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, status
 from rest_framework.filters import OrderingFilter
+from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from accounts.api_permissions import ReadOrEditRegion
+from accounts.http import AuthenticatedAPIRequest
 
 
 class Conflict(exceptions.APIException):
@@ -57,7 +62,7 @@ def _filterset_params(filterset_class) -> set[str]:
     return names
 
 
-class StrictQueryParamsMixin:
+class StrictQueryParamsMixin(APIView):
     """Unknown query parameters answer 400 naming them, instead of being silently ignored.
 
     Known: the view's filterset, its ordering parameter, the paginator's, `format`,
@@ -67,7 +72,7 @@ class StrictQueryParamsMixin:
     extra_query_params: tuple[str, ...] = ()
 
     def allowed_query_params(self) -> set[str]:
-        allowed = {api_settings.URL_FORMAT_OVERRIDE, *self.extra_query_params}
+        allowed: set[str | None] = {api_settings.URL_FORMAT_OVERRIDE, *self.extra_query_params}
         paginator = getattr(self, "paginator", None)
         if paginator is not None:
             allowed |= {paginator.page_query_param, getattr(paginator, "page_size_query_param", None)}
@@ -77,9 +82,9 @@ class StrictQueryParamsMixin:
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is not None:
             allowed |= _filterset_params(filterset_class)
-        return allowed - {None}
+        return {name for name in allowed if name is not None}
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         unknown = sorted(set(request.query_params) - self.allowed_query_params())
         if unknown:
@@ -88,8 +93,10 @@ class StrictQueryParamsMixin:
             )
 
 
-class RegionAPIMixin(StrictQueryParamsMixin):
+class RegionAPIMixin(StrictQueryParamsMixin, GenericAPIView[Any]):
     """The defaults of a region-scoped endpoint: who may call, filters, strict parameters, pages."""
+
+    request: AuthenticatedAPIRequest  # ReadOrEditRegion lets no anonymous caller this far
 
     permission_classes = [ReadOrEditRegion]
     filter_backends = [DjangoFilterBackend]

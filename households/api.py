@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from accounts.models import User
 from accounts.scope import scope_filter
 from gannan.api import RegionAPIMixin, StableOrderingFilter, service_errors
 from procedures.services import household_apply
@@ -25,7 +26,7 @@ from .services import check_can_edit, household_update, household_year_save
 REFUSED = {400: OpenApiResponse(description="规则不满足（按字段列出原因）"), 403: OpenApiResponse(description="无权修改")}
 
 
-def can_edit(user, household: Household) -> bool:
+def can_edit(user: User, household: Household) -> bool:
     """Whether `user` may edit `household`: the rule that also shows them full ID numbers."""
     try:
         check_can_edit(user, household.village)

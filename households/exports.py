@@ -136,7 +136,7 @@ def template_workbook(kind: str) -> bytes:
             columns = roster_columns()
             headers = [(c.header, c.required) for c in columns]
             example = _example_roster()
-            lists = [(i, c) for i, c in enumerate(columns) if c.choices is not None]
+            lists: list[tuple[int, Column | str]] = [(i, c) for i, c in enumerate(columns) if c.choices is not None]
         else:
             sheet.title = "村级数据"
             vcols = village_columns()
@@ -161,7 +161,7 @@ def template_workbook(kind: str) -> bytes:
             sheet.column_dimensions[sheet.cell(row=1, column=id_col).column_letter].width = 22
         for i, spec in lists:
             choices = spec if isinstance(spec, str) else spec.choices
-            labels = ["是", "否"] if choices == "bool" else [str(label) for _v, label in choices.choices]
+            labels = ["是", "否"] if isinstance(choices, str) else [str(label) for _v, label in choices.choices]
             validation = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
             validation.error = "请从下拉列表中选择。"
             letter = sheet.cell(row=1, column=i + 1).column_letter

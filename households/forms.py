@@ -1,16 +1,17 @@
 """The clerk's forms: they check the shape of the input; the rules live in services.py."""
 
-from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.scope import scope_filter
 from villages.models import Division, Level
 
-from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Status
+from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Sex, Status
 from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, YEAR_FIELDS, member_clean
 
 
@@ -34,7 +35,7 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError, *, elsewher
 
 class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Division) -> str:
-        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+        return f"{obj.parent.name} · {obj.name}" if obj.parent else obj.name
 
 
 class HouseholdForm(forms.Form):
@@ -42,7 +43,7 @@ class HouseholdForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields = forms.fields_for_model(Household, fields=[f for f in HOUSEHOLD_FIELDS if f != "village"])
         villages = scope_filter(
@@ -64,7 +65,7 @@ class HouseholdForm(forms.Form):
             required=False,
             widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist"}),
         )
-        self.fields["identified_year"].widget.attrs.update(min=2010, max=date.today().year)
+        self.fields["identified_year"].widget.attrs.update(min=2010, max=timezone.localdate().year)
         self.order_fields([*HOUSEHOLD_FIELDS, "version"])
 
     def service_data(self) -> dict[str, Any]:
@@ -85,13 +86,13 @@ class MemberForm(forms.Form):
         for name in ("sex", "birth_date"):
             self.fields[name].required = False
             self.fields[name].help_text = _("可留空，按证件号码自动填写")
-        self.fields["sex"].choices = [("", "—"), *((v, label) for v, label in self.fields["sex"].choices if v)]
+        cast(forms.ChoiceField, self.fields["sex"]).choices = [("", "—"), *Sex.choices]
         self.fields["birth_date"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         self.fields["migrant_months"].widget.attrs.update(min=0, max=12)
         self.order_fields(["id", *MEMBER_FIELDS])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if self.errors or self.cleaned_data.get("DELETE"):
             return data
         try:
@@ -115,7 +116,9 @@ class BaseMemberFormSet(forms.BaseFormSet):
         return [f.service_data() for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
-MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True)
+# The stubs type the factory's class as a plain BaseFormSet.
+MemberFormSet = cast(type[BaseMemberFormSet],
+                     forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True))
 
 
 def member_initial(household: Household) -> list[dict[str, Any]]:
@@ -133,7 +136,7 @@ class YearForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.household = household
         self.editing = editing
-        self.fields["year"].widget.attrs.update(min=2010, max=date.today().year)
+        self.fields["year"].widget.attrs.update(min=2010, max=timezone.localdate().year)
         if editing:
             self.fields["year"].disabled = True
 
@@ -168,13 +171,14 @@ class HouseholdFilterForm(forms.Form):
     main_cause = forms.TypedChoiceField(label=_("主要致贫原因"), required=False, coerce=int, empty_value="",
                                         choices=[("", _("全部")), *Cause.choices])
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         divisions = scope_filter(
             Division.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]), user, "code"
         ).order_by("code").values_list("code", "name", "level")
-        indent = {Level.COUNTY: "", Level.TOWNSHIP: "\u3000", Level.VILLAGE: "\u3000\u3000"}
-        self.fields["division"].choices = [("", _("全部")), *((c, indent[lvl] + n) for c, n, lvl in divisions)]
+        indent: dict[str, str] = {Level.COUNTY: "", Level.TOWNSHIP: "\u3000", Level.VILLAGE: "\u3000\u3000"}
+        choices = [("", _("全部")), *((c, indent[lvl] + n) for c, n, lvl in divisions)]
+        cast(forms.ChoiceField, self.fields["division"]).choices = choices
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():

@@ -17,10 +17,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from accounts.scope import in_scope
 from audit.services import Action, audit_record
 from procedures.services import cases_record_history
@@ -125,7 +126,7 @@ def birth_date(value: Any) -> date:
                 born = date(*map(int, m.groups()))
             except ValueError:
                 break
-            if born > date.today():
+            if born > timezone.localdate():
                 raise CellError(_("出生日期在未来。"))
             return born
     raise CellError(_("日期格式应为 YYYY-MM-DD。"))
@@ -256,7 +257,7 @@ def history_columns(changes: list[tuple[str, date]]) -> dict[str, Any]:
 
 def year_end(y: int) -> date:
     """A yearly event's date: 31 December, or today in the current year (no future dates)."""
-    today = date.today()
+    today = timezone.localdate()
     return today if y >= today.year else date(y, 12, 31)
 
 
@@ -294,7 +295,7 @@ def _cyclic_gc_paused():
 
 
 @_cyclic_gc_paused()
-def households_import(*, data: bytes, file_name: str, user, dry_run: bool = False) -> Report:
+def households_import(*, data: bytes, file_name: str, user: User, dry_run: bool = False) -> Report:
     """Import a roster file for `user`; with `dry_run`, report what would change and write nothing."""
     report = Report(file_name=file_name)
     report.counts = dict.fromkeys(COUNT_LABELS, 0)
@@ -340,7 +341,7 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
     present = [c for c in columns if c.key in index]
     # A file repeats the same few villages, years, codes and labels on every row: each column parses
     # a value once. Names and ID numbers are unique and secondary causes a list, so they are not kept.
-    memos = {c.key: {} for c in present if c.key not in ("name", "id_number", "secondary_causes")}
+    memos: dict[str, dict[Any, Any]] = {c.key: {} for c in present if c.key not in ("name", "id_number", "secondary_causes")}
     cells_read = [(c, index[c.key], memos.get(c.key), c.required and c.target in ("household", "member"))
                   for c in present]
     shared_keys = [c.key for c in present if c.target in ("household", "history", "year")]
@@ -452,7 +453,7 @@ def _check_income_parts(plan: Planned, report: Report) -> None:
                      _("四项收入之和为 %(sum)s 元，与人均纯收入不一致。") % {"sum": total})
 
 
-def _check_against_register(planned: dict[str, Planned], user, report: Report, headers: dict[str, str]):
+def _check_against_register(planned: dict[str, Planned], user: User, report: Report, headers: dict[str, str]):
     """Villages, scope, codes and IDs against the database, a few queries per chunk; classify each household."""
     creates: list[Planned] = []
     updates: list[tuple[Planned, Household, dict[str, Any]]] = []
@@ -557,7 +558,8 @@ def _compare(plan: Planned, household: Household, report: Report, headers: dict[
             continue
         shown = {"identified_year": now["identified_year"], "exit_year": now["exit_year"], "returned_year": now["returned_year"]}
         report.error(plan.first_row, headers[key], wanted.get(key) or "",
-                     _("与系统中的状态记录不一致（系统中：识别 %(i)s，脱贫 %(e)s，返贫 %(r)s）；导入只能补充新的状态，不能改写历史。")
+                     _("与系统中的状态记录不一致（系统中：识别 %(i)s，脱贫 %(e)s，返贫 %(r)s）；"
+                       "导入只能补充新的状态，不能改写历史。")
                      % {"i": shown["identified_year"] or "-", "e": shown["exit_year"] or "-", "r": shown["returned_year"] or "-"})
         return None
     if not (fields or members_changed or year_changed or appended):
@@ -580,7 +582,8 @@ def _warn_exits(planned: dict[str, Planned], report: Report, headers: dict[str, 
         line = lines.get(exit_year)
         if line is not None and amount <= line:
             report.warn(plan.first_row, headers["income_per_capita"], amount,
-                        _("户 %(code)s 于 %(y)d 年脱贫，但人均纯收入未超过当年贫困线 %(line)s 元（按国家系统已批准的脱贫导入）。")
+                        _("户 %(code)s 于 %(y)d 年脱贫，但人均纯收入未超过当年贫困线 %(line)s 元"
+                          "（按国家系统已批准的脱贫导入）。")
                         % {"code": plan.code, "y": exit_year, "line": line})
         failed = [headers[c] for c in checks if plan.year_fields.get(c) is False]
         if failed:
@@ -597,7 +600,7 @@ def _event_reasons() -> dict[str, str]:
 
 
 def _history_events(plan: Planned, keys: list[str], reasons: dict[str, str]) -> list[tuple[str, date, str]]:
-    events = []
+    events: list[tuple[str, date, str]] = []
     for key in keys:
         y = plan.household.get("identified_year") if key == "identified_year" else plan.history.get(key)
         if not y:
@@ -611,7 +614,7 @@ def _history_events(plan: Planned, keys: list[str], reasons: dict[str, str]) -> 
     return events
 
 
-def _apply(creates: list[Planned], updates, *, user, batch: str, report: Report, headers: dict[str, str]) -> None:
+def _apply(creates: list[Planned], updates, *, user: User, batch: str, report: Report, headers: dict[str, str]) -> None:
     reasons = _event_reasons()
     try:
         for start in range(0, len(creates), CHUNK):

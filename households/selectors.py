@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
 from accounts.scope import scope_filter
 from audit.models import AuditEntry
 
@@ -12,7 +13,7 @@ from .ids import normalize_id
 from .models import Household, HouseholdYear, Member, PovertyLine, Relation, StatusChange
 
 
-def household_list(*, user, q: str = "", division: str = "", status: str = "", attribute: str | int = "",
+def household_list(*, user: User, q: str = "", division: str = "", status: str = "", attribute: str | int = "",
                    main_cause: str | int = "") -> QuerySet[Household]:
     """Households the user may see, narrowed by the list's filters.
 
@@ -50,7 +51,7 @@ def household_list_with_head_id(households: QuerySet[Household]) -> QuerySet[Hou
     return households.annotate(head_id_number=Subquery(heads))
 
 
-def household_get(*, user, pk: int) -> Household:
+def household_get(*, user: User, pk: int) -> Household:
     """One household in the user's region; Household.DoesNotExist (→ 404) otherwise."""
     qs = Household.objects.select_related("village", "village__parent", "village__parent__parent")
     return scope_filter(qs, user, "village__code").get(pk=pk)

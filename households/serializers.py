@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
@@ -109,7 +111,7 @@ class HouseholdYearSerializer(serializers.ModelSerializer):
 
 
 class HouseholdYearUpdateSerializer(HouseholdYearSerializer):
-    household = serializers.PrimaryKeyRelatedField(read_only=True)
+    household = ScopedHouseholdField(read_only=True)
 
     class Meta(HouseholdYearSerializer.Meta):
         read_only_fields = ["year"]
@@ -119,7 +121,7 @@ class HouseholdYearUpdateSerializer(HouseholdYearSerializer):
 class StatusChangeSerializer(serializers.ModelSerializer):
     household = ScopedHouseholdField(queryset=Household.objects.all())
     household_code = serializers.CharField(source="household.code", read_only=True)
-    by = serializers.StringRelatedField(read_only=True)
+    by: serializers.StringRelatedField[Any] = serializers.StringRelatedField(read_only=True)
 
     class Meta:
         model = StatusChange

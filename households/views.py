@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedRequest
+from accounts.models import User
 from accounts.scope import in_scope
 from procedures.services import household_apply
 
@@ -37,11 +39,11 @@ from .services import (
 PAGE_SIZE = 50
 
 
-def _can_edit(user, household: Household) -> bool:
+def _can_edit(user: User, household: Household) -> bool:
     return user.can_edit_households and in_scope(user, household.village_id)
 
 
-def _get(request: HttpRequest, pk: int) -> Household:
+def _get(request: AuthenticatedRequest, pk: int) -> Household:
     """The household if it lies in the user's region; 404 otherwise, as if it did not exist."""
     try:
         return household_get(user=request.user, pk=pk)
@@ -49,14 +51,14 @@ def _get(request: HttpRequest, pk: int) -> Household:
         raise Http404 from None
 
 
-def _get_for_edit(request: HttpRequest, pk: int) -> Household:
+def _get_for_edit(request: AuthenticatedRequest, pk: int) -> Household:
     household = _get(request, pk)
     if not _can_edit(request.user, household):
         raise PermissionDenied
     return household
 
 
-def household_list_view(request: HttpRequest) -> HttpResponse:
+def household_list_view(request: AuthenticatedRequest) -> HttpResponse:
     form = HouseholdFilterForm(request.GET or None, user=request.user)
     households = household_list(user=request.user, **form.filters())
     page = Paginator(household_list_with_head_id(households), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -68,7 +70,7 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
     })
 
 
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def household_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     household = _get(request, pk)
     return render(request, "households/detail.html", {
         "household": household,
@@ -78,7 +80,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def household_create(request: HttpRequest) -> HttpResponse:
+def household_create(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.can_edit_households:
         raise PermissionDenied
     form = HouseholdForm(request.POST or None, user=request.user)
@@ -99,7 +101,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
     })
 
 
-def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def household_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     household = _get_for_edit(request, pk)
     initial = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS} | {"version": household.version}
     form = HouseholdForm(request.POST or None, user=request.user, initial=initial)
@@ -128,7 +130,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def household_year_edit(request: HttpRequest, pk: int, year: int | None = None) -> HttpResponse:
+def household_year_edit(request: AuthenticatedRequest, pk: int, year: int | None = None) -> HttpResponse:
     household = _get_for_edit(request, pk)
     record = None
     if year is not None:

@@ -7,12 +7,15 @@ come from the same frame, so they show exactly the same numbers.
 import csv
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 RED, GREEN, LIGHT_GREEN, YELLOW, GREY, BLUE = "#c62828", "#2e7d32", "#81c784", "#b58900", "#6b7280", "#1d4ed8"
@@ -24,7 +27,7 @@ class Chart:
     key: str
     title: str
     table: pd.DataFrame
-    figure: dict
+    figure: dict[str, Any]
     links: list[str | None] = field(default_factory=list)  # one per table row: where its first cell leads
     zero_is_data: bool = False  # a 0 means "not met" (the checklist), not "nothing to show"
 
@@ -33,7 +36,7 @@ class Chart:
             self.figure = _no_data(self.figure)
 
     def has_data(self) -> bool:
-        """Any number other than 0 (or any number at all, with `zero_is_data`) beyond the table's first (label) column."""
+        """Any number other than 0 (or any number at all, with `zero_is_data`) beyond the first (label) column."""
         return any(
             isinstance(v, int | float | Decimal | np.number) and not isinstance(v, bool) and not pd.isna(v)
             and (self.zero_is_data or v != 0)
@@ -41,7 +44,7 @@ class Chart:
         )
 
     def csv(self) -> str:
-        return self.table.to_csv(index=False)
+        return str(self.table.to_csv(index=False))
 
     def rows(self) -> tuple[list[str], list[list[str]]]:
         """Header and rows of the HTML table: read back from the CSV, so both always agree."""
@@ -49,7 +52,7 @@ class Chart:
         return header, rows
 
 
-def _no_data(figure: dict) -> dict:
+def _no_data(figure: dict[str, Any]) -> dict[str, Any]:
     """The figure without traces or axes, saying that there is nothing to show (not empty axes that look broken)."""
     layout = {k: v for k, v in figure.get("layout", {}).items() if k not in ("shapes", "annotations", "yaxis2")}
     layout.update(
@@ -60,7 +63,7 @@ def _no_data(figure: dict) -> dict:
     return {"data": [], "layout": layout}
 
 
-def _layout(fig: go.Figure, **extra) -> dict:
+def _layout(fig: go.Figure, **extra: Any) -> dict[str, Any]:
     layout = {
         "template": "none",
         "margin": {"l": 60, "r": 60, "t": 30, "b": 50},
@@ -69,7 +72,8 @@ def _layout(fig: go.Figure, **extra) -> dict:
         "height": 340,
     }
     fig.update_layout(**{**layout, **extra})
-    return json.loads(fig.to_json())
+    figure: dict[str, Any] = json.loads(fig.to_json())
+    return figure
 
 
 def trend(series: pd.DataFrame) -> Chart:
@@ -200,7 +204,7 @@ def waterfall(*, year: int, start: int, new: int, exited: int, returned: int, re
                  figure=_layout(fig, yaxis={"title": _("人"), "tickformat": ",d"}, showlegend=False))
 
 
-def guarantees(failures: pd.DataFrame, checks: list[tuple[str, str]]) -> Chart:
+def guarantees(failures: pd.DataFrame, checks: Sequence[tuple[str, str | Promise]]) -> Chart:
     """Households (poor at the end of the year) failing each of 两不愁三保障. `failures`: one row of counts."""
     row = failures.iloc[0] if not failures.empty else pd.Series(dtype="int64")
     table = pd.DataFrame(
@@ -216,7 +220,7 @@ def guarantees(failures: pd.DataFrame, checks: list[tuple[str, str]]) -> Chart:
                  figure=_layout(fig, yaxis={"title": _("户"), "tickformat": ",d"}, showlegend=False))
 
 
-def checklist(villages: pd.DataFrame, items: list[tuple[str, str]], urls: list[str]) -> Chart:
+def checklist(villages: pd.DataFrame, items: Sequence[tuple[str, str | Promise]], urls: list[str]) -> Chart:
     """六有六通 of poor villages: villages × twelve items (1 met, 0 not met, empty without a record)."""
     labels = [str(label) for _f, label in items]
     table = pd.DataFrame({_("村"): villages["name"].to_numpy(), _("区划代码"): villages["code"].to_numpy()})
@@ -240,8 +244,8 @@ def checklist(villages: pd.DataFrame, items: list[tuple[str, str]], urls: list[s
 PALETTE = ["#8b1a1a", BLUE, GREEN, YELLOW, "#6b21a8", "#0f766e", "#c2410c", "#475569", "#be185d"]
 
 
-def from_rows(spec: dict, links: list[str | None] | None = None) -> Chart:
-    """A chart given as plain rows (funds.charts): bars per series over `x`, stacked or grouped, with an optional target line.
+def from_rows(spec: dict[str, Any], links: list[str | None] | None = None) -> Chart:
+    """A chart given as plain rows (funds.charts): bars per series over `x`, stacked or grouped, optional target line.
 
     `spec`: key, title, kind ("bar", "stacked" or "grouped"), x, series, columns [(key, label)], rows, and
     optionally line / line_label; `links`: one per row, where its bar and its table row lead.

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from households.models import GUARANTEE_CHECKS, Attribute, Cause
 from villages.models import VILLAGE_ITEMS, Division, Level
 
 from . import charts, compute, queries
+from .charts import Chart
 from .funds import FundsBoard, funds_board
 from .selectors import RegionFigures, poor_splits, region_figures
 
@@ -20,16 +22,16 @@ class Dashboard:
     year: int
     years: list[int]
     figures: RegionFigures
-    kpis: dict
+    kpis: dict[str, Any]
     charts: list[charts.Chart]
     funds: FundsBoard
 
-    def chart(self, key: str) -> charts.Chart | None:
+    def chart(self, key: str) -> Chart | None:
         return next((c for c in self.charts + self.funds.charts if c.key == key), None)
 
 
-def _kpis(table: pd.DataFrame, year: int) -> dict:
-    now = compute.row_dict(table, "", year)
+def _kpis(table: pd.DataFrame, year: int) -> dict[str, Any]:
+    now: dict[str, Any] = compute.row_dict(table, "", year)
     total = table.xs("", level="child")
     previous_rate = None
     if year - 1 in total.index:

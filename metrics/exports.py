@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from households.exports import neutralise
 
@@ -87,7 +88,7 @@ class _Book:
             sheet.append([self._cell(sheet, _value(v)) for v in row])
 
     @staticmethod
-    def _cell(sheet, value: Any, font: Font | None = None) -> WriteOnlyCell:
+    def _cell(sheet: WriteOnlyWorksheet, value: Any, font: Font | None = None) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # a leading = stays text
@@ -103,7 +104,10 @@ class _Book:
 
 
 def metrics_workbook(*, board: Dashboard) -> IO[bytes]:
-    """The workbook of `board` (call under the Chinese locale): region by year, sub-regions, every chart table, definitions."""
+    """The workbook of `board` (call under the Chinese locale).
+
+    Sheets: the region by year, its sub-regions, every chart's table, the definitions.
+    """
     division, year, figures = board.division, board.year, board.figures
     indicators = _indicators()
     headers = [_with_unit(str(i.label), str(i.unit)) for i in indicators]

@@ -28,7 +28,7 @@ class FundsBoard:
 
 def funds_json(summary: dict[str, Any]) -> dict[str, Any]:
     """`funds_selectors.funds_summary` for JSON: yuan as exact strings ("45000.00"), percents as numbers."""
-    def plain(key: str, value):
+    def plain(key: str, value: Any) -> Any:
         if not isinstance(value, Decimal):
             return value
         if registry.get(key).unit == registry.PERCENT:
@@ -52,7 +52,7 @@ def funds_board(*, division: Division, year: int, children: list[Division],
     gaps = reverse("funds:gaps", args=[division.code]) + f"?year={year}"
     shown = []
     for spec in specs:
-        links = None
+        links: list[str | None] | None = None
         if spec["key"] in BY_CHILD:
             if not children:  # a village has no sub-regions to compare
                 continue

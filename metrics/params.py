@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.scope import division_for, home_division
 from households.models import StatusChange
 from villages.models import Division
@@ -41,7 +42,7 @@ def parse_year(value: str | None, *, name: str, default: int | Callable[[], int]
     return int(value)
 
 
-def parse_region(user, value: str | None) -> Division:
+def parse_region(user: User, value: str | None) -> Division:
     """The division named by `value` (the user's home division when absent); 404 outside the user's region."""
     if value in (None, ""):
         return division_for(user, home_division(user).code)

@@ -1,18 +1,23 @@
 """Dashboard pages: the overview of a region, its charts' CSV files, the workbook of all its tables."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, HttpResponseBase
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedRequest
+from accounts.models import User
 from accounts.scope import division_for, home_division, in_scope
 from households.models import Household, Status
 from procedures.selectors import pipeline
 from villages.models import Division, Level
 
 from .cache import cached
+from .charts import Chart
 from .dashboard import Dashboard, dashboard
 from .exports import metrics_workbook
 from .params import data_year, parse_year
@@ -23,22 +28,22 @@ def _ancestor_codes(division: Division) -> list[str]:
     """Codes from the prefecture down to `division` (the code is a path)."""
     code = division.code
     chain = [code[:4] + "00", code[:6], code[:9], code[:12]]
-    lengths = {Level.PREFECTURE: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.VILLAGE: 4}
+    lengths: dict[str, int] = {Level.PREFECTURE: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.VILLAGE: 4}
     return list(dict.fromkeys(chain[: lengths.get(division.level, 1)]))
 
 
-def _breadcrumbs(user, division: Division) -> list[Division]:
+def _breadcrumbs(user: User, division: Division) -> list[Division]:
     codes = [c for c in _ancestor_codes(division) if in_scope(user, c)]
     return list(Division.objects.filter(code__in=codes).order_by("code"))
 
 
-def _region(request, code: str | None) -> Division:
+def _region(request: AuthenticatedRequest, code: str | None) -> Division:
     if code is None:
         return division_for(request.user, home_division(request.user).code)
     return division_for(request.user, code)
 
 
-def _year(request) -> int:
+def _year(request: AuthenticatedRequest) -> int:
     return parse_year(request.GET.get("year"), name="year", default=data_year)
 
 
@@ -54,13 +59,13 @@ def _household_url(pk: int) -> str | None:
         return None
 
 
-def _chart_item(chart) -> dict:
+def _chart_item(chart: Chart) -> dict[str, Any]:
     header, rows = chart.rows()
     links = chart.links or [None] * len(rows)
     return {"chart": chart, "header": header, "rows": [(link, row[0], row[1:]) for link, row in zip(links, rows, strict=True)]}
 
 
-def overview(request, code: str | None = None):
+def overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResponse:
     division = _region(request, code)
     try:
         year = _year(request)
@@ -91,7 +96,7 @@ def overview(request, code: str | None = None):
     return render(request, "metrics/overview.html", context)
 
 
-def chart_csv(request, code: str, key: str):
+def chart_csv(request: AuthenticatedRequest, code: str, key: str) -> HttpResponse:
     division = division_for(request.user, code)
     try:
         year = _year(request)
@@ -106,7 +111,7 @@ def chart_csv(request, code: str, key: str):
     return response
 
 
-def export_xlsx(request, code: str):
+def export_xlsx(request: AuthenticatedRequest, code: str) -> HttpResponseBase:
     division = division_for(request.user, code)
     try:
         year = _year(request)

@@ -1,9 +1,9 @@
 """The shape of a case's input; the rules are in services.py."""
 
-from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from households.models import EXITED_STATUSES, Household, Status
@@ -13,8 +13,8 @@ from .steps import DECISIONS, NOTICES, OPENS_FROM
 
 
 def _date_field(label) -> forms.DateField:
-    return forms.DateField(label=label, initial=date.today,
-                           widget=forms.DateInput(attrs={"type": "date", "max": date.today().isoformat()},
+    return forms.DateField(label=label, initial=timezone.localdate,
+                           widget=forms.DateInput(attrs={"type": "date", "max": timezone.localdate().isoformat()},
                                                   format="%Y-%m-%d"))
 
 

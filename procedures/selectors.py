@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from accounts.scope import scope_filter
 from households.models import mask_id
@@ -43,7 +44,7 @@ def _after_notice() -> Q:
 
 def cases_waiting_for(*, user, today: date | None = None) -> QuerySet[Case]:
     """The open cases whose next step is this user's to take (none for officials)."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     qs = _open(user)
     if user.is_township_reviewer:
         actor = TOWNSHIP
@@ -62,13 +63,13 @@ def cases_waiting_for(*, user, today: date | None = None) -> QuerySet[Case]:
 
 def cases_in_notice(*, user, today: date | None = None) -> QuerySet[Case]:
     """The open cases now in public notice, the soonest to end first."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     return _open(user).filter(_after_notice(), notice_end__gte=today).order_by("notice_end", "id")
 
 
 def cases_overdue(*, user, today: date | None = None) -> QuerySet[Case]:
     """The open cases waiting more than OVERDUE_DAYS at their step (a notice's wait counts from its end)."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     return _open(user).filter(step_since__lt=today - timedelta(days=OVERDUE_DAYS))
 
 
@@ -116,7 +117,7 @@ def notice_rows(*, user, village: Division, kind: str, today: date | None = None
 
     The printable notice page and the PDF (printables) both render these rows.
     """
-    today = today or date.today()
+    today = today or timezone.localdate()
     qs = (cases_in_notice(user=user, today=today).filter(village=village, kind=kind)
           .select_related("household").prefetch_related("household__members"))
     rows = []

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import decides_for, in_scope
@@ -113,13 +114,13 @@ def household_apply(*, user, data: dict[str, Any], members: list[dict[str, Any]]
     """
     with transaction.atomic():
         household = household_register(user=user, data=data, members=members, applying=True)
-        case_open(user=user, household=household, kind=Kind.IDENTIFY, on=on or date.today(),
+        case_open(user=user, household=household, kind=Kind.IDENTIFY, on=on or timezone.localdate(),
                   reason=_("新识别申请"))
     return household
 
 
 def _check_date(on: date, *, after: date | None) -> None:
-    if on > date.today():
+    if on > timezone.localdate():
         raise ValidationError({"on": [_("日期不能晚于今天。")]})
     if after is not None and on < after:
         raise ValidationError({"on": [_("日期不能早于上一环节（%(d)s）。") % {"d": after.isoformat()}]})

@@ -1,11 +1,11 @@
 """Case pages: open a case, take its next step, the worklists and the printable notice. Thin: services decide."""
 
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -148,7 +148,7 @@ def case_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def worklists(request: HttpRequest) -> HttpResponse:
-    user, today = request.user, date.today()
+    user, today = request.user, timezone.localdate()
     code = request.GET.get("region")
     region = division_for(user, code) if code else home_division(user)
     return render(request, "procedures/worklists.html", {
@@ -168,7 +168,7 @@ def notice_page(request: HttpRequest, village: str, kind: str) -> HttpResponse:
         raise Http404
     return render(request, "procedures/notice.html", {
         "village": division, "kind": Kind(kind), "rows": notice_rows(user=request.user, village=division, kind=kind),
-        "today": date.today(),
+        "today": timezone.localdate(),
     })
 
 
@@ -176,8 +176,8 @@ def _year(request: HttpRequest) -> int:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        return date.today().year - 1
-    if not 2011 <= year <= date.today().year:
+        return timezone.localdate().year - 1
+    if not 2011 <= year <= timezone.localdate().year:
         raise Http404
     return year
 
@@ -188,7 +188,7 @@ def villages_ready(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         village = division_for(request.user, request.POST.get("village", ""))
         try:
-            case = village_exit_open(user=request.user, village=village, year=year, on=date.today())
+            case = village_exit_open(user=request.user, village=village, year=year, on=timezone.localdate())
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:

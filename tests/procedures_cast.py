@@ -7,6 +7,8 @@ of 临潭县); `approver` approves for 临潭县; `foreign_approver` for 卓尼�
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from accounts.models import Role
 from audit.models import AuditEntry
 from households.models import PovertyLine
@@ -16,7 +18,7 @@ from procedures.services import case_open, case_step
 from .conftest import make_user, record_year, register
 
 CHENGGUAN = "623021100201"
-TODAY = date.today()
+TODAY = timezone.localdate()
 # A case's steps are back-dated from today, a few days apart, so a whole procedure fits before today.
 START = TODAY - timedelta(days=40)
 

@@ -65,7 +65,10 @@ def zhuoni_read():
 
 
 def lintan_write(ok: int = 200, *, zhuoni: int = 404):
-    """Writing to (or into) 临潭县: officials read only; 卓尼's clerk gets `zhuoni` (404 for an object, 403 for a village)."""
+    """Writing to (or into) 临潭县: officials read only; 卓尼's clerk gets `zhuoni`.
+
+    404 for an object, 403 for a village.
+    """
     return expect(ok, pref_official=403, lintan_official=403, zhuoni_clerk=zhuoni)
 
 
@@ -310,7 +313,7 @@ def api_routes() -> dict[tuple[str, str], list[str]]:
                     view = getattr(p.callback, "view_class", None)
                     methods = {m for m in view.http_method_names if hasattr(view, m)} if view else {"get"}
                 for m in methods - {"head", "options"}:
-                    found[(namespace + p.name, m.upper())] = list(p.pattern.regex.groupindex)
+                    found[(namespace + (p.name or ""), m.upper())] = list(p.pattern.regex.groupindex)
 
     walk(get_resolver().url_patterns, "", "")
     return found

@@ -1,9 +1,10 @@
 """In the browser: a clerk runs an exit case to its notice, the township reviewer and the county approver approve,
 and on the announcement date the household's badge turns green (稳定脱贫)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from households.models import Status
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def ago(days: int) -> str:
-    return (date.today() - timedelta(days=days)).isoformat()
+    return (timezone.localdate() - timedelta(days=days)).isoformat()
 
 
 def take_step(page, on: str, **fields) -> None:
@@ -62,7 +63,7 @@ def test_an_exit_case_from_the_village_to_the_announcement(browser, live_site, a
     page.goto(f"{base}/households/{household.pk}/")
     assert page.locator("h1 .status").inner_text() == "未脱贫"
     page.goto(case_url)
-    take_step(page, date.today().isoformat())  # 公告
+    take_step(page, timezone.localdate().isoformat())  # 公告
     page.screenshot(path=str(artifacts_dir / "procedures-case.png"), full_page=True)
     page.goto(f"{base}/households/{household.pk}/")
     badge = page.locator("h1 .status")
@@ -72,4 +73,4 @@ def test_an_exit_case_from_the_village_to_the_announcement(browser, live_site, a
     context.close()
     household.refresh_from_db()
     assert household.status == Status.EXITED_STABLE
-    assert household.status_changes.order_by("-sequence").first().date == date.today()
+    assert household.status_changes.order_by("-sequence").first().date == timezone.localdate()

@@ -93,14 +93,16 @@ def test_chinese_stays_the_default(client, lintan_official, household):
     assert "贫困发生率" in html and "Poverty incidence" not in html
 
 
-def po_entries(path: Path) -> list[dict]:
+def po_entries(path: Path) -> list[dict[str, str]]:
     """msgid / msgid_plural / msgstr[...] of each entry (obsolete ones skipped), strings unquoted and joined."""
-    entries, current, field = [], None, None
+    entries: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
+    field = ""
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
             if current:
                 entries.append(current)
-            current, field = None, None
+            current, field = None, ""
             continue
         if line.startswith("#"):
             if line.startswith("#,"):

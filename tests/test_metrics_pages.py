@@ -148,7 +148,8 @@ def test_the_overview_makes_the_same_number_of_queries_whatever_the_size(client,
             register(admin, village, f"S{village}{i}", size=2)
             record_year(admin, Household.objects.get(code=f"S{village}{i}"), 2015, passed=False)
     client.force_login(lintan_official)
-    # session, user, divisions, 3 figure queries, the year's split, targets, 两不愁三保障, 六有六通 or households, breadcrumbs;
+    # session, user, divisions, 3 figure queries, the year's split, targets, 两不愁三保障,
+    # 六有六通 or households, breadcrumbs;
     # funds: 11 for the KPI figures, 5 for the charts (4 in a village, which has no sub-regions);
     # the cases at each step: their counts and the regions' names
     for url, queries in [("/?year=2015", 31), ("/region/623021100/?year=2015", 31), ("/region/623021100201/?year=2015", 29)]:

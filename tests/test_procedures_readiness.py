@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from metrics.queries import village_checklist
@@ -111,7 +112,7 @@ def test_a_village_exits_through_the_same_path_ending_in_the_announcement(cast):
     clerk = make_user("v_clerk", Role.CLERK, "623021")
     reviewer = make_user("v_reviewer", Role.TOWNSHIP_REVIEWER, "623021101")
     approver = make_user("v_approver", Role.COUNTY_APPROVER, "623021")
-    start = date.today() - timedelta(days=30)
+    start = timezone.localdate() - timedelta(days=30)
     on = [start + timedelta(days=n) for n in range(20)]
     hongbaozi = Division.objects.get(code="623021101201")
     case = village_exit_open(user=clerk, village=hongbaozi, year=2016, on=on[0])

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, F, Max, Min, Q, Sum
+from django.utils import timezone
 from stdnum.cn import ric
 
 from audit.models import AuditEntry
@@ -38,7 +39,7 @@ def small_demo(db):
     seed(scale=SMALL)
 
 
-# --- the definitions of metrics.md, in plain ORM aggregation over status spans ---------------
+# --- the definitions of docs/metrics.md, in plain ORM aggregation over status spans ---------------
 
 
 def status_at(year: int):
@@ -243,7 +244,7 @@ def test_every_status_change_is_an_approved_case_and_every_county_has_open_cases
     open_ = Case.objects.filter(state=State.OPEN)
     counties = {code[:6] for code in open_.values_list("village_id", flat=True)}
     assert counties == set(Division.objects.filter(level=Level.COUNTY).values_list("code", flat=True))
-    assert open_.filter(step=StepCode.TOWNSHIP, notice_end__gte=date.today()).exists()  # in notice
-    assert open_.filter(step=StepCode.TOWNSHIP, notice_end__lt=date.today()).exists()  # waiting for the township
+    assert open_.filter(step=StepCode.TOWNSHIP, notice_end__gte=timezone.localdate()).exists()  # in notice
+    assert open_.filter(step=StepCode.TOWNSHIP, notice_end__lt=timezone.localdate()).exists()  # waiting for the township
     assert open_.filter(step=StepCode.ASSESS, rejections=1).exists()  # rejected once
     assert get_user_model().objects.filter(username="chengguan_reviewer", role="township_reviewer").exists()

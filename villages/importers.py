@@ -10,16 +10,17 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import charset_normalizer
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +28,9 @@ from accounts.scope import in_scope
 from audit.services import Action, audit_record, diff, snapshot
 
 from .models import VILLAGE_ITEMS, Division, Level, VillageYear
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # An XLSX is a zip of XML: refuse archives that inflate beyond this, or by more than this ratio.
 XLSX_MAX_UNPACKED = 400 * 1024 * 1024
@@ -82,7 +86,7 @@ class Report:
     def warn(self, row: int | None, column: str, value: Any, reason: str) -> None:
         self.warnings.append(Problem(row, column, _display(value), reason))
 
-    def lines(self, labels: dict[str, str]) -> list[str]:
+    def lines(self, labels: Mapping[str, str | Promise]) -> list[str]:
         """The report as text lines (the command line prints these)."""
         out = [_("文件：%(name)s，数据行：%(rows)d") % {"name": self.file_name, "rows": self.rows}]
         out += [f"{labels.get(k, k)}：{v}" for k, v in self.counts.items()]
@@ -152,7 +156,7 @@ def _first_or_empty(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int
     if first is None:
         raise FileRefused(_("文件只有表头，没有数据行。"))
 
-    def chain():
+    def chain() -> Iterator[tuple[int, list[Any]]]:
         yield first
         yield from rows
 
@@ -232,9 +236,9 @@ def map_columns(header: list[str], columns: list[tuple[str, str, str, bool]], re
         lookup[normalize_header(zh)] = key
         lookup[normalize_header(alias)] = key
     for i, name in enumerate(header):
-        key = lookup.get(name)
-        if key is None:
+        if name not in lookup:
             continue
+        key = lookup[name]
         if key in index:
             report.error(1, name, name, _("列重复。"))
         index[key] = i
@@ -270,7 +274,7 @@ def year(value: Any) -> int:
     if not re.fullmatch(r"\d{4}", s):
         raise CellError(_("年度应为四位数字。"))
     y = int(s)
-    this_year = date.today().year
+    this_year = timezone.localdate().year
     if not FIRST_YEAR <= y <= this_year:
         raise CellError(_("年度应在 %(a)d 到 %(b)d 之间。") % {"a": FIRST_YEAR, "b": this_year})
     return y
@@ -364,8 +368,8 @@ def village_columns() -> list[tuple[str, str, str, bool]]:
         return [(k, str(zh), alias, req) for k, zh, alias, req in VILLAGE_COLUMNS]
 
 
-def villages_import(*, data: bytes, file_name: str, user, dry_run: bool = False) -> Report:
-    """Import the village format: villages under their township (from the code), their poor listing and yearly population.
+def villages_import(*, data: bytes, file_name: str, user: "User", dry_run: bool = False) -> Report:
+    """Import the village format: villages under their township (from the code), poor listing, yearly population.
 
     All or nothing; re-importing the same file changes nothing.
     """

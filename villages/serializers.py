@@ -6,13 +6,13 @@ from .models import VILLAGE_ITEMS, Division, Level, VillageYear
 from .services import check_can_edit_village
 
 
-class DivisionSerializer(serializers.ModelSerializer):
+class DivisionSerializer(serializers.ModelSerializer[Division]):
     class Meta:
         model = Division
         fields = ["code", "name", "level", "parent", "is_poor_village", "poor_listed_year", "poor_exit_year"]
 
 
-class VillageYearSerializer(serializers.ModelSerializer):
+class VillageYearSerializer(serializers.ModelSerializer[VillageYear]):
     village = serializers.PrimaryKeyRelatedField(
         queryset=Division.objects.filter(level=Level.VILLAGE),
         help_text=_("村的12位区划代码"),
@@ -44,4 +44,4 @@ class VillageYearUpdateSerializer(VillageYearSerializer):
 
     class Meta(VillageYearSerializer.Meta):
         read_only_fields = ["year"]
-        validators: list = []
+        validators: list[UniqueTogetherValidator] = []

@@ -1,18 +1,21 @@
 """Writes to the division tree."""
 
 import csv
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import in_scope
 from audit.services import Action, audit_record, diff, snapshot
 
 from .models import VILLAGE_ITEMS, Division, Level, VillageYear
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DIVISIONS_CSV = Path(__file__).resolve().parent / "data" / "gannan_divisions.csv"
 
@@ -37,18 +40,18 @@ def divisions_load(*, path: Path = DIVISIONS_CSV) -> tuple[int, int]:
 VILLAGE_YEAR_FIELDS = ["rural_population", *[name for name, _label in VILLAGE_ITEMS]]
 
 
-def check_can_edit_village(user, village: Division) -> None:
+def check_can_edit_village(user: "User", village: Division) -> None:
     """PermissionDenied unless `user` may edit the facts of `village` (clerks and admins, in their region)."""
     if not (user.can_edit_households and in_scope(user, village.code)):
         raise PermissionDenied(_("您无权修改 %(village)s 的村情数据。") % {"village": village.name})
 
 
-def village_year_save(*, user, village: Division, year: int, data: dict[str, Any], batch: str = "") -> VillageYear:
+def village_year_save(*, user: "User", village: Division, year: int, data: dict[str, Any], batch: str = "") -> VillageYear:
     """Create or replace a village's rural population and 六有六通 for `year`, with its audit entry."""
     check_can_edit_village(user, village)
     if village.level != Level.VILLAGE:
         raise ValidationError({"village": [_("村情数据只能录入到村一级。")]})
-    if not 2000 <= year <= date.today().year:
+    if not 2000 <= year <= timezone.localdate().year:
         raise ValidationError({"year": [_("年度应在 2000 年至今年之间。")]})
     record = VillageYear.objects.filter(village=village, year=year).first()
     before = snapshot(record, VILLAGE_YEAR_FIELDS) if record else {}

@@ -1,6 +1,7 @@
 """Numbers as officials read them: 万 for large counts in Chinese (k in English), percent with one decimal, yuan."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django import template
 from django.utils.translation import get_language
@@ -13,12 +14,12 @@ def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
-def _round(value, places: int) -> Decimal:
+def _round(value: Any, places: int) -> Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 @register.filter
-def count(value) -> str:
+def count(value: Any) -> str:
     """7.93万 / 79.3k for 10,000 and more; 1,234 below."""
     if value is None or value == "":
         return "—"
@@ -31,7 +32,7 @@ def count(value) -> str:
 
 
 @register.filter
-def pct(value) -> str:
+def pct(value: Any) -> str:
     """13.6% (one decimal); — when unknown."""
     if value is None or value == "":
         return "—"
@@ -39,7 +40,7 @@ def pct(value) -> str:
 
 
 @register.filter
-def pct_change(value) -> str:
+def pct_change(value: Any) -> str:
     """Change in percentage points: +1.2 / −0.5."""
     if value is None or value == "":
         return "—"
@@ -49,7 +50,7 @@ def pct_change(value) -> str:
 
 
 @register.filter
-def yuan(value) -> str:
+def yuan(value: Any) -> str:
     """12,345.00 元 / 1.23万元 (yuan)."""
     if value is None or value == "":
         return "—"
