@@ -23,7 +23,7 @@ class DecideInRegion(BasePermission):
 
     message = _("您的账号只能查看数据，不能修改。")
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
         if not (user and user.is_authenticated):
             return False

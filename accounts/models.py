@@ -38,7 +38,8 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         # A reviewer or approver decides for exactly one township or county: the level is part of the role.
-        needed = {Role.TOWNSHIP_REVIEWER: Level.TOWNSHIP, Role.COUNTY_APPROVER: Level.COUNTY}.get(self.role)
+        levels: dict[str, Level] = {Role.TOWNSHIP_REVIEWER: Level.TOWNSHIP, Role.COUNTY_APPROVER: Level.COUNTY}
+        needed = levels.get(self.role)
         if needed and (self.division is None or self.division.level != needed):
             raise ValidationError({"division": _("%(role)s必须属于一个%(level)s。")
                                    % {"role": Role(self.role).label, "level": Level(needed).label}})

@@ -9,6 +9,7 @@ so the worklists show cases in notice, waiting for the township and rejected onc
 """
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -58,7 +59,9 @@ def _history(ctx: DemoContext) -> int:
 def _open_cases(ctx: DemoContext, today: date) -> int:
     """OPEN in every county (and twice in 城关镇, where the demo's township reviewer works)."""
     rng = ctx.rng("procedures:open")
-    cases, steps, objections = [], [], []
+    cases: list[Case] = []
+    steps: list[list[tuple[str, date, str, str, dict[str, Any]]]] = []
+    objections: list[tuple[int, date]] = []
     places = [*figures.COUNTIES, "623021100"]
     for place in places:
         pool = list(Household.objects.filter(village__pk__startswith=place, status__in=EXITED_STATUSES)
@@ -70,7 +73,8 @@ def _open_cases(ctx: DemoContext, today: date) -> int:
             opened = today - timedelta(days=rng.randint(12, 20) if stands == "in_notice" else rng.randint(25, 40))
             case = Case(household_id=pk, village_id=village, kind=kind, reason_code=reason, opened_on=opened,
                         step_since=opened)
-            taken_steps = [(StepCode.ASSESS, opened + timedelta(days=2), Outcome.DONE, "",
+            taken_steps: list[tuple[str, date, str, str, dict[str, Any]]] = [
+                (StepCode.ASSESS, opened + timedelta(days=2), Outcome.DONE, "",
                             {"attendance": rng.randint(25, 45), "votes_for": 0, "votes_against": rng.randint(0, 3)})]
             taken_steps[0][4]["votes_for"] = taken_steps[0][4]["attendance"] - taken_steps[0][4]["votes_against"] - 1
             if stands == "in_notice":

@@ -51,7 +51,7 @@ class CaseStepInputSerializer(serializers.Serializer):
     on = serializers.DateField()
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, default=Outcome.DONE)
     remarks = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
-    data = serializers.DictField(required=False, default=dict)
+    data = serializers.DictField(required=False, default=dict)  # type: ignore[assignment]
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

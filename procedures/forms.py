@@ -1,6 +1,6 @@
 """The shape of a case's input; the rules are in services.py."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -27,7 +27,7 @@ class OpenForm(forms.Form):
 
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, Kind(k).label) for k, allowed in OPENS_FROM.items() if household.status in allowed]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [(k, Kind(k).label) for k, allowed in OPENS_FROM.items() if household.status in allowed]
 
 
 class StepForm(forms.Form):

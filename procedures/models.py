@@ -114,7 +114,7 @@ class Case(models.Model):
     @property
     def subject(self) -> str:
         """What the case is about, as a clerk names it: the household, or the village exiting."""
-        if self.household_id:
+        if self.household is not None:
             return f"{self.household.code} {self.household.head_name}"
         return self.village.name
 

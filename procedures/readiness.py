@@ -52,11 +52,11 @@ def _incidence(poor: int, rural: int | None) -> Decimal | None:
 def village_readiness(*, user, year: int, region: Division) -> list[dict[str, Any]]:
     """Every poor village under `region` still listed at the start of `year` (or exiting in it): ready or what fails."""
     line, items = exit_rule(year)
-    villages = scope_filter(Division.objects.filter(
+    listed = scope_filter(Division.objects.filter(
         level=Level.VILLAGE, is_poor_village=True, code__startswith=region.prefix,
     ).filter(Q(poor_listed_year__isnull=True) | Q(poor_listed_year__lte=year))
         .filter(Q(poor_exit_year__isnull=True) | Q(poor_exit_year__gte=year)), user, "code")
-    villages = list(villages.select_related("parent").order_by("code"))
+    villages = list(listed.select_related("parent").order_by("code"))
     poor = _poor_population(prefix=region.prefix, year=year, length=12)
     records = {r["village_id"]: r for r in VillageYear.objects.filter(
         village__code__startswith=region.prefix, year=year).values("village_id", "rural_population", *ITEM_LABELS)}

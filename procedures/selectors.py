@@ -98,12 +98,12 @@ def pipeline(*, user, region: Division) -> dict[str, Any]:
             .annotate(area=Substr("village_id", 1, length)).values("area", "step").annotate(n=Count("id"))
             .order_by())
     counts: dict[str, dict[str, int]] = {}
+    table: list[dict[str, Any]] = []
     for row in rows:
         counts.setdefault(row["area"], {})[row["step"]] = row["n"]
     steps = list(StepCode.values)
     names = dict(Division.objects.filter(level=child, code__startswith=region.prefix)
                  .values_list("code", "name"))
-    table = []
     for code, name in sorted(names.items()):
         area = code[:length]
         per = counts.get(area, {})
@@ -123,6 +123,7 @@ def notice_rows(*, user, village: Division, kind: str, today: date | None = None
     rows = []
     for case in qs:
         household = case.household
+        assert household is not None  # a household's kind of case
         head = next((m for m in household.members.all() if m.relation == "head"), None)
         rows.append({
             "case": case.pk,

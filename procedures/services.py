@@ -5,6 +5,7 @@ calls households.services.household_status_change; forms and the API open
 and advance cases through these functions. Each write is audited.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -63,7 +64,7 @@ def _check_may_take(user, case: Case, step: str) -> None:
 def _audit(user, case: Case, summary: str, changes: dict[str, Any], action: str = Action.UPDATE) -> None:
     audit_record(
         user=user, action=action, obj=case, changes=changes,
-        household_code=case.household.code if case.household_id else "", region_code=case.village_id,
+        household_code=case.household.code if case.household is not None else "", region_code=case.village_id,
         summary=f"{case.subject} {summary}",
     )
 
@@ -163,7 +164,7 @@ def case_step(
             raise ValidationError({"remarks": [_("退回必须写明原因。")]})
     else:
         outcome = Outcome.DONE
-    handler = {
+    handlers: dict[str, Callable[..., dict[str, Any]]] = {
         StepCode.ASSESS: _assess,
         StepCode.VERIFY: _verify,
         StepCode.AGREE: _agree,
@@ -171,7 +172,8 @@ def case_step(
         StepCode.NOTICE2: _notice,
         StepCode.COUNTY: _county,
         StepCode.ANNOUNCE: _announce,
-    }.get(step)
+    }
+    handler = handlers.get(step)
     with transaction.atomic():
         if handler is not None and outcome != Outcome.REJECTED:
             data = handler(user=user, case=case, on=on, data=data)
@@ -196,15 +198,21 @@ def _record(*, user, case: Case, step: str, outcome: str, on: date, remarks: str
     else:
         case.step = next_step(case.kind, step)
         # After a notice the case waits from the notice's end, not from its posting.
-        case.step_since = case.notice_end if step in NOTICES else on
+        case.step_since = case.notice_end if step in NOTICES and case.notice_end else on
     case.save()
     _audit(user, case, f"{StepCode(step).label} {Outcome(outcome).label}",
            {"step": [before, case.step], "outcome": [None, outcome], "on": [None, str(on)], "remarks": [None, remarks]})
 
 
+def _household(case: Case) -> Household:
+    """The household of a household's case (every kind but a village's exit)."""
+    assert case.household is not None
+    return case.household
+
+
 def _int(data: dict[str, Any], key: str, label: str) -> int:
     try:
-        value = int(data.get(key))
+        value = int(data.get(key))  # type: ignore[arg-type]  # None is refused as a TypeError
     except (TypeError, ValueError):
         raise ValidationError({key: [_("请填写%(f)s（整数）。") % {"f": label}]}) from None
     if value < 0:
@@ -240,7 +248,7 @@ def _verify(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, An
         return {"year": case.exit_year}
     if case.kind != Kind.EXIT:
         return {}
-    failures = exit_test_failures(household=case.household, on=on)
+    failures = exit_test_failures(household=_household(case), on=on)
     override = str(data.get("override_reason") or "").strip()
     if failures and not override:
         raise ValidationError({"step": [_("不符合脱贫标准（一超过、两不愁、三保障）："), *failures]})
@@ -255,7 +263,7 @@ def _agree(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, Any
 
 def _notice(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, Any]:
     """公示: posted on `on`, for at least NOTICE_DAYS days (the end day included)."""
-    ends_on = data.get("ends_on") or on + timedelta(days=NOTICE_DAYS - 1)
+    ends_on: Any = data.get("ends_on") or on + timedelta(days=NOTICE_DAYS - 1)
     if isinstance(ends_on, str):
         try:
             ends_on = date.fromisoformat(ends_on)
@@ -272,7 +280,7 @@ def _notice(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, An
 def _check_notice_over(case: Case, on: date) -> None:
     """A decision after a notice waits for its end and for every objection raised in it to be resolved."""
     path = PATHS[case.kind]
-    if path[path.index(case.step) - 1] not in NOTICES:
+    if path[path.index(case.step) - 1] not in NOTICES or case.notice_end is None:
         return
     if on <= case.notice_end:
         raise ValidationError({"on": [_("公示期至 %(d)s 截止，截止后才能办理“%(s)s”。")
@@ -292,7 +300,7 @@ def _county(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, An
     target = data.get("target_status")
     if target not in EXITED_STATUSES:
         raise ValidationError({"target_status": [_("请审定为“稳定脱贫”或“巩固提升”。")]})
-    failures = exit_test_failures(household=case.household, on=on)
+    failures = exit_test_failures(household=_household(case), on=on)
     if failures and not case.override_reason:
         raise ValidationError({"step": [_("不符合脱贫标准（一超过、两不愁、三保障）："), *failures]})
     if failures and not data.get("override_approved"):
@@ -303,6 +311,7 @@ def _county(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, An
 
 
 def _village_failures(*, user, case: Case) -> list[str]:
+    assert case.exit_year is not None  # every village exit case has one (village_exit_open)
     rows = village_readiness(user=user, year=case.exit_year, region=case.village)
     if not rows:
         return [_("%(v)s 在 %(y)d 年不是贫困村。") % {"v": case.village.name, "y": case.exit_year}]
@@ -321,10 +330,10 @@ def _announce(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, 
                      summary=f"{case.village.name} {_('出列')} {case.exit_year}")
         return {}
     if case.kind == Kind.EXIT and not case.override_reason:
-        failures = exit_test_failures(household=case.household, on=on)
+        failures = exit_test_failures(household=_household(case), on=on)
         if failures:
             raise ValidationError({"step": [_("不符合脱贫标准（一超过、两不愁、三保障）："), *failures]})
-    household = Household.objects.get(pk=case.household_id)
+    household = Household.objects.get(pk=_household(case).pk)
     change = household_status_change(
         user=user, household=household, status=case.target_status, on=on, authorised=True,
         reason=_("%(k)s公告") % {"k": case.get_kind_display()} + (f"：{case.reason}" if case.reason else ""),
@@ -360,7 +369,8 @@ def objection_raise(*, user, case: Case, on: date, text: str) -> Objection:
     path = PATHS[case.kind]
     in_notice = case.state == State.OPEN and case.step in path and path.index(case.step) > 0 \
         and path[path.index(case.step) - 1] in NOTICES
-    if not in_notice or not (case.notice_start <= on <= case.notice_end):
+    if not in_notice or case.notice_start is None or case.notice_end is None \
+            or not (case.notice_start <= on <= case.notice_end):
         raise ValidationError({"on": [_("异议只能在公示期内登记。")]})
     if not text.strip():
         raise ValidationError({"text": [_("请填写异议内容。")]})

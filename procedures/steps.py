@@ -18,7 +18,7 @@ PATHS: dict[str, list[str]] = {
 
 # Who takes a step: the village (clerks), the township reviewer, the county approver.
 VILLAGE, TOWNSHIP, COUNTY = "village", "township", "county"
-ACTOR = {
+ACTOR: dict[str, str] = {
     StepCode.APPLY: VILLAGE,
     StepCode.ASSESS: VILLAGE,
     StepCode.VERIFY: VILLAGE,
@@ -43,9 +43,9 @@ OPENS_FROM: dict[str, set[str]] = {
     Kind.REMOVE: {Status.IDENTIFIED, Status.RETURNED, Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING},
 }
 # The status the announcement writes (an exit's is decided at county approval).
-RESULT = {Kind.IDENTIFY: Status.IDENTIFIED, Kind.RETURN: Status.RETURNED, Kind.REMOVE: Status.REMOVED}
+RESULT: dict[str, str] = {Kind.IDENTIFY: Status.IDENTIFIED, Kind.RETURN: Status.RETURNED, Kind.REMOVE: Status.REMOVED}
 # Which kind of case recorded a status change (for the history).
-KIND_OF_STATUS = {
+KIND_OF_STATUS: dict[str, str] = {
     Status.IDENTIFIED: Kind.IDENTIFY,
     Status.EXITED_STABLE: Kind.EXIT,
     Status.EXITED_CONSOLIDATING: Kind.EXIT,

@@ -3,12 +3,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedRequest
 from accounts.scope import decides_for, division_for, home_division
 from households.forms import add_service_errors
 from households.models import Household
@@ -41,14 +42,14 @@ from .services import (
 LIST_LIMIT = 200
 
 
-def _case(request: HttpRequest, pk: int) -> Case:
+def _case(request: AuthenticatedRequest, pk: int) -> Case:
     try:
         return case_get(user=request.user, pk=pk)
     except Case.DoesNotExist:
         raise Http404 from None
 
 
-def case_open_view(request: HttpRequest, household: int) -> HttpResponse:
+def case_open_view(request: AuthenticatedRequest, household: int) -> HttpResponse:
     try:
         h = household_get(user=request.user, pk=household)
     except Household.DoesNotExist:
@@ -68,7 +69,7 @@ def case_open_view(request: HttpRequest, household: int) -> HttpResponse:
     return render(request, "procedures/open.html", {"form": form, "household": h, "open_case": open_case})
 
 
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     can_step = case.state == State.OPEN and may_take(request.user, case, case.step)
     form = StepForm(request.POST or None, case=case) if can_step else None
@@ -97,7 +98,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     form = ObjectionForm(request.POST)
     if form.is_valid():
@@ -113,7 +114,7 @@ def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def objection_done(request: HttpRequest, pk: int, objection: int) -> HttpResponse:
+def objection_done(request: AuthenticatedRequest, pk: int, objection: int) -> HttpResponse:
     case = _case(request, pk)
     try:
         item = case.objections.get(pk=objection)
@@ -134,7 +135,7 @@ def objection_done(request: HttpRequest, pk: int, objection: int) -> HttpRespons
 
 
 @require_POST
-def case_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     form = WithdrawForm(request.POST)
     if form.is_valid():
@@ -147,7 +148,7 @@ def case_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("procedures:case", pk=case.pk)
 
 
-def worklists(request: HttpRequest) -> HttpResponse:
+def worklists(request: AuthenticatedRequest) -> HttpResponse:
     user, today = request.user, timezone.localdate()
     code = request.GET.get("region")
     region = division_for(user, code) if code else home_division(user)
@@ -162,7 +163,7 @@ def worklists(request: HttpRequest) -> HttpResponse:
     })
 
 
-def notice_page(request: HttpRequest, village: str, kind: str) -> HttpResponse:
+def notice_page(request: AuthenticatedRequest, village: str, kind: str) -> HttpResponse:
     division = division_for(request.user, village)
     if division.level != Level.VILLAGE or kind not in Kind.values:
         raise Http404
@@ -172,7 +173,7 @@ def notice_page(request: HttpRequest, village: str, kind: str) -> HttpResponse:
     })
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: AuthenticatedRequest) -> int:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
@@ -182,7 +183,7 @@ def _year(request: HttpRequest) -> int:
     return year
 
 
-def villages_ready(request: HttpRequest) -> HttpResponse:
+def villages_ready(request: AuthenticatedRequest) -> HttpResponse:
     """The poor villages of a year: ready to exit (出列) or what still fails."""
     year = _year(request)
     if request.method == "POST":
@@ -202,7 +203,7 @@ def villages_ready(request: HttpRequest) -> HttpResponse:
     })
 
 
-def counties_ready(request: HttpRequest) -> HttpResponse:
+def counties_ready(request: AuthenticatedRequest) -> HttpResponse:
     """Each county of a year: its incidence, poor villages left, the year it met the 摘帽 test; the evaluation's figures."""
     year = _year(request)
     user = request.user
