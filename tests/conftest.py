@@ -62,6 +62,12 @@ def chinese():
 
 
 @pytest.fixture
+def transactional_reference_data(transactional_db):
+    """The reference data in a transactional test: an earlier transactional test emptied every table."""
+    load_reference_data()
+
+
+@pytest.fixture
 def live_site(live_server, transactional_db):
     """The live server with the reference data: transactional tests empty every table when they end."""
     load_reference_data()

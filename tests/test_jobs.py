@@ -76,7 +76,7 @@ def test_a_job_runs_once(lintan_clerk):
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes and reopens its database connection
-def test_with_the_database_backend_the_worker_runs_the_queued_job(lintan_clerk, settings):
+def test_with_the_database_backend_the_worker_runs_the_queued_job(transactional_reference_data, lintan_clerk, settings):
     from django.core.management import call_command
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
