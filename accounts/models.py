@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from villages.models import Level
 
+# The scope prefix of a user who may see nothing: no division code starts with it.
+NO_REGION = "-"
+
 
 class Role(models.TextChoices):
     OFFICIAL = "official", _("领导干部（只读）")
@@ -79,10 +82,20 @@ class User(AbstractUser):
     def scope_prefix(self) -> str:
         """Code prefix of everything this user may see ("" = everything).
 
-        A non-admin without a division sees nothing: "-" matches no code.
+        A non-admin without a division sees nothing: NO_REGION matches no code.
         """
         if self.is_admin and self.division_id is None:
             return ""
         if self.division is None:
-            return "-"
+            return NO_REGION
         return self.division.prefix
+
+    @property
+    def sees_nothing(self) -> bool:
+        """A non-admin without a division: every scoped list is empty for them."""
+        return self.scope_prefix == NO_REGION
+
+    @property
+    def region_code(self) -> str:
+        """The audit trail's region of this user's writes ("" for everything or nothing)."""
+        return "" if self.sees_nothing else self.scope_prefix

@@ -85,6 +85,22 @@ VILLAGE_EXIT_SHARES = {2016: 0.14, 2017: 0.22, 2018: 0.30, 2019: 0.26, 2020: 0.0
 # Share of poor villages listed in the 2014 review rather than in 2011.
 VILLAGE_LISTED_2014_SHARE = 0.15
 
+# The year the seed reports as "now" (its stock at the end of 2015 is met exactly).
+SEED_YEAR = 2015
+
+# Natural change of the registered households, per person and year. Births are not drawn:
+# they come from the members' birth dates (about 1.3% a year join at birth). The other
+# rates are of the order of the crude death rate (about 6-7 per thousand) and the migration
+# Gansu's statistical communiqués reported for its rural population in the 2010s, quoted
+# from memory, within the 0.6-0.8% deaths the issue asks for.
+DEATH_RATE = 0.007
+MARRIAGE_OUT_RATE = 0.004  # a daughter marries into another household (婚出)
+MOVE_OUT_RATE = 0.002  # a young man moves away for good (迁出)
+MARRIAGE_IN_SHARE = 0.5  # of the daughters-in-law: married in after the household was identified (婚入)
+# A few 五保 households of one person leave the register when that person dies (自然减少).
+DISSOLVE_YEARS = range(2016, 2020)
+DISSOLVE_SHARE = 0.05
+
 # Households by size (people), then by attribute and main cause (codes of households.models).
 SIZE_SHARES = {1: 0.07, 2: 0.10, 3: 0.18, 4: 0.25, 5: 0.20, 6: 0.11, 7: 0.06, 8: 0.03}
 DIBAO_SHARE = 0.227  # of the households that are not 五保: ~22% of all

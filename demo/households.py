@@ -10,9 +10,17 @@ previous_status, ended_on and sequence (as `_rechain` computes them); every exit
 has a yearly record that passes the exit test. The command writes one AuditEntry
 for the whole batch.
 
-The path is simulated first (who is identified, exits, returns or is removed in
-which year), then the details of each household are drawn while writing.
-Every quota is met exactly in people, so the prefecture's figures are the seed's.
+The path is simulated first (who is identified, exits, returns, is removed or
+dissolves in which year, and who is born, dies, marries in or out or moves away
+when), then the details of each household are drawn while writing. Every quota
+is met exactly in people *present then* (register.md: a stock counts the members
+present at the end of the year, a flow those present on the day of the change),
+so the prefecture's figures are the seed's.
+
+Natural change, per person and year (`figures.BIRTH_RATE` and the rest): births
+come from the members' birth dates (children born after the household was
+identified join at birth, about 1.3% a year); deaths, marriages out and moves
+away add members who leave; some daughters-in-law marry in after identification.
 """
 
 import bisect
@@ -31,13 +39,16 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from households.models import (
+    CLOSED_STATUSES,
     Attribute,
     Education,
     Health,
     Household,
     HouseholdYear,
     HousingGrade,
+    JoinReason,
     Labour,
+    LeaveReason,
     Member,
     PovertyLine,
     Relation,
@@ -66,6 +77,7 @@ REASON_STABLE = "脱贫验收：一超过、两不愁、三保障达标，稳定
 REASON_CONSOLIDATING = "脱贫验收达标，需巩固提升，继续纳入扶持"
 REASON_CONSOLIDATED = "巩固提升后稳定脱贫"
 RETURN_REASONS = ["因病返贫", "因灾返贫", "因残返贫", "因学返贫", "务工收入下降返贫"]
+REASON_DISSOLVED = "五保户成员去世，整户自然减少"
 REMOVE_REASONS = [
     "动态调整清退：家庭成员有财政供养人员",
     "动态调整清退：家庭人均收入超过识别标准",
@@ -83,22 +95,47 @@ PHONE_PREFIXES = ["139", "138", "137", "136", "135", "189", "180", "151", "152",
 
 
 @dataclass(slots=True)
+class Person:
+    """One member's span: on the register from `joined` until `left` (None: still there at the end of 2020)."""
+
+    relation: str
+    male: bool
+    born: date
+    joined: date
+    join_reason: str = JoinReason.REGISTERED
+    left: date | None = None
+    leave_reason: str = ""
+
+    def present_on(self, day: date) -> bool:
+        return self.joined <= day and (self.left is None or self.left > day)
+
+
+@dataclass(slots=True)
 class Plan:
     """One household's path through 2011-2020, before its details are drawn."""
 
     code: str
     county: str
     village: str
-    size: int
     attribute: int
     ethnicity: str
     key: float  # exit priority: lower exits earlier (its village's planned 出列 plus noise)
     identified_year: int
     events: list[tuple[str, date, str]] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    day: date = TODAY  # the day of the change being drawn
+    size: int = 0  # who counts for it: present on `day` (a flow) or at the year's end (a stock)
 
     @property
     def status(self) -> str:
         return self.events[-1][0]
+
+    def present_on(self, day: date) -> int:
+        return sum(1 for p in self.people if p.present_on(day))
+
+    def pending(self, day: date, counted_on: date | None = None) -> None:
+        self.day = day
+        self.size = self.present_on(counted_on or day)
 
     @property
     def last_year(self) -> int:
@@ -168,19 +205,27 @@ class Simulation:
     def year(self, year: int, flow: figures.Flow) -> None:
         rng, people = self.rng, self.ctx.people
 
-        def pool(statuses, order):
-            return {c: sorted((p for p in plans if p.status in statuses and p.last_year < year), key=order)
-                    for c, plans in self.plans.items()}
+        def pool(statuses, order, start, end, counted_on=None):
+            """The households in `statuses` with no change yet this year, each with the day its change would have."""
+            pools = {}
+            for county, plans in self.plans.items():
+                eligible = [p for p in plans if p.status in statuses and p.last_year < year]
+                for plan in eligible:
+                    plan.pending(_day(rng, year, start, end), counted_on)
+                pools[county] = sorted(eligible, key=order)
+            return pools
 
-        for plan in self.draw(pool(EXITED, lambda p: rng.random() - 0.3 * (p.status == Status.EXITED_CONSOLIDATING)),
-                              people(flow.returned)):
-            plan.events.append((Status.RETURNED, _day(rng, year, (3, 1), (9, 30)), rng.choice(RETURN_REASONS)))
-        for plan in self.draw(pool(POOR, lambda p: rng.random()), people(flow.removed)):
-            plan.events.append((Status.REMOVED, _day(rng, year, (4, 1), (11, 30)), rng.choice(REMOVE_REASONS)))
-        for plan in self.draw(pool(EXITED, lambda p: rng.random()), people(flow.removed_exited)):
-            plan.events.append((Status.REMOVED, _day(rng, year, (4, 1), (9, 30)), rng.choice(REMOVE_REASONS)))
+        if year in figures.DISSOLVE_YEARS:
+            self.dissolve(year)
+        for plan in self.draw(pool(EXITED, lambda p: rng.random() - 0.3 * (p.status == Status.EXITED_CONSOLIDATING),
+                                   (3, 1), (9, 30)), people(flow.returned)):
+            plan.events.append((Status.RETURNED, plan.day, rng.choice(RETURN_REASONS)))
+        for plan in self.draw(pool(POOR, lambda p: rng.random(), (4, 1), (11, 30)), people(flow.removed)):
+            plan.events.append((Status.REMOVED, plan.day, rng.choice(REMOVE_REASONS)))
+        for plan in self.draw(pool(EXITED, lambda p: rng.random(), (4, 1), (9, 30)), people(flow.removed_exited)):
+            plan.events.append((Status.REMOVED, plan.day, rng.choice(REMOVE_REASONS)))
 
-        poor = pool(POOR, lambda p: p.key)
+        poor = pool(POOR, lambda p: p.key, (10, 15), (12, 25))
         weights = {c: figures.COUNTIES[c].speed * sum(p.size for p in plans) for c, plans in poor.items()}
         if flow.exited is None:
             total = sum(p.size for plans in poor.values() for p in plans)
@@ -192,16 +237,42 @@ class Simulation:
             chosen = self.draw(poor, stable if status == Status.EXITED_STABLE else total, weights)
             total -= sum(plan.size for plan in chosen)
             for plan in chosen:
-                plan.events.append((status, _day(rng, year, (10, 15), (12, 25)), reason))
+                plan.events.append((status, plan.day, reason))
 
         for plans in self.plans.values():
             for plan in plans:
                 if plan.status == Status.EXITED_CONSOLIDATING and plan.last_year < year and rng.random() < 0.9:
                     plan.events.append((Status.EXITED_STABLE, _day(rng, year, (6, 1), (9, 30)), REASON_CONSOLIDATED))
 
-        new = apportion(people(flow.new), [c.poor_2011 for c in figures.COUNTIES.values()])
-        for county, n in zip(figures.COUNTIES, new, strict=True):
+        new = people(flow.new)
+        if year == figures.SEED_YEAR:
+            # Births, deaths and moves since 2011 moved the stock: the year's new identifications
+            # (or, were it above the seed, extra removals) make the end of 2015 exactly the seed's.
+            end = date(year, 12, 31)
+            stock = sum(p.present_on(end) for plans in self.plans.values() for p in plans if p.status in POOR)
+            new = people(figures.POOR_2015) - stock
+            if new < 0:
+                for plan in self.draw(pool(POOR, lambda p: rng.random(), (4, 1), (11, 30), end), -new):
+                    plan.events.append((Status.REMOVED, plan.day, rng.choice(REMOVE_REASONS)))
+                new = 0
+        for county, n in zip(figures.COUNTIES, apportion(new, [c.poor_2011 for c in figures.COUNTIES.values()]), strict=True):
             self.identify(county, n, year)
+
+    def dissolve(self, year: int) -> None:
+        """A few 五保 households of one person: the person dies and the household leaves the register (自然减少)."""
+        rng = self.rng
+        start = date(year, 1, 1)
+        for plans in self.plans.values():
+            for plan in plans:
+                if (plan.attribute != Attribute.WUBAO or plan.status in CLOSED_STATUSES or plan.last_year >= year
+                        or rng.random() >= figures.DISSOLVE_SHARE):
+                    continue
+                present = [p for p in plan.people if p.present_on(start)]
+                if len(present) != 1 or any(p.joined > start for p in plan.people):
+                    continue
+                person = present[0]
+                person.left, person.leave_reason = _day(rng, year, (2, 1), (9, 30)), LeaveReason.DEATH
+                plan.events.append((Status.DISSOLVED, person.left + timedelta(days=rng.randint(10, 60)), REASON_DISSOLVED))
 
     def draw(self, pools: dict[str, list[Plan]], people: int, weights: dict[str, float] | None = None) -> list[Plan]:
         """Households totalling exactly `people`, split over the counties by `weights` (default: pool sizes).
@@ -229,9 +300,10 @@ class Simulation:
         return chosen
 
     def identify(self, county: str, people: int, year: int) -> None:
-        """New households totalling exactly `people`, identified in `year`."""
+        """New households identified in `year` whose members present at the end of the year total exactly `people`."""
         rng = self.rng
         villages, cumulative = self.villages[county], self.cumulative[county]
+        end = date(year, 12, 31)
         while people > 0:
             size = min(_pick(rng, figures.SIZE_SHARES), people)
             if rng.random() < figures.WUBAO_SHARE_BY_SIZE.get(size, 0):
@@ -240,6 +312,12 @@ class Simulation:
                 attribute = Attribute.DIBAO
             else:
                 attribute = Attribute.GENERAL
+            on = _day(rng, year, (9, 1), (12, 31)) if year == figures.FIRST_YEAR else _day(rng, year, (3, 1), (11, 30))
+            members = _people(rng, size, attribute, on)
+            counted = sum(1 for p in members if p.present_on(end))
+            if counted > people:  # the leavers made it too large: without them it is at most `size`
+                members = [p for p in members if p.left is None]
+                counted = sum(1 for p in members if p.present_on(end))
             village = None
             for _try in range(20):
                 candidate = villages[bisect.bisect(cumulative, rng.random() * cumulative[-1])]
@@ -253,20 +331,61 @@ class Simulation:
             if village.tu and rng.random() < 0.7:
                 ethnicity = "tu"
             self.serial[village.code] += 1
-            on = _day(rng, year, (9, 1), (12, 31)) if year == figures.FIRST_YEAR else _day(rng, year, (3, 1), (11, 30))
             plan = Plan(
                 code=f"{village.code}{self.serial[village.code]:04d}",
                 county=county,
                 village=village.code,
-                size=size,
                 attribute=attribute,
                 ethnicity=ethnicity,
                 key=village.plan_year + rng.uniform(-5, 0),
                 identified_year=year,
                 events=[(Status.IDENTIFIED, on, REASON_IDENTIFIED if year == figures.FIRST_YEAR else REASON_NEW)],
+                people=members,
             )
             self.plans[county].append(plan)
-            people -= size
+            people -= counted
+
+
+def _people(rng, size: int, attribute: int, on: date) -> list[Person]:
+    """The members of a household identified `on`: `size` still there at the end of 2020, and those who left before.
+
+    Children born after `on` join at birth; some daughters-in-law marry in later;
+    each later year, with the rates of `figures`, an elder dies, a daughter marries
+    out or a young man moves away (members of the household when it was identified).
+    """
+    people = []
+    for relation, male, age in _compose(rng, size, attribute):
+        born = date(TODAY.year - age, 1, 1) + timedelta(days=rng.randint(0, 364))
+        if born > on:
+            people.append(Person(relation, male, born, born, JoinReason.BIRTH))
+            continue
+        person = Person(relation, male, born, on)
+        if (relation == Relation.OTHER and not male and on.year < TODAY.year
+                and rng.random() < figures.MARRIAGE_IN_SHARE):
+            married = max(on.year + rng.randint(1, 6), born.year + 20)
+            if married <= TODAY.year:
+                person.joined = max(_day(rng, married, (1, 1), (12, 31)), on + timedelta(days=1))
+                person.join_reason = JoinReason.MARRIAGE_IN
+        people.append(person)
+    head_age = _age(people[0].born, TODAY)
+    for year in range(on.year + 1, TODAY.year + 1):
+        there = sum(1 for p in people if p.present_on(date(year, 1, 1)))
+        leavers: list[tuple[float, str, tuple[int, int], str, bool | None]] = [
+            (figures.DEATH_RATE, LeaveReason.DEATH, (66, 92), Relation.PARENT if head_age < 62 else Relation.SIBLING, None),
+            (figures.MARRIAGE_OUT_RATE, LeaveReason.MARRIAGE_OUT, (20, 27), Relation.DAUGHTER, False),
+            (figures.MOVE_OUT_RATE, LeaveReason.MOVED_OUT, (18, 35), Relation.SON, True),
+        ]
+        for rate, reason, ages, leaver_relation, leaver_male in leavers:
+            if rng.random() < rate * there:
+                sex = rng.random() < 0.5 if leaver_male is None else leaver_male
+                born = date(year - rng.randint(*ages), 1, 1) + timedelta(days=rng.randint(0, 364))
+                left = max(_day(rng, year, (1, 1), (12, 31)), on + timedelta(days=1))
+                people.append(Person(leaver_relation, sex, born, on, JoinReason.REGISTERED, left, reason))
+    return people
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def _villages(rng) -> dict[str, list[Village]]:
@@ -308,7 +427,10 @@ def _compose(rng, size: int, attribute: int) -> list[tuple[Relation, bool, int]]
     if attribute == Attribute.WUBAO or size == 1:
         age = rng.randint(62, 88) if attribute == Attribute.WUBAO else rng.randint(40, 86)
         people = [(Relation.HEAD, rng.random() < 0.6, age)]
-        people += [(Relation.SIBLING, rng.random() < 0.5, min(92, age + rng.randint(-6, 6))) for _i in range(size - 1)]
+        # A 五保 household has no one of working age: its siblings are old too.
+        low = 60 if attribute == Attribute.WUBAO else 18
+        people += [(Relation.SIBLING, rng.random() < 0.5, max(low, min(92, age + rng.randint(-6, 6))))
+                   for _i in range(size - 1)]
         return people
     elder = rng.random() < 0.3
     male = rng.random() < 0.85
@@ -387,15 +509,16 @@ def _labour(rng, age: int, health: str, student: str) -> str:
 
 def _members(rng, ids: Ids, plan: Plan, cause: int) -> list[tuple]:
     """The members as rows of MEMBER_COLUMNS (without the household), the head first."""
-    people = _compose(rng, plan.size, plan.attribute)
     surname = None
     if plan.ethnicity in ("han", "hui"):
         surname = han_surname(rng, plan.ethnicity)
-    head_male = people[0][1]
-    sick = rng.randrange(len(people)) if cause in (1, 2) else None
+    head_male = plan.people[0].male
+    sick = rng.randrange(len(plan.people)) if cause in (1, 2) else None
+    closed = plan.status in CLOSED_STATUSES
     members = []
-    for i, (relation, male, age) in enumerate(people):
-        born = date(TODAY.year - age, 1, 1) + timedelta(days=rng.randint(0, 364))
+    for i, person in enumerate(plan.people):
+        relation, male, born = person.relation, person.male, person.born
+        age = _age(born, person.left or TODAY)  # as now, or when they left
         # Children carry the family name of the father's line; wives and mothers keep their own.
         family = (relation in (Relation.SON, Relation.DAUGHTER, Relation.GRANDCHILD)
                   or (relation in (Relation.HEAD, Relation.SPOUSE, Relation.PARENT) and male)
@@ -421,13 +544,20 @@ def _members(rng, ids: Ids, plan: Plan, cause: int) -> list[tuple]:
             True,  # medical insurance: every member by 2020 (基本医疗有保障)
             age >= 60 or (age >= 16 and student != StudentStatus.IN_SCHOOL and rng.random() < 0.88),
             plan.attribute == Attribute.DIBAO,
+            person.joined.isoformat(),
+            person.join_reason,
+            person.left.isoformat() if person.left else None,
+            person.leave_reason,
+            "",
+            closed,
         ))
     return members
 
 
 MEMBER_COLUMNS = [
     "household_id", "name", "id_number", "relation", "sex", "birth_date", "ethnicity", "education", "student_status",
-    "health", "labour", "migrant_months", "medical_insurance", "pension", "dibao",
+    "health", "labour", "migrant_months", "medical_insurance", "pension", "dibao", "joined_on", "join_reason", "left_on",
+    "leave_reason", "span_note", "household_closed",
 ]
 CHECKS = ["enough_food", "enough_clothing", "education_secured", "medical_secured", "housing_secured"]
 YEAR_COLUMNS = [
@@ -481,6 +611,38 @@ def _years(rng, plan: Plan, lines: dict[int, Decimal]) -> list[tuple]:
     return records
 
 
+# Causes no member's data has to bear out, drawn instead of 因学 or 缺劳力 when the members contradict them.
+FREE_CAUSES = {cause: share for cause, share in figures.CAUSE_SHARES.items() if cause in (4, 5, 6, 7, 9, 10)}
+
+
+def _consistent_cause(rng, cause: int, members: list[tuple]) -> int:
+    """The main cause, redrawn when the members contradict it (疑点 CA03, CA04): 因学 with no one at school,
+    缺劳力 with two able workers."""
+    students = sum(m[7] == StudentStatus.IN_SCHOOL for m in members)
+    able = sum(m[9] in (Labour.SKILLED, Labour.ORDINARY) for m in members)
+    if (cause == 3 and not students) or (cause == 8 and able >= 2):
+        return _pick(rng, FREE_CAUSES)
+    return cause
+
+
+class Cadres:
+    """帮扶责任人: a cadre of the county's units for every two to five households of a village (疑点 RG03)."""
+
+    def __init__(self, rng, towns: dict[str, str]):
+        self.rng, self.towns = rng, towns
+        self.current: dict[str, list] = {}
+
+    def next(self, plan: Plan) -> tuple[str, str, str]:
+        rng = self.rng
+        cadre = self.current.get(plan.village)
+        if cadre is None or cadre[3] == 0:
+            name = person_name(rng, "han" if rng.random() < 0.5 else "tibetan", rng.random() < 0.7, 1975)
+            unit = rng.choice(CADRE_UNITS).format(county=self.towns[plan.county], town=self.towns[plan.village[:9]])
+            cadre = self.current[plan.village] = [name, unit, _phone(rng), rng.randint(2, 5)]
+        cadre[3] -= 1
+        return cadre[0], cadre[1], cadre[2]
+
+
 def _phone(rng) -> str:
     return rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
@@ -519,8 +681,7 @@ def build(ctx: DemoContext) -> None:
     rng = ctx.rng("households:details")
     lines = {line.year: line.amount for line in PovertyLine.objects.all()}
     towns = dict(Division.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP]).values_list("code", "name"))
-    cadres = {county: [person_name(rng, "han" if rng.random() < 0.5 else "tibetan", rng.random() < 0.7, 1975)
-                       for _i in range(40)] for county in figures.COUNTIES}
+    cadres = Cadres(rng, towns)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     ids = Ids()
     counts: defaultdict[str | None, int] = defaultdict(int)
@@ -532,6 +693,8 @@ def build(ctx: DemoContext) -> None:
             if plan.attribute == Attribute.WUBAO and cause not in (1, 2, 8):
                 cause = 8  # 五保: no one to work
             members = _members(rng, ids, plan, cause)
+            cause = _consistent_cause(rng, cause, members)
+            cadre_name, cadre_unit, cadre_phone = cadres.next(plan)
             others = [c for c in figures.CAUSE_SHARES if c != cause]
             removed = plan.status == Status.REMOVED
             households.append((
@@ -546,11 +709,11 @@ def build(ctx: DemoContext) -> None:
                 (rng.choice([HousingGrade.B, HousingGrade.C]) if removed
                  else HousingGrade.A if rng.random() < 0.4 else HousingGrade.B),
                 not removed or rng.random() < 0.8,
-                rng.choice(cadres[plan.county]),
-                rng.choice(CADRE_UNITS).format(county=towns[plan.county], town=towns[plan.village[:9]]),
-                _phone(rng),
-                members[0][0],  # head_name
-                len(members),  # member_count
+                cadre_name,
+                cadre_unit,
+                cadre_phone,
+                members[0][0],  # head_name (the head is first and stays, but in a dissolved household)
+                sum(1 for p in plan.people if p.left is None),  # member_count: present now
                 plan.status,  # the last change
                 1,
                 now,

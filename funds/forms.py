@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.scope import scope_filter
 from households.models import Household, Member
 from villages.models import Division, Level
+from villages.scope import scope_filter
 
 from .models import (
     FundSource,

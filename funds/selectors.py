@@ -28,6 +28,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -38,9 +39,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Substr
 
 from accounts.models import User
-from accounts.scope import scope_filter
 from households.models import EXITED_STATUSES, LABOUR_CAPABLE, POOR_STATUSES, Household, Member, StatusChange
 from villages.models import PREFIX_LENGTH, Division, Level
+from villages.scope import scope_filter
 
 from .models import (
     CAUSE_PROGRAMMES,
@@ -110,6 +111,20 @@ def _exited_in(year: int, prefix: str) -> QuerySet[Household]:
         status__in=EXITED_STATUSES, previous_status__in=POOR_STATUSES, date__year=year
     ).values("household_id")
     return Household.objects.filter(village__code__startswith=prefix, pk__in=exits)
+
+
+def _with_exit_population(households: QuerySet[Household], year: int) -> QuerySet[Household]:
+    """`exit_population`: the members present on the day of the household's exit in `year` (register.md)."""
+    day = StatusChange.objects.filter(
+        household=OuterRef("pk"), status__in=EXITED_STATUSES, previous_status__in=POOR_STATUSES, date__year=year
+    ).order_by("-date").values("date")[:1]
+    present = (
+        Member.objects.filter(household=OuterRef("pk"), joined_on__lte=OuterRef("exit_day"))
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=OuterRef("exit_day")))
+        .values("household").annotate(n=Count("pk")).values("n")
+    )
+    households = households.annotate(exit_day=Subquery(day))
+    return households.annotate(exit_population=Coalesce(Subquery(present, output_field=IntegerField()), 0))
 
 
 # --- where the money came from -------------------------------------------------------------
@@ -201,12 +216,13 @@ def _exited_support(region: Division, year: int) -> dict[str, Any]:
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    qs = _exited_in(year, region.prefix).annotate(support=Coalesce(Subquery(paid), Value(ZERO), output_field=MONEY))
+    qs = _with_exit_population(_exited_in(year, region.prefix), year)
+    qs = qs.annotate(support=Coalesce(Subquery(paid), Value(ZERO), output_field=MONEY))
     row = qs.aggregate(
         exited_households=Count("pk"),
         exited_household_support=_money_sum("support"),
         exited_households_below_support_line=Count("pk", filter=Q(support__lt=HOUSEHOLD_SUPPORT_LINE)),
-        exited_population=Coalesce(Sum("member_count"), 0),
+        exited_population=Coalesce(Sum("exit_population"), 0),
     )
     row["support_per_exited_household"] = ratio(row["exited_household_support"], row["exited_households"])
     return row
@@ -228,7 +244,8 @@ def cost_per_exited_person(*, region: Division, year: int, exited_population: in
         funds_disbursed=_money_sum()
     )
     if exited_population is None:
-        exited_population = _exited_in(year, region.prefix).aggregate(n=Coalesce(Sum("member_count"), 0))["n"]
+        households = _with_exit_population(_exited_in(year, region.prefix), year)
+        exited_population = households.aggregate(n=Coalesce(Sum("exit_population"), 0))["n"]
     return {
         "funds_disbursed": spent["funds_disbursed"],
         "exited_population": exited_population,
@@ -246,7 +263,8 @@ def _loan_eligible(year: int, prefix: str) -> QuerySet[Household]:
         labour__in=LABOUR_CAPABLE,
         birth_date__lte=date(year - 18, 12, 31),
         birth_date__gt=date(year - 66, 12, 31),
-    )
+        joined_on__lte=date(year, 12, 31),
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gt=date(year, 12, 31)))
     return _households_in(year, POOR_STATUSES, prefix).filter(Exists(able))
 
 
@@ -343,7 +361,7 @@ def mutual_aid(*, region: Division, year: int) -> dict[str, Any]:
 # --- do the measures answer the causes -----------------------------------------------------------
 
 
-def _gap_filter(year: int) -> Q:
+def cause_measure_gap_filter(year: int) -> Q:
     """Households whose main cause has an answering programme and no measure of it by the end of `year`."""
     by_programmes: dict[tuple[str, ...], list[int]] = {}
     for cause, programmes in CAUSE_PROGRAMMES.items():
@@ -359,12 +377,12 @@ def _gap_filter(year: int) -> Q:
 
 def cause_measure_gap_list(*, region: Division, year: int) -> QuerySet[Household]:
     """Poor households (end of `year`) whose main cause no measure answers: the list behind the figure."""
-    qs = _households_in(year, POOR_STATUSES, region.prefix).filter(_gap_filter(year))
+    qs = _households_in(year, POOR_STATUSES, region.prefix).filter(cause_measure_gap_filter(year))
     return qs.select_related("village").order_by("code")
 
 
 def cause_measure_gaps(*, region: Division, year: int) -> dict[str, Any]:
-    qs = _households_in(year, POOR_STATUSES, region.prefix).filter(_gap_filter(year))
+    qs = _households_in(year, POOR_STATUSES, region.prefix).filter(cause_measure_gap_filter(year))
     by_cause = {str(r["main_cause"]): r["n"] for r in qs.values("main_cause").annotate(n=Count("pk")).order_by("main_cause")}
     return {"cause_measure_gap_households": sum(by_cause.values()), "cause_measure_gaps_by_cause": by_cause}
 
@@ -445,12 +463,3 @@ def mutual_aid_fund_list(*, user: User) -> QuerySet[MutualAidFund]:
         total_lent=_sum_of(MutualAidLoan, "fund"),
         total_repaid=_sum_of(MutualAidRepayment, "loan__fund"),
     )
-
-
-def mutual_aid_member_list(*, user: User) -> QuerySet[MutualAidMember]:
-    return scope_filter(MutualAidMember.objects.select_related("fund", "household"), user, "fund__village__code")
-
-
-def mutual_aid_loan_list(*, user: User) -> QuerySet[MutualAidLoan]:
-    return scope_filter(MutualAidLoan.objects.select_related("fund", "member"), user, "fund__village__code")
-

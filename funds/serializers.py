@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
-from accounts.scope import scope_filter
 from households.models import Household, Member
 from villages.models import Division
+from villages.scope import scope_filter
 
 from .models import (
     Allocation,

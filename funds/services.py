@@ -16,10 +16,10 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.scope import in_scope
 from audit.services import Action, audit_record, diff, snapshot
 from households.models import Household, Member
 from villages.models import Division, Level
+from villages.scope import can_edit_region
 
 from .models import (
     Allocation,
@@ -45,7 +45,7 @@ ZERO = Decimal("0")
 
 def check_can_write(user: User, code: str) -> None:
     """PermissionDenied unless `user` may write funds of the division `code` (clerks in region, admins)."""
-    if not (user.can_edit_households and in_scope(user, code)):
+    if not can_edit_region(user, code):
         raise PermissionDenied(_("您无权修改该地区的资金数据。"))
 
 

@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "accounts.apps.LoginLockoutConfig",  # django-axes, named in Chinese
     "django_tasks",
     "django_tasks_db",
     "accounts",
@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "funds",
     "metrics",
     "procedures",
+    "printables",
+    "quality",
     "jobs",
     "demo",
 ]
@@ -209,8 +211,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Checks that may refuse closing a year (metrics/closing.py): dotted paths of functions
+# `check(*, year: int) -> list[str]` returning what is wrong; the close happens only when all are empty.
+YEAR_CLOSE_CHECKS: list[str] = []
+
 # Dashboards are cached per region, year and user scope for this many seconds; the key
 # includes the newest audit entry, so any audited write shows at the next request.
+# 疑点 rule RG03: a cadre (帮扶责任人) paired with more households than this is flagged.
+QUALITY_CADRE_MAX_HOUSEHOLDS = int(os.environ.get("QUALITY_CADRE_MAX_HOUSEHOLDS", "5"))
 METRICS_CACHE_SECONDS = int(os.environ.get("METRICS_CACHE_SECONDS", "60"))
 
 LOGGING = {

@@ -6,9 +6,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from accounts.models import User
-from accounts.scope import scope_filter
 from gannan.api import RegionAPIMixin, StableOrderingFilter, service_errors
 from procedures.services import household_apply
+from villages.scope import scope_filter
 
 from .filters import HouseholdFilter, HouseholdYearFilter, MemberFilter, StatusChangeFilter
 from .models import Household, HouseholdYear, Member, StatusChange
@@ -79,6 +79,7 @@ class HouseholdViewSet(
         members = data.pop("members")
         identified_on = data.pop("identified_on", None)
         data.pop("version", None)
+        data.pop("correction", None)
         with service_errors():
             household = household_apply(user=request.user, data=data, members=members, on=identified_on)
         return Response(self._detail(household), status=status.HTTP_201_CREATED)
@@ -96,8 +97,10 @@ class HouseholdViewSet(
         data = dict(serializer.validated_data)
         members = data.pop("members", None)
         version = data.pop("version")
+        correction = data.pop("correction", "")
         with service_errors():
-            household = household_update(user=request.user, household=household, data=data, version=version, members=members)
+            household = household_update(user=request.user, household=household, data=data, version=version,
+                                         members=members, correction=correction)
         return Response(self._detail(household))
 
     @extend_schema(

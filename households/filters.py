@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from villages.filters import UnderDivisionFilter
 
 from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Status, StatusChange
-from .selectors import household_list
+from .selectors import household_list, households_as_at
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -16,10 +16,26 @@ class HouseholdFilter(django_filters.FilterSet):
     main_cause = django_filters.ChoiceFilter(choices=Cause.choices, label=_("主要致贫原因"))
     identified_year = django_filters.NumberFilter(label=_("识别年度"))
     q = django_filters.CharFilter(method="filter_q", label=_("户编号、成员姓名或证件号码"))
+    year = django_filters.NumberFilter(
+        method="filter_year", label=_("年度：按该年末的状态与人口列出（status 随之按该年末筛选）"),
+    )
 
     class Meta:
         model = Household
-        fields = ["division", "status", "attribute", "main_cause", "identified_year", "q"]
+        fields = ["division", "status", "attribute", "main_cause", "identified_year", "q", "year"]
+
+    def filter_queryset(self, queryset):
+        year = self.form.cleaned_data.get("year")
+        if not year:
+            return super().filter_queryset(queryset)
+        status = self.form.cleaned_data.pop("status", "")
+        queryset = households_as_at(queryset, int(year))
+        if status:
+            queryset = queryset.filter(status_then=status)
+        return super().filter_queryset(queryset)
+
+    def filter_year(self, queryset, name, value):
+        return queryset  # applied first, in filter_queryset, so that `status` reads the year's status
 
     def filter_q(self, queryset, name, value):
         # The list page's search, from the selector, so the API and the page find the same households.

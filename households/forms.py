@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.scope import scope_filter
 from villages.models import Division, Level
+from villages.scope import scope_filter
 
 from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Sex, Status
-from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, YEAR_FIELDS, member_clean
+from .selectors import household_code_next, household_code_problem
+from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, SPAN_FIELDS, YEAR_FIELDS, member_clean
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError, *, elsewhere: list[str] | None = None) -> None:
@@ -42,14 +43,22 @@ class HouseholdForm(forms.Form):
     """The household's own fields; `version` is the one the clerk opened (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    correction = forms.CharField(
+        label=_("更正原因"), max_length=200, required=False, widget=forms.TextInput(attrs={"size": 60}),
+        help_text=_("删除录入错误的成员时必填；会记入审计"),
+    )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, creating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.creating = creating
         fields = forms.fields_for_model(Household, fields=[f for f in HOUSEHOLD_FIELDS if f != "village"])
         villages = scope_filter(
             Division.objects.filter(level=Level.VILLAGE).select_related("parent"), user, "code"
         ).order_by("code")
         self.fields["code"] = fields["code"]
+        if creating:
+            self.fields["code"].required = False
+            self.fields["code"].help_text = _("村的 12 位区划代码加 4 位顺序号，如 6230211002010001；留空则按本村下一个顺序号自动编号。")
         self.fields["village"] = VillageChoiceField(
             queryset=villages,
             label=Household._meta.get_field("village").verbose_name,
@@ -66,7 +75,20 @@ class HouseholdForm(forms.Form):
             widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist"}),
         )
         self.fields["identified_year"].widget.attrs.update(min=2010, max=timezone.localdate().year)
-        self.order_fields([*HOUSEHOLD_FIELDS, "version"])
+        self.order_fields([*HOUSEHOLD_FIELDS, "version", "correction"])
+
+    def clean(self) -> dict[str, Any]:
+        """A new household's 户编号 is its village's code and a sequence: checked, or the next one when left empty."""
+        super().clean()
+        data = self.cleaned_data
+        village = data.get("village")
+        if self.creating and village is not None:
+            code = (data.get("code") or "").strip()
+            if not code:
+                data["code"] = household_code_next(village_code=village.code)
+            elif problem := household_code_problem(code=code, village_code=village.code):
+                self.add_error("code", problem)
+        return data
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k in HOUSEHOLD_FIELDS}
@@ -79,9 +101,13 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fields = forms.fields_for_model(Member, fields=MEMBER_FIELDS)
-        for name in MEMBER_FIELDS:
+        fields = forms.fields_for_model(Member, fields=MEMBER_FIELDS + SPAN_FIELDS)
+        for name in MEMBER_FIELDS + SPAN_FIELDS:
             self.fields[name] = fields[name]
+        self.fields["joined_on"].required = False
+        self.fields["joined_on"].help_text = _("可留空：建档日期与出生日期中较晚者")
+        for name in ("joined_on", "left_on"):
+            self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         self.fields["id_number"].widget.attrs.update(size=20, autocomplete="off")
         for name in ("sex", "birth_date"):
             self.fields[name].required = False
@@ -89,14 +115,14 @@ class MemberForm(forms.Form):
         cast(forms.ChoiceField, self.fields["sex"]).choices = [("", "—"), *Sex.choices]
         self.fields["birth_date"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         self.fields["migrant_months"].widget.attrs.update(min=0, max=12)
-        self.order_fields(["id", *MEMBER_FIELDS])
+        self.order_fields(["id", *MEMBER_FIELDS, *SPAN_FIELDS])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         if self.errors or self.cleaned_data.get("DELETE"):
             return data
         try:
-            cleaned = member_clean({k: v for k, v in data.items() if k in MEMBER_FIELDS})
+            cleaned = member_clean({k: v for k, v in data.items() if k in MEMBER_FIELDS or k in SPAN_FIELDS})
         except ValidationError as e:
             add_service_errors(self, e)
             return data
@@ -104,7 +130,7 @@ class MemberForm(forms.Form):
         return data
 
     def service_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k in MEMBER_FIELDS}
+        data = {k: v for k, v in self.cleaned_data.items() if k in MEMBER_FIELDS or k in SPAN_FIELDS}
         if self.cleaned_data.get("id"):
             data["id"] = self.cleaned_data["id"]
         return data
@@ -123,7 +149,7 @@ MemberFormSet = cast(type[BaseMemberFormSet],
 
 def member_initial(household: Household) -> list[dict[str, Any]]:
     """The members as form rows, head first."""
-    rows = household.members.order_by("id").values("id", *MEMBER_FIELDS)
+    rows = household.members.order_by("id").values("id", *MEMBER_FIELDS, *SPAN_FIELDS)
     return sorted(rows, key=lambda m: m["relation"] != Relation.HEAD)
 
 
@@ -170,6 +196,7 @@ class HouseholdFilterForm(forms.Form):
                                        choices=[("", _("全部")), *Attribute.choices])
     main_cause = forms.TypedChoiceField(label=_("主要致贫原因"), required=False, coerce=int, empty_value="",
                                         choices=[("", _("全部")), *Cause.choices])
+    year = forms.TypedChoiceField(label=_("年末状态"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,6 +206,8 @@ class HouseholdFilterForm(forms.Form):
         indent: dict[str, str] = {Level.COUNTY: "", Level.TOWNSHIP: "\u3000", Level.VILLAGE: "\u3000\u3000"}
         choices = [("", _("全部")), *((c, indent[lvl] + n) for c, n, lvl in divisions)]
         cast(forms.ChoiceField, self.fields["division"]).choices = choices
+        years = [("", _("当前")), *((y, str(y)) for y in range(timezone.localdate().year, 2010, -1))]
+        cast(forms.ChoiceField, self.fields["year"]).choices = years
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():

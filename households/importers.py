@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.scope import in_scope
 from audit.services import Action, audit_record
 from procedures.services import cases_record_history
 from villages.importers import (
@@ -39,7 +38,9 @@ from villages.importers import (
     year,
 )
 from villages.models import Division, Level
+from villages.scope import in_scope
 
+from .checks import IMPORT_CHECKS
 from .ids import normalize_id
 from .models import (
     EXITED_STATUSES,
@@ -52,6 +53,7 @@ from .models import (
     HouseholdYear,
     HousingGrade,
     Labour,
+    LeaveReason,
     Member,
     PovertyLine,
     Relation,
@@ -63,6 +65,7 @@ from .models import (
 )
 from .services import (
     MEMBER_FIELDS,
+    SPAN_FIELDS,
     household_status_change,
     household_update,
     household_year_save,
@@ -71,6 +74,8 @@ from .services import (
 )
 
 CHUNK = 1000
+# The first cell of the export's last row ("# 导出完成，共 N 行"): the import skips such a row.
+TRAILER = "#"
 VILLAGE_CODE = re.compile(r"\d{12}")
 
 
@@ -223,7 +228,7 @@ COUNT_LABELS = {
     "households_unchanged": gettext_lazy("贫困户未变"),
     "members_create": gettext_lazy("新增成员"),
     "members_update": gettext_lazy("修改成员"),
-    "members_delete": gettext_lazy("删除成员"),
+    "members_delete": gettext_lazy("成员离开（名册中已无）"),
     "members_unchanged": gettext_lazy("成员未变"),
 }
 
@@ -277,6 +282,33 @@ class Planned:
     shared: dict[str, Any] = field(default_factory=dict)  # the household's columns as parsed, to compare its other rows
 
 
+@dataclass
+class RowChange:
+    """One named line of the preview: a household or member the import adds, changes or removes."""
+
+    action: str  # "create", "update" or "delete"
+    household_code: str
+    head_name: str
+    member_name: str = ""  # empty for the household itself
+    row: int | None = None  # the file's row (none for a member the file leaves out)
+
+
+@dataclass
+class RosterReport(Report):
+    """The import's report with the households and members it adds, changes or removes, by name."""
+
+    changes: list[RowChange] = field(default_factory=list)
+
+    @property
+    def removals(self) -> int:
+        return sum(1 for c in self.changes if c.action == "delete")
+
+
+def _head_name(plan: "Planned") -> str:
+    return next((m["name"] for _n, m in plan.members if m.get("relation") == Relation.HEAD),
+                plan.members[0][1].get("name", "") if plan.members else "")
+
+
 @contextmanager
 def _cyclic_gc_paused():
     """Pause Python's cyclic garbage collector; reference counting still frees memory as usual.
@@ -295,9 +327,9 @@ def _cyclic_gc_paused():
 
 
 @_cyclic_gc_paused()
-def households_import(*, data: bytes, file_name: str, user: User, dry_run: bool = False) -> Report:
+def households_import(*, data: bytes, file_name: str, user: User, dry_run: bool = False) -> RosterReport:
     """Import a roster file for `user`; with `dry_run`, report what would change and write nothing."""
-    report = Report(file_name=file_name)
+    report = RosterReport(file_name=file_name)
     report.counts = dict.fromkeys(COUNT_LABELS, 0)
     if not user.can_edit_households:
         report.error(None, "", "", _("您没有导入数据的权限。"))
@@ -317,16 +349,25 @@ def households_import(*, data: bytes, file_name: str, user: User, dry_run: bool 
     if report.errors:
         return report
     _warn_exits(planned, report, headers)
+    dated = len(creates) + sum(1 for _plan, _household, change in updates if change["append"])
+    if dated:
+        # The roster has years, not dates: say which date is recorded rather than invent one silently.
+        report.warn(None, "", "", _("文件中的识别、脱贫、返贫只有年度：%(n)d 户的状态日期按当年 12 月 31 日记录。")
+                    % {"n": dated})
     batch = f"导入 {file_name} by {user.username}"[:200]
     with transaction.atomic():
         _apply(creates, updates, user=user, batch=batch, report=report, headers=headers)
         if not report.errors:
             # The file's history was approved in the national system: each change is an approved case.
             cases_record_history(changes=StatusChange.objects.filter(household__code__in=list(planned)))
+            first_rows = {code: plan.first_row for code, plan in planned.items()}
+            for check in IMPORT_CHECKS:
+                for code, message in check(codes=list(first_rows), dry_run=dry_run):
+                    report.warn(first_rows[code], headers["household_code"], code, message)
         if report.changed and not report.errors and not dry_run:
             audit_record(
                 user=user, action=Action.IMPORT, object_type="import", object_id=file_name[:64], changes=report.counts,
-                region_code=user.scope_prefix if user.scope_prefix != "-" else "",
+                region_code=user.region_code,
                 summary=_("导入贫困户信息采集表 %(name)s：%(n)d 行") % {"name": file_name, "n": report.rows}, batch=batch,
             )
         if dry_run or report.errors:
@@ -349,6 +390,8 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
     households: dict[str, Planned] = {}
     id_rows: dict[str, int] = {}
     for number, cells in rows:
+        if cells and isinstance(cells[0], str) and cells[0].startswith(TRAILER):
+            continue
         report.rows += 1
         values: dict[str, Any] = {}
         bad = False
@@ -453,7 +496,7 @@ def _check_income_parts(plan: Planned, report: Report) -> None:
                      _("四项收入之和为 %(sum)s 元，与人均纯收入不一致。") % {"sum": total})
 
 
-def _check_against_register(planned: dict[str, Planned], user: User, report: Report, headers: dict[str, str]):
+def _check_against_register(planned: dict[str, Planned], user: User, report: RosterReport, headers: dict[str, str]):
     """Villages, scope, codes and IDs against the database, a few queries per chunk; classify each household."""
     creates: list[Planned] = []
     updates: list[tuple[Planned, Household, dict[str, Any]]] = []
@@ -473,7 +516,7 @@ def _check_against_register(planned: dict[str, Planned], user: User, report: Rep
         for start_ids in range(0, len(ids), CHUNK):
             for row in (
                 Member.objects.filter(id_number__in=ids[start_ids:start_ids + CHUNK])
-                .exclude(household__status=Status.REMOVED)
+                .filter(left_on__isnull=True, household_closed=False)
                 .values("id_number", "household__code", "household__village_id", "household__head_name")
             ):
                 taken[row["id_number"]] = row
@@ -511,6 +554,9 @@ def _check_against_register(planned: dict[str, Planned], user: User, report: Rep
                 creates.append(plan)
                 report.counts["households_create"] += 1
                 report.counts["members_create"] += len(plan.members)
+                head = _head_name(plan)
+                report.changes.append(RowChange("create", plan.code, head, "", plan.first_row))
+                report.changes += [RowChange("create", plan.code, head, m["name"], n) for n, m in plan.members]
             else:
                 change = _compare(plan, household, report, headers)
                 if change is not None:
@@ -518,29 +564,44 @@ def _check_against_register(planned: dict[str, Planned], user: User, report: Rep
     return creates, updates
 
 
-def _compare(plan: Planned, household: Household, report: Report, headers: dict[str, str]) -> dict[str, Any] | None:
+def _compare(plan: Planned, household: Household, report: RosterReport, headers: dict[str, str]
+             ) -> dict[str, Any] | None:
     """What the file changes on an existing household (None when nothing); history conflicts are errors."""
     fields = {k: v for k, v in plan.household.items() if getattr(household, k if k != "village" else "village_id") !=
               (v.code if k == "village" else v)}
-    stored = {m.id_number: m for m in household.members.all()}
-    members, member_changes = [], 0
-    for _number, m in plan.members:
+    everyone = list(household.members.all())
+    stored = {m.id_number: m for m in everyone if m.left_on is None}
+    # Who left earlier stays in the file as they are.
+    members = [{**{name: getattr(m, name) for name in MEMBER_FIELDS + SPAN_FIELDS}, "id": m.pk}
+               for m in everyone if m.left_on is not None]
+    member_changes = 0
+    head = _head_name(plan)
+    named: list[RowChange] = []
+    for number, m in plan.members:
         old = stored.get(m["id_number"])
         if old is None:
             report.counts["members_create"] += 1
+            named.append(RowChange("create", plan.code, head, m["name"], number))
             members.append(m)
             continue
-        merged = {name: getattr(old, name) for name in MEMBER_FIELDS}
+        merged = {name: getattr(old, name) for name in MEMBER_FIELDS + SPAN_FIELDS}
         merged.update(m)
         merged["id"] = old.pk
         if any(getattr(old, k) != v for k, v in m.items()):
             report.counts["members_update"] += 1
+            named.append(RowChange("update", plan.code, head, m["name"], number))
             member_changes += 1
         else:
             report.counts["members_unchanged"] += 1
         members.append(merged)
     removed = set(stored) - {m["id_number"] for _n, m in plan.members}
     report.counts["members_delete"] += len(removed)
+    named += [RowChange("delete", plan.code, head, stored[i].name) for i in sorted(removed)]
+    # The roster carries no dates: a member no longer on it left today (the past stays as it was).
+    for gone in sorted(removed):
+        old = stored[gone]
+        members.append({**{name: getattr(old, name) for name in MEMBER_FIELDS + SPAN_FIELDS}, "id": old.pk,
+                        "left_on": timezone.localdate(), "leave_reason": LeaveReason.OTHER, "span_note": _("名册中已无此人")})
     members_changed = bool(member_changes or removed or len(members) != len(stored))
     year_changed = False
     if plan.year is not None:
@@ -566,6 +627,8 @@ def _compare(plan: Planned, household: Household, report: Report, headers: dict[
         report.counts["households_unchanged"] += 1
         return None
     report.counts["households_update"] += 1
+    report.changes.append(RowChange("update", plan.code, head, "", plan.first_row))
+    report.changes += named
     return {"fields": fields, "members": members if members_changed else None, "year": year_changed,
             "append": [k for k in appended if wanted.get(k)]}
 

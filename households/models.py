@@ -50,10 +50,13 @@ class Status(models.TextChoices):
     EXITED_CONSOLIDATING = "exited_consolidating", _("巩固提升")
     RETURNED = "returned", _("返贫")
     REMOVED = "removed", _("清退")
+    DISSOLVED = "dissolved", _("自然减少")
 
 
 POOR_STATUSES = (Status.IDENTIFIED, Status.RETURNED)
 EXITED_STATUSES = (Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING)
+# A household in one of these has left the register; its members may be registered elsewhere.
+CLOSED_STATUSES = (Status.REMOVED, Status.DISSOLVED)
 
 
 class Household(models.Model):
@@ -159,6 +162,27 @@ class Labour(models.TextChoices):
 LABOUR_CAPABLE = (Labour.SKILLED, Labour.ORDINARY, Labour.WEAK)
 
 
+class JoinReason(models.TextChoices):
+    """Why a member joined after the household was identified (blank: in the household when identified)."""
+
+    REGISTERED = "", _("建档时在户")
+    BIRTH = "birth", _("出生")
+    MARRIAGE_IN = "marriage_in", _("婚入")
+    MOVED_IN = "moved_in", _("迁入")
+    SPLIT = "split", _("分户")
+    MERGE = "merge", _("合户")
+    OTHER = "other", _("其他")
+
+
+class LeaveReason(models.TextChoices):
+    DEATH = "death", _("死亡")
+    MARRIAGE_OUT = "marriage_out", _("婚出")
+    MOVED_OUT = "moved_out", _("迁出")
+    SPLIT = "split", _("分户")
+    MERGE = "merge", _("合户")
+    OTHER = "other", _("其他")
+
+
 class Member(models.Model):
     """A member of a household (家庭成员); exactly one is the head."""
 
@@ -179,6 +203,16 @@ class Member(models.Model):
     medical_insurance = models.BooleanField(_("参加新农合/大病保险"), default=True)
     pension = models.BooleanField(_("参加养老保险"), default=False)
     dibao = models.BooleanField(_("享受低保"), default=False)
+    # The member's span on the register (register.md): present at the end of Y when
+    # joined_on <= 31 Dec Y and (left_on is null or left_on > 31 Dec Y).
+    joined_on = models.DateField(_("加入日期"))
+    join_reason = models.CharField(_("加入原因"), max_length=16, choices=JoinReason.choices, blank=True)
+    left_on = models.DateField(_("离开日期"), null=True, blank=True)
+    leave_reason = models.CharField(_("离开原因"), max_length=16, choices=LeaveReason.choices, blank=True)
+    span_note = models.CharField(_("变动说明"), max_length=200, blank=True)
+    # Kept by the services: the household has left the register (清退 or 自然减少), so
+    # this person may be registered in another household (one person, one household).
+    household_closed = models.BooleanField(_("所在户已退出"), default=False)
 
     class Meta:
         verbose_name = _("家庭成员")
@@ -186,9 +220,15 @@ class Member(models.Model):
         ordering = ["household_id", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["household"], condition=models.Q(relation="head"), name="one_head_per_household"
+                fields=["household"], condition=models.Q(relation="head", left_on__isnull=True),
+                name="one_head_per_household",
+            ),
+            models.UniqueConstraint(
+                fields=["id_number"], condition=models.Q(left_on__isnull=True, household_closed=False),
+                name="one_household_per_person",
             ),
         ]
+        indexes = [models.Index(fields=["household", "joined_on", "left_on"], name="member_span")]
 
     def __str__(self) -> str:
         return self.name

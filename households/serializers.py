@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from accounts.scope import scope_filter
 from villages.models import Division, Level
+from villages.scope import scope_filter
 
 from .models import Household, HouseholdYear, Member, StatusChange, mask_id
-from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, YEAR_FIELDS, check_can_edit
+from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, SPAN_FIELDS, YEAR_FIELDS, check_can_edit
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -16,7 +16,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = ["id", "household", *MEMBER_FIELDS]
+        fields = ["id", "household", *MEMBER_FIELDS, *SPAN_FIELDS]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -28,18 +28,26 @@ class MemberSerializer(serializers.ModelSerializer):
 class HouseholdSerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
     members = MemberSerializer(many=True, read_only=True)
+    status_then = serializers.CharField(read_only=True, default=None,
+                                        help_text=_("以 ?year=Y 列出时：该年末的状态"))
+    people_then = serializers.IntegerField(read_only=True, default=None,
+                                           help_text=_("以 ?year=Y 列出时：该年末在户的人口"))
 
     class Meta:
         model = Household
         fields = [
             "id", *HOUSEHOLD_FIELDS, "village_name", "head_name", "member_count", "status", "version",
-            "created_at", "updated_at", "members",
+            "created_at", "updated_at", "members", "status_then", "people_then",
         ]
         read_only_fields = fields
 
 
 class MemberWriteSerializer(serializers.ModelSerializer):
-    """A member as written. `id` names an existing member to keep; members left out are deleted."""
+    """A member as written. `id` names an existing member to keep.
+
+    A member who leaves gets `left_on` and `leave_reason` and stays; one left out is
+    deleted as an entry mistake, which needs the household's `correction`.
+    """
 
     id = serializers.IntegerField(required=False, help_text=_("已有成员的编号；新成员不填"))
     # Checked and normalised by the service (full-width digits, lowercase x), so wider than 18 here.
@@ -47,8 +55,8 @@ class MemberWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = ["id", *MEMBER_FIELDS]
-        extra_kwargs = {"sex": {"required": False}, "birth_date": {"required": False}}
+        fields = ["id", *MEMBER_FIELDS, *SPAN_FIELDS]
+        extra_kwargs = {"sex": {"required": False}, "birth_date": {"required": False}, "joined_on": {"required": False}}
 
 
 class HouseholdWriteSerializer(serializers.ModelSerializer):
@@ -60,10 +68,14 @@ class HouseholdWriteSerializer(serializers.ModelSerializer):
     members = MemberWriteSerializer(many=True, help_text=_("全体家庭成员；修改时不填表示成员不变"))
     identified_on = serializers.DateField(required=False, write_only=True, help_text=_("申请日期（新识别程序启动日期），默认今天"))
     version = serializers.IntegerField(required=False, help_text=_("修改时必填：读取时的版本号"))
+    correction = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, write_only=True,
+        help_text=_("更正原因：删除录入错误的成员时必填（成员离开请填离开日期和原因）"),
+    )
 
     class Meta:
         model = Household
-        fields = [*HOUSEHOLD_FIELDS, "members", "identified_on", "version"]
+        fields = [*HOUSEHOLD_FIELDS, "members", "identified_on", "version", "correction"]
 
     def get_fields(self):
         fields = super().get_fields()

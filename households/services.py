@@ -15,18 +15,20 @@ from functools import cache
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import in_scope
 from audit.models import AuditEntry
 from audit.services import Action, audit_record, diff, snapshot
+from metrics.closing import closed_year_covering, closed_year_refusal
 from villages.models import Division, Level
+from villages.scope import can_edit_region, in_scope
 
 from .ids import sex_from_id, validate_id_with_birth_date
 from .models import (
+    CLOSED_STATUSES,
     GUARANTEE_CHECKS,
     Household,
     HouseholdYear,
@@ -67,6 +69,8 @@ MEMBER_FIELDS = [
     "pension",
     "dibao",
 ]
+# The member's span on the register (register.md); joined_on defaults to the later of birth and identification.
+SPAN_FIELDS = ["joined_on", "join_reason", "left_on", "leave_reason", "span_note"]
 YEAR_FIELDS = [
     "income_per_capita",
     "income_wages",
@@ -79,11 +83,12 @@ YEAR_FIELDS = [
 # Which status may follow which. None = a household not yet on the register.
 TRANSITIONS: dict[str | None, set[str]] = {
     None: {Status.IDENTIFIED},
-    Status.IDENTIFIED: {Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING, Status.REMOVED},
-    Status.RETURNED: {Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING, Status.REMOVED},
-    Status.EXITED_CONSOLIDATING: {Status.EXITED_STABLE, Status.RETURNED, Status.REMOVED},
-    Status.EXITED_STABLE: {Status.RETURNED, Status.REMOVED},
+    Status.IDENTIFIED: {Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING, Status.REMOVED, Status.DISSOLVED},
+    Status.RETURNED: {Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING, Status.REMOVED, Status.DISSOLVED},
+    Status.EXITED_CONSOLIDATING: {Status.EXITED_STABLE, Status.RETURNED, Status.REMOVED, Status.DISSOLVED},
+    Status.EXITED_STABLE: {Status.RETURNED, Status.REMOVED, Status.DISSOLVED},
     Status.REMOVED: {Status.IDENTIFIED},
+    Status.DISSOLVED: set(),
 }
 
 
@@ -96,8 +101,44 @@ class StaleVersion(ValidationError):
 
 def check_can_edit(user, village: Division) -> None:
     """PermissionDenied unless `user` may edit households of `village`."""
-    if not (user.can_edit_households and in_scope(user, village.code)):
+    if not can_edit_region(user, village.code):
         raise PermissionDenied(_("您无权修改 %(village)s 的贫困户。") % {"village": village.name})
+
+
+# --- closed years ----------------------------------------------------------------------
+
+
+def _closed_year_guard(*, user, household: Household, day: date | None, correction: str, what: str) -> None:
+    """Refuse a change dated in a closed year (clerks), or record it as a correction (admins, with a reason)."""
+    closed_year_refusal(user=user, day=day, correction=correction)
+    if day is not None and (closed := closed_year_covering(day)) is not None:
+        audit_record(
+            user=user, action=Action.CORRECTION, object_type="household", object_id=str(household.pk or ""),
+            changes={"closed_year": [None, closed.year], "date": [None, day.isoformat()],
+                     "correction": [None, correction.strip()]},
+            household_code=household.code, region_code=household.village_id,
+            summary=_("更正 %(year)d 年度（已锁定）：%(what)s，%(why)s")
+            % {"year": closed.year, "what": what, "why": correction.strip()},
+        )
+
+
+def _earliest_member_change(existing: dict[int, Member], members: list[dict[str, Any]], dropped: list[Member],
+                            identified_on: date | None) -> date | None:
+    """The earliest day whose figures these member edits alter (a closed year before it stays as it was)."""
+    days: list[date] = [m.joined_on for m in dropped]
+    for data in members:
+        joined = data.get("joined_on") or max(filter(None, [data.get("birth_date"), identified_on or timezone.localdate()]))
+        old = existing.get(data["id"]) if data.get("id") else None
+        if old is None:
+            days.append(joined)
+            if data.get("left_on"):
+                days.append(data["left_on"])
+            continue
+        if joined != old.joined_on:
+            days += [joined, old.joined_on]
+        if data.get("left_on") != old.left_on:
+            days += [d for d in (data.get("left_on"), old.left_on) if d]
+    return min(days) if days else None
 
 
 # --- members ---------------------------------------------------------------------------
@@ -110,7 +151,7 @@ def member_clean(data: dict[str, Any], *, today: date | None = None) -> dict[str
     from it when missing and must agree with it when given. Raises a
     ValidationError keyed by field.
     """
-    data = {k: v for k, v in data.items() if k in MEMBER_FIELDS or k == "id"}
+    data = {k: v for k, v in data.items() if k in MEMBER_FIELDS or k in SPAN_FIELDS or k == "id"}
     errors: dict[str, list[str]] = {}
     try:
         number, born = validate_id_with_birth_date(data.get("id_number", ""), today=today)
@@ -129,15 +170,39 @@ def member_clean(data: dict[str, Any], *, today: date | None = None) -> dict[str
             errors["birth_date"] = [_("出生日期与证件号码不符：证件号码中为 %(d)s。") % {"d": born.isoformat()}]
     if not str(data.get("name") or "").strip():
         errors["name"] = [_("姓名不能为空。")]
+    errors.update(_span_errors(data, today=today or timezone.localdate()))
     if errors:
         raise ValidationError(errors)
     if not _plainly_valid(Member, data, MEMBER_FIELDS):
         probe = Member(**{k: v for k, v in data.items() if k != "id"})
         try:
-            probe.full_clean(exclude=["household"], validate_constraints=False)
+            probe.full_clean(exclude=["household", *([] if data.get("joined_on") else ["joined_on"])],
+                             validate_constraints=False)
         except ValidationError as e:
             raise ValidationError(e.message_dict) from None
     return data
+
+
+def _span_errors(data: dict[str, Any], *, today: date) -> dict[str, list[str]]:
+    """A member's span: not joined before birth, not left before joining, no date after today, a reason to leave."""
+    errors: dict[str, list[str]] = {}
+    joined, left, born = data.get("joined_on"), data.get("left_on"), data.get("birth_date")
+    for key in ("join_reason", "leave_reason", "span_note"):
+        data[key] = (data.get(key) or "").strip()
+    if joined and born and joined < born:
+        errors["joined_on"] = [_("加入日期 %(j)s 早于出生日期 %(b)s：不能在出生前加入。") % {"j": joined, "b": born}]
+    if joined and joined > today:
+        errors["joined_on"] = [_("日期不能晚于今天。")]
+    if left:
+        if joined and left < joined:
+            errors["left_on"] = [_("离开日期 %(l)s 早于加入日期 %(j)s：不能在加入前离开。") % {"l": left, "j": joined}]
+        elif left > today:
+            errors["left_on"] = [_("日期不能晚于今天。")]
+        if not data["leave_reason"]:
+            errors["leave_reason"] = [_("记录成员离开须填写离开原因。")]
+    elif data["leave_reason"]:
+        errors["left_on"] = [_("填写了离开原因，请同时填写离开日期。")]
+    return errors
 
 
 def _plain_check(field: models.Field) -> Callable[[Any], bool]:
@@ -188,6 +253,7 @@ def members_check(*, user, members: list[dict[str, Any]], household: Household |
     other household when it lies outside their region.
     """
     errors: list[str] = []
+    members = [m for m in members if not m.get("left_on")]  # who left may be registered anywhere since
     heads = [m for m in members if m.get("relation") == Relation.HEAD]
     if len(heads) != 1:
         errors.append(_("每户必须有且只有一位户主，现在有 %(n)d 位。") % {"n": len(heads)})
@@ -197,7 +263,7 @@ def members_check(*, user, members: list[dict[str, Any]], household: Household |
         if number in seen:
             errors.append(_("证件号码 %(id)s 在本户中重复（%(a)s、%(b)s）。") % {"id": number, "a": seen[number], "b": m["name"]})
         seen[number] = m["name"]
-    elsewhere = Member.objects.filter(id_number__in=list(seen)).exclude(household__status=Status.REMOVED)
+    elsewhere = Member.objects.filter(id_number__in=list(seen), left_on__isnull=True, household_closed=False)
     if household is not None and household.pk:
         elsewhere = elsewhere.exclude(household=household)
     for other in elsewhere.select_related("household"):
@@ -221,49 +287,90 @@ def _household_clean(household: Household) -> None:
         raise ValidationError({"village": [_("贫困户只能登记在村一级。")]})
 
 
-def _write_members(*, user, household: Household, members: list[dict[str, Any]], batch: str) -> None:
-    """Create, update and delete members so the household has exactly `members` (matched by id)."""
+def _identified_on(household: Household) -> date | None:
+    first = household.status_changes.order_by("date", "id").values_list("date", flat=True).first()
+    return first
+
+
+def _write_members(
+    *, user, household: Household, members: list[dict[str, Any]], batch: str, identified_on: date | None,
+    correction: str = "",
+) -> None:
+    """Create and update members so the household has exactly `members` (matched by id).
+
+    A member who leaves (death, marriage, a move) gets a departure date and
+    reason and stays in the file. A member missing from `members` is deleted
+    as if never entered: a correction, refused without `correction` (its
+    reason) and audited as one.
+    """
     existing = {m.pk: m for m in household.members.all()}
-    keep: set[int] = set()
-    # Heads change first so the one-head constraint never sees two heads at once.
-    ordered = sorted(members, key=lambda m: m.get("relation") == Relation.HEAD)
-    for pk, old in existing.items():
-        if pk not in {m.get("id") for m in members}:
-            audit_record(
-                user=user, action=Action.DELETE, obj=old, changes=diff(snapshot(old, MEMBER_FIELDS), {}),
-                household_code=household.code, region_code=household.village_id, summary=old.name, batch=batch,
-            )
-            old.delete()
+    given = {m.get("id") for m in members}
+    dropped = [old for pk, old in existing.items() if pk not in given]
+    if dropped and not correction.strip():
+        raise ValidationError({"members": [
+            _("删除成员（%(names)s）只用于更正录入错误，须填写更正原因；成员死亡、婚出或迁出请填写离开日期和原因。")
+            % {"names": "、".join(m.name for m in dropped)}
+        ]})
+    day = _earliest_member_change(existing, members, dropped, identified_on)
+    _closed_year_guard(user=user, household=household, day=day, correction=correction, what=_("成员变动"))
+    for old in dropped:
+        audit_record(
+            user=user, action=Action.CORRECTION, obj=old,
+            changes={**diff(snapshot(old, MEMBER_FIELDS + SPAN_FIELDS), {}), "correction": [None, correction.strip()]},
+            household_code=household.code, region_code=household.village_id,
+            summary=_("更正：删除成员 %(name)s（%(why)s）") % {"name": old.name, "why": correction.strip()}, batch=batch,
+        )
+        old.delete()
+    closed = household.status in CLOSED_STATUSES
+    # Who leaves goes first, heads last, so the one-head constraint never sees two present heads at once.
+    ordered = sorted(members, key=lambda m: (not m.get("left_on"), m.get("relation") == Relation.HEAD))
     for data in ordered:
-        fields = {k: v for k, v in data.items() if k in MEMBER_FIELDS}
+        fields = {k: v for k, v in data.items() if k in MEMBER_FIELDS or k in SPAN_FIELDS}
+        if not fields.get("joined_on"):
+            fields["joined_on"] = max(filter(None, [fields["birth_date"], identified_on or timezone.localdate()]))
         if data.get("id") in existing:
             member = existing[data["id"]]
-            before = snapshot(member, MEMBER_FIELDS)
+            before = snapshot(member, MEMBER_FIELDS + SPAN_FIELDS)
             for k, v in fields.items():
                 setattr(member, k, v)
-            after = snapshot(member, MEMBER_FIELDS)
+            after = snapshot(member, MEMBER_FIELDS + SPAN_FIELDS)
             if before != after:
                 member.save()
+                left = after["left_on"] and not before["left_on"]
                 audit_record(
                     user=user, action=Action.UPDATE, obj=member, changes=diff(before, after),
-                    household_code=household.code, region_code=household.village_id, summary=member.name, batch=batch,
+                    household_code=household.code, region_code=household.village_id,
+                    summary=(_("成员离开：%(name)s") % {"name": member.name}) if left else member.name, batch=batch,
                 )
-            keep.add(member.pk)
         else:
-            member = Member.objects.create(household=household, **fields)
+            member = Member.objects.create(household=household, household_closed=closed, **fields)
             audit_record(
-                user=user, action=Action.CREATE, obj=member, changes=diff({}, snapshot(member, MEMBER_FIELDS)),
+                user=user, action=Action.CREATE, obj=member,
+                changes=diff({}, snapshot(member, MEMBER_FIELDS + SPAN_FIELDS)),
                 household_code=household.code, region_code=household.village_id, summary=member.name, batch=batch,
             )
 
 
 def _refresh_member_summary(household: Household) -> None:
     # Query the table, not `household.members`: a prefetched relation would answer from its stale cache.
-    members = Member.objects.filter(household=household)
+    members = Member.objects.filter(household=household, left_on__isnull=True)
     head = members.filter(relation=Relation.HEAD).values_list("name", flat=True).first() or ""
     count = members.count()
     Household.objects.filter(pk=household.pk).update(head_name=head, member_count=count)
     household.head_name, household.member_count = head, count
+
+
+def _registered_elsewhere(*, user, members: list[dict[str, Any]], household: Household | None) -> ValidationError:
+    """The message for a concurrent registration the database refused (one person, one household).
+
+    Two clerks may pass `members_check` at the same moment; the unique
+    constraint lets one of them through and this names the ID for the other.
+    """
+    try:
+        members_check(user=user, members=members, household=household)
+    except ValidationError as e:
+        return e
+    return ValidationError({"members": [_("证件号码已登记在其他贫困户中，一人只能属于一户。")]})
 
 
 # --- households ------------------------------------------------------------------------
@@ -292,20 +399,24 @@ def household_register(
     if identified_on is None:
         today = timezone.localdate()
         identified_on = today if household.identified_year >= today.year else date(household.identified_year, 12, 31)
-    with transaction.atomic():
-        household.save()
-        audit_record(
-            user=user, action=Action.CREATE, obj=household,
-            changes=diff({}, snapshot(household, _household_audit_fields())),
-            household_code=household.code, region_code=household.village_id, summary=household.code, batch=batch,
-        )
-        _write_members(user=user, household=household, members=cleaned, batch=batch)
-        _refresh_member_summary(household)
-        if not applying:
-            _append_status(
-                user=user, household=household, status=Status.IDENTIFIED, on=identified_on,
-                reason=_("建档立卡"), batch=batch,
+    try:
+        with transaction.atomic():
+            household.save()
+            audit_record(
+                user=user, action=Action.CREATE, obj=household,
+                changes=diff({}, snapshot(household, _household_audit_fields())),
+                household_code=household.code, region_code=household.village_id, summary=household.code, batch=batch,
             )
+            _write_members(user=user, household=household, members=cleaned, batch=batch, identified_on=identified_on)
+            _refresh_member_summary(household)
+            if not applying:
+                _append_status(
+                    user=user, household=household, status=Status.IDENTIFIED, on=identified_on,
+                    reason=_("建档立卡"), batch=batch,
+                )
+    except IntegrityError:
+        household.pk = None
+        raise _registered_elsewhere(user=user, members=cleaned, household=None) from None
     return household
 
 
@@ -336,12 +447,14 @@ def household_update(
     data: dict[str, Any],
     version: int,
     members: list[dict[str, Any]] | None = None,
+    correction: str = "",
     batch: str = "",
 ) -> Household:
     """Change a household (and, when given, its members) read at `version`.
 
     Refused with StaleVersion when someone else saved it since; nothing is
     written then. A move to another village needs the right to edit both.
+    Deleting a member is a correction and needs `correction`, its reason.
     """
     check_can_edit(user, household.village)
     before = snapshot(household, _household_audit_fields())
@@ -354,6 +467,19 @@ def household_update(
     if members is not None:
         cleaned = _clean_all_members(members)
         members_check(user=user, members=cleaned, household=household)
+    try:
+        _household_save(user=user, household=household, version=version, before=before, cleaned=cleaned,
+                        correction=correction, batch=batch)
+    except IntegrityError:
+        household.version = version
+        raise _registered_elsewhere(user=user, members=cleaned or [], household=household) from None
+    except ValidationError:
+        household.version = version  # nothing was saved
+        raise
+    return household
+
+
+def _household_save(*, user, household: Household, version: int, before: dict, cleaned, correction: str, batch: str) -> None:
     with transaction.atomic():
         claimed = Household.objects.filter(pk=household.pk, version=version).update(version=F("version") + 1)
         if not claimed:
@@ -372,9 +498,9 @@ def household_update(
                 household_code=household.code, region_code=household.village_id, summary=household.code, batch=batch,
             )
         if cleaned is not None:
-            _write_members(user=user, household=household, members=cleaned, batch=batch)
+            _write_members(user=user, household=household, members=cleaned, batch=batch,
+                           identified_on=_identified_on(household), correction=correction)
             _refresh_member_summary(household)
-    return household
 
 
 # --- yearly records --------------------------------------------------------------------
@@ -432,6 +558,7 @@ def _rechain(household: Household) -> None:
     StatusChange.objects.bulk_update(changes, ["sequence", "previous_status", "ended_on"])
     household.status = changes[-1].status if changes else ""
     Household.objects.filter(pk=household.pk).update(status=household.status)
+    Member.objects.filter(household=household).update(household_closed=household.status in CLOSED_STATUSES)
 
 
 def _append_status(*, user, household: Household, status: str, on: date, reason: str, batch: str) -> StatusChange:
@@ -455,6 +582,7 @@ def household_status_change(
     on: date,
     reason: str = "",
     authorised: bool = False,
+    correction: str = "",
     batch: str = "",
 ) -> StatusChange:
     """Record a status change dated `on` after the household's last one.
@@ -463,6 +591,8 @@ def household_status_change(
     checked the exit test and that `user` decides the case (`authorised`: a
     county approver, who edits no households), and by imports of history the
     national system already approved.
+    A change dated in a closed year is refused, or, from an admin, taken as a
+    correction with `correction` as its reason.
     """
     if not (authorised and in_scope(user, household.village_id)):
         check_can_edit(user, household.village)
@@ -478,10 +608,23 @@ def household_status_change(
         raise ValidationError({"date": [_("日期不能晚于今天。")]})
     if status == Status.REMOVED and not reason.strip():
         raise ValidationError({"reason": [_("清退必须填写原因。")]})
-    with transaction.atomic():
-        Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
-        household.version += 1
-        return _append_status(user=user, household=household, status=status, on=on, reason=reason, batch=batch)
+    if status == Status.DISSOLVED and not reason.strip():
+        raise ValidationError({"reason": [_("自然减少必须填写原因（如成员全部死亡、整户迁出、并入他户）。")]})
+    closed_year_refusal(user=user, day=on, correction=correction)
+    try:
+        with transaction.atomic():
+            _closed_year_guard(user=user, household=household, day=on, correction=correction,
+                               what=str(Status(status).label))
+            Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
+            household.version += 1
+            return _append_status(user=user, household=household, status=status, on=on, reason=reason, batch=batch)
+    except IntegrityError:
+        # Re-identifying a removed household whose member was registered elsewhere since.
+        household.version -= 1
+        present: list[dict[str, Any]] = [
+            dict(m) for m in household.members.filter(left_on__isnull=True).values("id_number", "name", "relation")
+        ]
+        raise _registered_elsewhere(user=user, members=present, household=household) from None
 
 
 # --- bulk registration (imports) -------------------------------------------------------------
@@ -538,12 +681,16 @@ def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str 
                     _("证件号码 %(id)s 同时出现在贫困户 %(a)s 和 %(b)s 中。") % {"id": m["id_number"], "a": owner[m["id_number"]], "b": household.code}
                 )
             owner[m["id_number"]] = household.code
+        try:
+            closed_year_refusal(user=user, day=min(on for _s, on, _r in entry["history"]))
+        except ValidationError as e:
+            errors.setdefault(household.code, []).extend(e.messages)
         previous = None
         for status, on, _reason in entry["history"]:
             if status not in TRANSITIONS.get(previous, set()) or on > timezone.localdate():
                 errors.setdefault(household.code, []).append(_("状态记录无效：%(s)s（%(d)s）。") % {"s": Status(status).label, "d": on})
             previous = status
-    elsewhere = Member.objects.filter(id_number__in=list(owner)).exclude(household__status=Status.REMOVED)
+    elsewhere = Member.objects.filter(id_number__in=list(owner), left_on__isnull=True, household_closed=False)
     for number in elsewhere.values_list("id_number", flat=True):
         errors.setdefault(owner[number], []).append(_("证件号码 %(id)s 已登记在其他贫困户中，一人只能属于一户。") % {"id": number})
     if errors:
@@ -559,9 +706,11 @@ def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str 
         _insert_households(households)
         members, changes, years, audits = [], [], [], []
         for household, entry in zip(households, entries, strict=True):
-            own = [{**member_defaults, **{k: v for k, v in m.items() if k in MEMBER_FIELDS}, "household_id": household.pk}
-                   for m in entry["members"]]
             history = entry["history"]
+            identified_on, closed = history[0][1], history[-1][0] in CLOSED_STATUSES
+            own = [{**member_defaults, **{k: v for k, v in m.items() if k in MEMBER_FIELDS}, "household_id": household.pk,
+                    "joined_on": max(m["birth_date"], identified_on), "household_closed": closed}
+                   for m in entry["members"]]
             own_changes = [
                 {"household_id": household.pk, "status": status, "date": on, "reason": reason, "by_id": by,
                  "sequence": i, "previous_status": history[i - 1][0] if i else "",

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
-from accounts.scope import in_scope
 from procedures.services import household_apply
+from villages.scope import can_edit_region
 
 from .forms import (
     HouseholdFilterForm,
@@ -27,6 +27,7 @@ from .selectors import (
     household_list,
     household_list_totals,
     household_list_with_head_id,
+    household_list_with_matched_member,
 )
 from .services import (
     HOUSEHOLD_FIELDS,
@@ -40,7 +41,7 @@ PAGE_SIZE = 50
 
 
 def _can_edit(user: User, household: Household) -> bool:
-    return user.can_edit_households and in_scope(user, household.village_id)
+    return can_edit_region(user, household.village_id)
 
 
 def _get(request: AuthenticatedRequest, pk: int) -> Household:
@@ -61,12 +62,14 @@ def _get_for_edit(request: AuthenticatedRequest, pk: int) -> Household:
 def household_list_view(request: AuthenticatedRequest) -> HttpResponse:
     form = HouseholdFilterForm(request.GET or None, user=request.user)
     households = household_list(user=request.user, **form.filters())
-    page = Paginator(household_list_with_head_id(households), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = household_list_with_matched_member(household_list_with_head_id(households), form.filters().get("q", ""))
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "households/list.html", {
         "form": form,
         "page": page,
         "totals": household_list_totals(households),
         "can_create": request.user.can_edit_households,
+        "year": form.filters().get("year"),
     })
 
 
@@ -83,7 +86,7 @@ def household_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def household_create(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.can_edit_households:
         raise PermissionDenied
-    form = HouseholdForm(request.POST or None, user=request.user)
+    form = HouseholdForm(request.POST or None, user=request.user, creating=True)
     members = MemberFormSet(request.POST or None, prefix="members")
     member_errors: list[str] = []
     if request.method == "POST" and form.is_valid() and members.is_valid():
@@ -112,7 +115,7 @@ def household_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             household_update(
                 user=request.user, household=household, data=form.service_data(),
-                version=form.cleaned_data["version"] or 0, members=members.service_data(),
+                version=form.cleaned_data["version"] or 0, members=members.service_data(), correction=form.cleaned_data["correction"],
             )
         except StaleVersion as e:
             # Keep the clerk's input on the page: they compare with the saved record and save again.

@@ -22,6 +22,9 @@ YEAR = OpenApiParameter("year", OpenApiTypes.INT, description=(
     f"年度（{FIRST_YEAR}–今年），指该年 12 月 31 日末的状态。省略时为有数据的最近年度："
     f"最新一条状态变更所在的年度（不晚于今年；没有任何状态变更时为 {FIRST_YEAR}）。"
 ))
+BASIS = OpenApiParameter("basis", OpenApiTypes.STR, enum=["reported", "current"], description=(
+    "已锁定的年度默认答上报时的数据（并给出 closed_at）；current 按登记簿重新计算。"
+))
 FROM = OpenApiParameter("from", OpenApiTypes.INT, description=f"起始年度，默认 {FIRST_YEAR}")
 TO = OpenApiParameter("to", OpenApiTypes.INT, description="截止年度，默认今年")
 
@@ -41,13 +44,16 @@ class SummaryView(MetricsView):
         summary="一个区划一个年度的全部指标",
         description="规格中的指标在顶层；`funds` 为扶贫资金指标（键见指标注册表，来源 funds）："
         "金额为两位小数的字符串（元），占比为数值（%），无分母时为 null。",
-        parameters=[REGION, YEAR],
+        parameters=[REGION, YEAR, BASIS],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
         division = parse_region(self.request.user, request.query_params.get("region"))
         year = parse_year(request.query_params.get("year"), name="year", default=data_year)
-        summary = selectors.metrics_summary(division=division, year=year)
+        basis = request.query_params.get("basis", "reported")
+        if basis not in ("reported", "current"):
+            raise ValidationError({"basis": ["basis 只能是 reported 或 current。"]})
+        summary = selectors.metrics_summary_reported(division=division, year=year, basis=basis)
         return Response({**summary, "funds": funds_summary(division=division, year=year)})
 
 

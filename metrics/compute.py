@@ -23,8 +23,13 @@ STOCK_KEYS = [
     "poverty_incidence",
     "poor_villages",
 ]
-FLOW_KINDS = ["new_identified", "exited", "exited_stable", "exited_consolidating", "returned", "removed", "removed_while_poor"]
-FLOW_KEYS = [f"{kind}_{unit}" for kind in FLOW_KINDS for unit in ("population", "households")]
+FLOW_KINDS = [
+    "new_identified", "exited", "exited_stable", "exited_consolidating", "returned", "removed", "removed_while_poor",
+    "dissolved", "dissolved_while_poor",
+]
+# Members joining minus members leaving while their household is poor: people, not households.
+NATURAL_KEY = "natural_change_population"
+FLOW_KEYS = [*(f"{kind}_{unit}" for kind in FLOW_KINDS for unit in ("population", "households")), NATURAL_KEY]
 # Extra facts the answers carry with the figures.
 NOTE_KEYS = ["rural_population_carried_forward"]
 SCALAR_KEYS = STOCK_KEYS + FLOW_KEYS + NOTE_KEYS
@@ -82,7 +87,9 @@ def flow_figures(register_spans: pd.DataFrame, index: pd.MultiIndex) -> pd.DataF
     An exit is a change from poor (identified or returned) to exited; a
     consolidating household later marked stable is not a second exit.
     """
-    flows = register_spans.assign(year=pd.to_numeric(register_spans["start"]))
+    spans = register_spans.reset_index(drop=True)
+    joined, left = spans["joined"].astype(bool), spans["left"].astype(bool)
+    flows = spans[~joined].assign(year=pd.to_numeric(spans["start"]))
     status, from_poor = flows["status"], flows["prev_poor"].astype(bool)
     exits = status.isin(EXITED) & from_poor
     selections = {
@@ -93,12 +100,18 @@ def flow_figures(register_spans: pd.DataFrame, index: pd.MultiIndex) -> pd.DataF
         "returned": status == Status.RETURNED.value,
         "removed": status == Status.REMOVED.value,
         "removed_while_poor": (status == Status.REMOVED.value) & from_poor,
+        "dissolved": status == Status.DISSOLVED.value,
+        "dissolved_while_poor": (status == Status.DISSOLVED.value) & from_poor,
     }
     columns = {}
     for kind, mask in selections.items():
         rows = flows[mask]
         columns[f"{kind}_population"] = _sum_by(rows, "population", index)
         columns[f"{kind}_households"] = _sum_by(rows, "households", index)
+    poor = spans["status"].isin(POOR)
+    arrivals = spans[poor & joined].assign(year=pd.to_numeric(spans["start"]))
+    departures = spans[poor & left].assign(year=pd.to_numeric(spans["end"]))
+    columns[NATURAL_KEY] = _sum_by(arrivals, "population", index) - _sum_by(departures, "population", index)
     return pd.DataFrame(columns, index=index)[FLOW_KEYS]
 
 
@@ -212,7 +225,9 @@ def row_dict(table: pd.DataFrame, child: str, year: int) -> dict[str, int | floa
 
 
 def flow_identity_gaps(table: pd.DataFrame) -> pd.Series:
-    """poor(Y) − [poor(Y−1) + new − exited + returned − removed-while-poor], per (child, year) after the first year.
+    """poor(Y) − [poor(Y−1) + new − exited + returned − removed − dissolved (while poor) + natural], per (child, year).
+
+    From the second year on.
 
     Zero everywhere when the register is consistent (in population).
     """
@@ -224,5 +239,7 @@ def flow_identity_gaps(table: pd.DataFrame) -> pd.Series:
         - table["exited_population"]
         + table["returned_population"]
         - table["removed_while_poor_population"]
+        - table["dissolved_while_poor_population"]
+        + table[NATURAL_KEY]
     )
     return (poor - expected).dropna()

@@ -8,9 +8,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.scope import division_for, home_division
 from households.models import StatusChange
 from villages.models import Division
+from villages.scope import division_for, home_division
 
 from .queries import FIRST_YEAR, last_year
 

@@ -15,11 +15,11 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from django.db.models import Aggregate, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least
 from django.utils import timezone
 
-from households.models import EXITED_STATUSES, POOR_STATUSES, HouseholdYear, Status, StatusChange
+from households.models import CLOSED_STATUSES, EXITED_STATUSES, POOR_STATUSES, HouseholdYear, Status, StatusChange
 from villages.models import Division, Level, VillageYear
 
 from .models import ExitTarget
@@ -46,75 +46,151 @@ def _frame(rows: Iterable[Any], columns: list[str]) -> pd.DataFrame:
     return df
 
 
+# A date after every real one: open spans end there (SQLite's MIN/MAX answer null if any argument is null).
+FAR = date(9999, 12, 31)
+M = "household__members__"
+
+
+def _present_on(day: Any) -> Q:
+    """The member (through the household) is present on `day` (a date or an expression)."""
+    return Q(**{M + "joined_on__lte": day}) & (Q(**{M + "left_on__isnull": True}) | Q(**{M + "left_on__gt": day}))
+
+
+def _overlapping() -> Q:
+    """Pairs of a member and a status span that carry population: present on the day of the change, or joining during the span."""
+    gone = Q(**{M + "left_on__isnull": True})
+    return (
+        Q(**{M + "joined_on__lte": F("date")}) & (gone | Q(**{M + "left_on__gt": F("date")}))
+    ) | (
+        # Joining on the day of the next change still counts as joining under this one (and leaving with the change).
+        Q(**{M + "joined_on__gt": F("date"), M + "joined_on__lte": Coalesce(F("ended_on"), Value(FAR))})
+        & (gone | Q(**{M + "left_on__gt": F(M + "joined_on")}))
+    )
+
+
+def _year(expression: Any) -> Cast:
+    return Cast(ExtractYear(expression), IntegerField())
+
+
 def register_spans(
     *, prefix: str, first: int, last: int, child_len: int | None = None, split: bool = False
 ) -> pd.DataFrame:
-    """The status history as spans, for the years first..last, in one scan of the register.
+    """The status history as spans, for the years first..last, in one query (two scans joined by UNION ALL).
 
     Columns: child, status, prev_poor (the change left a poor status), start, end,
-    main_cause, attribute, households, population. A change dated in year Y is a
-    flow of Y (start == Y); spans starting before `first` are clipped to
-    first − 1 and open or later ends to last + 1, so rows that behave alike in
-    first..last group together. With `split`, poor spans carry the household's
-    main cause and attribute; otherwise those columns are empty.
+    main_cause, attribute, joined, left, households, population. Household rows
+    are status spans (population 0); population rows are the overlaps of a
+    member's span with a status span (households 0): `start` is the year the
+    member came under the status (on the day of the change, or later when they
+    joined: `joined`), `end` the year they stopped (at the next change, or
+    earlier when they left: `left`). So a stock is the rows covering the year, a
+    flow the rows starting in it with `joined` false, and natural change the
+    rows of poor spans starting with `joined` or ending with `left` in it.
+    Spans starting before `first` are clipped to first − 1 and open or later
+    ends to last + 1, so rows that behave alike in first..last group together.
+    With `split`, poor spans carry the household's main cause and attribute.
     """
-    qs: QuerySet[Any, Any] = StatusChange.objects.filter(household__village__code__startswith=prefix, date__lte=date(last, 12, 31))
-    qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=date(first, 1, 1)))
+    base = StatusChange.objects.filter(household__village__code__startswith=prefix, date__lte=date(last, 12, 31))
+    base = base.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=date(first, 1, 1)))
     poor = Q(status__in=POOR_STATUSES)
-    qs = qs.annotate(
-        child=_child("household__village__", child_len),
-        prev_poor=Case(When(previous_status__in=POOR_STATUSES, then=Value(True)), default=Value(False)),
-        start=Greatest(Cast(ExtractYear("date"), IntegerField()), Value(first - 1)),
-        end=Coalesce(Least(Cast(ExtractYear("ended_on"), IntegerField()), Value(last + 1)), Value(last + 1)),
-        main_cause=Case(When(poor, then=F("household__main_cause"))) if split else Value(None, IntegerField()),
-        attribute=Case(When(poor, then=F("household__attribute"))) if split else Value(None, IntegerField()),
+    common = {
+        "child": _child("household__village__", child_len),
+        "prev_poor": Case(When(previous_status__in=POOR_STATUSES, then=Value(True)), default=Value(False)),
+        "main_cause": Case(When(poor, then=F("household__main_cause"))) if split else Value(None, IntegerField()),
+        "attribute": Case(When(poor, then=F("household__attribute"))) if split else Value(None, IntegerField()),
+    }
+    columns = ["child", "status", "prev_poor", "start", "end", "main_cause", "attribute", "joined", "left",
+               "households", "population"]
+    households = base.annotate(
+        **common,
+        start=Greatest(_year("date"), Value(first - 1)),
+        end=Coalesce(Least(_year("ended_on"), Value(last + 1)), Value(last + 1)),
+        joined=Value(False),
+        left=Value(False),
+    ).values("child", "status", "prev_poor", "start", "end", "main_cause", "attribute", "joined", "left")
+    households = households.annotate(households=Count("id"), population=Value(0)).order_by()
+    began = Greatest(F("date"), F(M + "joined_on"))
+    ended = Least(Coalesce(F("ended_on"), Value(FAR)), Coalesce(F(M + "left_on"), Value(FAR)))
+    pairs: QuerySet[Any, Any] = base.filter(_overlapping()).annotate(
+        **common,
+        start=Greatest(_year(began), Value(first - 1)),
+        end=Least(_year(ended), Value(last + 1)),
+        joined=Case(When(**{M + "joined_on__gt": F("date")}, then=Value(True)), default=Value(False)),
+        left=Case(
+            When(Q(**{M + "left_on__isnull": False}) & (Q(ended_on__isnull=True) | Q(**{M + "left_on__lte": F("ended_on")})),
+                 then=Value(True)),
+            default=Value(False),
+        ),
     )
-    qs = qs.values("child", "status", "prev_poor", "start", "end", "main_cause", "attribute")
-    qs = qs.annotate(households=Count("id"), population=Coalesce(Sum("household__member_count"), 0)).order_by()
-    columns = ["child", "status", "prev_poor", "start", "end", "main_cause", "attribute", "households", "population"]
-    return _frame(qs.values_list(*columns), columns)
+    pairs = pairs.filter(start__lte=last, end__gte=first)
+    pairs = pairs.values("child", "status", "prev_poor", "start", "end", "main_cause", "attribute", "joined", "left")
+    pairs = pairs.annotate(households=Value(0), population=Count(M + "id")).order_by()
+    union = households.values_list(*columns).union(pairs.values_list(*columns), all=True)
+    return _frame(union, columns)
 
 
 def register_year(*, prefix: str, year: int, child_len: int | None = None, split: bool = False) -> pd.DataFrame:
-    """The register's figures for one year, as conditional sums in one scan (cheaper than spans for one year).
+    """The register's figures for one year, as conditional sums (cheaper than spans for one year).
 
     Columns: child, main_cause, attribute (empty without `split`), then the
     stock sums at the end of `year` and the flow sums of the changes dated in it,
-    named like the metrics keys (see `REGISTER_YEAR_KEYS`).
+    named like the metrics keys (see `compute.REGISTER_KEYS`). One query: the
+    household counts over the status changes and the population over their
+    pairs with the members' spans, joined by UNION ALL (each part's other sums are 0).
     """
     start, end = date(year, 1, 1), date(year, 12, 31)
-    qs: QuerySet[Any, Any] = StatusChange.objects.filter(household__village__code__startswith=prefix, date__lte=end)
-    qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-    qs = qs.annotate(
-        child=_child("household__village__", child_len),
-        main_cause=F("household__main_cause") if split else Value(None, IntegerField()),
-        attribute=F("household__attribute") if split else Value(None, IntegerField()),
-    )
+    base = StatusChange.objects.filter(household__village__code__startswith=prefix, date__lte=end)
+    base = base.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    groups = {
+        "child": _child("household__village__", child_len),
+        "main_cause": F("household__main_cause") if split else Value(None, IntegerField()),
+        "attribute": F("household__attribute") if split else Value(None, IntegerField()),
+    }
     at_end = Q(ended_on__isnull=True) | Q(ended_on__gt=end)
     in_year, from_poor = Q(date__gte=start), Q(previous_status__in=POOR_STATUSES)
     exited = in_year & from_poor & Q(status__in=EXITED_STATUSES)
+    poor = Q(status__in=POOR_STATUSES)
     conditions = {
-        "poor": at_end & Q(status__in=POOR_STATUSES),
+        "poor": at_end & poor,
         "supported": at_end & Q(status__in=[*POOR_STATUSES, Status.EXITED_CONSOLIDATING]),
-        "registered": at_end & ~Q(status=Status.REMOVED),
+        "registered": at_end & ~Q(status__in=CLOSED_STATUSES),
         "new_identified": in_year & Q(status=Status.IDENTIFIED),
         "exited_stable": exited & Q(status=Status.EXITED_STABLE),
         "exited_consolidating": exited & Q(status=Status.EXITED_CONSOLIDATING),
         "returned": in_year & Q(status=Status.RETURNED),
         "removed": in_year & Q(status=Status.REMOVED),
         "removed_while_poor": in_year & from_poor & Q(status=Status.REMOVED),
+        "dissolved": in_year & Q(status=Status.DISSOLVED),
+        "dissolved_while_poor": in_year & from_poor & Q(status=Status.DISSOLVED),
     }
-    aggregates: dict[str, Aggregate] = {}
+    stocks = {"poor", "supported", "registered"}
+    population_keys = [f"{kind}_population" for kind in conditions] + ["natural_joined_population", "natural_left_population"]
+    household_keys = [f"{kind}_households" for kind in conditions if kind not in ("supported", "registered")]
+    counted = {key: Count("id", filter=conditions[key.removesuffix("_households")]) for key in household_keys}
+    households = base.annotate(**groups).values(*groups).annotate(
+        **counted, **{key: Value(0) for key in population_keys}
+    ).order_by()
+    present_end, present_day = _present_on(end), _present_on(F("date"))
+    joined_in = Q(**{M + "joined_on__gte": start, M + "joined_on__lte": end, M + "joined_on__gt": F("date")})
+    joined_in &= Q(ended_on__isnull=True) | Q(**{M + "joined_on__lte": F("ended_on")})
+    left_in = Q(**{M + "left_on__gte": start, M + "left_on__lte": end, M + "left_on__gt": F("date")})
+    left_in &= Q(**{M + "left_on__gt": F(M + "joined_on")})
+    left_in &= Q(ended_on__isnull=True) | Q(**{M + "left_on__lte": F("ended_on")})
+    people = {}
     for kind, condition in conditions.items():
-        aggregates[f"{kind}_population"] = Sum("household__member_count", filter=condition)
-        if kind not in ("supported", "registered"):
-            aggregates[f"{kind}_households"] = Count("id", filter=condition)
-    qs = qs.values("child", "main_cause", "attribute").annotate(**aggregates).order_by()
-    columns = ["child", "main_cause", "attribute", *aggregates]
-    frame = _frame(qs.values_list(*columns), columns).fillna({k: 0 for k in aggregates})
+        people[f"{kind}_population"] = Count(M + "id", filter=condition & (present_end if kind in stocks else present_day))
+    people["natural_joined_population"] = Count(M + "id", filter=poor & joined_in)
+    people["natural_left_population"] = Count(M + "id", filter=poor & left_in)
+    pairs = base.filter(_overlapping()).annotate(**groups).values(*groups).annotate(
+        **{key: Value(0) for key in household_keys}, **people
+    ).order_by()
+    columns = ["child", "main_cause", "attribute", *household_keys, *population_keys]
+    union = households.values_list(*columns).union(pairs.values_list(*columns), all=True)
+    frame = _frame(union, columns).fillna({k: 0 for k in household_keys + population_keys})
     return frame.assign(
         exited_population=frame["exited_stable_population"] + frame["exited_consolidating_population"],
         exited_households=frame["exited_stable_households"] + frame["exited_consolidating_households"],
+        natural_change_population=frame["natural_joined_population"] - frame["natural_left_population"],
     )
 
 
@@ -128,9 +204,9 @@ def poor_year_split(*, prefix: str, year: int) -> pd.DataFrame:
     qs: QuerySet[Any, Any] = StatusChange.objects.filter(
         household__village__code__startswith=prefix, status__in=POOR_STATUSES, date__lte=end
     )
-    qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+    qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end)).filter(_present_on(end))
     qs = qs.annotate(child=Value(""), main_cause=F("household__main_cause"), attribute=F("household__attribute"))
-    qs = qs.values("child", "main_cause", "attribute").annotate(poor_population=Sum("household__member_count")).order_by()
+    qs = qs.values("child", "main_cause", "attribute").annotate(poor_population=Count(M + "id")).order_by()
     columns = ["child", "main_cause", "attribute", "poor_population"]
     return _frame(qs.values_list(*columns), columns)
 

@@ -72,6 +72,9 @@ for _key, _label, _unit, _definition, _kind in [
     ("returned_population", _("返贫人口"), PEOPLE, _("当年返贫的户的人口"), "flow"),
     ("removed_population", _("清退人口"), PEOPLE, _("当年清退的户的人口"), "flow"),
     ("removed_while_poor_population", _("清退的贫困人口"), PEOPLE, _("当年从未脱贫或返贫状态清退的户的人口"), "flow"),
+    ("dissolved_population", _("自然减少人口"), PEOPLE, _("当年自然减少（成员全部死亡、整户迁出或并入他户）的户在变更当日的人口"), "flow"),
+    ("dissolved_while_poor_population", _("自然减少的贫困人口"), PEOPLE, _("当年从未脱贫或返贫状态自然减少的户在变更当日的人口"), "flow"),
+    ("natural_change_population", _("人口自然变动"), PEOPLE, _("户为贫困户期间当年加入的成员（出生、婚入、迁入等）减去离开的成员（死亡、婚出、迁出等）"), "flow"),
     ("new_identified_households", _("新识别户数"), HOUSEHOLDS, _("当年识别建档的户数（含清退后重新识别的户）"), "flow"),
     ("exited_households", _("脱贫户数"), HOUSEHOLDS, _("当年由未脱贫或返贫变更为已脱贫的户数"), "flow"),
     ("exited_stable_households", _("稳定脱贫户数"), HOUSEHOLDS, _("当年脱贫且为稳定脱贫的户数"), "flow"),
@@ -79,6 +82,8 @@ for _key, _label, _unit, _definition, _kind in [
     ("returned_households", _("返贫户数"), HOUSEHOLDS, _("当年返贫的户数"), "flow"),
     ("removed_households", _("清退户数"), HOUSEHOLDS, _("当年清退的户数"), "flow"),
     ("removed_while_poor_households", _("清退的贫困户数"), HOUSEHOLDS, _("当年从未脱贫或返贫状态清退的户数"), "flow"),
+    ("dissolved_households", _("自然减少户数"), HOUSEHOLDS, _("当年自然减少的户数"), "flow"),
+    ("dissolved_while_poor_households", _("自然减少的贫困户数"), HOUSEHOLDS, _("当年从未脱贫或返贫状态自然减少的户数"), "flow"),
     (
         "rural_population_carried_forward",
         _("沿用往年农业户籍人口的村数"),

@@ -101,6 +101,20 @@ def metrics_summary(*, division: Division, year: int) -> dict[str, Any]:
     return {"region": division_dict(division), "year": year, **figures.summary(year)}
 
 
+def metrics_summary_reported(*, division: Division, year: int, basis: str = "reported") -> dict[str, Any]:
+    """The summary API's answer: a closed year as reported (with `closed_at`), unless `basis` is "current"."""
+    from .closing import reported
+
+    closed = reported(division=division, year=year)
+    closed_at = closed[0].closed_at.isoformat() if closed is not None and closed[0].closed_at else None
+    if closed is not None and basis == "reported":
+        return {"region": division_dict(division), "year": year, **closed[1], "closed_at": closed_at}
+    out = metrics_summary(division=division, year=year)
+    if closed is not None:
+        out["closed_at"] = closed_at
+    return out
+
+
 def metrics_timeseries(*, division: Division, first: int, last: int) -> dict[str, Any]:
     figures = region_figures(division=division, first=first, last=last, with_children=False)
     return {"region": division_dict(division), "years": figures.years, "series": figures.series()}

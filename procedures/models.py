@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     EXIT = "exit", _("脱贫")
     RETURN = "return", _("返贫")
     REMOVE = "remove", _("清退")
+    DISSOLVE = "dissolve", _("自然减少")
     VILLAGE_EXIT = "village_exit", _("贫困村出列")
 
 
@@ -42,7 +43,7 @@ class State(models.TextChoices):
 
 
 class ReasonCode(models.TextChoices):
-    """Why a household returns to poverty or is removed (返贫、清退原因)."""
+    """Why a household returns to poverty, is removed or leaves by natural change (返贫、清退、自然减少原因)."""
 
     ILLNESS = "illness", _("因病")
     DISASTER = "disaster", _("因灾")
@@ -50,6 +51,9 @@ class ReasonCode(models.TextChoices):
     JOB_LOSS = "job_loss", _("失业")
     POLICY_ERROR = "policy_error", _("政策性错误（识别不准）")
     INCOME_ABOVE = "income_above", _("收入超标")
+    ALL_DIED = "all_died", _("成员全部死亡")
+    MOVED_AWAY = "moved_away", _("整户迁出")
+    MERGED = "merged", _("并入他户")
     OTHER = "other", _("其他")
 
 

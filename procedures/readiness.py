@@ -15,9 +15,9 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from accounts.scope import scope_filter
 from households.models import POOR_STATUSES, StatusChange
 from villages.models import VILLAGE_ITEMS, Division, Level, VillageYear
+from villages.scope import scope_filter
 
 from .models import CountyEvaluation, VillageExitRule
 

@@ -7,9 +7,9 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from accounts.scope import scope_filter
 from households.models import mask_id
 from villages.models import PREFIX_LENGTH, Division
+from villages.scope import scope_filter
 
 from .models import Case, Kind, Outcome, State, StepCode
 from .steps import ACTOR, COUNTY, NOTICES, OVERDUE_DAYS, PATHS, TOWNSHIP, VILLAGE

@@ -15,11 +15,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import decides_for, in_scope
 from audit.services import Action, audit_record
 from households.models import EXITED_STATUSES, Household, Status, StatusChange
 from households.services import household_register, household_status_change
 from villages.models import Division
+from villages.scope import decides_for, in_scope
 
 from .exit_test import exit_test_failures
 from .models import Case, CaseStep, CountyEvaluation, Kind, Objection, Outcome, ReasonCode, State, StepCode
@@ -86,7 +86,7 @@ def case_open(
     if household.status not in OPENS_FROM[kind]:
         current = Status(household.status).label if household.status else _("未建档")
         raise ValidationError({"kind": [_("当前状态为“%(s)s”，不能启动“%(k)s”程序。") % {"s": current, "k": Kind(kind).label}]})
-    if kind in (Kind.RETURN, Kind.REMOVE) and not reason_code:
+    if kind in (Kind.RETURN, Kind.REMOVE, Kind.DISSOLVE) and not reason_code:
         raise ValidationError({"reason_code": [_("%(k)s必须选择原因类别。") % {"k": Kind(kind).label}]})
     if reason_code and reason_code not in ReasonCode.values:
         raise ValidationError({"reason_code": [_("原因类别无效。")]})

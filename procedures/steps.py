@@ -11,6 +11,8 @@ PATHS: dict[str, list[str]] = {
                 StepCode.COUNTY, StepCode.ANNOUNCE],
     Kind.RETURN: [StepCode.ASSESS, StepCode.NOTICE, StepCode.TOWNSHIP, StepCode.COUNTY, StepCode.ANNOUNCE],
     Kind.REMOVE: [StepCode.ASSESS, StepCode.NOTICE, StepCode.TOWNSHIP, StepCode.COUNTY, StepCode.ANNOUNCE],
+    # 自然减少 (the members died, moved away or joined another household): the short path, as 清退.
+    Kind.DISSOLVE: [StepCode.ASSESS, StepCode.NOTICE, StepCode.TOWNSHIP, StepCode.COUNTY, StepCode.ANNOUNCE],
     # 贫困村出列: the village's assessment, verification against the year's exit rule, notice, township, county.
     Kind.VILLAGE_EXIT: [StepCode.ASSESS, StepCode.VERIFY, StepCode.NOTICE, StepCode.TOWNSHIP, StepCode.COUNTY,
                         StepCode.ANNOUNCE],
@@ -41,9 +43,11 @@ OPENS_FROM: dict[str, set[str]] = {
     Kind.EXIT: {Status.IDENTIFIED, Status.RETURNED, Status.EXITED_CONSOLIDATING},
     Kind.RETURN: {Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING},
     Kind.REMOVE: {Status.IDENTIFIED, Status.RETURNED, Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING},
+    Kind.DISSOLVE: {Status.IDENTIFIED, Status.RETURNED, Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING},
 }
 # The status the announcement writes (an exit's is decided at county approval).
-RESULT: dict[str, str] = {Kind.IDENTIFY: Status.IDENTIFIED, Kind.RETURN: Status.RETURNED, Kind.REMOVE: Status.REMOVED}
+RESULT: dict[str, str] = {Kind.IDENTIFY: Status.IDENTIFIED, Kind.RETURN: Status.RETURNED, Kind.REMOVE: Status.REMOVED,
+                          Kind.DISSOLVE: Status.DISSOLVED}
 # Which kind of case recorded a status change (for the history).
 KIND_OF_STATUS: dict[str, str] = {
     Status.IDENTIFIED: Kind.IDENTIFY,
@@ -51,6 +55,7 @@ KIND_OF_STATUS: dict[str, str] = {
     Status.EXITED_CONSOLIDATING: Kind.EXIT,
     Status.RETURNED: Kind.RETURN,
     Status.REMOVED: Kind.REMOVE,
+    Status.DISSOLVED: Kind.DISSOLVE,
 }
 
 

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
-from accounts.scope import decides_for, division_for, home_division
 from households.forms import add_service_errors
 from households.models import Household
 from households.selectors import household_get
 from villages.models import Level
+from villages.scope import decides_for, division_for, home_division
 
 from .forms import EvaluationForm, ObjectionForm, OpenForm, ResolveForm, StepForm, WithdrawForm
 from .models import Case, Kind, Objection, State

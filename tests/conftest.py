@@ -62,12 +62,6 @@ def chinese():
 
 
 @pytest.fixture
-def transactional_reference_data(transactional_db):
-    """The reference data in a transactional test: an earlier transactional test emptied every table."""
-    load_reference_data()
-
-
-@pytest.fixture
 def live_site(live_server, transactional_db):
     """The live server with the reference data: transactional tests empty every table when they end."""
     load_reference_data()
@@ -138,6 +132,18 @@ def register(user, village: str, code: str, *, size: int = 3, year: int = 2014, 
         members=people,
         identified_on=identified_on,
     )
+
+
+def add_people(household: Household, n: int) -> None:
+    """`n` more members present since the household was identified, written in bulk (large figures in tests)."""
+    from households.models import Member
+
+    joined = household.status_changes.order_by("date").values_list("date", flat=True).first()
+    Member.objects.bulk_create([
+        Member(household=household, name=f"成员{i}", id_number=f"T{household.pk:05d}{i:012d}", relation="other",
+               sex="M", birth_date=date(1990, 1, 1), joined_on=joined or date(1990, 1, 1))
+        for i in range(n)
+    ], batch_size=5000)
 
 
 def record_year(user, household: Household, year: int, income: str = "4000", passed: bool = True):

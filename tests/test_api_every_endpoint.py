@@ -287,6 +287,11 @@ CALLS = [
          body=lambda w: {"village": OTHER_LINTAN_VILLAGE, "name": "西街村互助资金协会", "founded_year": 2015}),
     Call(F + "loan-status", "POST", lintan_write(), args=lintan_funds("loan"), body=lambda w: {"status": "overdue"}),
     Call(F + "loan-status", "POST", zhuoni_write(), args=zhuoni_funds("loan"), body=lambda w: {"status": "repaid"}),
+    # Data quality (疑点): a region outside one's own is 404.
+    Call("quality-summary", "GET", everyone()),
+    Call("quality-summary", "GET", lintan_read(), query={"region": "623021100201"}),
+    Call("quality-issues", "GET", everyone()),
+    Call("quality-issues", "GET", zhuoni_read(), query={"region": "623022", "rule": "RG02"}),
 ]
 
 

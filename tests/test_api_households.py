@@ -120,8 +120,14 @@ def test_members_are_rewritten_through_their_household(household, lintan_clerk):
     detail = client.get(f"/api/households/{household.pk}/").json()
     head = next({k: m[k] for k in ("id", "name", "id_number", "relation")} for m in detail["members"] if m["relation"] == "head")
     members = [{**head, "name": "改名户主"}, {"name": "新生儿", "id_number": make_id(born=date(2020, 5, 1)), "relation": "grandchild"}]
-    response = client.patch(
+    refused = client.patch(
         f"/api/households/{household.pk}/", {"members": members, "version": detail["version"]}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "须填写更正原因" in refused.json()["members"][0]
+    response = client.patch(
+        f"/api/households/{household.pk}/",
+        {"members": members, "version": detail["version"], "correction": "误录"}, format="json",
     )
     assert response.status_code == 200, response.json()
     body = response.json()

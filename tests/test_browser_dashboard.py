@@ -8,10 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from households.models import Household
 from villages.models import VillageYear
 
-from .conftest import browser_login
+from .conftest import add_people, browser_login
 
 pytestmark = pytest.mark.browser
 
@@ -73,8 +72,8 @@ def test_a_county_official_reads_the_overview_and_drills_down_to_a_village(brows
 
 def test_the_prefecture_page_shows_the_seeds_2015_figures(browser, live_server, dashboard_cast, artifacts_dir):
     # Make the prefecture's 2015 figures those of the seed: 7.93万 poor, incidence 14%.
-    for code, people in [("D", 30_000), ("E", 30_000), ("F", 19_300)]:  # member_count is a small integer
-        Household.objects.filter(code=code).update(member_count=people)
+    for code, more in [("D", 30_000 - 5), ("E", 30_000 - 1), ("F", 19_300 - 6)]:
+        add_people(dashboard_cast[code], more)
     VillageYear.objects.filter(village_id="623022100201", year=2014).update(rural_population=566_429 - 200)
     context, page = browser_login(browser, live_server, "pref_official")
     page.goto(f"{live_server.url}/?year=2015")

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from stdnum.cn import ric
 
+from audit.models import AuditEntry
 from households.models import Household, Status
 
 from .conftest import change_status, make_id, record_year, register
@@ -167,13 +168,13 @@ def new_household_payload(client, code: str, village: str, people: list[dict]) -
 def test_a_clerk_registers_a_household_with_its_members_in_one_form(client, lintan_clerk):
     client.force_login(lintan_clerk)
     head_id = make_id(born=date(1975, 5, 1)).lower()
-    data = new_household_payload(client, "H161", CHENGGUAN, [
+    data = new_household_payload(client, CHENGGUAN + "0161", CHENGGUAN, [
         {"name": "扎西", "id_number": head_id.replace("6", "６"), "relation": "head"},
         {"name": "卓玛", "id_number": make_id(born=date(1978, 2, 2), male=False), "relation": "spouse"},
     ])
     data["secondary_causes"] = ["7", "9"]
     response = client.post(reverse("households:create"), data)
-    h = Household.objects.get(code="H161")
+    h = Household.objects.get(code=CHENGGUAN + "0161")
     assert response.status_code == 302 and response.url == reverse("households:detail", args=[h.pk])
     # An applicant: poor only from the announcement of its identification case.
     assert h.member_count == 2 and h.head_name == "扎西" and h.status == ""
@@ -188,13 +189,13 @@ def test_a_members_errors_are_shown_on_its_fields(client, lintan_clerk):
     client.force_login(lintan_clerk)
     good = make_id()
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
-    data = new_household_payload(client, "H171", CHENGGUAN, [
+    data = new_household_payload(client, CHENGGUAN + "0171", CHENGGUAN, [
         {"name": "扎西", "id_number": make_id(), "relation": "head"},
         {"name": "卓玛", "id_number": bad, "relation": "spouse"},
         {"name": "拉姆", "id_number": make_id(male=True), "relation": "daughter", "sex": "F"},
     ])
     response = client.post(reverse("households:create"), data)
-    assert response.status_code == 200 and not Household.objects.filter(code="H171").exists()
+    assert response.status_code == 200 and not Household.objects.filter(code=CHENGGUAN + "0171").exists()
     forms = response.context["members"].forms
     assert forms[0].errors == {}
     assert f"最后一位应为 {good[-1]}" in forms[1].errors["id_number"][0]
@@ -205,18 +206,18 @@ def test_a_members_errors_are_shown_on_its_fields(client, lintan_clerk):
 
 def test_a_household_without_a_head_is_refused_naming_the_rule(client, lintan_clerk):
     client.force_login(lintan_clerk)
-    data = new_household_payload(client, "H181", CHENGGUAN, [
+    data = new_household_payload(client, CHENGGUAN + "0181", CHENGGUAN, [
         {"name": "卓玛", "id_number": make_id(male=False), "relation": "spouse"},
     ])
     response = client.post(reverse("households:create"), data)
     assert "每户必须有且只有一位户主，现在有 0 位" in html(response)
-    assert not Household.objects.filter(code="H181").exists()
+    assert not Household.objects.filter(code=CHENGGUAN + "0181").exists()
 
 
 def test_a_duplicate_household_number_is_named_on_its_field(client, lintan_clerk):
-    register(lintan_clerk, CHENGGUAN, "H182")
+    register(lintan_clerk, CHENGGUAN, CHENGGUAN + "0182")
     client.force_login(lintan_clerk)
-    data = new_household_payload(client, "H182", CHENGGUAN, [{"name": "甲", "id_number": make_id(), "relation": "head"}])
+    data = new_household_payload(client, CHENGGUAN + "0182", CHENGGUAN, [{"name": "甲", "id_number": make_id(), "relation": "head"}])
     response = client.post(reverse("households:create"), data)
     assert response.context["form"].errors["code"]
 
@@ -230,11 +231,36 @@ def test_editing_changes_the_household_adds_and_removes_members(client, lintan_c
     data["members-1-DELETE"] = "on"
     data.update({"members-3-name": "新生儿", "members-3-id_number": make_id(born=date(2016, 6, 1), male=False),
                  "members-3-relation": "grandchild", "members-TOTAL_FORMS": "4"})
+    refused = client.post(url, data)
+    assert "只用于更正录入错误，须填写更正原因" in html(refused)
+    h.refresh_from_db()
+    assert h.version == 1 and h.member_count == 3 and h.members.count() == 3
+    data["correction"] = "重复录入"
     response = client.post(url, data)
     assert response.status_code == 302, response.context and response.context["form"].errors
     h.refresh_from_db()
     assert h.phone == "13800000000" and h.version == 2 and h.member_count == 3
     assert h.members.filter(name="新生儿", sex="F").exists()
+    correction = AuditEntry.objects.get(action="correction", household_code="H191")
+    assert "重复录入" in correction.summary
+
+
+def test_a_departure_keeps_the_member_in_the_file_with_its_day_and_reason(client, lintan_clerk):
+    h = register(lintan_clerk, CHENGGUAN, "H192", size=3, identified_on=date(2014, 6, 1))
+    client.force_login(lintan_clerk)
+    url = reverse("households:edit", args=[h.pk])
+    data = edit_payload(client.get(url))
+    data.update({"members-2-left_on": "2016-03-01"})
+    refused = client.post(url, data)
+    assert "记录成员离开须填写离开原因" in html(refused)
+    data.update({"members-2-leave_reason": "death", "members-2-left_on": "2014-01-01"})
+    assert "不能在加入前离开" in html(client.post(url, data))
+    data["members-2-left_on"] = "2016-03-01"
+    assert client.post(url, data).status_code == 302
+    h.refresh_from_db()
+    assert h.member_count == 2 and h.members.count() == 3
+    gone = h.members.get(left_on__isnull=False)
+    assert (gone.left_on, gone.leave_reason) == (date(2016, 3, 1), "death")
 
 
 def test_a_move_to_a_village_outside_the_clerks_region_is_refused(client, chengguan_clerk):

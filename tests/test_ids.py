@@ -101,7 +101,7 @@ def test_an_id_on_another_regions_household_is_refused_without_naming_it(client,
     taken = register(lintan_clerk, "623021100201", "L001").members.get(relation="head").id_number
     client.force_login(zhuoni_clerk)
     form_page = client.get(reverse("households:create"))
-    data = {"code": "Z001", "village": "623022100201", "main_cause": "1", "identified_year": "2015",
+    data = {"code": "6230221002010001", "village": "623022100201", "main_cause": "1", "identified_year": "2015",
             "standard": "national", "attribute": "1", "housing_grade": "B", "safe_water": "on",
             "members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0",
             "members-0-name": "乙", "members-0-id_number": taken, "members-0-relation": "head",

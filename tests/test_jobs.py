@@ -75,8 +75,16 @@ def test_a_job_runs_once(lintan_clerk):
     assert again.status == JobStatus.DONE and again.finished_at == Job.objects.get(pk=job.pk).finished_at
 
 
+@pytest.fixture
+def reference_data(transactional_db):
+    """The divisions again: an earlier transactional test (the browser tests) empties every table when it ends."""
+    from tests.conftest import load_reference_data
+
+    load_reference_data()
+
+
 @pytest.mark.django_db(transaction=True)  # the worker closes and reopens its database connection
-def test_with_the_database_backend_the_worker_runs_the_queued_job(transactional_reference_data, lintan_clerk, settings):
+def test_with_the_database_backend_the_worker_runs_the_queued_job(reference_data, lintan_clerk, settings):
     from django.core.management import call_command
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -43,11 +43,11 @@ def test_exits_stack_stable_and_consolidating_against_the_target():
 
 
 def test_the_waterfall_runs_from_start_to_end():
-    chart = charts.waterfall(year=2015, start=10, new=5, exited=7, returned=0, removed=2, end=6)
+    chart = charts.waterfall(year=2015, start=10, new=5, exited=7, returned=0, removed=2, dissolved=1, natural=1, end=6)
     trace = as_dict(chart)["data"][0]
     assert trace["type"] == "waterfall"
-    assert list(trace["y"]) == [10, 5, -7, 0, -2, 6]
-    assert list(trace["measure"]) == ["absolute", "relative", "relative", "relative", "relative", "total"]
+    assert list(trace["y"]) == [10, 5, -7, 0, -2, -1, 1, 6]
+    assert list(trace["measure"]) == ["absolute", *["relative"] * 6, "total"]
 
 
 def test_guarantees_count_failing_households_per_check():

@@ -9,12 +9,14 @@ from metrics import compute
 YEARS = [2014, 2015, 2016]
 
 
-COLUMNS = ["child", "status", "prev_poor", "start", "end", "main_cause", "attribute", "households", "population"]
+COLUMNS = ["child", "status", "prev_poor", "start", "end", "main_cause", "attribute", "joined", "left", "households",
+           "population"]
 
 
 def spans(rows):
     """Stock spans: (child, status, start, end, households, population)."""
-    return pd.DataFrame([(c, st, False, a, b, None, None, h, p) for c, st, a, b, h, p in rows], columns=COLUMNS)
+    return pd.DataFrame([(c, st, False, a, b, None, None, False, False, h, p) for c, st, a, b, h, p in rows],
+                        columns=COLUMNS)
 
 
 def flows(rows):
@@ -23,7 +25,14 @@ def flows(rows):
     Rows: (child, year, status, previous status, households, population).
     """
     poor = ("identified", "returned")
-    return pd.DataFrame([(c, st, prev in poor, y, 2017, None, None, h, p) for c, y, st, prev, h, p in rows], columns=COLUMNS)
+    return pd.DataFrame([(c, st, prev in poor, y, 2017, None, None, False, False, h, p) for c, y, st, prev, h, p in rows],
+                        columns=COLUMNS)
+
+
+def natural(rows):
+    """Members joining (joined) or leaving (left) a poor span: (year joined or None, year left or None, people)."""
+    return pd.DataFrame([("", "identified", False, a or 2014, b or 2017, None, None, a is not None, b is not None, 0, p)
+                         for a, b, p in rows], columns=COLUMNS)
 
 
 def empty(columns):
@@ -114,10 +123,26 @@ def test_the_flow_identity_is_reported_per_year():
     assert gaps.tolist() == [0, 0]
 
 
+def test_natural_change_is_joins_minus_leaves_while_poor_and_keeps_the_identity():
+    household = [("", "identified", 2014, None, 1, 3)]  # identified in 2014 with three who stay ...
+    frame = pd.concat([spans(household),  # ... one who leaves in 2016, one born 2015, one who comes and goes in 2016
+                       natural([(None, 2016, 1), (2015, None, 1), (2016, 2016, 1)])])
+    table = compute.figures(
+        register_spans=frame, rural_spans=empty(["child", "start", "end", "rural_population", "villages"]),
+        village_spans=empty(["child", "start", "end", "villages"]), children=[""], years=YEARS,
+    )
+    assert table["natural_change_population"].tolist() == [0, 1, -1]
+    assert table["poor_population"].tolist() == [4, 5, 4]
+    assert compute.flow_identity_gaps(table).tolist() == [0, 0]
+    # Who joined later is no part of the identification's flow.
+    assert table["new_identified_population"].tolist() == [4, 0, 0]
+
+
 def test_splits_give_codes_as_strings():
     poor = pd.DataFrame(
-        [("", "identified", False, 2014, 2017, 1, 2, 1, 3), ("", "returned", False, 2015, 2017, 2, 2, 1, 5),
-         ("", "exited_stable", True, 2015, 2017, None, None, 1, 7)],
+        [("", "identified", False, 2014, 2017, 1, 2, False, False, 1, 3),
+         ("", "returned", False, 2015, 2017, 2, 2, False, False, 1, 5),
+         ("", "exited_stable", True, 2015, 2017, None, None, False, False, 1, 7)],
         columns=COLUMNS,
     )
     by_cause = compute.splits(poor, field="main_cause", children=[""], years=YEARS)

@@ -35,7 +35,7 @@ def test_a_checklist_of_villages_meeting_nothing_is_data_not_emptiness(chinese):
 
 
 def test_charts_with_numbers_are_drawn_as_before(chinese):
-    assert not says_no_data(charts.waterfall(year=2015, start=0, new=0, exited=3, returned=0, removed=0, end=0))
+    assert not says_no_data(charts.waterfall(year=2015, start=0, new=0, exited=3, returned=0, removed=0, dissolved=0, natural=0, end=0))
     failures = pd.DataFrame([{"households": 4, **{f: 0 for f, _label in GUARANTEE_CHECKS}}])
     assert not says_no_data(charts.guarantees(failures, GUARANTEE_CHECKS))  # 0 of 4 failing is a finding
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from households.models import Household
 from metrics.models import ExitTarget
 
-from .conftest import record_year, register
+from .conftest import add_people, record_year, register
 
 
 def page(client, user, url):
@@ -42,8 +42,8 @@ def test_the_incidence_change_against_the_previous_year_is_shown(client, lintan_
 
 
 def test_large_counts_read_in_wan(client, pref_official, metrics_cast, admin):
-    for code, people in [("D", 30_000), ("E", 30_000), ("F", 19_300)]:  # member_count is a small integer
-        Household.objects.filter(code=code).update(member_count=people)
+    for code, more in [("D", 30_000 - 5), ("E", 30_000 - 1), ("F", 19_300 - 6)]:
+        add_people(metrics_cast[code], more)
     html = page(client, pref_official, "/?year=2015").content.decode()
     assert "7.93万" in html
 
@@ -114,7 +114,7 @@ def test_each_charts_csv_equals_its_table(client, lintan_official, metrics_cast,
 def test_the_waterfall_balances_the_year(client, lintan_official, metrics_cast):
     page(client, lintan_official, "/")
     rows = list(csv.reader(io.StringIO(client.get("/region/623021/chart/waterfall.csv?year=2015").content.decode("utf-8-sig"))))
-    assert [r[1] for r in rows[1:]] == ["10", "5", "-7", "0", "-2", "6"]
+    assert [r[1] for r in rows[1:]] == ["10", "5", "-7", "0", "-2", "0", "0", "6"]
 
 
 def test_the_guarantee_chart_counts_poor_households_failing_each_check(client, pref_official, metrics_cast):
@@ -151,8 +151,9 @@ def test_the_overview_makes_the_same_number_of_queries_whatever_the_size(client,
     # session, user, divisions, 3 figure queries, the year's split, targets, 两不愁三保障,
     # 六有六通 or households, breadcrumbs;
     # funds: 11 for the KPI figures, 5 for the charts (4 in a village, which has no sub-regions);
+    # one asks whether the year is closed (年度数据锁定) and what was reported;
     # the cases at each step: their counts and the regions' names
-    for url, queries in [("/?year=2015", 31), ("/region/623021100/?year=2015", 31), ("/region/623021100201/?year=2015", 29)]:
+    for url, queries in [("/?year=2015", 32), ("/region/623021100/?year=2015", 32), ("/region/623021100201/?year=2015", 30)]:
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
 
@@ -173,13 +174,13 @@ def test_with_the_cache_on_a_write_shows_at_the_next_request(client, settings, l
     cache.clear()
 
 
-def test_in_english_large_counts_read_in_thousands(client, pref_official, metrics_cast):
-    for code, people in [("D", 30_000), ("E", 30_000), ("F", 19_300)]:
-        Household.objects.filter(code=code).update(member_count=people)
+def test_in_english_large_counts_are_written_out_with_thousands_separators(client, pref_official, metrics_cast):
+    for code, more in [("D", 30_000 - 5), ("E", 30_000 - 1), ("F", 19_300 - 6)]:
+        add_people(metrics_cast[code], more)
     client.force_login(pref_official)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/?year=2015").content.decode()
-    assert "79.3k" in html and "7.93万" not in html
+    assert "79,300" in html and "7.93万" not in html and "79.3k" not in html
 
 
 def test_an_admin_edits_exit_targets_in_the_admin(client, admin):

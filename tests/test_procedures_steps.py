@@ -186,6 +186,38 @@ def test_return_and_removal_need_a_reason_code_and_take_the_short_path(users, ho
     assert household.status == Status.REMOVED
 
 
+def test_a_natural_decrease_takes_the_short_path_with_its_reason(users, household):
+    """自然减少 is a status change like any other: only its announcement closes the household."""
+    with pytest.raises(ValidationError) as e:
+        case_open(user=users["clerk"], household=household, kind=Kind.DISSOLVE, on=day(0))
+    assert e.value.messages == ["自然减少必须选择原因类别。"]
+    case = case_open(user=users["clerk"], household=household, kind=Kind.DISSOLVE, on=day(0),
+                     reason_code=ReasonCode.ALL_DIED)
+    take(users["clerk"], case, StepCode.ASSESS, day(1))
+    take(users["clerk"], case, StepCode.NOTICE, day(2))
+    take(users["reviewer"], case, StepCode.TOWNSHIP, day(10))
+    take(users["approver"], case, StepCode.COUNTY, day(11))
+    household.refresh_from_db()
+    assert household.status == Status.IDENTIFIED
+    take(users["approver"], case, StepCode.ANNOUNCE, day(12))
+    household.refresh_from_db()
+    assert household.status == Status.DISSOLVED
+    assert household.status_changes.get(status=Status.DISSOLVED).date == day(12)
+
+
+def test_a_recorded_natural_decrease_is_an_approved_historical_case(users, household):
+    from households.models import StatusChange
+    from households.services import household_status_change
+    from procedures.services import cases_record_history
+
+    household_status_change(user=users["admin"], household=household, status=Status.DISSOLVED, on=day(-30),
+                            reason="整户迁出")
+    cases_record_history(changes=StatusChange.objects.filter(household=household))
+    case = Case.objects.get(household=household, status_change__status=Status.DISSOLVED)
+    assert (case.kind, case.state, case.historical, case.announced_on) == (Kind.DISSOLVE, State.APPROVED, True,
+                                                                            day(-30))
+
+
 def test_one_open_case_per_household_and_only_for_a_status_that_allows_it(users, household):
     with pytest.raises(ValidationError) as e:
         case_open(user=users["clerk"], household=household, kind=Kind.RETURN, on=day(0), reason_code="illness")

@@ -39,7 +39,7 @@ def small_demo(db):
     seed(scale=SMALL)
 
 
-# --- the definitions of docs/metrics.md, in plain ORM aggregation over status spans ---------------
+# --- the definitions of docs/metrics.md and docs/register.md, in plain ORM and Python over status and member spans ----
 
 
 def status_at(year: int):
@@ -47,12 +47,50 @@ def status_at(year: int):
     return StatusChange.objects.filter(date__lte=end).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
 
 
+def present(day):
+    return Member.objects.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+
+def stock(changes, year: int) -> int:
+    """The members present at the end of `year` in the households of `changes`."""
+    return present(date(year, 12, 31)).filter(household__in=changes.values("household")).count()
+
+
+def spans_by_household() -> dict[int, list[tuple[date, date | None]]]:
+    spans: dict[int, list[tuple[date, date | None]]] = {}
+    for household, joined, left in Member.objects.values_list("household_id", "joined_on", "left_on"):
+        spans.setdefault(household, []).append((joined, left))
+    return spans
+
+
 def population(changes) -> int:
-    return changes.aggregate(n=Sum("household__member_count"))["n"] or 0
+    """A flow's population: the members present on the day of each change."""
+    spans = spans_by_household()
+    return sum(
+        1
+        for household, day in changes.values_list("household_id", "date")
+        for joined, left in spans.get(household, [])
+        if joined <= day and (left is None or left > day)
+    )
+
+
+def natural_change(year: int) -> int:
+    """Members joining minus members leaving during `year` while their household was poor (register.md)."""
+    spans, start, end = spans_by_household(), date(year, 1, 1), date(year, 12, 31)
+    change = 0
+    for household, day, ended in StatusChange.objects.filter(status__in=POOR_STATUSES).values_list(
+        "household_id", "date", "ended_on"
+    ):
+        for joined, left in spans.get(household, []):
+            if day < joined <= (ended or date.max) and start <= joined <= end:
+                change += 1
+            if left and day < left <= (ended or date.max) and left > joined and start <= left <= end:
+                change -= 1
+    return change
 
 
 def poor_population(year: int) -> int:
-    return population(status_at(year).filter(status__in=POOR_STATUSES))
+    return stock(status_at(year).filter(status__in=POOR_STATUSES), year)
 
 
 def rural_population(year: int) -> int:
@@ -117,10 +155,13 @@ def test_every_id_number_is_valid_unique_and_agrees_with_sex_and_birth_date(smal
 
 
 def test_every_household_has_exactly_one_head_and_its_member_count(small_demo):
+    now = Q(members__left_on__isnull=True)
     counted = Household.objects.annotate(
-        heads=Count("members", filter=Q(members__relation=Relation.HEAD)), people=Count("members"),
+        heads=Count("members", filter=Q(members__relation=Relation.HEAD) & now), people=Count("members", filter=now),
     )
-    assert not counted.exclude(heads=1).exists()
+    # A dissolved household has no one left; every other one has its head.
+    assert not counted.exclude(status=Status.DISSOLVED).exclude(heads=1).exists()
+    assert not counted.filter(status=Status.DISSOLVED).exclude(people=0).exists()
     assert not counted.exclude(people=F("member_count")).exists()
     assert not Household.objects.exclude(
         head_name__in=Member.objects.filter(relation=Relation.HEAD).values("name")
@@ -170,10 +211,29 @@ def test_the_flows_balance_every_year(small_demo):
         new = population(StatusChange.objects.filter(date__year=year, sequence=0))
         returned = population(StatusChange.objects.filter(date__year=year, status=Status.RETURNED))
         removed = population(StatusChange.objects.filter(
-            date__year=year, status=Status.REMOVED, previous_status__in=POOR_STATUSES,
+            date__year=year, status__in=[Status.REMOVED, Status.DISSOLVED], previous_status__in=POOR_STATUSES,
         ))
-        assert poor_population(year) == poor_population(year - 1) + new - exits(year) + returned - removed, year
+        natural = natural_change(year)
+        assert poor_population(year) == poor_population(year - 1) + new - exits(year) + returned - removed + natural, year
     assert poor_population(2020) == 0
+
+
+def test_members_are_born_die_marry_and_move_at_rural_rates_and_a_few_households_dissolve(db):
+    seed(scale=0.1)
+    people = present(date(2015, 12, 31)).filter(household__in=status_at(2015).values("household")).count()
+    left = Member.objects.filter(left_on__year=2016)
+    deaths = left.filter(leave_reason="death").count()
+    assert 0.005 < deaths / people < 0.01
+    born = Member.objects.filter(join_reason="birth", joined_on__year=2016).count()
+    assert 0.009 < born / people < 0.017
+    assert left.filter(leave_reason="marriage_out").exists() and left.filter(leave_reason="moved_out").exists()
+    assert Member.objects.filter(join_reason="marriage_in").exists()
+    dissolved = Household.objects.filter(status=Status.DISSOLVED)
+    assert 3 <= dissolved.count() <= 100
+    # Who left stays in the file, with the day and the reason.
+    assert not Member.objects.filter(left_on__isnull=False, leave_reason="").exists()
+    assert not Member.objects.filter(joined_on__lt=F("birth_date")).exists()
+    assert not Member.objects.filter(left_on__lt=F("joined_on")).exists()
 
 
 def test_the_small_demo_has_the_shape_of_the_seed(small_demo):

@@ -6,11 +6,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.scope import scope_filter
 from gannan.api import RegionAPIMixin, service_errors
 
 from .filters import DivisionFilter, VillageYearFilter
 from .models import Division, VillageYear
+from .scope import scope_filter
 from .serializers import DivisionSerializer, VillageYearSerializer, VillageYearUpdateSerializer
 from .services import village_year_save
 

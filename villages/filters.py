@@ -1,6 +1,6 @@
 """Query parameters of the division and village-fact lists. Divisions are looked up in the caller's region only."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django.db.models import QuerySet
@@ -8,19 +8,20 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.http import AuthenticatedAPIRequest
-from accounts.scope import scope_filter
-
 from .models import Division, Level, VillageYear
+from .scope import scope_filter
+
+if TYPE_CHECKING:  # for the annotations only: villages never imports accounts at run time
+    from accounts.http import AuthenticatedAPIRequest
 
 
-def divisions_in_scope(request: AuthenticatedAPIRequest | None) -> QuerySet[Division]:
+def divisions_in_scope(request: "AuthenticatedAPIRequest | None") -> QuerySet[Division]:
     if request is None:  # schema generation
         return Division.objects.none()
     return scope_filter(Division.objects.all(), request.user, "code")
 
 
-def villages_in_scope(request: AuthenticatedAPIRequest | None) -> QuerySet[Division]:
+def villages_in_scope(request: "AuthenticatedAPIRequest | None") -> QuerySet[Division]:
     return divisions_in_scope(request).filter(level=Level.VILLAGE)
 
 

@@ -24,10 +24,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import in_scope
 from audit.services import Action, audit_record, diff, snapshot
 
 from .models import VILLAGE_ITEMS, Division, Level, VillageYear
+from .scope import in_scope
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -467,7 +467,7 @@ def villages_import(*, data: bytes, file_name: str, user: "User", dry_run: bool 
             report.counts["years_update"] += 1
         if report.changed and not dry_run:
             audit_record(user=user, action=Action.IMPORT, object_type="import", object_id=file_name[:64],
-                         changes=report.counts, region_code=user.scope_prefix if user.scope_prefix != "-" else "",
+                         changes=report.counts, region_code=user.region_code,
                          summary=_("导入村级数据 %(name)s") % {"name": file_name}, batch=batch)
         if dry_run:
             transaction.set_rollback(True)

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import in_scope
 from audit.services import Action, audit_record, diff, snapshot
 
 from .models import VILLAGE_ITEMS, Division, Level, VillageYear
+from .scope import can_edit_region
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -42,7 +42,7 @@ VILLAGE_YEAR_FIELDS = ["rural_population", *[name for name, _label in VILLAGE_IT
 
 def check_can_edit_village(user: "User", village: Division) -> None:
     """PermissionDenied unless `user` may edit the facts of `village` (clerks and admins, in their region)."""
-    if not (user.can_edit_households and in_scope(user, village.code)):
+    if not can_edit_region(user, village.code):
         raise PermissionDenied(_("您无权修改 %(village)s 的村情数据。") % {"village": village.name})
 
 

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from households.models import Cause
+from households.models import Cause, Status
 from households.models import mask_id as _mask_id
 
 register = template.Library()
@@ -27,3 +27,9 @@ def tick(value: bool) -> str:
     if value:
         return format_html('<span class="yes" title="{}">✓</span>', _("是"))
     return format_html('<span class="no" title="{}">✗</span>', _("否"))
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """A status code's name (a status read as at a year's end is a plain code, not a model field)."""
+    return str(dict(Status.choices).get(value, ""))
