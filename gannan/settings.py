@@ -213,7 +213,7 @@ SPECTACULAR_SETTINGS = {
 
 # Checks that may refuse closing a year (metrics/closing.py): dotted paths of functions
 # `check(*, year: int) -> list[str]` returning what is wrong; the close happens only when all are empty.
-YEAR_CLOSE_CHECKS: list[str] = []
+YEAR_CLOSE_CHECKS: list[str] = ["quality.selectors.year_close_check"]
 
 # Dashboards are cached per region, year and user scope for this many seconds; the key
 # includes the newest audit entry, so any audited write shows at the next request.

@@ -46,8 +46,12 @@ def _all_figures(year: int) -> dict[str, dict[str, Any]]:
     return figures
 
 
-def year_close(*, user: User, year: int) -> ClosedYear:
-    """Close `year`: store the figures of every region as reported. Admins only; refused while a check objects."""
+def year_close(*, user: User, year: int, override_reason: str = "") -> ClosedYear:
+    """Close `year`: store the figures of every region as reported.
+
+    Admins only; refused while a check of YEAR_CLOSE_CHECKS objects, unless the admin overrides it
+    with a reason, which the audit entry keeps next to what the checks found.
+    """
     if not user.is_admin:
         raise PermissionDenied(_("只有管理员可以锁定年度数据。"))
     if year >= timezone.localdate().year:
@@ -55,7 +59,7 @@ def year_close(*, user: User, year: int) -> ClosedYear:
     if ClosedYear.objects.filter(year=year, closed_at__isnull=False).exists():
         raise ValidationError({"year": [_("%(year)d 年度数据已锁定。") % {"year": year}]})
     problems = year_close_problems(year=year)
-    if problems:
+    if problems and not override_reason.strip():
         raise ValidationError({"year": [_("%(year)d 年度暂不能锁定：") % {"year": year}, *problems]})
     figures = _all_figures(year)
     with transaction.atomic():
@@ -68,7 +72,10 @@ def year_close(*, user: User, year: int) -> ClosedYear:
             batch_size=1000,
         )
         audit_record(user=user, action=Action.CLOSE_YEAR, object_type="closedyear", object_id=str(year),
-                     changes={"regions": [None, len(figures)]}, summary=_("锁定 %(year)d 年度数据") % {"year": year})
+                     changes={"regions": [None, len(figures)],
+                              **({"override": [None, override_reason.strip()], "problems": [None, problems]}
+                                 if problems else {})},
+                     summary=_("锁定 %(year)d 年度数据") % {"year": year})
     return closed
 
 

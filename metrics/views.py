@@ -149,7 +149,7 @@ def years_page(request: AuthenticatedRequest) -> HttpResponse:
                 year_reopen(user=request.user, year=year, reason=request.POST.get("reason", ""))
                 messages.success(request, _("已解除 %(year)d 年度锁定。") % {"year": year})
             else:
-                year_close(user=request.user, year=year)
+                year_close(user=request.user, year=year, override_reason=request.POST.get("override_reason", ""))
                 messages.success(request, _("已锁定 %(year)d 年度数据。") % {"year": year})
         except ValueError:
             messages.error(request, _("年度无效。"))

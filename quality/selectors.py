@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from audit.models import Action, AuditEntry
 from households.models import Household
@@ -150,3 +151,13 @@ def trend(*, prefix: str, today: date, months: int = 12) -> list[dict[str, Any]]
     row = issues.aggregate(**aggregates)
     return [{"month": f"{end:%Y-%m}", "errors": row[f"e{i}"], "warnings": row[f"w{i}"]} for i, end in enumerate(ends)]
 
+
+
+def year_close_check(*, year: int) -> list[str]:
+    """A YEAR_CLOSE_CHECKS entry: the prefecture's open 疑点 of severity error, by rule, block closing `year`."""
+    errors = open_errors_by_rule(prefix="")  # the whole register: a year closes for the prefecture
+    if not errors:
+        return []
+    by_rule = "、".join(f"{code} × {n}" for code, n in errors.items())
+    return [_("仍有 %(n)d 个错误级疑点未消除（%(rules)s），请先在数据质量工作清单中处理，或由管理员填写原因后强制锁定。")
+            % {"n": sum(errors.values()), "rules": by_rule}]

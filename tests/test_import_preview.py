@@ -3,6 +3,7 @@
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from households.models import Household, Member
 
@@ -42,10 +43,12 @@ def test_a_removal_is_red_and_needs_an_explicit_confirmation(client, lintan_cler
     token = page.context["token"]
     refused = client.post("/data/import/households/confirm/", {"token": token})
     assert refused.status_code == 400 and "请勾选确认" in refused.content.decode()
-    assert Member.objects.filter(household__code="W011", name="W011-2").exists()
+    assert Member.objects.filter(household__code="W011", name="W011-2", left_on__isnull=True).exists()
     done = client.post("/data/import/households/confirm/", {"token": token, "confirm_removals": "1"})
     assert "导入完成" in done.content.decode()
-    assert not Member.objects.filter(household__code="W011", name="W011-2").exists()
+    # No longer on the roster: they left today and stay in the file (the past keeps them).
+    gone = Member.objects.get(household__code="W011", name="W011-2")
+    assert gone.left_on == timezone.localdate() and gone.leave_reason == "other"
 
 
 def test_the_preview_pages_through_a_long_list(client, lintan_clerk):

@@ -201,3 +201,29 @@ def test_the_quality_pages_speak_english(client, lintan_clerk, cast):
     assert "“Main cause” is schooling but no member's “School status” is in school" in html
     assert "主要致贫原因" not in html
     assert "Households without errors" in page(client, "/quality/region/623021/")
+
+
+def test_a_year_does_not_close_while_errors_are_open_unless_an_admin_gives_a_reason(client, admin, cast):
+    from audit.models import AuditEntry
+    from metrics.models import ClosedYear
+
+    login(client, admin)
+    refused = client.post("/years/", {"year": 2015}, follow=True).content.decode()
+    assert "2015 年度暂不能锁定" in refused and "仍有 1 个错误级疑点未消除（CA03 × 1）" in refused
+    assert not ClosedYear.objects.filter(closed_at__isnull=False).exists()
+
+    client.post("/years/", {"year": 2015, "override_reason": "州里要求按期上报，疑点年后处理"})
+    assert ClosedYear.objects.get(year=2015).closed_at is not None
+    entry = AuditEntry.objects.get(action="close_year")
+    assert entry.changes["override"] == [None, "州里要求按期上报，疑点年后处理"]
+    assert "CA03 × 1" in entry.changes["problems"][1][0]
+
+
+def test_once_the_errors_are_fixed_the_year_closes(client, admin, cast):
+    from metrics.models import ClosedYear
+
+    Household.objects.filter(pk=cast["P1"].pk).update(main_cause=9)
+    quality_run(trigger="command")
+    assert open_errors_count(prefix="") == 0
+    login(client, admin).post("/years/", {"year": 2015})
+    assert ClosedYear.objects.get(year=2015).closed_at is not None

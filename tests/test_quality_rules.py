@@ -109,7 +109,8 @@ def plant_ED02(c):
 def plant_ED03(c):
     number, born = new_id(date(2014, 4, 1), male=True)
     baby = Member.objects.create(household=c["P1"], name="婴儿", id_number=number, relation="grandchild", sex="M",
-                                 birth_date=born, education="preschool", student_status="in_school", labour="none")
+                                 birth_date=born, joined_on=born, education="preschool", student_status="in_school",
+                                 labour="none")
     return {("ED03", c["P1"].pk, baby.pk)}
 
 

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int)
         parser.add_argument("--user", help="the admin doing it (default: the first superuser)")
         parser.add_argument("--reopen", action="store_true", help="reopen the year instead (needs --reason)")
-        parser.add_argument("--reason", default="")
+        parser.add_argument("--reason", default="", help="why the year is reopened, or why it closes despite open 疑点 errors")
 
     def handle(self, *args: Any, year: int, user: str | None, reopen: bool, reason: str, **options: Any) -> None:
         users = get_user_model().objects
@@ -28,7 +28,7 @@ class Command(BaseCommand):
                 year_reopen(user=admin, year=year, reason=reason)
                 self.stdout.write(f"{year} reopened by {admin.username}")
                 return
-            closed = year_close(user=admin, year=year)
+            closed = year_close(user=admin, year=year, override_reason=reason)
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from None
         self.stdout.write(f"{year} closed at {closed.closed_at:%Y-%m-%d %H:%M} by {admin.username}: "
