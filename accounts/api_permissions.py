@@ -16,3 +16,16 @@ class ReadOrEditRegion(BasePermission):
         if not (user and user.is_authenticated):
             return False
         return request.method in SAFE_METHODS or user.can_edit_households
+
+
+class DecideInRegion(BasePermission):
+    """Officials read; clerks, admins, township reviewers and county approvers act on cases (the services say which step)."""
+
+    message = _("您的账号只能查看数据，不能修改。")
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return request.method in SAFE_METHODS or user.can_edit_households or user.is_township_reviewer \
+            or user.is_county_approver

@@ -1,9 +1,12 @@
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
+
+from villages.models import Level
 
 # The scope prefix of a user who may see nothing: no division code starts with it.
 NO_REGION = "-"
@@ -12,25 +15,37 @@ NO_REGION = "-"
 class Role(models.TextChoices):
     OFFICIAL = "official", _("领导干部（只读）")
     CLERK = "clerk", _("录入员")
+    TOWNSHIP_REVIEWER = "township_reviewer", _("乡镇审核员")
+    COUNTY_APPROVER = "county_approver", _("县级审定人")
     ADMIN = "admin", _("管理员")
 
 
 class User(AbstractUser):
     """A platform user: a role and the division whose data they may see."""
 
-    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.OFFICIAL)
+    role = models.CharField(_("角色"), max_length=24, choices=Role.choices, default=Role.OFFICIAL)
     division = models.ForeignKey(
         "villages.Division",
         verbose_name=_("所属区划"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        help_text=_("用户只能查看（录入员可修改）该区划及其下级的数据。管理员可留空，表示全州。"),
+        help_text=_("用户只能查看（录入员可修改）该区划及其下级的数据。管理员可留空，表示全州。"
+                    "乡镇审核员须属于一个乡镇，县级审定人须属于一个县市。"),
     )
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+
+    def clean(self) -> None:
+        super().clean()
+        # A reviewer or approver decides for exactly one township or county: the level is part of the role.
+        levels: dict[str, Level] = {Role.TOWNSHIP_REVIEWER: Level.TOWNSHIP, Role.COUNTY_APPROVER: Level.COUNTY}
+        needed = levels.get(self.role)
+        if needed and (self.division is None or self.division.level != needed):
+            raise ValidationError({"division": _("%(role)s必须属于一个%(level)s。")
+                                   % {"role": Role(self.role).label, "level": Level(needed).label}})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The Django admin is for the admin role (and superusers); the role decides, not a separate flag.
@@ -50,6 +65,14 @@ class User(AbstractUser):
     @property
     def is_clerk(self) -> bool:
         return self.role == Role.CLERK
+
+    @property
+    def is_township_reviewer(self) -> bool:
+        return self.role == Role.TOWNSHIP_REVIEWER
+
+    @property
+    def is_county_approver(self) -> bool:
+        return self.role == Role.COUNTY_APPROVER
 
     @property
     def can_edit_households(self) -> bool:

@@ -14,6 +14,8 @@ DEMO_USERS = [
     ("zhou_official", Role.OFFICIAL, "623000", "甘南州领导（只读）", "王建国"),
     ("lintan_official", Role.OFFICIAL, "623021", "临潭县领导（只读）", "李明"),
     ("lintan_clerk", Role.CLERK, "623021", "临潭县录入员", "才让"),
+    ("chengguan_reviewer", Role.TOWNSHIP_REVIEWER, "623021100", "临潭县城关镇乡镇审核员", "马文华"),
+    ("lintan_approver", Role.COUNTY_APPROVER, "623021", "临潭县县级审定人", "杨志强"),
 ]
 
 

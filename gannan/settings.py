@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "households",
     "funds",
     "metrics",
+    "procedures",
     "printables",
     "quality",
     "jobs",
@@ -206,6 +207,7 @@ SPECTACULAR_SETTINGS = {
         "HouseholdStatusEnum": "households.models.Status",
         "ProjectStatusEnum": "funds.models.ProjectStatus",
         "LoanStatusEnum": "funds.models.LoanStatus",
+        "CaseKindEnum": "procedures.models.Kind",
     },
 }
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("households/", include("households.urls")),
     path("data/", include("households.data_urls")),
     path("funds/", include("funds.urls")),
+    path("procedures/", include("procedures.urls")),
     path("audit/", include("audit.urls")),
     path("print/", include("printables.urls")),
     path("quality/", include("quality.urls")),

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from gannan.api import RegionAPIMixin, StableOrderingFilter, service_errors
+from procedures.services import household_apply
 from villages.scope import scope_filter
 
 from .filters import HouseholdFilter, HouseholdYearFilter, MemberFilter, StatusChangeFilter
@@ -20,7 +21,7 @@ from .serializers import (
     MemberSerializer,
     StatusChangeSerializer,
 )
-from .services import check_can_edit, household_register, household_status_change, household_update, household_year_save
+from .services import check_can_edit, household_update, household_year_save
 
 REFUSED = {400: OpenApiResponse(description="规则不满足（按字段列出原因）"), 403: OpenApiResponse(description="无权修改")}
 
@@ -80,7 +81,7 @@ class HouseholdViewSet(
         data.pop("version", None)
         data.pop("correction", None)
         with service_errors():
-            household = household_register(user=request.user, data=data, members=members, identified_on=identified_on)
+            household = household_apply(user=request.user, data=data, members=members, on=identified_on)
         return Response(self._detail(household), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -180,9 +181,8 @@ class HouseholdYearViewSet(
         return self.update(request, *args, partial=True, **kwargs)
 
 
-class StatusChangeViewSet(RegionAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                          viewsets.GenericViewSet):
-    """Status history. A change is appended (an exit must pass the exit test of its year), never edited."""
+class StatusChangeViewSet(RegionAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Status history, read only: a status changes only at a case's announcement (/api/cases/)."""
 
     queryset = StatusChange.objects.none()
     serializer_class = StatusChangeSerializer
@@ -193,16 +193,3 @@ class StatusChangeViewSet(RegionAPIMixin, mixins.ListModelMixin, mixins.Retrieve
             return StatusChange.objects.none()
         qs = StatusChange.objects.select_related("household__village", "by").order_by("household_id", "date", "id")
         return scope_filter(qs, self.request.user, "household__village_id")
-
-    @extend_schema(responses={201: StatusChangeSerializer, **REFUSED})
-    def create(self, request, *args, **kwargs):
-        return super().create(request, *args, **kwargs)
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        with service_errors():
-            serializer.instance = household_status_change(
-                user=self.request.user, household=data["household"], status=data["status"], on=data["date"],
-                reason=data.get("reason", ""),
-            )
-        serializer.instance.refresh_from_db()  # the service rechains the history after creating the row

@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from procedures.api import CaseViewSet
 from villages.api import DivisionViewSet, VillageYearViewSet
 
 from .api import HouseholdViewSet, HouseholdYearViewSet, MemberViewSet, StatusChangeViewSet
@@ -14,5 +15,6 @@ router.register("households", HouseholdViewSet, basename="household")
 router.register("members", MemberViewSet, basename="member")
 router.register("household-years", HouseholdYearViewSet, basename="household-year")
 router.register("status-changes", StatusChangeViewSet, basename="status-change")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = router.urls

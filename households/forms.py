@@ -13,7 +13,7 @@ from villages.scope import scope_filter
 
 from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Sex, Status
 from .selectors import household_code_next, household_code_problem
-from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, SPAN_FIELDS, TRANSITIONS, YEAR_FIELDS, member_clean
+from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, SPAN_FIELDS, YEAR_FIELDS, member_clean
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError, *, elsewhere: list[str] | None = None) -> None:
@@ -183,18 +183,6 @@ class YearForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         """No model validation here: household_year_save runs it and names the failing field."""
-
-
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("新状态"))
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    reason = forms.CharField(label=_("原因"), max_length=200, required=False, widget=forms.TextInput(attrs={"size": 60}))
-
-    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        allowed = TRANSITIONS.get(household.status or None, set())
-        cast(forms.ChoiceField, self.fields["status"]).choices = [(v, label) for v, label in Status.choices if v in allowed]
-        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class HouseholdFilterForm(forms.Form):

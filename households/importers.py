@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.services import Action, audit_record
+from procedures.services import cases_record_history
 from villages.importers import (
     CellError,
     FileRefused,
@@ -59,6 +60,7 @@ from .models import (
     Sex,
     Standard,
     Status,
+    StatusChange,
     StudentStatus,
 )
 from .services import (
@@ -356,6 +358,8 @@ def households_import(*, data: bytes, file_name: str, user: User, dry_run: bool 
     with transaction.atomic():
         _apply(creates, updates, user=user, batch=batch, report=report, headers=headers)
         if not report.errors:
+            # The file's history was approved in the national system: each change is an approved case.
+            cases_record_history(changes=StatusChange.objects.filter(household__code__in=list(planned)))
             first_rows = {code: plan.first_row for code, plan in planned.items()}
             for check in IMPORT_CHECKS:
                 for code, message in check(codes=list(first_rows), dry_run=dry_run):
@@ -708,7 +712,7 @@ def _apply(creates: list[Planned], updates, *, user: User, batch: str, report: R
                 household_year_save(user=user, household=household, year=plan.year, data=plan.year_fields, batch=batch)
             for status, on, reason in _history_events(plan, change["append"], reasons):
                 household_status_change(user=user, household=household, status=status, on=on, reason=reason,
-                                        check_exit=False, batch=batch)
+                                        batch=batch)
         except (ValidationError, PermissionDenied) as e:
             messages = e.messages if isinstance(e, ValidationError) else [str(e)]
             for message in messages:

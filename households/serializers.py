@@ -66,7 +66,7 @@ class HouseholdWriteSerializer(serializers.ModelSerializer):
         error_messages={"does_not_exist": _("没有区划代码为 {pk_value} 的村。")},
     )
     members = MemberWriteSerializer(many=True, help_text=_("全体家庭成员；修改时不填表示成员不变"))
-    identified_on = serializers.DateField(required=False, write_only=True, help_text=_("建档日期，默认识别年度的12月31日"))
+    identified_on = serializers.DateField(required=False, write_only=True, help_text=_("申请日期（新识别程序启动日期），默认今天"))
     version = serializers.IntegerField(required=False, help_text=_("修改时必填：读取时的版本号"))
     correction = serializers.CharField(
         required=False, allow_blank=True, max_length=200, write_only=True,

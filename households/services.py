@@ -29,13 +29,10 @@ from villages.scope import can_edit_region, in_scope
 from .ids import sex_from_id, validate_id_with_birth_date
 from .models import (
     CLOSED_STATUSES,
-    EXITED_STATUSES,
     GUARANTEE_CHECKS,
-    POOR_STATUSES,
     Household,
     HouseholdYear,
     Member,
-    PovertyLine,
     Relation,
     Status,
     StatusChange,
@@ -385,12 +382,14 @@ def household_register(
     data: dict[str, Any],
     members: list[dict[str, Any]],
     identified_on: date | None = None,
+    applying: bool = False,
     batch: str = "",
 ) -> Household:
     """Register a household with its members and its first status (identified).
 
     `identified_on` defaults to 31 December of the identification year, or
-    today for the current year.
+    today for the current year. An applicant (`applying`) gets no status: its
+    identification case (procedures) writes it at the announcement.
     """
     household = Household(**{k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
     _household_clean(household)
@@ -410,10 +409,11 @@ def household_register(
             )
             _write_members(user=user, household=household, members=cleaned, batch=batch, identified_on=identified_on)
             _refresh_member_summary(household)
-            _append_status(
-                user=user, household=household, status=Status.IDENTIFIED, on=identified_on,
-                reason=_("建档立卡"), batch=batch,
-            )
+            if not applying:
+                _append_status(
+                    user=user, household=household, status=Status.IDENTIFIED, on=identified_on,
+                    reason=_("建档立卡"), batch=batch,
+                )
     except IntegrityError:
         household.pk = None
         raise _registered_elsewhere(user=user, members=cleaned, household=None) from None
@@ -548,26 +548,6 @@ def household_year_save(*, user, household: Household, year: int, data: dict[str
 # --- status ----------------------------------------------------------------------------
 
 
-def exit_test_failures(*, household: Household, year: int) -> list[str]:
-    """Why the household cannot exit in `year` (一超过、两不愁、三保障); empty when it may."""
-    record = HouseholdYear.objects.filter(household=household, year=year).first()
-    if record is None:
-        return [_("缺少 %(y)d 年度的收入与两不愁三保障记录，请先录入。") % {"y": year}]
-    failures = []
-    line = PovertyLine.objects.filter(year=year).first()
-    if line is None:
-        failures.append(_("尚未设置 %(y)d 年的贫困线，请管理员先设置。") % {"y": year})
-    elif record.income_per_capita <= line.amount:
-        failures.append(
-            _("人均纯收入 %(income)s 元未超过 %(y)d 年贫困线 %(line)s 元。")
-            % {"income": record.income_per_capita, "y": year, "line": line.amount}
-        )
-    for field, label in GUARANTEE_CHECKS:
-        if not getattr(record, field):
-            failures.append(_("“%(check)s”未达标。") % {"check": label})
-    return failures
-
-
 def _rechain(household: Household) -> None:
     """Recompute ended_on, previous_status and sequence of the household's history, and its current status."""
     changes = list(household.status_changes.order_by("date", "id"))
@@ -601,18 +581,21 @@ def household_status_change(
     status: str,
     on: date,
     reason: str = "",
-    check_exit: bool = True,
+    authorised: bool = False,
     correction: str = "",
     batch: str = "",
 ) -> StatusChange:
     """Record a status change dated `on` after the household's last one.
 
-    An exit must pass the exit test of its year unless `check_exit` is off
-    (an import recording an exit the national system already approved).
+    Called by the announcement step of a case (procedures.services), which has
+    checked the exit test and that `user` decides the case (`authorised`: a
+    county approver, who edits no households), and by imports of history the
+    national system already approved.
     A change dated in a closed year is refused, or, from an admin, taken as a
     correction with `correction` as its reason.
     """
-    check_can_edit(user, household.village)
+    if not (authorised and in_scope(user, household.village_id)):
+        check_can_edit(user, household.village)
     last = household.status_changes.order_by("-date", "-id").first()
     current = last.status if last else None
     if status not in TRANSITIONS.get(current, set()):
@@ -623,10 +606,6 @@ def household_status_change(
         raise ValidationError({"date": [_("日期不能早于上一次状态变更（%(d)s）。") % {"d": last.date.isoformat()}]})
     if on > timezone.localdate():
         raise ValidationError({"date": [_("日期不能晚于今天。")]})
-    if status in EXITED_STATUSES and current in POOR_STATUSES and check_exit:
-        failures = exit_test_failures(household=household, year=on.year)
-        if failures:
-            raise ValidationError({"status": [_("不符合脱贫标准：") + "".join(failures)]})
     if status == Status.REMOVED and not reason.strip():
         raise ValidationError({"reason": [_("清退必须填写原因。")]})
     if status == Status.DISSOLVED and not reason.strip():
@@ -661,8 +640,7 @@ def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str 
     passed `member_clean` (the importer cleans them row by row to report each
     row), "history": [(status, date, reason)] in order, the first one
     identified, "year": (year, income fields) or None}. An imported exit was
-    approved by the national system, so the exit test is not applied (as
-    `household_status_change(check_exit=False)`). Raises ValidationError
+    approved by the national system, so the exit test is not applied. Raises ValidationError
     keyed by household code; writes nothing then.
 
     The audit trail gets one row per household (not one per member, status

@@ -10,5 +10,4 @@ urlpatterns = [
     path("<int:pk>/edit/", views.household_edit, name="edit"),
     path("<int:pk>/years/new/", views.household_year_edit, name="year_add"),
     path("<int:pk>/years/<int:year>/", views.household_year_edit, name="year_edit"),
-    path("<int:pk>/status/", views.household_status, name="status"),
 ]

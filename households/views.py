@@ -9,18 +9,18 @@ from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
+from procedures.services import household_apply
 from villages.scope import can_edit_region
 
 from .forms import (
     HouseholdFilterForm,
     HouseholdForm,
     MemberFormSet,
-    StatusForm,
     YearForm,
     add_service_errors,
     member_initial,
 )
-from .models import EXITED_STATUSES, GUARANTEE_CHECKS, POOR_STATUSES, Household, HouseholdYear
+from .models import GUARANTEE_CHECKS, Household, HouseholdYear
 from .selectors import (
     household_file,
     household_get,
@@ -33,9 +33,6 @@ from .services import (
     HOUSEHOLD_FIELDS,
     YEAR_FIELDS,
     StaleVersion,
-    exit_test_failures,
-    household_register,
-    household_status_change,
     household_update,
     household_year_save,
 )
@@ -94,13 +91,13 @@ def household_create(request: AuthenticatedRequest) -> HttpResponse:
     member_errors: list[str] = []
     if request.method == "POST" and form.is_valid() and members.is_valid():
         try:
-            household = household_register(user=request.user, data=form.service_data(), members=members.service_data())
+            household = household_apply(user=request.user, data=form.service_data(), members=members.service_data())
         except PermissionDenied as e:
             form.add_error("village", str(e))
         except ValidationError as e:
             add_service_errors(form, e, elsewhere=member_errors)
         else:
-            messages.success(request, _("已建档：%(code)s") % {"code": household.code})
+            messages.success(request, _("已登记：%(code)s，新识别程序已启动（公告后列为贫困户）。") % {"code": household.code})
             return redirect("households:detail", pk=household.pk)
     return render(request, "households/edit.html", {
         "form": form, "members": members, "member_errors": member_errors, "household": None,
@@ -154,28 +151,3 @@ def household_year_edit(request: AuthenticatedRequest, pk: int, year: int | None
             messages.success(request, _("已保存 %(y)d 年度记录。") % {"y": form.cleaned_data["year"]})
             return redirect("households:detail", pk=household.pk)
     return render(request, "households/year_form.html", {"form": form, "household": household, "record": record})
-
-
-def household_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    household = _get_for_edit(request, pk)
-    form = StatusForm(request.POST or None, household=household)
-    failures: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        status, on = form.cleaned_data["status"], form.cleaned_data["date"]
-        try:
-            household_status_change(user=request.user, household=household, status=status, on=on,
-                                    reason=form.cleaned_data["reason"])
-        except ValidationError as e:
-            errors = e.message_dict
-            if "status" in errors and status in EXITED_STATUSES and household.status in POOR_STATUSES:
-                # The service refused the exit test: list each failing item rather than one long sentence.
-                failures = exit_test_failures(household=household, year=on.year)
-            if failures:
-                errors["status"] = [_("不符合脱贫标准（一超过、两不愁、三保障），未达标的项目见上。")]
-            add_service_errors(form, ValidationError(errors))
-        else:
-            messages.success(request, _("状态已变更。"))
-            return redirect("households:detail", pk=household.pk)
-    return render(request, "households/status_form.html", {
-        "form": form, "household": household, "failures": failures,
-    })

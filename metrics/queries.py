@@ -266,13 +266,13 @@ def guarantee_failures(*, prefix: str, year: int, checks: list[str]) -> pd.DataF
 
 
 def village_checklist(*, prefix: str, year: int, items: list[str]) -> pd.DataFrame:
-    """六有六通 of the villages that are poor villages at the end of `year`, from their record for that year.
+    """六有六通 of the villages that are poor villages in `year` (those exiting in it included), from their record for that year.
 
     code, name, then one column per item (True/False; missing when the village has no record for the year).
     """
     qs = Division.objects.filter(level=Level.VILLAGE, is_poor_village=True, code__startswith=prefix)
     qs = qs.filter(Q(poor_listed_year__isnull=True) | Q(poor_listed_year__lte=year))
-    qs = qs.filter(Q(poor_exit_year__isnull=True) | Q(poor_exit_year__gt=year))
+    qs = qs.filter(Q(poor_exit_year__isnull=True) | Q(poor_exit_year__gte=year))
     record = VillageYear.objects.filter(village_id=OuterRef("code"), year=year)
     qs = qs.annotate(**{item: Subquery(record.values(item)[:1]) for item in items})
     columns = ["code", "name", *items]

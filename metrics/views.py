@@ -16,6 +16,7 @@ from accounts.models import User
 from funds import selectors as funds_selectors
 from households.models import Household, Status
 from households.selectors import households_as_at
+from procedures.selectors import pipeline
 from villages.models import Division, Level
 from villages.scope import division_for, home_division, in_scope
 
@@ -119,6 +120,7 @@ def overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResp
         "breadcrumbs": _breadcrumbs(request.user, division),
         "children": board.figures.children,
         "households": households,
+        "pipeline": pipeline(user=request.user, region=division),
         "closed": _closed_notice(division, year, board.kpis),
     }
     return render(request, "metrics/overview.html", context)

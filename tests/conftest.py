@@ -233,7 +233,7 @@ def build_metrics_cast(user) -> dict[str, Household]:
         ("E", "removed", date(2018, 2, 1)),
     ]
     for code, status, on in steps:
-        change_status(user, h[code], status, on, reason="核查", check_exit=False)
+        change_status(user, h[code], status, on, reason="核查")
     # 两不愁三保障 for 2015: D fails everything, E passes; F (卓尼) fails.
     record_year(user, h["D"], 2015, income="2000", passed=False)
     record_year(user, h["E"], 2015, income="3000", passed=True)

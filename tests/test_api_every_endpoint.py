@@ -28,6 +28,7 @@ from funds.services import (
     project_create,
 )
 from households.models import Household, PovertyLine
+from procedures.services import case_open
 from tests.conftest import member, record_year, register
 from villages.models import Division
 from villages.services import village_year_save
@@ -137,6 +138,11 @@ def zhuoni_status(w):
     return [w.zhuoni_household.status_changes.first().pk]
 
 
+def zhuoni_case(w):
+    """柳林村 open exit case"""
+    return [w.zhuoni_household.cases.get().pk]
+
+
 def lintan_village_year(w):
     """城关村 2015 facts"""
     return [Division.objects.get(code=LINTAN_VILLAGE).years.get(year=2015).pk]
@@ -234,12 +240,19 @@ CALLS = [
          body=lambda w: {"income_per_capita": "4200.00"}),
     # Status history.
     Call(H + "status-change-list", "GET", everyone()),
-    Call(H + "status-change-list", "POST", lintan_write(201, zhuoni=400),
-         body=lambda w: {"household": w.lintan_household.pk, "status": "exited_stable", "date": "2015-12-31"}),
-    Call(H + "status-change-list", "POST", zhuoni_write(201) | {"lintan_clerk": {400}, "chengguan_clerk": {400}},
-         body=lambda w: {"household": w.zhuoni_household.pk, "status": "exited_stable", "date": "2015-12-31"}),
     Call(H + "status-change-detail", "GET", lintan_read(), args=lintan_status),
     Call(H + "status-change-detail", "GET", zhuoni_read(), args=zhuoni_status),
+    # Cases (procedures): a status changes only through them. 柳林村's household has an open exit case.
+    Call(H + "case-list", "GET", everyone()),
+    Call(H + "case-list", "POST", lintan_write(201),
+         body=lambda w: {"household": w.lintan_household.pk, "kind": "exit", "on": "2016-01-05"}),
+    Call(H + "case-list", "POST", expect(400, pref_official=403, lintan_official=403, lintan_clerk=404,
+                                         chengguan_clerk=404),
+         body=lambda w: {"household": w.zhuoni_household.pk, "kind": "exit", "on": "2016-01-05"}),
+    Call(H + "case-detail", "GET", zhuoni_read(), args=zhuoni_case),
+    Call(H + "case-steps", "POST", zhuoni_write(), args=zhuoni_case,
+         body=lambda w: {"step": "assess", "on": "2016-01-06",
+                         "data": {"attendance": 10, "votes_for": 8, "votes_against": 1}}),
     # Metrics (metrics_api): a region outside one's own is 404.
     Call("metrics_api:summary", "GET", everyone()),
     Call("metrics_api:summary", "GET", lintan_read(), query={"region": "623021100201"}),
@@ -363,6 +376,7 @@ def world(request, admin):
         loan_create(user=admin, household=household, borrower=household.members.get(relation="head"), bank="农村信用社",
                     amount=Decimal("50000"), issued_on=date(2015, 3, 1), term_months=36)
         mutual_aid_fund_create(user=admin, village=village, name=f"{village.name}互助资金协会", founded_year=2014)
+    case_open(user=admin, household=zhuoni, kind="exit", on=date(2016, 1, 5))
     users = {role: request.getfixturevalue(role) for role in ROLES if role != "anonymous"}
     return World(lintan, zhuoni), users
 

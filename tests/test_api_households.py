@@ -34,11 +34,12 @@ def test_a_clerk_registers_a_household_and_the_audit_trail_has_it(lintan_clerk):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["status"] == "identified"
+    assert body["status"] == ""  # an applicant: its identification case opened (申请)
+    assert Household.objects.get(code="L100").cases.get().step == "assess"
     assert body["head_name"] == "扎西"
     assert body["members"][0]["id_number"] == number
     assert body["members"][0]["sex"] == "M"
-    assert AuditEntry.objects.filter(household_code="L100", user=lintan_clerk, action="create").count() == 2
+    assert AuditEntry.objects.filter(household_code="L100", user=lintan_clerk, action="create").count() == 3  # household, member, case
 
 
 def test_a_clerk_cannot_register_a_household_in_another_countys_village(zhuoni_clerk):
@@ -71,30 +72,23 @@ def test_a_clerk_cannot_write_facts_of_another_countys_village(zhuoni_clerk):
     assert not VillageYear.objects.exists()
 
 
-def test_an_exit_that_fails_the_test_is_refused_with_the_reasons(household, lintan_clerk):
-    record_year(lintan_clerk, household, 2015, income="2000", passed=False)
-    response = client_for(lintan_clerk).post(
+def test_a_status_is_not_written_directly_but_through_a_case(household, lintan_clerk):
+    record_year(lintan_clerk, household, 2015)
+    client = client_for(lintan_clerk)
+    response = client.post(
         "/api/status-changes/", {"household": household.pk, "status": "exited_stable", "date": "2015-12-31"}, format="json"
     )
+    assert response.status_code == 405
+    response = client.post("/api/cases/", {"household": household.pk, "kind": "exit", "on": "2016-01-05"}, format="json")
+    assert response.status_code == 201, response.json()
+    case = response.json()
+    assert case["kind"] == "exit" and case["step"] == "assess"
+    response = client.post(f"/api/cases/{case['id']}/steps/", {"step": "notice", "on": "2016-01-06"}, format="json")
     assert response.status_code == 400
-    reasons = response.json()["status"][0]
-    assert "不符合脱贫标准" in reasons
-    assert "人均纯收入 2000.00 元未超过 2015 年贫困线 2855.00 元" in reasons
-    assert "“不愁吃”未达标" in reasons
+    assert "当前应办理“民主评议”，不能办理“公示”：环节不能跳过或颠倒。" in response.json()["step"]
     household.refresh_from_db()
     assert household.status == "identified"
     assert StatusChange.objects.filter(household=household).count() == 1
-
-
-def test_an_exit_that_passes_the_test_is_recorded(household, lintan_clerk):
-    record_year(lintan_clerk, household, 2015)
-    response = client_for(lintan_clerk).post(
-        "/api/status-changes/", {"household": household.pk, "status": "exited_stable", "date": "2015-12-31"}, format="json"
-    )
-    assert response.status_code == 201, response.json()
-    assert response.json()["previous_status"] == "identified"
-    household.refresh_from_db()
-    assert household.status == "exited_stable"
 
 
 def test_a_stale_version_is_refused_and_nothing_is_written(household, lintan_clerk, chengguan_clerk):

@@ -159,7 +159,7 @@ def test_the_audit_trail_names_what_changed_in_chinese(client, admin, lintan_cle
     from .conftest import change_status, register
 
     household = register(lintan_clerk, "623021100201", "H1")
-    change_status(lintan_clerk, household, "exited_stable", date(2016, 10, 1), check_exit=False)
+    change_status(lintan_clerk, household, "exited_stable", date(2016, 10, 1))
     client.force_login(admin)
     html = client.get("/audit/").content.decode()
     assert "状态变更" in html and "statuschange" not in html and ">household<" not in html

@@ -38,11 +38,11 @@ def registry(lintan_clerk, zhuoni_clerk):
 
     a = register(lintan_clerk, "623021100201", "H001", size=3, year=2014)
     record_year(lintan_clerk, a, 2016, income="4500")
-    change_status(lintan_clerk, a, Status.EXITED_CONSOLIDATING, date(2016, 12, 31), check_exit=False)
+    change_status(lintan_clerk, a, Status.EXITED_CONSOLIDATING, date(2016, 12, 31))
     change_status(lintan_clerk, a, Status.EXITED_STABLE, date(2017, 12, 31))
     b = register(lintan_clerk, "623021101201", "H002", size=2, year=2015, main_cause=2)
     record_year(lintan_clerk, b, 2015, income="2000", passed=False)
-    change_status(lintan_clerk, b, Status.EXITED_STABLE, date(2015, 12, 31), check_exit=False)
+    change_status(lintan_clerk, b, Status.EXITED_STABLE, date(2015, 12, 31))
     change_status(lintan_clerk, b, Status.RETURNED, date(2017, 6, 1))
     b.refresh_from_db()
     from households.services import household_update

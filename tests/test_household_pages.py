@@ -1,4 +1,4 @@
-"""The clerk's pages: list, 一户一档, create and edit with members, yearly record, status change."""
+"""The clerk's pages: list, 一户一档, create and edit with members, yearly record."""
 
 from datetime import date
 from decimal import Decimal
@@ -102,7 +102,8 @@ def test_the_household_page_query_count_does_not_grow_with_members(
     for year in (2014, 2015):
         record_year(lintan_clerk, h, year)
     client.force_login(admin)
-    with django_assert_max_num_queries(12):
+    # 13: the page lists the household's cases (procedures) too
+    with django_assert_max_num_queries(13):
         client.get(reverse("households:detail", args=[h.pk]))
 
 
@@ -136,7 +137,7 @@ def test_full_ids_and_buttons_only_for_those_who_may_edit(client, lintan_clerk, 
     client.force_login(lintan_official)
     page = html(client.get(reverse("households:detail", args=[h.pk])))
     assert head_id not in page and head_id[:6] + "********" + head_id[-4:] in page
-    assert edit_url not in page and reverse("households:status", args=[h.pk]) not in page
+    assert edit_url not in page and reverse("procedures:open", args=[h.pk]) not in page
 
 
 def test_admins_see_the_households_audit_trail_and_others_do_not(client, lintan_clerk, admin):
@@ -175,7 +176,9 @@ def test_a_clerk_registers_a_household_with_its_members_in_one_form(client, lint
     response = client.post(reverse("households:create"), data)
     h = Household.objects.get(code=CHENGGUAN + "0161")
     assert response.status_code == 302 and response.url == reverse("households:detail", args=[h.pk])
-    assert h.member_count == 2 and h.head_name == "扎西" and h.status == Status.IDENTIFIED
+    # An applicant: poor only from the announcement of its identification case.
+    assert h.member_count == 2 and h.head_name == "扎西" and h.status == ""
+    assert h.cases.get().get_kind_display() == "新识别" and not h.status_changes.exists()
     assert h.secondary_causes == [7, 9]
     head = h.members.get(relation="head")
     assert head.id_number == head_id.upper() and head.sex == "M" and head.birth_date == ric.get_birth_date(head.id_number)
@@ -295,42 +298,6 @@ def test_the_year_form_saves_a_year_and_names_a_wrong_sum(client, lintan_clerk):
     assert h.years.get(year=2015).housing_secured
 
 
-def test_an_exit_that_fails_the_test_lists_each_failing_reason(client, lintan_clerk):
-    h = register(lintan_clerk, CHENGGUAN, "H221")
-    record_year(lintan_clerk, h, 2015, income="2855", passed=False)
-    client.force_login(lintan_clerk)
-    response = client.post(reverse("households:status", args=[h.pk]),
-                           {"status": "exited_stable", "date": "2015-12-01", "reason": ""})
-    failures = response.context["failures"]
-    assert len(failures) == 6
-    page = html(response)
-    assert "人均纯收入 2855.00 元未超过 2015 年贫困线 2855.00 元" in page
-    for check in ("不愁吃", "不愁穿", "义务教育有保障", "基本医疗有保障", "住房安全有保障"):
-        assert f"“{check}”未达标" in page
-    h.refresh_from_db()
-    assert h.status == Status.IDENTIFIED
-
-
-def test_an_exit_that_passes_the_test_is_recorded(client, lintan_clerk):
-    h = register(lintan_clerk, CHENGGUAN, "H231")
-    record_year(lintan_clerk, h, 2015, income="2856")
-    client.force_login(lintan_clerk)
-    response = client.post(reverse("households:status", args=[h.pk]),
-                           {"status": "exited_consolidating", "date": "2015-12-01", "reason": "达标"})
-    assert response.status_code == 302
-    h.refresh_from_db()
-    assert h.status == Status.EXITED_CONSOLIDATING
-
-
-def test_the_status_form_offers_only_allowed_changes(client, lintan_clerk):
-    h = register(lintan_clerk, CHENGGUAN, "H241")
-    client.force_login(lintan_clerk)
-    choices = dict(client.get(reverse("households:status", args=[h.pk])).context["form"].fields["status"].choices)
-    assert set(choices) == {"exited_stable", "exited_consolidating", "removed", "dissolved"}
-    response = client.post(reverse("households:status", args=[h.pk]), {"status": "removed", "date": "2016-01-01"})
-    assert "清退必须填写原因" in html(response)
-
-
 def test_a_form_payload_round_trips(client, lintan_clerk):
     """The helper the tests post with sends back what the page shows."""
     h = register(lintan_clerk, CHENGGUAN, "H251", size=2)
@@ -338,13 +305,3 @@ def test_a_form_payload_round_trips(client, lintan_clerk):
     response = client.get(reverse("households:edit", args=[h.pk]))
     data = form_payload(response.context["form"])
     assert data["village"] == CHENGGUAN and data["version"] == "1"
-
-
-def test_an_exit_refused_for_its_date_does_not_list_the_exit_test(client, lintan_clerk):
-    h = register(lintan_clerk, CHENGGUAN, "H261", year=2014)  # identified 2014-12-31
-    record_year(lintan_clerk, h, 2014, income="100", passed=False)
-    client.force_login(lintan_clerk)
-    response = client.post(reverse("households:status", args=[h.pk]),
-                           {"status": "exited_stable", "date": "2014-06-01", "reason": ""})
-    assert response.context["failures"] == []
-    assert "日期不能早于上一次状态变更（2014-12-31）" in response.context["form"].errors["date"][0]

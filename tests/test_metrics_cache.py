@@ -34,7 +34,7 @@ def test_a_write_in_zhuoni_leaves_lintans_cached_overview_in_place(client, cache
     client.force_login(lintan_official)
     figure, computed = poor_population(client, "/?year=2018")
     assert figure == "5"
-    change_status(admin, metrics_cast["F"], "exited_stable", date(2018, 6, 1), check_exit=False)
+    change_status(admin, metrics_cast["F"], "exited_stable", date(2018, 6, 1))
     figure, served = poor_population(client, "/?year=2018")
     assert figure == "5"
     assert served < computed
@@ -46,7 +46,7 @@ def test_a_write_in_lintan_shows_at_the_next_request_of_lintan_and_of_the_prefec
     assert poor_population(client, "/?year=2018")[0] == "5"
     client.force_login(pref_official)
     assert poor_population(client, "/?year=2018")[0] == "11"
-    change_status(admin, metrics_cast["D"], "exited_stable", date(2018, 6, 1), check_exit=False)
+    change_status(admin, metrics_cast["D"], "exited_stable", date(2018, 6, 1))
     assert poor_population(client, "/?year=2018")[0] == "6"
     client.force_login(lintan_official)
     assert poor_population(client, "/?year=2018")[0] == "0"
@@ -55,7 +55,7 @@ def test_a_write_in_lintan_shows_at_the_next_request_of_lintan_and_of_the_prefec
 def test_a_write_in_zhuoni_shows_on_the_prefectures_overview(client, cache_on, pref_official, admin, metrics_cast):
     client.force_login(pref_official)
     assert poor_population(client, "/?year=2018")[0] == "11"
-    change_status(admin, metrics_cast["F"], "exited_stable", date(2018, 6, 1), check_exit=False)
+    change_status(admin, metrics_cast["F"], "exited_stable", date(2018, 6, 1))
     assert poor_population(client, "/?year=2018")[0] == "5"
 
 
@@ -63,6 +63,6 @@ def test_a_township_dashboard_is_not_invalidated_by_another_township(client, cac
                                                                       metrics_cast):
     client.force_login(lintan_official)
     figure, computed = poor_population(client, "/region/623021100/?year=2015")
-    change_status(admin, metrics_cast["D"], "exited_stable", date(2015, 6, 1), check_exit=False)  # 新城镇
+    change_status(admin, metrics_cast["D"], "exited_stable", date(2015, 6, 1))  # 新城镇
     again, served = poor_population(client, "/region/623021100/?year=2015")
     assert again == figure and served < computed

@@ -18,7 +18,7 @@ def test_without_any_status_change_the_default_is_2011(db):
 
 
 def test_a_change_this_year_makes_this_year_the_default(admin, metrics_cast):
-    change_status(admin, metrics_cast["D"], "exited_stable", timezone.localdate(), reason="核查", check_exit=False)
+    change_status(admin, metrics_cast["D"], "exited_stable", timezone.localdate(), reason="核查")
     assert data_year() == timezone.localdate().year
 
 

@@ -24,7 +24,7 @@ def household(admin):
     record_year(admin, h, 2015, income="3400", passed=True)
     measure_create(user=admin, household=h, programme="industry", content="牦牛养殖补助", amount=Decimal("8000"),
                    year=2015, unit="临潭县农牧局")
-    change_status(admin, h, "exited_stable", date(2015, 11, 1), reason="两不愁三保障达标", check_exit=False)
+    change_status(admin, h, "exited_stable", date(2015, 11, 1), reason="两不愁三保障达标")
     return h
 
 

@@ -63,7 +63,7 @@ def test_another_region_answers_404(client, zhuoni_clerk, metrics_cast, name):
 def test_notices_list_the_households_entering_and_leaving_in_the_period(client, lintan_official, admin):
     a = register(admin, "623021100201", "N1", size=3, identified_on=date(2015, 3, 1))
     b = register(admin, "623021100201", "N2", size=2, identified_on=date(2013, 3, 1))
-    change_status(admin, b, "exited_stable", date(2015, 10, 1), reason="达标", check_exit=False)
+    change_status(admin, b, "exited_stable", date(2015, 10, 1), reason="达标")
     register(admin, "623021100201", "N3", size=2, identified_on=date(2016, 3, 1))  # outside the period
     client.force_login(lintan_official)
     url = reverse("printables:notice", args=["623021100201", "publicity"])

@@ -20,7 +20,7 @@ def village(admin):
     households = [register(admin, CHENGGUAN, f"P{i}", size=i + 2, identified_on=date(2014, 5, 1)) for i in range(3)]
     households[0].cadre_name, households[0].cadre_phone = "扎西才让", "13909410001"
     households[0].save()
-    change_status(admin, households[2], "exited_stable", date(2015, 9, 1), reason="达标", check_exit=False)
+    change_status(admin, households[2], "exited_stable", date(2015, 9, 1), reason="达标")
     record_year(admin, households[1], 2015, income="2100", passed=False)
     return households
 

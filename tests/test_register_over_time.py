@@ -216,7 +216,7 @@ def test_closing_a_year_keeps_its_reported_figures_and_refuses_clerks_changes_da
     h = metrics_cast["D"]
     before = h.status_changes.count()
     with pytest.raises(ValidationError, match="2015 年度数据已锁定上报"):
-        change_status(lintan_clerk, h, Status.EXITED_STABLE, date(2015, 12, 1), check_exit=False)
+        change_status(lintan_clerk, h, Status.EXITED_STABLE, date(2015, 12, 1))
     assert h.status_changes.count() == before
     # A member's departure dated in the closed year, through the form's service: refused as well.
     from households.services import household_update
@@ -229,7 +229,7 @@ def test_closing_a_year_keeps_its_reported_figures_and_refuses_clerks_changes_da
         household_update(user=lintan_clerk, household=h, data={}, version=h.version, members=members)
     assert not h.members.filter(left_on__isnull=False).exists()
     # Today's changes go through.
-    change_status(lintan_clerk, h, Status.EXITED_STABLE, timezone.localdate(), check_exit=False)
+    change_status(lintan_clerk, h, Status.EXITED_STABLE, timezone.localdate())
 
     # An admin enters the 2015 departure as a correction, with a reason.
     h.refresh_from_db()
@@ -270,7 +270,7 @@ def test_closing_and_reopening_are_admin_actions_audited_and_checks_can_refuse_a
     assert ClosedYear.objects.get(year=2015).closed_at is None
     assert AuditEntry.objects.filter(action="close_year").count() == 1
     assert "州里要求重报" in AuditEntry.objects.get(action="reopen_year").summary
-    change_status(lintan_clerk, metrics_cast["D"], Status.EXITED_STABLE, date(2015, 12, 1), check_exit=False)
+    change_status(lintan_clerk, metrics_cast["D"], Status.EXITED_STABLE, date(2015, 12, 1))
 
 
 def one_problem(*, year: int) -> list[str]:
@@ -330,7 +330,7 @@ def test_random_today_dated_edits_never_change_a_past_year(admin, metrics_cast):
                         if not allowed or (last and last.date > today):
                             continue
                         household_status_change(user=admin, household=h, status=allowed[pick % len(allowed)],
-                                                on=today, reason="今日核查", check_exit=False)
+                                                on=today, reason="今日核查")
                         continue
                     rows = [{"id": m.pk, "name": m.name, "id_number": m.id_number, "relation": m.relation,
                              "joined_on": m.joined_on, "left_on": m.left_on, "leave_reason": m.leave_reason}

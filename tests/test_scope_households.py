@@ -44,7 +44,7 @@ def test_another_regions_household_is_not_found(client, request, households, who
     client.force_login(request.getfixturevalue(who))
     visible, can_edit = SEES[who]
     for code, h in households.items():
-        for name in ("households:detail", "households:edit", "households:year_add", "households:status"):
+        for name in ("households:detail", "households:edit", "households:year_add", "procedures:open"):
             status = client.get(reverse(name, args=[h.pk])).status_code
             if code not in visible:
                 expected = 404
@@ -65,7 +65,7 @@ def test_an_officials_post_changes_nothing(client, lintan_official, households):
     h = households["CG"]
     client.force_login(lintan_official)
     assert client.post(reverse("households:edit", args=[h.pk]), {"phone": "1"}).status_code == 403
-    assert client.post(reverse("households:status", args=[h.pk]), {"status": "removed"}).status_code == 403
+    assert client.post(reverse("procedures:open", args=[h.pk]), {"kind": "remove"}).status_code == 403
     h.refresh_from_db()
     assert h.phone == "" and h.version == 1
 

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, F, Max, Min, Q, Sum
+from django.utils import timezone
 from stdnum.cn import ric
 
 from audit.models import AuditEntry
@@ -291,3 +292,19 @@ def test_the_full_demo_gives_the_seeds_figures(db):
     assert abs(exits(2015, [Status.EXITED_STABLE]) - 48_800) <= 50
     assert abs(exits(2015, [Status.EXITED_CONSOLIDATING]) - 15_500) <= 50
     assert poor_population(2020) == 0
+
+
+def test_every_status_change_is_an_approved_case_and_every_county_has_open_cases(small_demo):
+    from procedures.models import Case, State, StepCode
+
+    assert Case.objects.filter(historical=True, state=State.APPROVED).count() == StatusChange.objects.count()
+    assert not StatusChange.objects.filter(case__isnull=True).exists()
+    assert set(Case.objects.filter(historical=True).values_list("announced_on", flat=True)) == set(
+        StatusChange.objects.values_list("date", flat=True))
+    open_ = Case.objects.filter(state=State.OPEN)
+    counties = {code[:6] for code in open_.values_list("village_id", flat=True)}
+    assert counties == set(Division.objects.filter(level=Level.COUNTY).values_list("code", flat=True))
+    assert open_.filter(step=StepCode.TOWNSHIP, notice_end__gte=timezone.localdate()).exists()  # in notice
+    assert open_.filter(step=StepCode.TOWNSHIP, notice_end__lt=timezone.localdate()).exists()  # waiting for the township
+    assert open_.filter(step=StepCode.ASSESS, rejections=1).exists()  # rejected once
+    assert get_user_model().objects.filter(username="chengguan_reviewer", role="township_reviewer").exists()

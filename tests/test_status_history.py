@@ -1,14 +1,12 @@
-"""The status history reproduces any past year, and exits follow the exit test (一超过、两不愁、三保障)."""
+"""The status history reproduces any past year (the exit test is in test_procedures_exit_test.py)."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
 from households.models import PovertyLine, Status, StatusChange
-from households.services import exit_test_failures
 
 from .conftest import change_status, record_year, register
 
@@ -70,42 +68,3 @@ def test_poor_people_per_year_is_one_grouped_query(history, lintan_clerk, django
             status_at_end_of(2017).values_list("status").annotate(n=Count("id")).order_by()
         )
     assert poor_2017 == {Status.RETURNED: 1, Status.IDENTIFIED: 1}
-
-
-def test_an_exit_with_income_at_the_line_is_refused_and_each_failing_check_named(lintan_clerk):
-    h = register(lintan_clerk, CHENGGUAN, "S003")
-    record_year(lintan_clerk, h, 2015, income="2855", passed=False)
-    failures = exit_test_failures(household=h, year=2015)
-    assert failures[0] == "人均纯收入 2855.00 元未超过 2015 年贫困线 2855.00 元。"
-    assert failures[1:] == ["“不愁吃”未达标。", "“不愁穿”未达标。", "“义务教育有保障”未达标。",
-                            "“基本医疗有保障”未达标。", "“住房安全有保障”未达标。"]
-    with pytest.raises(ValidationError) as e:
-        change_status(lintan_clerk, h, Status.EXITED_STABLE, date(2015, 12, 1))
-    assert "未超过 2015 年贫困线" in str(e.value) and "住房安全有保障" in str(e.value)
-    h.refresh_from_db()
-    assert h.status == Status.IDENTIFIED
-
-
-def test_one_failing_check_alone_blocks_the_exit(lintan_clerk):
-    h = register(lintan_clerk, CHENGGUAN, "S004")
-    record = record_year(lintan_clerk, h, 2015, income="5000")
-    record.medical_secured = False
-    record.save()
-    assert exit_test_failures(household=h, year=2015) == ["“基本医疗有保障”未达标。"]
-
-
-def test_an_exit_without_that_years_record_or_line_says_so(lintan_clerk):
-    h = register(lintan_clerk, CHENGGUAN, "S005")
-    assert "缺少 2015 年度" in exit_test_failures(household=h, year=2015)[0]
-    PovertyLine.objects.filter(year=2019).delete()
-    record_year(lintan_clerk, h, 2019, income="9000")
-    assert "尚未设置 2019 年的贫困线" in exit_test_failures(household=h, year=2019)[0]
-
-
-def test_a_passing_exit_is_allowed(lintan_clerk):
-    h = register(lintan_clerk, CHENGGUAN, "S006")
-    record_year(lintan_clerk, h, 2015, income="2855.01")
-    assert exit_test_failures(household=h, year=2015) == []
-    change_status(lintan_clerk, h, Status.EXITED_CONSOLIDATING, date(2015, 12, 1))
-    h.refresh_from_db()
-    assert h.status == Status.EXITED_CONSOLIDATING

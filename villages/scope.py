@@ -60,3 +60,13 @@ def home_division(user: "User") -> Division:
     if user.division is not None:
         return user.division
     return Division.objects.get(code="623000")
+
+
+def decides_for(user: "User", code: str) -> bool:
+    """True when `user` is the township reviewer or county approver whose division holds division `code`.
+
+    A reviewer of a sibling township, or an approver of another county, decides nothing there.
+    """
+    if not (user.is_township_reviewer or user.is_county_approver) or user.division is None:
+        return False
+    return code.startswith(user.division.prefix)

@@ -25,11 +25,11 @@ from django.db.models import ProtectedError
 
 from audit.models import Action, AuditEntry
 from audit.services import audit_record
-from demo import funds, households, quality, targets, users, villages
+from demo import funds, households, procedures, quality, targets, users, villages
 from demo.context import BATCH, DemoContext
 from households.models import Household
 
-STEPS = [villages, users, households, funds, targets, quality]
+STEPS = [villages, users, households, procedures, funds, targets, quality]
 
 
 def seed_current() -> AuditEntry | None:
@@ -99,6 +99,6 @@ class Command(BaseCommand):
 
     def print_logins(self) -> None:
         self.stdout.write("\nDemo logins (demo data only):")
-        self.stdout.write(f"  {'username':<16} {'password':<18} {'role':<14} region")
+        self.stdout.write(f"  {'username':<19} {'password':<18} {'role':<14} region")
         for username, password, role, region in users.logins():
-            self.stdout.write(f"  {username:<16} {password:<18} {role:<14} {region}")
+            self.stdout.write(f"  {username:<19} {password:<18} {role:<14} {region}")
