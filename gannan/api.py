@@ -13,6 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 
 from accounts.api_permissions import ReadOrEditRegion
+from accounts.scope import scope_filter
 
 
 class Conflict(exceptions.APIException):
@@ -33,6 +34,38 @@ def service_errors() -> Iterator[None]:
         if getattr(e, "code", None) == "stale_version":  # households.services.StaleVersion
             raise Conflict(e.messages[0]) from None
         raise exceptions.ValidationError(serializers.as_serializer_error(e)) from None
+
+
+class ScopedRelatedField(serializers.SlugRelatedField):
+    """A related object picked by `slug_field`, visible only when it lies in the caller's region.
+
+    Every related field a caller can write is one of these two: another region's
+    object then answers exactly like one that does not exist.
+    """
+
+    def __init__(self, *, scope_path: str, **kwargs):
+        self.scope_path = scope_path
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:  # schema generation
+            return super().get_queryset().none()
+        return scope_filter(super().get_queryset(), request.user, self.scope_path)
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A related object picked by its primary key, visible only when it lies in the caller's region."""
+
+    def __init__(self, *, scope_path: str, **kwargs):
+        self.scope_path = scope_path
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return super().get_queryset().none()
+        return scope_filter(super().get_queryset(), request.user, self.scope_path)
 
 
 class Pagination(PageNumberPagination):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_filter
+from gannan.lib.calendar import FIRST_YEAR, last_year
 from villages.models import Division, Level
 
 from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Status
@@ -64,7 +65,7 @@ class HouseholdForm(forms.Form):
             required=False,
             widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist"}),
         )
-        self.fields["identified_year"].widget.attrs.update(min=2010, max=date.today().year)
+        self.fields["identified_year"].widget.attrs.update(min=FIRST_YEAR, max=last_year())
         self.order_fields([*HOUSEHOLD_FIELDS, "version"])
 
     def service_data(self) -> dict[str, Any]:
@@ -125,6 +126,9 @@ def member_initial(household: Household) -> list[dict[str, Any]]:
 
 
 class YearForm(forms.ModelForm):
+    # The version the record was read at: a save over someone else's change is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = HouseholdYear
         fields = ["year", *YEAR_FIELDS]
@@ -133,9 +137,10 @@ class YearForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.household = household
         self.editing = editing
-        self.fields["year"].widget.attrs.update(min=2010, max=date.today().year)
+        self.fields["year"].widget.attrs.update(min=FIRST_YEAR, max=last_year())
         if editing:
             self.fields["year"].disabled = True
+            self.fields["version"].initial = self.instance.version
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
@@ -147,7 +152,7 @@ class YearForm(forms.ModelForm):
         return [self[name] for name in self.fields if name == "year" or name.startswith("income_")]
 
     def check_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name != "year" and not name.startswith("income_")]
+        return [self[name] for name in self.fields if name not in ("year", "version") and not name.startswith("income_")]
 
     def validate_unique(self) -> None:
         """The service decides; the form only checks the shape."""

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scope import in_scope
 from audit.services import Action, audit_record
+from gannan.lib.calendar import year_event_date
 from villages.importers import (
     CellError,
     FileRefused,
@@ -252,12 +253,6 @@ def history_columns(changes: list[tuple[str, date]]) -> dict[str, Any]:
     return out
 
 
-def year_end(y: int) -> date:
-    """A yearly event's date: 31 December, or today in the current year (no future dates)."""
-    today = date.today()
-    return today if y >= today.year else date(y, 12, 31)
-
-
 # --- planning ------------------------------------------------------------------------------
 
 
@@ -476,18 +471,15 @@ def _check_against_register(planned: dict[str, Planned], user, report: Report, h
             village = villages.get(village_code)
             if not village_code:
                 continue
-            if village is None or village.level != Level.VILLAGE:
+            # Another region's village reads exactly like a code that does not exist.
+            if village is None or village.level != Level.VILLAGE or not in_scope(user, village_code):
                 report.error(plan.first_row, headers["village_code"], village_code,
-                             _("行政区划代码不存在或不是村一级（请先导入村级数据）。"))
-                continue
-            if not in_scope(user, village_code):
-                report.error(plan.first_row, headers["village_code"], village_code,
-                             _("该村（%(name)s）不在您的管辖范围内，不能导入。") % {"name": village.name})
+                             _("行政区划代码不存在、不是村一级或不在您的管辖范围内（请先导入村级数据）。"))
                 continue
             plan.household["village"] = village
             household = existing.get(plan.code)
             if household is not None and not in_scope(user, household.village_id):
-                report.error(plan.first_row, headers["household_code"], plan.code, _("该户编号已被其他地区的贫困户使用。"))
+                report.error(plan.first_row, headers["household_code"], plan.code, _("该户编号已被使用，请换一个户编号。"))
                 continue
             for number, member in plan.members:
                 other = taken.get(member["id_number"])
@@ -598,11 +590,11 @@ def _history_events(plan: Planned, keys: list[str], reasons: dict[str, str]) -> 
         if not y:
             continue
         if key == "identified_year":
-            events.append((Status.IDENTIFIED, year_end(y), reasons[key]))
+            events.append((Status.IDENTIFIED, year_event_date(y), reasons[key]))
         elif key == "exit_year":
-            events.append((plan.history["exit_type"], year_end(y), reasons[key]))
+            events.append((plan.history["exit_type"], year_event_date(y), reasons[key]))
         else:
-            events.append((Status.RETURNED, year_end(y), reasons[key]))
+            events.append((Status.RETURNED, year_event_date(y), reasons[key]))
     return events
 
 

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import in_scope
 from audit.models import AuditEntry
 from audit.services import Action, audit_record, diff, snapshot
+from gannan.lib.calendar import check_year
 from villages.models import Division, Level
 
 from .ids import sex_from_id, validate_id_with_birth_date
@@ -98,9 +99,15 @@ class StaleVersion(ValidationError):
 
 
 def check_can_edit(user, village: Division) -> None:
-    """PermissionDenied unless `user` may edit households of `village`."""
-    if not (user.can_edit_households and in_scope(user, village.code)):
-        raise PermissionDenied(_("您无权修改 %(village)s 的贫困户。") % {"village": village.name})
+    """Refused unless `user` may edit households of `village`.
+
+    A village outside the user's region is answered exactly like a code that
+    does not exist (no name, no 403); inside it, a role without edit rights gets 403.
+    """
+    if not in_scope(user, village.code):
+        raise ValidationError({"village": [_("没有区划代码为 %(code)s 的村。") % {"code": village.code}]})
+    if not user.can_edit_households:
+        raise PermissionDenied(_("您的角色不能修改贫困户。"))
 
 
 # --- members ---------------------------------------------------------------------------
@@ -220,6 +227,7 @@ def _household_clean(household: Household) -> None:
         household.full_clean(exclude=["version", "status", "head_name", "member_count"])
     except ValidationError as e:
         raise ValidationError(e.message_dict) from None
+    check_year(household.identified_year, name="identified_year")
     if household.village.level != Level.VILLAGE:
         raise ValidationError({"village": [_("贫困户只能登记在村一级。")]})
 
@@ -236,7 +244,13 @@ def _write_members(*, user, household: Household, members: list[dict[str, Any]],
                 user=user, action=Action.DELETE, obj=old, changes=diff(snapshot(old, MEMBER_FIELDS), {}),
                 household_code=household.code, region_code=household.village_id, summary=old.name, batch=batch,
             )
-            old.delete()
+            try:
+                with transaction.atomic():
+                    old.delete()
+            except models.ProtectedError as e:
+                raise ValidationError({"members": [_("成员 %(name)s 不能删除：%(what)s 仍登记在该成员名下，请先处理。") % {
+                    "name": old.name,
+                    "what": "、".join(f"{o._meta.verbose_name}“{o}”" for o in e.protected_objects)}]}) from None
     for data in ordered:
         fields = {k: v for k, v in data.items() if k in MEMBER_FIELDS}
         if data.get("id") in existing:
@@ -294,7 +308,13 @@ def household_register(
         today = date.today()
         identified_on = today if household.identified_year >= today.year else date(household.identified_year, 12, 31)
     with transaction.atomic():
-        household.save()
+        try:
+            with transaction.atomic():
+                household.save()
+        except IntegrityError:
+            # Two registrations of one number at once: the loser gets full_clean's own duplicate message.
+            _household_clean(household)
+            raise
         audit_record(
             user=user, action=Action.CREATE, obj=household,
             changes=diff({}, snapshot(household, _household_audit_fields())),
@@ -378,9 +398,15 @@ def household_update(
 # --- yearly records --------------------------------------------------------------------
 
 
-def household_year_save(*, user, household: Household, year: int, data: dict[str, Any], batch: str = "") -> HouseholdYear:
-    """Create or replace the household's income and 两不愁三保障 record for `year`."""
+def household_year_save(*, user, household: Household, year: int, data: dict[str, Any], batch: str = "",
+                        version: int | None = None) -> HouseholdYear:
+    """Create or replace the household's income and 两不愁三保障 record for `year`.
+
+    With `version` (a change of a record read at that version), refused with
+    StaleVersion when someone else saved the record since.
+    """
     check_can_edit(user, household.village)
+    check_year(year, name="year")
     record = HouseholdYear.objects.filter(household=household, year=year).first()
     before = snapshot(record, YEAR_FIELDS) if record else {}
     if record is None:
@@ -406,7 +432,21 @@ def household_year_save(*, user, household: Household, year: int, data: dict[str
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        record.save()
+        if version is not None:
+            claimed = HouseholdYear.objects.filter(pk=record.pk, version=version).update(version=F("version") + 1)
+            if not claimed:
+                raise StaleVersion(
+                    _("该年度记录已被其他人修改（您打开的是第 %(v)d 版）。为避免覆盖他人的修改，本次保存未生效：请重新打开，核对后再录入。")
+                    % {"v": version},
+                    code="stale_version",
+                )
+            record.version = version + 1
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            # The same year created twice at once: the second is told the record exists.
+            raise ValidationError({"year": [_("该户该年度的记录已经录入，请修改原记录。")]}) from None
         after = snapshot(record, YEAR_FIELDS)
         if before != after:
             audit_record(
@@ -481,6 +521,17 @@ def household_status_change(
     (an import recording an exit the national system already approved).
     """
     check_can_edit(user, household.village)
+    with transaction.atomic():
+        # The household row is locked, so the same change sent twice at once is checked against the first.
+        locked = Household.objects.select_for_update().filter(pk=household.pk).values("status", "version").first()
+        if locked:
+            household.status, household.version = locked["status"], locked["version"]
+        return _status_change_locked(user=user, household=household, status=status, on=on, reason=reason,
+                                     check_exit=check_exit, batch=batch)
+
+
+def _status_change_locked(*, user, household: Household, status: str, on: date, reason: str, check_exit: bool,
+                          batch: str) -> StatusChange:
     last = household.status_changes.order_by("-date", "-id").first()
     current = last.status if last else None
     if status not in TRANSITIONS.get(current, set()):

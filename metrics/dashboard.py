@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from gannan.lib.calendar import FIRST_YEAR, last_year
 from households.models import GUARANTEE_CHECKS, Attribute, Cause
 from villages.models import VILLAGE_ITEMS, Division, Level
 
@@ -42,8 +43,8 @@ def _kpis(table: pd.DataFrame, year: int) -> dict:
 
 def dashboard(*, division: Division, year: int, region_url: Callable[[str], str]) -> Dashboard:
     """Everything the overview shows. `region_url(code)` gives the page of another region for the same year."""
-    last = queries.last_year()
-    figures = region_figures(division=division, first=queries.FIRST_YEAR, last=last, with_children=True, split=False)
+    last = last_year()
+    figures = region_figures(division=division, first=FIRST_YEAR, last=last, with_children=True, split=False)
     total = figures.table.xs("", level="child")
     kpis = _kpis(figures.table, year)
     shown = [

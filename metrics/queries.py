@@ -21,13 +21,6 @@ from villages.models import Division, Level, VillageYear
 
 from .models import ExitTarget
 
-FIRST_YEAR = 2011
-
-
-def last_year() -> int:
-    return date.today().year
-
-
 # The direct child of a region, read from a village through the tree: village, its township or its county.
 # Grouping by a plain column (not a substring of the code) lets PostgreSQL estimate the few groups and hash them.
 CHILD_FIELD = {12: "code", 9: "parent__code", 6: "parent__parent__code"}

@@ -2,8 +2,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
+from gannan.api import ScopedPrimaryKeyField
+
 from .models import VILLAGE_ITEMS, Division, Level, VillageYear
-from .services import check_can_edit_village
 
 
 class DivisionSerializer(serializers.ModelSerializer):
@@ -13,8 +14,8 @@ class DivisionSerializer(serializers.ModelSerializer):
 
 
 class VillageYearSerializer(serializers.ModelSerializer):
-    village = serializers.PrimaryKeyRelatedField(
-        queryset=Division.objects.filter(level=Level.VILLAGE),
+    village = ScopedPrimaryKeyField(
+        queryset=Division.objects.filter(level=Level.VILLAGE), scope_path="code",
         help_text=_("村的12位区划代码"),
         error_messages={"does_not_exist": _("没有区划代码为 {pk_value} 的村。")},
     )
@@ -30,11 +31,6 @@ class VillageYearSerializer(serializers.ModelSerializer):
                 message=_("该村该年度的村情数据已经录入，请修改原记录。"),
             )
         ]
-
-    def validate_village(self, village: Division) -> Division:
-        # Another region's village is refused (403) before anything else is looked at.
-        check_can_edit_village(self.context["request"].user, village)
-        return village
 
 
 class VillageYearUpdateSerializer(VillageYearSerializer):

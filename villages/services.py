@@ -39,8 +39,10 @@ VILLAGE_YEAR_FIELDS = ["rural_population", *[name for name, _label in VILLAGE_IT
 
 def check_can_edit_village(user, village: Division) -> None:
     """PermissionDenied unless `user` may edit the facts of `village` (clerks and admins, in their region)."""
-    if not (user.can_edit_households and in_scope(user, village.code)):
-        raise PermissionDenied(_("您无权修改 %(village)s 的村情数据。") % {"village": village.name})
+    if not in_scope(user, village.code):
+        raise ValidationError({"village": [_("没有区划代码为 %(code)s 的村。") % {"code": village.code}]})
+    if not user.can_edit_households:
+        raise PermissionDenied(_("您的角色不能修改村情数据。"))
 
 
 def village_year_save(*, user, village: Division, year: int, data: dict[str, Any], batch: str = "") -> VillageYear:
