@@ -7,6 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api_permissions import ReadOrEditRegion
+from accounts.scope import scope_filter
+from gannan.filters import YearFilter
+from gannan.lib.calendar import EARLIEST_RECORD_YEAR, FIRST_YEAR
 
 from . import selectors, services
 from . import serializers as s
@@ -28,6 +31,24 @@ class RegionFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(**{f"{self.region_path}__startswith": value})
+
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr=None):
+        """Years are checked against the calendar; a project is looked up in the caller's region only,
+        so another region's project answers like one that does not exist."""
+        if field_name.endswith("year"):
+            first = EARLIEST_RECORD_YEAR if field_name == "founded_year" else FIRST_YEAR
+            return YearFilter(param=field_name, field_name=field_name, first=first, label=field.verbose_name)
+        if field_name == "project":
+            return django_filters.ModelChoiceFilter(field_name="project", queryset=_projects_in_scope,
+                                                    label=field.verbose_name)
+        return super().filter_for_field(field, field_name, lookup_expr)
+
+
+def _projects_in_scope(request):
+    if request is None:  # schema generation
+        return Project.objects.none()
+    return scope_filter(Project.objects.all(), request.user, "division__code")
 
 
 class ProjectFilter(RegionFilter):
@@ -51,7 +72,7 @@ class DisbursementFilter(RegionFilter):
     region_path = "village__code"
     source = django_filters.CharFilter(field_name="source__code")
     household = django_filters.CharFilter(field_name="household__code")
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year")
+    year = YearFilter(param="year", field_name="date", lookup_expr="year")
     to_household = django_filters.BooleanFilter(field_name="household", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -71,7 +92,7 @@ class MeasureFilter(RegionFilter):
 class LoanFilter(RegionFilter):
     region_path = "household__village__code"
     household = django_filters.CharFilter(field_name="household__code")
-    issued_year = django_filters.NumberFilter(field_name="issued_on", lookup_expr="year")
+    issued_year = YearFilter(param="issued_year", field_name="issued_on", lookup_expr="year")
 
     class Meta:
         model = Loan

@@ -24,6 +24,7 @@ from villages.importers import VILLAGE_COUNT_LABELS, FileRefused, Report, check_
 from villages.models import Division
 
 from .exports import roster_csv, roster_rows, roster_xlsx, template_workbook
+from .forms import HouseholdFilterForm
 from .importers import COUNT_LABELS, households_import
 from .models import Attribute, Cause, Status
 from .selectors import household_list
@@ -34,7 +35,6 @@ IMPORTERS = {
 }
 KIND_TITLES = {"households": gettext_lazy("导入贫困户信息采集表"), "villages": gettext_lazy("导入村级数据")}
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "gannan-imports"
-FILTERS = ("q", "division", "status", "attribute", "main_cause")
 
 
 def _importer(request, kind: str):
@@ -144,7 +144,7 @@ def _attachment(name: str) -> str:
 def export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    params = {k: request.GET.get(k, "") for k in FILTERS}
+    params = HouseholdFilterForm(request.GET or None, user=request.user).filters()
     households = household_list(user=request.user, **params)
     full = request.GET.get("full") == "1"
     if full and not request.user.is_admin:
@@ -153,7 +153,7 @@ def export(request, fmt: str):
         audit_record(
             user=request.user, action=Action.EXPORT, object_type="household_roster", object_id=fmt,
             changes={"filters": {k: v for k, v in params.items() if v}, "full_ids": True},
-            region_code=params["division"], summary=_("导出贫困户信息采集表（完整证件号码）"),
+            region_code=params.get("division", ""), summary=_("导出贫困户信息采集表（完整证件号码）"),
         )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"贫困户信息采集表-{stamp}.{fmt}"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_filter
+from gannan.forms import SearchField, filters_or_400
 from gannan.lib.calendar import FIRST_YEAR, last_year
 from villages.models import Division, Level
 
@@ -176,7 +177,7 @@ class StatusForm(forms.Form):
 class HouseholdFilterForm(forms.Form):
     """The list's search box and filters (GET)."""
 
-    q = forms.CharField(label=_("搜索"), required=False,
+    q = SearchField(label=_("搜索"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("姓名、户编号或证件号码"), "size": 24}))
     division = forms.ChoiceField(label=_("区划"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices])
@@ -194,6 +195,4 @@ class HouseholdFilterForm(forms.Form):
         self.fields["division"].choices = [("", _("全部")), *((c, indent[lvl] + n) for c, n, lvl in divisions)]
 
     def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {}
-        return dict(self.cleaned_data)
+        return filters_or_400(self)

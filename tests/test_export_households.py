@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -85,7 +86,13 @@ def test_an_export_holds_only_the_readers_region_and_the_lists_filters(client, c
     client.force_login(zhuoni_clerk)
     codes = {r[0] for r in csv_rows(client.get("/data/export/households.csv"))[1:]}
     assert codes == {"Z001"}
-    assert csv_rows(client.get("/data/export/households.csv?division=623021"))[1:] == []
+    # Another county answers exactly like a division that does not exist: 400 naming the filter, no rows.
+    foreign = client.get("/data/export/households.csv?division=623021")
+    unknown = client.get("/data/export/households.csv?division=623029")
+    assert foreign.status_code == unknown.status_code == 400
+    reasons = [re.search(r'<ul class="errorlist">(.*?)</ul>', r.content.decode(), re.S).group(1) for r in (foreign, unknown)]
+    assert reasons[0].replace("623021", "X") == reasons[1].replace("623029", "X")
+    assert "筛选条件“区划”" in reasons[0]
 
 
 def test_filters_narrow_the_export(client, pref_official, registry):
