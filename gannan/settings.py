@@ -196,7 +196,7 @@ if not DEBUG:
     # Browsers remember "HTTPS only" for this long (default one year; 0 turns HSTS off).
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_HSTS_SUBDOMAINS", "True")
-    SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", "False")
+    SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", "True")
 
 # Content-Security-Policy: everything from this site, no inline script anywhere. Styles allow
 # inline attributes: plotly.js positions chart elements with them.
