@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scope import division_for, home_division, scope_filter
 from gannan.lib.calendar import parse_year, years_descending
+from gannan.lib.tabular import neutralise
 from households.models import Cause
 from villages.models import Division
 
@@ -84,9 +85,9 @@ def chart_csv(request, code: str, chart: str):
     response["Content-Disposition"] = f'attachment; filename="funds-{chart}-{place.code}-{year}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM as UTF-8
     writer = csv.writer(response)
-    writer.writerow([str(label) for _key, label in found["columns"]])
+    writer.writerow([neutralise(str(label)) for _key, label in found["columns"]])
     for row in found["rows"]:
-        writer.writerow(["" if row.get(k) is None else row.get(k) for k, _label in found["columns"]])
+        writer.writerow(["" if row.get(k) is None else neutralise(row.get(k)) for k, _label in found["columns"]])
     return response
 
 

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -20,7 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Action, audit_record
-from villages.importers import VILLAGE_COUNT_LABELS, FileRefused, Report, check_size, villages_import
+from gannan.lib.tabular import FileRefused, Report, check_size
+from villages.importers import VILLAGE_COUNT_LABELS, villages_import
 from villages.models import Division
 
 from .exports import roster_csv, roster_rows, roster_xlsx, template_workbook
@@ -69,7 +71,7 @@ def upload(request, kind: str):
         context["problem"] = _("请选择要导入的文件。")
         return render(request, "data/upload.html", context, status=400)
     try:
-        check_size(upload.size)
+        check_size(upload.size, settings.IMPORT_MAX_BYTES)
     except FileRefused as e:
         context["problem"] = str(e)
         return render(request, "data/upload.html", context, status=400)

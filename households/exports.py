@@ -19,19 +19,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from villages.importers import FORMULA_START, village_columns
+from gannan.lib.tabular import choice_pairs, neutralise, zh_label
+from villages.importers import village_columns
 
 from .importers import Column, history_columns, roster_columns
 from .models import Household, HouseholdYear, Member, StatusChange, mask_id
 
 CHUNK = 500
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading '; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _label(column: Column, value: Any) -> Any:
@@ -40,7 +34,7 @@ def _label(column: Column, value: Any) -> Any:
     if column.choices == "bool":
         return "是" if value else "否"
     if column.choices is not None:
-        return str(dict(column.choices.choices)[value])
+        return zh_label(column.choices, value)
     return value
 
 
@@ -57,7 +51,7 @@ def roster_rows(households: QuerySet[Household], *, full_ids: bool) -> Iterator[
     with translation.override("zh-hans"):
         columns = roster_columns()
         yield [c.header for c in columns]
-        causes = dict(next(c for c in columns if c.key == "main_cause").choices.choices)
+        causes = dict(choice_pairs(next(c for c in columns if c.key == "main_cause").choices))
         for household in roster_queryset(households).iterator(chunk_size=CHUNK):
             history = history_columns([(c.status, c.date) for c in household.status_changes.all()])
             latest = next(iter(household.years.all()), None)
@@ -104,7 +98,7 @@ def roster_xlsx(rows: Iterable[list[Any]], *, title: str = "贫困户信息采�
     for row in rows:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=value if value != "" else None)
+            cell = WriteOnlyCell(sheet, value=neutralise(value) if value != "" else None)
             if isinstance(value, str) and value:
                 cell.data_type = "s"  # a leading = stays text
             cells.append(cell)
@@ -161,7 +155,7 @@ def template_workbook(kind: str) -> bytes:
             sheet.column_dimensions[sheet.cell(row=1, column=id_col).column_letter].width = 22
         for i, spec in lists:
             choices = spec if isinstance(spec, str) else spec.choices
-            labels = ["是", "否"] if choices == "bool" else [str(label) for _v, label in choices.choices]
+            labels = ["是", "否"] if choices == "bool" else [label for _v, label in choice_pairs(choices)]
             validation = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
             validation.error = "请从下拉列表中选择。"
             letter = sheet.cell(row=1, column=i + 1).column_letter

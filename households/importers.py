@@ -8,13 +8,13 @@ error and nothing is written. A dry run does the same and rolls back.
 
 import gc
 import re
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -24,8 +24,9 @@ from django.utils.translation import gettext_lazy
 from accounts.scope import in_scope
 from audit.services import Action, audit_record
 from gannan.lib.calendar import year_event_date
-from villages.importers import (
+from gannan.lib.tabular import (
     CellError,
+    Column,
     FileRefused,
     Report,
     boolean,
@@ -72,16 +73,8 @@ CHUNK = 1000
 VILLAGE_CODE = re.compile(r"\d{12}")
 
 
-class ExitType:
-    """The 脱贫类型 column: the two exited statuses."""
-
-    choices = [(Status.EXITED_STABLE.value, Status.EXITED_STABLE.label),
-               (Status.EXITED_CONSOLIDATING.value, Status.EXITED_CONSOLIDATING.label)]
-    values = [Status.EXITED_STABLE.value, Status.EXITED_CONSOLIDATING.value]
-    labels = [Status.EXITED_STABLE.label, Status.EXITED_CONSOLIDATING.label]
-
-    def __init__(self, value: str):
-        self.label = dict(self.choices)[value]
+# The 脱贫类型 column: the two exited statuses.
+EXIT_TYPES = [(s.value, s.label) for s in (Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING)]
 
 
 def secondary_causes(value: Any) -> list[int]:
@@ -155,20 +148,6 @@ def income(value: Any) -> Decimal:
 # --- the columns ------------------------------------------------------------------------
 
 
-@dataclass
-class Column:
-    key: str  # the English alias, and the field name where there is one
-    header: str  # the Chinese header
-    target: str  # household, member, year or history
-    parse: Callable[[Any], Any]
-    required: bool = False
-    choices: Any = None  # for the template's drop-down lists and the export's labels
-    field_name: str = ""
-
-    def __post_init__(self):
-        self.field_name = self.field_name or self.key
-
-
 def _verbose(model, name: str) -> str:
     with translation.override("zh-hans"):
         return str(model._meta.get_field(name).verbose_name)
@@ -187,7 +166,7 @@ def roster_columns() -> list[Column]:
         Column("main_cause", "主要致贫原因", "household", choice(Cause), True, Cause),
         Column("identified_year", "识别年度", "household", year, True),
         Column("exit_year", "脱贫年度", "history", year, True),
-        Column("exit_type", "脱贫类型", "history", choice(ExitType), True, ExitType),
+        Column("exit_type", "脱贫类型", "history", choice(EXIT_TYPES), True, EXIT_TYPES),
         Column("returned_year", "返贫年度", "history", year, True),
         Column("income_per_capita", "人均纯收入", "year", income, True),
     ]
@@ -295,7 +274,7 @@ def households_import(*, data: bytes, file_name: str, user, dry_run: bool = Fals
         report.error(None, "", "", _("您没有导入数据的权限。"))
         return report
     try:
-        header, rows = read_table(data, file_name)
+        header, rows = read_table(data, file_name, max_bytes=settings.IMPORT_MAX_BYTES)
         columns = roster_columns()
         index = map_columns(header, [(c.key, c.header, c.key, c.required) for c in columns], report)
         if report.errors:
@@ -422,7 +401,7 @@ def _check_history(plan: Planned, report: Report) -> None:
     exit_year, exit_type, returned = plan.history.get("exit_year"), plan.history.get("exit_type"), plan.history.get("returned_year")
     row = plan.first_row
     if exit_type and not exit_year:
-        report.error(row, "脱贫类型", ExitType(exit_type).label, _("填写了脱贫类型，但没有脱贫年度。"))
+        report.error(row, "脱贫类型", Status(exit_type).label, _("填写了脱贫类型，但没有脱贫年度。"))
     if exit_year and not exit_type:
         report.error(row, "脱贫年度", exit_year, _("填写了脱贫年度，但没有脱贫类型（稳定脱贫 / 巩固提升）。"))
     if exit_year and identified and exit_year < identified:

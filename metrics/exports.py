@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from households.exports import neutralise
+from gannan.lib.tabular import neutralise
 
 from . import compute, registry
 from .dashboard import Dashboard
