@@ -175,6 +175,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Files the server keeps for a while (uploads waiting for confirmation): never served, mode 0700.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "media" / "private")))
+IMPORT_PENDING_HOURS = float(os.environ.get("IMPORT_PENDING_HOURS", "24"))
 
 SESSION_COOKIE_HTTPONLY = True
 # A session lasts a working day (10 hours by default) and ends with the browser.

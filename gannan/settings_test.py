@@ -23,3 +23,7 @@ METRICS_CACHE_SECONDS = 0
 STATIC_ROOT = None
 # The test client and the live server speak plain http.
 SECURE_SSL_REDIRECT = False
+# Pending uploads go to a folder of this run, not the checkout.
+import tempfile  # noqa: E402
+
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="gannan-test-private-")

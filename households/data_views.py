@@ -6,8 +6,6 @@ ID numbers, and each full export is written to the audit trail.
 """
 
 import secrets
-import tempfile
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,13 +28,13 @@ from .forms import HouseholdFilterForm
 from .importers import COUNT_LABELS, households_import
 from .models import Attribute, Cause, Status
 from .selectors import household_list
+from .uploads import pending_upload_path, pending_uploads_forget
 
 IMPORTERS = {
     "households": (households_import, COUNT_LABELS),
     "villages": (villages_import, VILLAGE_COUNT_LABELS),
 }
 KIND_TITLES = {"households": gettext_lazy("导入贫困户信息采集表"), "villages": gettext_lazy("导入村级数据")}
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "gannan-imports"
 
 
 def _importer(request, kind: str):
@@ -76,23 +74,17 @@ def upload(request, kind: str):
         context["problem"] = str(e)
         return render(request, "data/upload.html", context, status=400)
     data = upload.read()
+    report = run(data=data, file_name=Path(upload.name).name, user=request.user, dry_run=True)
+    if not report.ok:
+        # A refused file is not kept anywhere: the clerk fixes it and uploads it again.
+        return _report_page(request, kind, report, labels, token="")
     token = secrets.token_urlsafe(24)
-    UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
-    _forget_stale_uploads()
-    (UPLOAD_DIR / token).write_bytes(data)
+    pending_uploads_forget()
+    pending_upload_path(token).write_bytes(data)
     pending = request.session.get("imports", {})
     pending[token] = {"kind": kind, "name": Path(upload.name).name, "at": timezone.now().isoformat()}
     request.session["imports"] = pending
-    report = run(data=data, file_name=Path(upload.name).name, user=request.user, dry_run=True)
-    return _report_page(request, kind, report, labels, token=token if report.ok else "")
-
-
-def _forget_stale_uploads() -> None:
-    """Uploads never confirmed are deleted after a day."""
-    cutoff = time.time() - 24 * 3600
-    for path in UPLOAD_DIR.iterdir():
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    return _report_page(request, kind, report, labels, token=token)
 
 
 @require_POST
@@ -101,7 +93,7 @@ def confirm(request, kind: str):
     token = request.POST.get("token", "")
     pending = request.session.get("imports", {})
     entry = pending.get(token)
-    path = UPLOAD_DIR / token
+    path = pending_upload_path(token)
     if entry is None or entry["kind"] != kind or not path.is_file():
         raise Http404
     report = run(data=path.read_bytes(), file_name=entry["name"], user=request.user, dry_run=False)

@@ -34,7 +34,8 @@ XLSX_MAX_RATIO = 200
 # Cells that a spreadsheet program would run as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Control characters other than tab, carriage return and line feed (which a CSV cell may hold).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# In an XLSX they come escaped (_x0007_), which the streaming reader leaves as it is.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|_x00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])_")
 
 Choices = Any  # a Django choices class, or a Sequence of (value, label) pairs
 
