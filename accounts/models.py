@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,12 +20,23 @@ class User(AbstractUser):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        help_text=_("用户只能查看（录入员可修改）该区划及其下级的数据。管理员可留空，表示全州。"),
+        help_text=_("用户只能查看（录入员可修改）该区划及其下级的数据。管理员总是管理全州，不能指定区划。"),
     )
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        # An admin runs the whole prefecture (users, audit, full-ID exports): a division would suggest a
+        # scope that the audit trail, the Django admin and exports do not have (docs/SECURITY.md).
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(role="admin") | models.Q(division__isnull=True),
+                                   name="admin_has_no_division"),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.ADMIN and self.division_id:
+            raise ValidationError({"division": _("管理员管理全州，不能指定所属区划。请清空“所属区划”，或改为其他角色。")})
 
     def save(self, *args, **kwargs) -> None:
         # The Django admin is for the admin role (and superusers); the role decides, not a separate flag.
@@ -55,7 +67,7 @@ class User(AbstractUser):
 
         A non-admin without a division sees nothing: "-" matches no code.
         """
-        if self.is_admin and self.division_id is None:
+        if self.is_admin:
             return ""
         if self.division is None:
             return "-"
