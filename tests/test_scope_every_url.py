@@ -104,7 +104,7 @@ def test_no_url_shows_a_foreign_object_to_any_reader(client, world, readers):
     assert len(urls) > 50
     for user in readers:
         client.force_login(user)
-        for route, name, pattern in urls:
+        for _route, name, pattern in urls:
             params = list(pattern.pattern.regex.groupindex)
             kwargs = foreign_kwargs(name, params, world)
             url = reverse(name, kwargs=kwargs)
