@@ -51,12 +51,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "audit",
     "villages",
     "households",
     "funds",
     "metrics",
+    "jobs",
     "demo",
 ]
 
@@ -171,12 +174,17 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Background jobs (long exports, imports, print runs): Django's tasks API with the
+# database backend, so no new service; `manage.py db_worker` runs them (`make run` starts it).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Files with personal data (job results): never under a served folder.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "media" / "private"))
+
 # Uploads: spreadsheets are read in memory up to this size; imports check it themselves.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
-# Files the server keeps for a while (uploads waiting for confirmation): never served, mode 0700.
-PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "media" / "private")))
+# Uploads waiting for confirmation stay (in PRIVATE_MEDIA_ROOT/imports) at most this long.
 IMPORT_PENDING_HOURS = float(os.environ.get("IMPORT_PENDING_HOURS", "24"))
 
 SESSION_COOKIE_HTTPONLY = True

@@ -5,6 +5,8 @@ DATABASE_URL pointing at PostgreSQL.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -23,7 +25,7 @@ METRICS_CACHE_SECONDS = 0
 STATIC_ROOT = None
 # The test client and the live server speak plain http.
 SECURE_SSL_REDIRECT = False
-# Pending uploads go to a folder of this run, not the checkout.
-import tempfile  # noqa: E402
-
-PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="gannan-test-private-")
+# Jobs run at once, inside the request that starts them, so tests see their result.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Job results of a test run go to a throw-away folder.
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="gannan-private-"))  # noqa: F405

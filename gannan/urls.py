@@ -20,6 +20,7 @@ urlpatterns = [
     path("data/", include("households.data_urls")),
     path("funds/", include("funds.urls")),
     path("audit/", include("audit.urls")),
+    path("jobs/", include("jobs.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
