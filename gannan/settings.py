@@ -186,6 +186,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 # Uploads waiting for confirmation stay (in PRIVATE_MEDIA_ROOT/imports) at most this long.
 IMPORT_PENDING_HOURS = float(os.environ.get("IMPORT_PENDING_HOURS", "24"))
+# A confirmed import larger than this is applied by the background worker (a progress page), not the request.
+IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", str(512 * 1024)))
 
 SESSION_COOKIE_HTTPONLY = True
 # A session lasts a working day (10 hours by default) and ends with the browser.

@@ -12,29 +12,21 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Action, audit_record
 from gannan.lib.tabular import FileRefused, Report, check_size
-from villages.importers import VILLAGE_COUNT_LABELS, villages_import
+from jobs.services import job_start
 from villages.models import Division
 
 from .exports import roster_csv, roster_rows, roster_xlsx, template_workbook
 from .forms import HouseholdFilterForm
-from .importers import COUNT_LABELS, households_import
 from .models import Attribute, Cause, Status
 from .selectors import household_list
-from .uploads import pending_upload_path, pending_uploads_forget
-
-IMPORTERS = {
-    "households": (households_import, COUNT_LABELS),
-    "villages": (villages_import, VILLAGE_COUNT_LABELS),
-}
-KIND_TITLES = {"households": gettext_lazy("导入贫困户信息采集表"), "villages": gettext_lazy("导入村级数据")}
+from .uploads import IMPORTERS, KIND_TITLES, pending_upload_path, pending_uploads_forget
 
 
 def _importer(request, kind: str):
@@ -96,6 +88,13 @@ def confirm(request, kind: str):
     path = pending_upload_path(token)
     if entry is None or entry["kind"] != kind or not path.is_file():
         raise Http404
+    if path.stat().st_size > settings.IMPORT_BACKGROUND_BYTES:
+        # A large file is applied by the worker: the clerk watches the job's progress page.
+        job = job_start(user=request.user, kind="households.import", title=_("导入 %(name)s") % {"name": entry["name"]},
+                        params={"kind": kind, "token": token, "name": entry["name"]})
+        del pending[token]
+        request.session["imports"] = pending
+        return redirect("jobs:detail", pk=job.pk)
     report = run(data=path.read_bytes(), file_name=entry["name"], user=request.user, dry_run=False)
     if report.applied:
         path.unlink(missing_ok=True)

@@ -12,6 +12,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext_lazy
+
+from villages.importers import VILLAGE_COUNT_LABELS, villages_import
+
+from .importers import COUNT_LABELS, households_import
+
+# The two import formats: (importer, labels of its counts).
+IMPORTERS = {
+    "households": (households_import, COUNT_LABELS),
+    "villages": (villages_import, VILLAGE_COUNT_LABELS),
+}
+KIND_TITLES = {"households": gettext_lazy("导入贫困户信息采集表"), "villages": gettext_lazy("导入村级数据")}
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 

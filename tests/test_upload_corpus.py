@@ -106,3 +106,21 @@ def test_an_accepted_preview_waits_in_private_media_until_the_cleanup(client, li
 def test_a_made_up_confirmation_token_is_not_found(client, lintan_clerk):
     client.force_login(lintan_clerk)
     assert client.post("/data/import/households/confirm/", {"token": "../../etc/passwd"}).status_code == 404
+
+
+def test_a_large_confirmed_import_runs_as_a_background_job_with_its_report(client, lintan_clerk, settings):
+    from households.models import Household
+    from jobs.models import Job, JobStatus
+
+    settings.IMPORT_BACKGROUND_BYTES = 10
+    client.force_login(lintan_clerk)
+    page = client.post("/data/import/households/", {"file": SimpleUploadedFile("big.csv", roster(*household("J1")))})
+    token = page.context["token"]
+    response = client.post("/data/import/households/confirm/", {"token": token})
+    job = Job.objects.get(user=lintan_clerk)
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == JobStatus.DONE and job.percent == 100
+    assert Household.objects.filter(code="J1").exists()
+    report = b"".join(client.get(f"/jobs/{job.pk}/download").streaming_content).decode()
+    assert "导入完成" in report and "新增贫困户：1" in report
+    assert not any((Path(settings.PRIVATE_MEDIA_ROOT) / "imports").iterdir())
