@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 SCALE ?= 1
 
-.PHONY: run test test-sqlite test-postgres bench lint messages seed clean
+.PHONY: run test check lint format format-check typecheck bench messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,11 +26,28 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## The inner loop: lint, types, and the tests without the slow (scale-1 demo) and browser ones, on two workers
+check: lint typecheck
+	$(BIN)/python -m pytest -q -m "not slow and not browser" --reuse-db -n 2 $(PYTEST_ARGS)
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+## ruff's rules (pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+## Rewrite the code in the project's format
+format: $(STAMP)
+	$(BIN)/ruff format .
+
+## Fail if `make format` would change a file
+format-check: $(STAMP)
+	$(BIN)/ruff format --check .
+
+## mypy with the Django and DRF plugins (pyproject.toml; strict for accounts, villages, metrics)
+typecheck: $(STAMP)
+	$(BIN)/mypy .
 
 ## Recompile the shipped translation catalogue (needs gettext; the .mo files are committed)
 messages: $(STAMP)

@@ -10,7 +10,7 @@ admin.site.index_title = _("用户、区划、档案与审计")
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     """Admins set each user's role and division here; API tokens are under 认证令牌."""
 
     list_display = ["username", "last_name", "first_name", "role", "division", "is_active", "last_login"]

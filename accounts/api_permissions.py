@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 
 class ReadOrEditRegion(BasePermission):
@@ -9,7 +11,7 @@ class ReadOrEditRegion(BasePermission):
 
     message = _("您的账号只能查看数据，不能修改。")
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
         if not (user and user.is_authenticated):
             return False

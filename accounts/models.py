@@ -1,7 +1,13 @@
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
+
+# The scope prefix of a user who may see nothing: no division code starts with it.
+NO_REGION = "-"
 
 
 class Role(models.TextChoices):
@@ -38,12 +44,12 @@ class User(AbstractUser):
         if self.role == Role.ADMIN and self.division_id:
             raise ValidationError({"division": _("管理员管理全州，不能指定所属区划。请清空“所属区划”，或改为其他角色。")})
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The Django admin is for the admin role (and superusers); the role decides, not a separate flag.
         self.is_staff = self.role == Role.ADMIN or self.is_superuser
         super().save(*args, **kwargs)
 
-    def has_perm(self, perm: str, obj=None) -> bool:
+    def has_perm(self, perm: str, obj: Model | None = None) -> bool:
         return (self.is_active and self.role == Role.ADMIN) or super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label: str) -> bool:
@@ -65,10 +71,20 @@ class User(AbstractUser):
     def scope_prefix(self) -> str:
         """Code prefix of everything this user may see ("" = everything).
 
-        A non-admin without a division sees nothing: "-" matches no code.
+        A non-admin without a division sees nothing: NO_REGION matches no code.
         """
         if self.is_admin:
             return ""
         if self.division is None:
-            return "-"
+            return NO_REGION
         return self.division.prefix
+
+    @property
+    def sees_nothing(self) -> bool:
+        """A non-admin without a division: every scoped list is empty for them."""
+        return self.scope_prefix == NO_REGION
+
+    @property
+    def region_code(self) -> str:
+        """The audit trail's region of this user's writes ("" for everything or nothing)."""
+        return "" if self.sees_nothing else self.scope_prefix

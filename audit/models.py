@@ -40,3 +40,22 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type} {self.object_id}"
+
+    @property
+    def object_label(self) -> str:
+        """The object type as a clerk names it (状态变更), not as the code stores it (statuschange)."""
+        return object_type_label(self.object_type)
+
+
+# Entries about something other than one model's row.
+OTHER_OBJECT_TYPES = {"import": _("批量导入"), "household_roster": _("贫困户信息采集表导出")}
+
+
+def object_type_label(object_type: str) -> str:
+    """A model name (household, statuschange …) or another entry type as its Chinese (or English) name."""
+    from django.apps import apps
+
+    if object_type in OTHER_OBJECT_TYPES:
+        return str(OTHER_OBJECT_TYPES[object_type])
+    model = next((m for m in apps.get_models() if m._meta.model_name == object_type), None)
+    return str(model._meta.verbose_name) if model is not None else object_type

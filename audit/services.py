@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import models
 
+from accounts.models import User
+
 from .models import Action, AuditEntry
 
 
@@ -32,7 +34,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def audit_record(
     *,
-    user,
+    user: User | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -44,7 +46,7 @@ def audit_record(
     batch: str = "",
 ) -> AuditEntry:
     if obj is not None:
-        object_type = object_type or obj._meta.model_name
+        object_type = object_type or obj._meta.model_name or ""
         object_id = object_id or str(obj.pk)
     return AuditEntry.objects.create(
         user=user if user is not None and user.is_authenticated else None,

@@ -2,10 +2,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from accounts.http import AuthenticatedRequest
 from gannan.forms import SearchField, filters_or_400
 
 from .selectors import audit_entries
@@ -19,7 +20,7 @@ class AuditFilterForm(forms.Form):
     household = SearchField(label=_("户编号"), required=False, max_length=32)
 
 
-def audit_index(request: HttpRequest) -> HttpResponse:
+def audit_index(request: AuthenticatedRequest) -> HttpResponse:
     """The audit trail, for admins only, filterable by user and by household."""
     if not request.user.is_admin:
         raise PermissionDenied

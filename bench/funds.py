@@ -11,6 +11,7 @@ import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -103,7 +104,8 @@ def sql_mutual_aid(prefix: str) -> tuple:
         SELECT COALESCE(SUM(l.amount), 0), COALESCE(SUM(r.paid), 0),
                COALESCE(SUM(CASE WHEN l.due_on < %s THEN l.amount - COALESCE(r.paid, 0) END), 0)
         FROM funds_mutualaidloan l JOIN funds_mutualaidfund f ON f.id = l.fund_id
-        LEFT JOIN (SELECT loan_id, SUM(amount) AS paid FROM funds_mutualaidrepayment WHERE date <= %s GROUP BY loan_id) r
+        LEFT JOIN (SELECT loan_id, SUM(amount) AS paid FROM funds_mutualaidrepayment
+            WHERE date <= %s GROUP BY loan_id) r
           ON r.loan_id = l.id
         WHERE f.village_id LIKE %s AND l.issued_on <= %s""", [end, end, p, end])[0]
     return villages + capital + members + book
@@ -140,10 +142,10 @@ def sql_cost(prefix: str) -> tuple:
     return spent + exited
 
 
-def best_ms(*fns) -> list[tuple[float, object]]:
+def best_ms(*fns) -> list[tuple[float, Any]]:
     """Best time (ms) and result of each function, run in turns so that load on the machine hits all alike."""
     times: list[list[float]] = [[] for _f in fns]
-    results: list[object] = [None] * len(fns)
+    results: list[Any] = [None] * len(fns)
     for _i in range(REPEAT):
         for k, fn in enumerate(fns):
             start = time.perf_counter()

@@ -60,7 +60,7 @@ def roster(members: int) -> tuple[bytes, int]:
         identified = 2014 + households % 3
         exited = identified + 1 + households % 3 if households % 2 else ""
         kind = ("稳定脱贫" if households % 4 == 1 else "巩固提升") if exited else ""
-        returned = exited + 1 if exited and households % 10 == 3 and exited < 2019 else ""
+        returned = exited + 1 if isinstance(exited, int) and households % 10 == 3 and exited < 2019 else ""
         income = f"{3000 + (households * 37) % 4000}.00"
         code = f"B{households:07d}"
         for i in range(size):

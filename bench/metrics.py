@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -43,20 +44,27 @@ WITH s AS (
 SELECT child, main_cause, attribute,
     SUM(CASE WHEN status IN ('identified', 'returned') AND (ended_on IS NULL OR ended_on > %(end)s) THEN 1 ELSE 0 END),
     SUM(CASE WHEN status IN ('identified', 'returned') AND (ended_on IS NULL OR ended_on > %(end)s) THEN n ELSE 0 END),
-    SUM(CASE WHEN status IN ('identified', 'returned', 'exited_consolidating') AND (ended_on IS NULL OR ended_on > %(end)s) THEN n ELSE 0 END),
+    SUM(CASE WHEN status IN ('identified', 'returned', 'exited_consolidating')
+        AND (ended_on IS NULL OR ended_on > %(end)s) THEN n ELSE 0 END),
     SUM(CASE WHEN status <> 'removed' AND (ended_on IS NULL OR ended_on > %(end)s) THEN n ELSE 0 END),
     SUM(CASE WHEN status = 'identified' AND date >= %(start)s THEN n ELSE 0 END),
-    SUM(CASE WHEN status = 'exited_stable' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN n ELSE 0 END),
-    SUM(CASE WHEN status = 'exited_consolidating' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN n ELSE 0 END),
+    SUM(CASE WHEN status = 'exited_stable' AND previous_status IN ('identified', 'returned')
+        AND date >= %(start)s THEN n ELSE 0 END),
+    SUM(CASE WHEN status = 'exited_consolidating' AND previous_status IN ('identified', 'returned')
+        AND date >= %(start)s THEN n ELSE 0 END),
     SUM(CASE WHEN status = 'returned' AND date >= %(start)s THEN n ELSE 0 END),
     SUM(CASE WHEN status = 'removed' AND date >= %(start)s THEN n ELSE 0 END),
-    SUM(CASE WHEN status = 'removed' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN n ELSE 0 END),
+    SUM(CASE WHEN status = 'removed' AND previous_status IN ('identified', 'returned')
+        AND date >= %(start)s THEN n ELSE 0 END),
     SUM(CASE WHEN status = 'identified' AND date >= %(start)s THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status = 'exited_stable' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status = 'exited_consolidating' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN 1 ELSE 0 END),
+    SUM(CASE WHEN status = 'exited_stable' AND previous_status IN ('identified', 'returned')
+        AND date >= %(start)s THEN 1 ELSE 0 END),
+    SUM(CASE WHEN status = 'exited_consolidating' AND previous_status IN ('identified', 'returned')
+        AND date >= %(start)s THEN 1 ELSE 0 END),
     SUM(CASE WHEN status = 'returned' AND date >= %(start)s THEN 1 ELSE 0 END),
     SUM(CASE WHEN status = 'removed' AND date >= %(start)s THEN 1 ELSE 0 END),
-    SUM(CASE WHEN status = 'removed' AND previous_status IN ('identified', 'returned') AND date >= %(start)s THEN 1 ELSE 0 END)
+    SUM(CASE WHEN status = 'removed' AND previous_status IN ('identified', 'returned')
+        AND date >= %(start)s THEN 1 ELSE 0 END)
 FROM s GROUP BY child, main_cause, attribute
 """
 RURAL_SQL = """
@@ -70,7 +78,8 @@ GROUP BY child
 VILLAGES_SQL = """
 SELECT {child} AS child, COUNT(*) FROM villages_division d
 WHERE d.level = 'village' AND d.is_poor_village AND d.code LIKE %(prefix)s
-  AND (d.poor_listed_year IS NULL OR d.poor_listed_year <= %(year)s) AND (d.poor_exit_year IS NULL OR d.poor_exit_year > %(year)s)
+  AND (d.poor_listed_year IS NULL OR d.poor_listed_year <= %(year)s)
+      AND (d.poor_exit_year IS NULL OR d.poor_exit_year > %(year)s)
 GROUP BY child
 """
 SQL_KEYS = [
@@ -123,7 +132,7 @@ def _lower_bound(prefix: str, child_len: int | None) -> dict:
     from django.db import connection
 
     child = f"SUBSTR({{col}}, 1, {child_len})" if child_len else "''"
-    params = {"prefix": prefix + "%", "start": f"{YEAR}-01-01", "end": f"{YEAR}-12-31", "year": YEAR}
+    params: dict[str, str | int] = {"prefix": prefix + "%", "start": f"{YEAR}-01-01", "end": f"{YEAR}-12-31", "year": YEAR}
     out: dict = {}
     with connection.cursor() as cursor:
         cursor.execute(SUMMARY_SQL.format(child=child.format(col="h.village_id")), params)
@@ -147,7 +156,7 @@ def _lower_bound(prefix: str, child_len: int | None) -> dict:
     return out
 
 
-def _timed(fn, repeat: int) -> tuple[float, object, int]:
+def _timed(fn, repeat: int) -> tuple[float, Any, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -219,6 +228,8 @@ def _wrk(url: str, cookie: str, seconds: int, script: str) -> tuple[float, float
         capture_output=True, text=True, check=True,
     ).stdout
     match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+)", out)
+    if match is None:
+        raise RuntimeError(f"wrk printed no RESULT line:\n{out}")
     p50, p95, requests, errors = (int(g) for g in match.groups())
     return p50 / 1000, p95 / 1000, requests, errors
 
@@ -286,12 +297,15 @@ def main() -> None:
         if out.returncode:
             raise SystemExit(out.stderr)
         results[scale] = (url, json.loads(out.stdout.strip().splitlines()[-1]))
-    print(f"\n  Metrics for {YEAR}, median of {os.environ.get('BENCH_REPEAT', '7')} runs; SQL = hand-written GROUP BY, same numbers")
-    print(f"  {'scale':>5} {'households':>10} {'what':<22} {'app ms':>8} {'SQL ms':>8} {'ratio':>6} {'queries':>8} {'same':>5}")
+    print(f"\n  Metrics for {YEAR}, median of {os.environ.get('BENCH_REPEAT', '7')} runs; "
+          "SQL = hand-written GROUP BY, same numbers")
+    print(f"  {'scale':>5} {'households':>10} {'what':<22} {'app ms':>8} {'SQL ms':>8} {'ratio':>6} "
+          f"{'queries':>8} {'same':>5}")
     for scale, (_url, r) in results.items():
         for row in r["rows"]:
             ratio = row["app_ms"] / row["sql_ms"]
-            print(f"  {scale:>5} {r['households']:>10,} {row['what']:<22} {row['app_ms']:8.1f} {row['sql_ms']:8.1f} {ratio:6.2f} "
+            print(f"  {scale:>5} {r['households']:>10,} {row['what']:<22} {row['app_ms']:8.1f} "
+                  f"{row['sql_ms']:8.1f} {ratio:6.2f} "
                   f"{row['app_queries']:>3} / {row['sql_queries']:<2} {'yes' if row['same'] else 'NO':>5}")
     print("  (queries: app / SQL; target ratio ≤ 1.5)")
     if 1 in results:

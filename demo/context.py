@@ -14,7 +14,7 @@ class DemoContext:
     seed: int
     out: Callable[[str], None] = print
     # Counts each step reports (summed into the run's audit entry) and what it leaves for later steps.
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
 
     def rng(self, step: str) -> random.Random:

@@ -68,18 +68,20 @@ SUPPORT_FLOOR = 20_000  # yuan per household leaving poverty (seed: 均在2万�
 SEED_DAY = date(2016, 9, 28)  # the article: mutual-aid figures are as of this day
 INTEREST_RATE = Decimal("0.0435")  # the benchmark rate the budget subsidises
 
-CONTENT = {
+CONTENT: dict[str, list[str]] = {
     Programme.INDUSTRY: ["牦牛养殖到户扶持", "藏羊养殖到户扶持", "中药材种植到户扶持", "乡村旅游农家乐扶持"],
     Programme.TRAINING: ["劳动技能培训", "劳务输转就业", "“两后生”职业技能培训"],
     Programme.RELOCATION: ["易地扶贫搬迁安置", "游牧民定居工程", "危房改造"],
     Programme.ECOLOGY: ["生态护林员岗位", "草原生态保护补助奖励"],
     Programme.EDUCATION: ["雨露计划助学", "教育精准扶贫资助", "“两免一补”"],
-    Programme.DIBAO: ["纳入农村低保", "残疾人生活补贴"],
+    Programme.DIBAO: ["纳入农村低保", "特困人员救助供养"],
+    Programme.DISABILITY: ["困难残疾人生活补贴", "重度残疾人护理补贴"],
     Programme.MEDICAL: ["新农合参合资助", "大病保险与医疗救助", "家庭医生签约服务"],
 }
-UNITS = {
+UNITS: dict[str, str] = {
     Programme.INDUSTRY: "农牧局", Programme.TRAINING: "人力资源和社会保障局", Programme.RELOCATION: "发展和改革局",
     Programme.ECOLOGY: "林业局", Programme.EDUCATION: "教育局", Programme.DIBAO: "民政局", Programme.MEDICAL: "卫生局",
+    Programme.DISABILITY: "残疾人联合会",
 }
 BANKS = ["甘肃省农村信用社", "中国农业银行", "甘肃银行", "中国邮政储蓄银行"]
 GAP_SHARE = 0.03  # households left without a measure answering their cause, so the gap list is not empty
@@ -186,7 +188,7 @@ def _special_funds(ctx: DemoContext, rng, w: Writer, counties: dict[str, str], v
         extra = apportion(to_households - floor * len(leavers), [rng.uniform(0.5, 1.5) for _x in leavers])
         county_project: dict[str, int] = {}
         county_money: dict[str, int] = defaultdict(int)
-        payments = []
+        payments: list[tuple[tuple[int, str, int | None, date], int]] = []
         for (hid, village, on), more in zip(leavers, extra, strict=True):
             county = village[:6]
             if county not in county_project:

@@ -20,9 +20,11 @@ import io
 import itertools
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import connection
 from django.utils import timezone
@@ -54,6 +56,7 @@ POOR = (Status.IDENTIFIED, Status.RETURNED)
 EXITED = (Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING)
 TODAY = date(figures.LAST_YEAR, 12, 31)  # the data's "now": ages, schooling and labour as at the end of 2020
 CHUNK = 2000
+K = TypeVar("K")
 HERDING_COUNTIES = {"623001", "623025", "623026", "623027"}
 TU_TOWNSHIP = "623022209"  # 杓哇土族乡
 
@@ -116,7 +119,7 @@ def _day(rng, year: int, start: tuple[int, int], end: tuple[int, int]) -> date:
     return first + timedelta(days=rng.randint(0, (last - first).days))
 
 
-def _pick(rng, choices: dict) -> object:
+def _pick(rng, choices: Mapping[K, float]) -> K:
     return rng.choices(list(choices), weights=list(choices.values()))[0]
 
 
@@ -300,12 +303,15 @@ class Ids:
         return body + ric.calc_check_digit(body + "0")
 
 
-def _compose(rng, size: int, attribute: int) -> list[tuple[str, bool, int]]:
+def _compose(rng, size: int, attribute: int) -> list[tuple[Relation, bool, int]]:
     """(relation, male, age at the end of 2020) of each member."""
     if attribute == Attribute.WUBAO or size == 1:
         age = rng.randint(62, 88) if attribute == Attribute.WUBAO else rng.randint(40, 86)
         people = [(Relation.HEAD, rng.random() < 0.6, age)]
-        people += [(Relation.SIBLING, rng.random() < 0.5, min(92, age + rng.randint(-6, 6))) for _i in range(size - 1)]
+        # A 五保 household has no one of working age: its siblings are old too.
+        low = 60 if attribute == Attribute.WUBAO else 18
+        people += [(Relation.SIBLING, rng.random() < 0.5, max(low, min(92, age + rng.randint(-6, 6))))
+                   for _i in range(size - 1)]
         return people
     elder = rng.random() < 0.3
     male = rng.random() < 0.85
@@ -478,12 +484,47 @@ def _years(rng, plan: Plan, lines: dict[int, Decimal]) -> list[tuple]:
     return records
 
 
+# Causes no member's data has to bear out, drawn instead of 因学 or 缺劳力 when the members contradict them.
+FREE_CAUSES = {cause: share for cause, share in figures.CAUSE_SHARES.items() if cause in (4, 5, 6, 7, 9, 10)}
+
+
+def _consistent_cause(rng, cause: int, members: list[tuple]) -> int:
+    """The main cause, redrawn when the members contradict it (疑点 CA03, CA04): 因学 with no one at school,
+    缺劳力 with two able workers."""
+    students = sum(m[7] == StudentStatus.IN_SCHOOL for m in members)
+    able = sum(m[9] in (Labour.SKILLED, Labour.ORDINARY) for m in members)
+    if (cause == 3 and not students) or (cause == 8 and able >= 2):
+        return _pick(rng, FREE_CAUSES)
+    return cause
+
+
+class Cadres:
+    """帮扶责任人: a cadre of the county's units for every two to five households of a village (疑点 RG03)."""
+
+    def __init__(self, rng, towns: dict[str, str]):
+        self.rng, self.towns = rng, towns
+        self.current: dict[str, list] = {}
+
+    def next(self, plan: Plan) -> tuple[str, str, str]:
+        rng = self.rng
+        cadre = self.current.get(plan.village)
+        if cadre is None or cadre[3] == 0:
+            name = person_name(rng, "han" if rng.random() < 0.5 else "tibetan", rng.random() < 0.7, 1975)
+            unit = rng.choice(CADRE_UNITS).format(county=self.towns[plan.county], town=self.towns[plan.village[:9]])
+            cadre = self.current[plan.village] = [name, unit, _phone(rng), rng.randint(2, 5)]
+        cadre[3] -= 1
+        return cadre[0], cadre[1], cadre[2]
+
+
 def _phone(rng) -> str:
     return rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
 
 def _insert(model, columns: list[str], rows: list[tuple], per_statement: int = 500) -> None:
-    """Rows straight to the driver: COPY on PostgreSQL, multi-row INSERTs elsewhere (the ORM's per-object work would triple the run)."""
+    """Rows straight to the driver: COPY on PostgreSQL, multi-row INSERTs elsewhere.
+
+    The ORM's per-object work would triple the run.
+    """
     qn = connection.ops.quote_name
     meta = model._meta
     target = f"{qn(meta.db_table)} ({', '.join(qn(meta.get_field(c).column) for c in columns)})"
@@ -513,11 +554,10 @@ def build(ctx: DemoContext) -> None:
     rng = ctx.rng("households:details")
     lines = {line.year: line.amount for line in PovertyLine.objects.all()}
     towns = dict(Division.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP]).values_list("code", "name"))
-    cadres = {county: [person_name(rng, "han" if rng.random() < 0.5 else "tibetan", rng.random() < 0.7, 1975)
-                       for _i in range(40)] for county in figures.COUNTIES}
+    cadres = Cadres(rng, towns)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     ids = Ids()
-    counts = defaultdict(int)
+    counts: defaultdict[str | None, int] = defaultdict(int)
     for start in range(0, len(plans), CHUNK):
         chunk = plans[start:start + CHUNK]
         households, rosters, histories, records = [], [], [], []
@@ -526,6 +566,8 @@ def build(ctx: DemoContext) -> None:
             if plan.attribute == Attribute.WUBAO and cause not in (1, 2, 8):
                 cause = 8  # 五保: no one to work
             members = _members(rng, ids, plan, cause)
+            cause = _consistent_cause(rng, cause, members)
+            cadre_name, cadre_unit, cadre_phone = cadres.next(plan)
             others = [c for c in figures.CAUSE_SHARES if c != cause]
             removed = plan.status == Status.REMOVED
             households.append((
@@ -540,9 +582,9 @@ def build(ctx: DemoContext) -> None:
                 (rng.choice([HousingGrade.B, HousingGrade.C]) if removed
                  else HousingGrade.A if rng.random() < 0.4 else HousingGrade.B),
                 not removed or rng.random() < 0.8,
-                rng.choice(cadres[plan.county]),
-                rng.choice(CADRE_UNITS).format(county=towns[plan.county], town=towns[plan.village[:9]]),
-                _phone(rng),
+                cadre_name,
+                cadre_unit,
+                cadre_phone,
                 members[0][0],  # head_name
                 len(members),  # member_count
                 plan.status,  # the last change

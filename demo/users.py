@@ -8,24 +8,24 @@ from .context import DemoContext
 
 PASSWORD = "gannan-demo-2016"
 
-# (username, role, division, description)
+# (username, role, division, description, the person's name shown in the header)
 DEMO_USERS = [
-    ("demo_admin", Role.ADMIN, None, "管理员（全州，含用户与审计）"),
-    ("zhou_official", Role.OFFICIAL, "623000", "甘南州领导（只读）"),
-    ("lintan_official", Role.OFFICIAL, "623021", "临潭县领导（只读）"),
-    ("lintan_clerk", Role.CLERK, "623021", "临潭县录入员"),
+    ("demo_admin", Role.ADMIN, None, "管理员（全州，含用户与审计）", "卓玛"),
+    ("zhou_official", Role.OFFICIAL, "623000", "甘南州领导（只读）", "王建国"),
+    ("lintan_official", Role.OFFICIAL, "623021", "临潭县领导（只读）", "李明"),
+    ("lintan_clerk", Role.CLERK, "623021", "临潭县录入员", "才让"),
 ]
 
 
 def build(ctx: DemoContext) -> None:
     User = get_user_model()
-    for username, role, division, description in DEMO_USERS:
+    for username, role, division, _description, name in DEMO_USERS:
         User.objects.create_user(
             username=username,
             password=PASSWORD,
             role=role,
             division_id=division,
-            first_name=description,
+            first_name=name,  # a person's name: the header adds the role and division itself
             is_staff=role == Role.ADMIN,
             is_superuser=role == Role.ADMIN,
         )
@@ -38,4 +38,4 @@ def wipe(ctx: DemoContext) -> None:
 
 def logins() -> list[tuple[str, str, str, str]]:
     """(username, password, role, region) of each demo login, for the table the command prints."""
-    return [(username, PASSWORD, str(Role(role).label), description) for username, role, _d, description in DEMO_USERS]
+    return [(username, PASSWORD, str(Role(role).label), description) for username, role, _d, description, _name in DEMO_USERS]

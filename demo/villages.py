@@ -26,7 +26,7 @@ def build(ctx: DemoContext) -> None:
 
     townships: dict[str, list[Division]] = {code: [] for code in figures.COUNTIES}
     for t in Division.objects.filter(level=Level.TOWNSHIP).order_by("code"):
-        if not t.name.endswith(NO_VILLAGES):
+        if t.parent_id and not t.name.endswith(NO_VILLAGES):
             townships[t.parent_id].append(t)
 
     # Below scale 1 villages thin out with the square root of the scale (at least one per township),

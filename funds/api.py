@@ -1,15 +1,24 @@
-"""The funds API: read for everyone in the region, write for its clerks (and admins), through the services."""
+"""The funds API: read for everyone in the region, write for its clerks (and admins), through the services.
+
+The same plumbing as the register's endpoints (gannan/api.py): strict query parameters, pages, service errors,
+and `division` for "rows under this division".
+"""
+
+from collections.abc import Callable
+from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import mixins, serializers, viewsets
+from django.db.models import Model, QuerySet
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.api_permissions import ReadOrEditRegion
-from accounts.scope import scope_filter
+from accounts.http import AuthenticatedAPIRequest
+from gannan.api import RegionAPIMixin, service_errors
 from gannan.filters import YearFilter
 from gannan.lib.calendar import EARLIEST_RECORD_YEAR, FIRST_YEAR
+from villages.filters import UnderDivisionFilter
+from villages.scope import scope_filter
 
 from . import selectors, services
 from . import serializers as s
@@ -17,20 +26,14 @@ from .models import Allocation, Disbursement, FundSource, Loan, Measure, MutualA
 
 
 def _call(service, **kwargs):
-    try:
+    with service_errors():
         return service(**kwargs)
-    except DjangoValidationError as e:
-        raise serializers.ValidationError(e.message_dict if hasattr(e, "error_dict") else e.messages) from None
 
 
-class RegionFilter(django_filters.FilterSet):
-    """`region`: a division code; rows under it."""
-
-    region = django_filters.CharFilter(method="filter_region", label="区划代码")
-    region_path = ""
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(**{f"{self.region_path}__startswith": value})
+class FundSourceFilter(django_filters.FilterSet):
+    class Meta:
+        model = FundSource
+        fields = ["kind"]
 
     @classmethod
     def filter_for_field(cls, field, field_name, lookup_expr=None):
@@ -51,16 +54,16 @@ def _projects_in_scope(request):
     return scope_filter(Project.objects.all(), request.user, "division__code")
 
 
-class ProjectFilter(RegionFilter):
-    region_path = "division__code"
+class ProjectFilter(django_filters.FilterSet):
+    division = UnderDivisionFilter(field_name="division__pk")
 
     class Meta:
         model = Project
         fields = ["year", "programme", "status"]
 
 
-class AllocationFilter(RegionFilter):
-    region_path = "project__division__code"
+class AllocationFilter(django_filters.FilterSet):
+    division = UnderDivisionFilter(field_name="project__division__pk")
     source = django_filters.CharFilter(field_name="source__code")
 
     class Meta:
@@ -68,8 +71,8 @@ class AllocationFilter(RegionFilter):
         fields = ["year", "project", "source"]
 
 
-class DisbursementFilter(RegionFilter):
-    region_path = "village__code"
+class DisbursementFilter(django_filters.FilterSet):
+    division = UnderDivisionFilter(field_name="village__pk")
     source = django_filters.CharFilter(field_name="source__code")
     household = django_filters.CharFilter(field_name="household__code")
     year = YearFilter(param="year", field_name="date", lookup_expr="year")
@@ -80,8 +83,8 @@ class DisbursementFilter(RegionFilter):
         fields = ["project", "source", "household", "year"]
 
 
-class MeasureFilter(RegionFilter):
-    region_path = "household__village__code"
+class MeasureFilter(django_filters.FilterSet):
+    division = UnderDivisionFilter(field_name="household__village__pk")
     household = django_filters.CharFilter(field_name="household__code")
 
     class Meta:
@@ -89,8 +92,8 @@ class MeasureFilter(RegionFilter):
         fields = ["household", "programme", "year", "project"]
 
 
-class LoanFilter(RegionFilter):
-    region_path = "household__village__code"
+class LoanFilter(django_filters.FilterSet):
+    division = UnderDivisionFilter(field_name="household__village__pk")
     household = django_filters.CharFilter(field_name="household__code")
     issued_year = YearFilter(param="issued_year", field_name="issued_on", lookup_expr="year")
 
@@ -99,23 +102,24 @@ class LoanFilter(RegionFilter):
         fields = ["household", "status", "bank"]
 
 
-class MutualAidFundFilter(RegionFilter):
-    region_path = "village__code"
+class MutualAidFundFilter(django_filters.FilterSet):
+    division = UnderDivisionFilter(field_name="village__pk")
 
     class Meta:
         model = MutualAidFund
         fields = ["founded_year"]
 
 
-class FundsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    permission_classes = [ReadOrEditRegion]
-    model: type
-    selector = None
-    service = None
+class FundsViewSet(RegionAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                   viewsets.GenericViewSet):
+    request: AuthenticatedAPIRequest  # ReadOrEditRegion lets no anonymous caller this far
+    model: type[Model]
+    selector: Callable[..., QuerySet[Any]]  # (user=) → the rows the user may see
+    service: Callable[..., Any]  # the create service
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return self.model.objects.none()
+            return self.model._default_manager.none()
         return type(self).selector(user=self.request.user).order_by("pk")
 
     def perform_create(self, serializer):
@@ -130,7 +134,7 @@ class FundSourceViewSet(FundsViewSet):
 
     serializer_class = s.FundSourceSerializer
     queryset = FundSource.objects.order_by("code")
-    filterset_fields = ["kind"]
+    filterset_class = FundSourceFilter
     service = services.fund_source_create
 
     def get_queryset(self):

@@ -15,9 +15,6 @@ from villages.models import Division
 from . import selectors
 from .models import Programme, SourceKind
 
-CHART_KEYS = ["sources_by_year", "to_household_share", "loan_coverage", "cause_measure_gaps", "allocated_vs_disbursed",
-              "by_programme"]
-
 
 def _yuan_wan(value: Decimal) -> Decimal:
     """Yuan → 万元, two decimals (how the seed and the clerks speak of money)."""
@@ -36,7 +33,7 @@ def funds_charts(*, region: Division, year: int, children: list[Division], gap_c
     for r in by_source:
         table[r["year"]][r["kind"]] = _yuan_wan(r["amount"])
     sources = {
-        "key": "sources_by_year", "title": _("各来源资金（按年度，万元）"), "kind": "stacked",
+        "key": "sources_by_year", "unit": "wan_yuan", "title": _("各来源资金（按年度，万元）"), "kind": "stacked",
         "x": "year", "series": present,
         "columns": [("year", _("年度"))] + [(k, str(kinds[k])) for k in present],
         "rows": [table[y] for y in years],
@@ -44,7 +41,7 @@ def funds_charts(*, region: Division, year: int, children: list[Division], gap_c
 
     share_rows = selectors.to_household_share_by_child(region=region, year=None, children=children)
     share = {
-        "key": "to_household_share", "title": _("专项扶贫资金到户占比（%）"), "kind": "bar", "x": "name",
+        "key": "to_household_share", "unit": "percent", "title": _("专项扶贫资金到户占比（%）"), "kind": "bar", "x": "name",
         "series": ["to_household_share"], "line": float(selectors.TO_HOUSEHOLD_LINE), "line_label": _("70% 目标线"),
         "columns": [("code", _("区划代码")), ("name", _("名称")), ("special_disbursed", _("专项资金拨付（万元）")),
                     ("special_to_households", _("其中到户（万元）")), ("to_household_share", _("到户占比（%）"))],
@@ -54,7 +51,7 @@ def funds_charts(*, region: Division, year: int, children: list[Division], gap_c
 
     loan_rows = selectors.loan_coverage_by_child(region=region, year=year, children=children, counts=loan_counts)
     loans = {
-        "key": "loan_coverage", "title": _("精准扶贫专项贷款覆盖率（应贷尽贷，%）"), "kind": "bar", "x": "name",
+        "key": "loan_coverage", "unit": "percent", "title": _("精准扶贫专项贷款覆盖率（应贷尽贷，%）"), "kind": "bar", "x": "name",
         "series": ["loan_coverage"],
         "columns": [("code", _("区划代码")), ("name", _("名称")), ("loan_eligible_households", _("有劳动能力的贫困户")),
                     ("loan_households", _("获贷户数")), ("loan_coverage", _("覆盖率（%）"))],
@@ -65,7 +62,7 @@ def funds_charts(*, region: Division, year: int, children: list[Division], gap_c
     if gap_counts is None:
         gap_counts = selectors.cause_measure_gaps(region=region, year=year)["cause_measure_gaps_by_cause"]
     gaps = {
-        "key": "cause_measure_gaps", "title": _("致贫原因未对应帮扶措施的贫困户（户）"), "kind": "bar", "x": "cause_label",
+        "key": "cause_measure_gaps", "unit": "households", "title": _("致贫原因未对应帮扶措施的贫困户（户）"), "kind": "bar", "x": "cause_label",
         "series": ["households"],
         "columns": [("cause", _("致贫原因代码")), ("cause_label", _("主要致贫原因")), ("households", _("户数"))],
         "rows": [{"cause": int(c), "cause_label": str(causes.get(int(c), c)), "households": n}
@@ -73,7 +70,7 @@ def funds_charts(*, region: Division, year: int, children: list[Division], gap_c
     }
 
     flow = {
-        "key": "allocated_vs_disbursed", "title": _("资金到位与拨付（按年度，万元）"), "kind": "grouped", "x": "year",
+        "key": "allocated_vs_disbursed", "unit": "wan_yuan", "title": _("资金到位与拨付（按年度，万元）"), "kind": "grouped", "x": "year",
         "series": ["allocated", "disbursed"],
         "columns": [("year", _("年度")), ("allocated", _("到位资金（万元）")), ("disbursed", _("拨付资金（万元）"))],
         "rows": [{"year": r["year"], "allocated": _yuan_wan(r["allocated"]), "disbursed": _yuan_wan(r["disbursed"])}
@@ -82,24 +79,13 @@ def funds_charts(*, region: Division, year: int, children: list[Division], gap_c
 
     programmes = dict(Programme.choices)
     by_programme = {
-        "key": "by_programme", "title": _("各类项目资金（累计，万元）"), "kind": "bar", "x": "programme_label",
+        "key": "by_programme", "unit": "wan_yuan", "title": _("各类项目资金（累计，万元）"), "kind": "bar", "x": "programme_label",
         "series": ["amount"],
-        "columns": [("programme", _("项目类别代码")), ("programme_label", _("项目类别")), ("amount", _("资金（万元）"))],
+        "columns": [("programme_label", _("项目类别")), ("amount", _("资金（万元）"))],  # no English code
         "rows": [{"programme": r["programme"], "programme_label": str(programmes.get(r["programme"], r["programme"])),
                   "amount": _yuan_wan(r["amount"])} for r in selectors.funds_by_programme(region=region)],
     }
-    charts = [sources, share, loans, gaps, flow, by_programme]
+    charts: list[dict[str, Any]] = [sources, share, loans, gaps, flow, by_programme]
     for chart in charts:
         chart["cells"] = [[row.get(k) for k, _label in chart["columns"]] for row in chart["rows"]]
     return charts
-
-
-def chart_json(chart: dict[str, Any]) -> dict[str, Any]:
-    """The chart with numbers as floats and labels resolved, for json_script."""
-    def plain(v):
-        return float(v) if isinstance(v, Decimal) else v
-
-    return {k: v for k, v in chart.items() if k != "cells"} | {
-        "columns": [[k, str(label)] for k, label in chart["columns"]],
-        "rows": [{k: plain(v) for k, v in r.items()} for r in chart["rows"]],
-    }

@@ -1,11 +1,14 @@
 """Forms for clerks and admins; each choice list is limited to the user's region, the rules live in services."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import scope_filter
+from accounts.models import User
 from households.models import Household, Member
 from villages.models import Division, Level
+from villages.scope import scope_filter
 
 from .models import (
     FundSource,
@@ -30,10 +33,10 @@ class ScopedForm(forms.Form):
 
     scoped: dict[str, tuple] = {}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         for name, (qs, path) in self.scoped.items():
-            self.fields[name].queryset = scope_filter(qs, user, path)
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = scope_filter(qs, user, path)
 
 
 class ProjectForm(ScopedForm):

@@ -39,8 +39,8 @@ INDICATORS = [
     ("mutual_aid_outstanding", _("互助资金借款余额"), YUAN, _("累计借款减去年末前的还款"), "stock", "mutual_aid"),
     ("mutual_aid_overdue", _("互助资金逾期余额"), YUAN, _("年末前已到期借款的未还金额"), "stock", "mutual_aid"),
     ("cause_measure_gap_households", _("致贫原因未对应帮扶措施的贫困户"), HOUSEHOLDS,
-     _("年末未脱贫或返贫、主要致贫原因没有对应类别帮扶措施的户数（因病→医疗保障，因学→发展教育，因残→低保兜底，缺资金/缺土地→产业扶持，"
-       "缺技术/缺劳力→培训输转，缺水/交通条件落后/因灾→易地搬迁）"), "stock", "cause_measure_gaps"),
+     _("年末未脱贫或返贫、主要致贫原因没有对应类别帮扶措施的户数（因病→医疗保障，因学→发展教育，因残→残疾人两项补贴，缺劳力→低保兜底，缺资金/缺土地→产业扶持，"
+       "缺技术/自身发展动力不足→培训输转，缺水/交通条件落后/因灾→易地搬迁）"), "stock", "cause_measure_gaps"),
     ("cause_measure_gaps_by_cause", _("按主要致贫原因分的未对应户数"), HOUSEHOLDS, _("上项按主要致贫原因代码分组"), "split",
      "cause_measure_gaps"),
     ("funds_disbursed", _("当年拨付资金"), YUAN, _("当年拨付到本地区各村（含到户）的全部资金"), "flow", "cost_per_exited_person"),

@@ -1,12 +1,14 @@
 """Money: where it came from (sources, allocations), where it went (disbursements,
 measures, loans) and the village mutual-aid funds. Amounts are yuan, Decimal."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Cause
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}  # DecimalField keywords
 
 
 class SourceKind(models.TextChoices):
@@ -23,8 +25,6 @@ class SourceKind(models.TextChoices):
 
 # 财政专项扶贫资金: the budgets' special poverty funds, the base of 到户资金占比.
 SPECIAL_KINDS = (SourceKind.CENTRAL, SourceKind.PROVINCIAL, SourceKind.PREFECTURE, SourceKind.COUNTY)
-# 三方帮扶: Tianjin's paired aid, assigned units' aid and 双联.
-AID_KINDS = (SourceKind.TIANJIN, SourceKind.ASSIGNED, SourceKind.SHUANGLIAN)
 
 
 class Programme(models.TextChoices):
@@ -34,22 +34,26 @@ class Programme(models.TextChoices):
     ECOLOGY = "ecology", _("生态保护")
     EDUCATION = "education", _("发展教育")
     DIBAO = "dibao", _("低保兜底")
+    DISABILITY = "disability", _("残疾人两项补贴")
     MEDICAL = "medical", _("医疗保障")
     WHOLE_VILLAGE = "whole_village", _("整村推进")
     INFRASTRUCTURE = "infrastructure", _("基础设施")
     ECO_VILLAGE = "eco_village", _("生态文明小康村")
 
 
-# Which programmes answer which main cause of poverty (glossary, 七大精准脱贫工程).
-# Causes missing here (自身发展动力不足, 因婚, 因丧, 其他) have no answering programme.
+# Which programmes answer which main cause of poverty (glossary, 七大精准脱贫工程). Training does not
+# answer a lack of labour (no one to train): the minimum-living guarantee does; a disability needs the
+# disability subsidies (困难残疾人生活补贴、重度残疾人护理补贴); a lack of drive needs a programme too
+# (扶志: training and labour transfer). Causes missing here (因婚, 因丧, 其他) have no answering programme.
 CAUSE_PROGRAMMES: dict[int, tuple[str, ...]] = {
     Cause.ILLNESS: (Programme.MEDICAL,),
     Cause.SCHOOLING: (Programme.EDUCATION,),
-    Cause.DISABILITY: (Programme.DIBAO,),
+    Cause.DISABILITY: (Programme.DISABILITY,),
     Cause.LACK_CAPITAL: (Programme.INDUSTRY,),
     Cause.LACK_LAND: (Programme.INDUSTRY,),
     Cause.LACK_SKILLS: (Programme.TRAINING,),
-    Cause.LACK_LABOUR: (Programme.TRAINING,),
+    Cause.LACK_LABOUR: (Programme.DIBAO,),
+    Cause.LACK_DRIVE: (Programme.TRAINING,),
     Cause.LACK_WATER: (Programme.RELOCATION,),
     Cause.POOR_TRANSPORT: (Programme.RELOCATION,),
     Cause.DISASTER: (Programme.RELOCATION,),

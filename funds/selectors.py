@@ -37,10 +37,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Substr
 
-from accounts.scope import scope_filter
+from accounts.models import User
 from gannan.lib.calendar import year_end
 from households.models import EXITED_STATUSES, LABOUR_CAPABLE, POOR_STATUSES, Household, Member, StatusChange
 from villages.models import PREFIX_LENGTH, Division, Level
+from villages.scope import scope_filter
 
 from .models import (
     CAUSE_PROGRAMMES,
@@ -113,14 +114,14 @@ def _exited_in(year: int, prefix: str) -> QuerySet[Household]:
 
 def funds_by_source_year(*, region: Division) -> list[dict[str, Any]]:
     """Allocations to projects in the region, by year and source kind (yuan)."""
-    qs = Allocation.objects.filter(project__division__code__startswith=region.prefix)
+    qs: QuerySet[Any, Any] = Allocation.objects.filter(project__division__code__startswith=region.prefix)
     qs = qs.values("year", "source__kind").annotate(amount=_money_sum()).order_by("year", "source__kind")
     return [{"year": r["year"], "kind": r["source__kind"], "amount": r["amount"]} for r in qs]
 
 
 def funds_by_programme(*, region: Division, year: int | None = None) -> list[dict[str, Any]]:
     """Allocations to projects in the region by programme; all years when `year` is None."""
-    qs = Allocation.objects.filter(project__division__code__startswith=region.prefix)
+    qs: QuerySet[Any, Any] = Allocation.objects.filter(project__division__code__startswith=region.prefix)
     if year is not None:
         qs = qs.filter(year=year)
     qs = qs.values("project__programme").annotate(amount=_money_sum()).order_by("-amount")
@@ -129,9 +130,9 @@ def funds_by_programme(*, region: Division, year: int | None = None) -> list[dic
 
 def funds_allocated_vs_disbursed(*, region: Division) -> list[dict[str, Any]]:
     """Per year: money allocated to the region's projects and money they paid out."""
-    allocated = Allocation.objects.filter(project__division__code__startswith=region.prefix)
+    allocated: QuerySet[Any, Any] = Allocation.objects.filter(project__division__code__startswith=region.prefix)
     allocated = allocated.values("year").annotate(amount=_money_sum()).order_by()
-    paid = Disbursement.objects.filter(project__division__code__startswith=region.prefix)
+    paid: QuerySet[Any, Any] = Disbursement.objects.filter(project__division__code__startswith=region.prefix)
     paid = paid.values("date__year").annotate(amount=_money_sum()).order_by()
     rows: dict[int, dict[str, Any]] = {}
     for r in allocated:
@@ -175,7 +176,7 @@ def to_household_share_by_child(*, region: Division, year: int | None = None,
     if length is None:
         return []
     qs = _special_disbursements(region.prefix, year).annotate(child=Substr("village_id", 1, length))
-    sums = {r["child"]: r for r in qs.values("child").annotate(**_SHARE_SUMS).order_by()}
+    sums: dict[str, Any] = {r["child"]: r for r in qs.values("child").annotate(**_SHARE_SUMS).order_by()}
     rows = []
     for child in children if children is not None else children_of(region):
         r = sums.get(child.prefix, {"special_disbursed": ZERO, "special_to_households": ZERO})
@@ -264,7 +265,7 @@ def loan_eligible_counts(*, region: Division, year: int) -> dict[str, dict[str, 
     # PostgreSQL past its JIT threshold, whose compiling cost more than the query.
     has_loan = Q(pk__in=Loan.objects.filter(issued_on__lte=year_end(year)).values("household_id"))
     child = Substr("village_id", 1, length) if length else Value("")
-    qs = _loan_eligible(year, region.prefix).annotate(child=child)
+    qs: QuerySet[Any, Any] = _loan_eligible(year, region.prefix).annotate(child=child)
     qs = qs.values("child").annotate(eligible=Count("pk"), with_loan=Count("pk", filter=has_loan)).order_by()
     return {r["child"]: {"eligible": r["eligible"], "with_loan": r["with_loan"]} for r in qs}
 
@@ -278,7 +279,7 @@ def loan_coverage(*, region: Division, year: int, counts: dict[str, dict[str, in
     end = year_end(year)
     if counts is None:
         counts = loan_eligible_counts(region=region, year=year)
-    row = {"loan_eligible_households": sum(r["eligible"] for r in counts.values()),
+    row: dict[str, Any] = {"loan_eligible_households": sum(r["eligible"] for r in counts.values()),
            "loan_households": sum(r["with_loan"] for r in counts.values())}
     row["loan_coverage"] = percent(row["loan_households"], row["loan_eligible_households"])
     book = Loan.objects.filter(household__village__code__startswith=region.prefix, issued_on__lte=end)
@@ -339,7 +340,7 @@ def mutual_aid(*, region: Division, year: int) -> dict[str, Any]:
 # --- do the measures answer the causes -----------------------------------------------------------
 
 
-def _gap_filter(year: int) -> Q:
+def cause_measure_gap_filter(year: int) -> Q:
     """Households whose main cause has an answering programme and no measure of it by the end of `year`."""
     by_programmes: dict[tuple[str, ...], list[int]] = {}
     for cause, programmes in CAUSE_PROGRAMMES.items():
@@ -355,12 +356,12 @@ def _gap_filter(year: int) -> Q:
 
 def cause_measure_gap_list(*, region: Division, year: int) -> QuerySet[Household]:
     """Poor households (end of `year`) whose main cause no measure answers: the list behind the figure."""
-    qs = _households_in(year, POOR_STATUSES, region.prefix).filter(_gap_filter(year))
+    qs = _households_in(year, POOR_STATUSES, region.prefix).filter(cause_measure_gap_filter(year))
     return qs.select_related("village").order_by("code")
 
 
 def cause_measure_gaps(*, region: Division, year: int) -> dict[str, Any]:
-    qs = _households_in(year, POOR_STATUSES, region.prefix).filter(_gap_filter(year))
+    qs = _households_in(year, POOR_STATUSES, region.prefix).filter(cause_measure_gap_filter(year))
     by_cause = {str(r["main_cause"]): r["n"] for r in qs.values("main_cause").annotate(n=Count("pk")).order_by("main_cause")}
     return {"cause_measure_gap_households": sum(by_cause.values()), "cause_measure_gaps_by_cause": by_cause}
 
@@ -410,29 +411,29 @@ def _count_of(model, parent: str) -> Coalesce:
     return Coalesce(Subquery(qs.values("n")), Value(0))
 
 
-def project_list(*, user) -> QuerySet[Project]:
+def project_list(*, user: User) -> QuerySet[Project]:
     """Projects in the user's region with `allocated` and `disbursed` totals (yuan)."""
     qs = scope_filter(Project.objects.select_related("division"), user, "division__code")
     return qs.annotate(allocated=_sum_of(Allocation), disbursed=_sum_of(Disbursement))
 
 
-def allocation_list(*, user) -> QuerySet[Allocation]:
+def allocation_list(*, user: User) -> QuerySet[Allocation]:
     return scope_filter(Allocation.objects.select_related("project", "source"), user, "project__division__code")
 
 
-def disbursement_list(*, user) -> QuerySet[Disbursement]:
+def disbursement_list(*, user: User) -> QuerySet[Disbursement]:
     return scope_filter(Disbursement.objects.select_related("project", "source", "household"), user, "village__code")
 
 
-def measure_list(*, user) -> QuerySet[Measure]:
+def measure_list(*, user: User) -> QuerySet[Measure]:
     return scope_filter(Measure.objects.select_related("household"), user, "household__village__code")
 
 
-def loan_list(*, user) -> QuerySet[Loan]:
+def loan_list(*, user: User) -> QuerySet[Loan]:
     return scope_filter(Loan.objects.select_related("household", "borrower"), user, "household__village__code")
 
 
-def mutual_aid_fund_list(*, user) -> QuerySet[MutualAidFund]:
+def mutual_aid_fund_list(*, user: User) -> QuerySet[MutualAidFund]:
     """Mutual-aid funds in the user's region with `total_capital`, `member_households`, `total_lent`, `total_repaid`."""
     qs = scope_filter(MutualAidFund.objects.select_related("village"), user, "village__code")
     return qs.annotate(
@@ -441,12 +442,3 @@ def mutual_aid_fund_list(*, user) -> QuerySet[MutualAidFund]:
         total_lent=_sum_of(MutualAidLoan, "fund"),
         total_repaid=_sum_of(MutualAidRepayment, "loan__fund"),
     )
-
-
-def mutual_aid_member_list(*, user) -> QuerySet[MutualAidMember]:
-    return scope_filter(MutualAidMember.objects.select_related("fund", "household"), user, "fund__village__code")
-
-
-def mutual_aid_loan_list(*, user) -> QuerySet[MutualAidLoan]:
-    return scope_filter(MutualAidLoan.objects.select_related("fund", "member"), user, "fund__village__code")
-

@@ -11,6 +11,7 @@ from .models import (
     Disbursement,
     FundSource,
     Loan,
+    LoanStatus,
     Measure,
     MutualAidFund,
     Project,
@@ -41,7 +42,8 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 class AllocationSerializer(serializers.ModelSerializer):
     project = _scoped(Project.objects.all(), "pk", "division__code")
-    source = serializers.SlugRelatedField(queryset=FundSource.objects.all(), slug_field="code")
+    # The stubs read a field named "source" as the Field.source attribute.
+    source = serializers.SlugRelatedField(queryset=FundSource.objects.all(), slug_field="code")  # type: ignore[assignment]
 
     class Meta:
         model = Allocation
@@ -50,7 +52,8 @@ class AllocationSerializer(serializers.ModelSerializer):
 
 class DisbursementSerializer(serializers.ModelSerializer):
     project = _scoped(Project.objects.all(), "pk", "division__code")
-    source = serializers.SlugRelatedField(queryset=FundSource.objects.all(), slug_field="code")
+    # The stubs read a field named "source" as the Field.source attribute.
+    source = serializers.SlugRelatedField(queryset=FundSource.objects.all(), slug_field="code")  # type: ignore[assignment]
     household = _scoped(Household.objects.all(), "code", "village__code", required=False, allow_null=True)
     village = _scoped(Division.objects.filter(level="village"), "code", "code", required=False)
 
@@ -80,7 +83,7 @@ class LoanSerializer(serializers.ModelSerializer):
 
 
 class LoanStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Loan._meta.get_field("status").choices)
+    status = serializers.ChoiceField(choices=LoanStatus.choices)
 
 
 class MutualAidFundSerializer(serializers.ModelSerializer):

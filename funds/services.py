@@ -15,10 +15,11 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from accounts.scope import in_scope
+from accounts.models import User
 from audit.services import Action, audit_record, diff, snapshot
 from households.models import Household, Member
 from villages.models import Division, Level
+from villages.scope import can_edit_region
 
 from .models import (
     Allocation,
@@ -42,9 +43,9 @@ BORROWER_MAX_AGE = 65
 ZERO = Decimal("0")
 
 
-def check_can_write(user, code: str) -> None:
+def check_can_write(user: User, code: str) -> None:
     """PermissionDenied unless `user` may write funds of the division `code` (clerks in region, admins)."""
-    if not (user.can_edit_households and in_scope(user, code)):
+    if not can_edit_region(user, code):
         raise PermissionDenied(_("您无权修改该地区的资金数据。"))
 
 
@@ -60,7 +61,7 @@ def _positive(amount: Decimal, field: str = "amount") -> None:
         raise ValidationError({field: [_("金额必须大于零。")]})
 
 
-def _save_audited(*, user, obj: models.Model, region_code: str, household_code: str = "", summary: str = "",
+def _save_audited(*, user: User, obj: models.Model, region_code: str, household_code: str = "", summary: str = "",
                   batch: str = "") -> None:
     obj.save()
     audit_record(
@@ -76,7 +77,7 @@ def _sum(qs: models.QuerySet, field: str = "amount") -> Decimal:
 # --- sources and projects ------------------------------------------------------------------
 
 
-def fund_source_create(*, user, code: str, name: str, kind: str) -> FundSource:
+def fund_source_create(*, user: User, code: str, name: str, kind: str) -> FundSource:
     """Add a fund source; admins only."""
     if not user.is_admin:
         raise PermissionDenied(_("只有管理员可以新增资金来源。"))
@@ -87,7 +88,7 @@ def fund_source_create(*, user, code: str, name: str, kind: str) -> FundSource:
     return source
 
 
-def project_create(*, user, name: str, programme: str, division: Division, year: int, budget: Decimal,
+def project_create(*, user: User, name: str, programme: str, division: Division, year: int, budget: Decimal,
                    status: str = "ongoing") -> Project:
     if division.level not in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE):
         raise ValidationError({"division": [_("项目只能设在县、乡镇或村。")]})
@@ -101,7 +102,7 @@ def project_create(*, user, name: str, programme: str, division: Division, year:
     return project
 
 
-def allocation_create(*, user, project: Project, source: FundSource, amount: Decimal, year: int,
+def allocation_create(*, user: User, project: Project, source: FundSource, amount: Decimal, year: int,
                       document_number: str = "") -> Allocation:
     """Record money from `source` arriving in `project` (资金到位)."""
     check_can_write(user, project.division_id)
@@ -121,7 +122,7 @@ def project_balance(*, project: Project) -> Decimal:
     return allocated - paid
 
 
-def disbursement_create(*, user, project: Project, source: FundSource, amount: Decimal, on: date, purpose: str = "",
+def disbursement_create(*, user: User, project: Project, source: FundSource, amount: Decimal, on: date, purpose: str = "",
                         household: Household | None = None, village: Division | None = None) -> Disbursement:
     """Pay money from `project` to a household (到户) or, with no household, to `village` (到村).
 
@@ -153,7 +154,7 @@ def disbursement_create(*, user, project: Project, source: FundSource, amount: D
 # --- households: measures and loans ----------------------------------------------------------
 
 
-def measure_create(*, user, household: Household, programme: str, content: str, year: int, amount: Decimal = ZERO,
+def measure_create(*, user: User, household: Household, programme: str, content: str, year: int, amount: Decimal = ZERO,
                    unit: str = "", project: Project | None = None,
                    disbursement: Disbursement | None = None) -> Measure:
     check_can_write(user, household.village_id)
@@ -197,7 +198,7 @@ def loan_check(*, household: Household, borrower: Member, amount: Decimal, issue
         raise ValidationError(errors)
 
 
-def loan_create(*, user, household: Household, borrower: Member, bank: str, amount: Decimal, issued_on: date,
+def loan_create(*, user: User, household: Household, borrower: Member, bank: str, amount: Decimal, issued_on: date,
                 term_months: int, purpose: str = "", status: str = LoanStatus.CURRENT,
                 interest_subsidy: Decimal = ZERO) -> Loan:
     check_can_write(user, household.village_id)
@@ -211,7 +212,7 @@ def loan_create(*, user, household: Household, borrower: Member, bank: str, amou
     return loan
 
 
-def loan_status_set(*, user, loan: Loan, status: str) -> Loan:
+def loan_status_set(*, user: User, loan: Loan, status: str) -> Loan:
     """Mark a loan current, repaid or overdue."""
     household = loan.household
     check_can_write(user, household.village_id)
@@ -229,7 +230,7 @@ def loan_status_set(*, user, loan: Loan, status: str) -> Loan:
 # --- mutual-aid funds -------------------------------------------------------------------------
 
 
-def mutual_aid_fund_create(*, user, village: Division, name: str, founded_year: int) -> MutualAidFund:
+def mutual_aid_fund_create(*, user: User, village: Division, name: str, founded_year: int) -> MutualAidFund:
     if village.level != Level.VILLAGE:
         raise ValidationError({"village": [_("互助资金协会只能设在村一级。")]})
     check_can_write(user, village.code)
@@ -242,7 +243,7 @@ def mutual_aid_fund_create(*, user, village: Division, name: str, founded_year: 
     return fund
 
 
-def mutual_aid_capital_add(*, user, fund: MutualAidFund, source: FundSource, amount: Decimal,
+def mutual_aid_capital_add(*, user: User, fund: MutualAidFund, source: FundSource, amount: Decimal,
                            year: int) -> MutualAidCapital:
     check_can_write(user, fund.village_id)
     _positive(amount)
@@ -253,7 +254,7 @@ def mutual_aid_capital_add(*, user, fund: MutualAidFund, source: FundSource, amo
     return capital
 
 
-def mutual_aid_member_add(*, user, fund: MutualAidFund, household: Household, joined_on: date) -> MutualAidMember:
+def mutual_aid_member_add(*, user: User, fund: MutualAidFund, household: Household, joined_on: date) -> MutualAidMember:
     check_can_write(user, fund.village_id)
     if household.village_id != fund.village_id:
         raise ValidationError({"household": [_("只有本村农牧户可以入社。")]})
@@ -274,7 +275,7 @@ def mutual_aid_available(*, fund: MutualAidFund) -> Decimal:
     return capital - lent + repaid
 
 
-def mutual_aid_loan_create(*, user, member: MutualAidMember, amount: Decimal, issued_on: date,
+def mutual_aid_loan_create(*, user: User, member: MutualAidMember, amount: Decimal, issued_on: date,
                            due_on: date) -> MutualAidLoan:
     fund = member.fund
     check_can_write(user, fund.village_id)
@@ -292,7 +293,7 @@ def mutual_aid_loan_create(*, user, member: MutualAidMember, amount: Decimal, is
     return loan
 
 
-def mutual_aid_repayment_add(*, user, loan: MutualAidLoan, amount: Decimal, on: date) -> MutualAidRepayment:
+def mutual_aid_repayment_add(*, user: User, loan: MutualAidLoan, amount: Decimal, on: date) -> MutualAidRepayment:
     check_can_write(user, loan.fund.village_id)
     _positive(amount)
     with transaction.atomic():

@@ -1,25 +1,20 @@
-import csv
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import division_for, home_division, scope_filter
-from gannan.lib.calendar import parse_year, years_descending
-from gannan.lib.tabular import neutralise
+from accounts.models import User
+from gannan.lib.calendar import parse_year
 from households.models import Cause
-from villages.models import Division
+from villages.scope import division_for, scope_filter
 
 from . import forms, selectors, services
-from .charts import CHART_KEYS, chart_json, funds_charts
 from .models import Disbursement
-
-FIRST_YEAR = 2011
 
 
 def _year(request, default: int) -> int:
@@ -27,68 +22,10 @@ def _year(request, default: int) -> int:
     return parse_year(request.GET.get("year"), name="year", default=default)
 
 
-def _latest_year(user) -> int:
+def _latest_year(user: User) -> int:
     """The last year money was paid out in the user's region (this year when there is none)."""
     latest = scope_filter(Disbursement.objects.all(), user, "village__code").aggregate(y=Max("date"))["y"]
-    return latest.year if latest else date.today().year
-
-
-def _ancestors(region: Division, user) -> list[Division]:
-    """The breadcrumb trail from the user's home division down to `region` (one query)."""
-    home = home_division(user)
-    codes = [c for c in {region.code[:6], region.code[:9]} if len(c) < len(region.code) and c != home.code]
-    trail = [home] if home.code != region.code else []
-    trail += [d for d in Division.objects.filter(code__in=codes).order_by("code") if home.contains(d.code)]
-    return trail
-
-
-def index(request):
-    return region(request, home_division(request.user).code)
-
-
-def region(request, code: str):
-    place = division_for(request.user, code)
-    year = _year(request, _latest_year(request.user))
-    children = selectors.children_of(place)
-    loan_counts = selectors.loan_eligible_counts(region=place, year=year)
-    summary = selectors.funds_summary(region=place, year=year, loan_counts=loan_counts)
-    charts = funds_charts(region=place, year=year, children=children,
-                          gap_counts=summary["cause_measure_gaps_by_cause"], loan_counts=loan_counts)
-    by_key = {c["key"]: c["rows"] for c in charts}
-    loans = {r["code"]: r for r in by_key["loan_coverage"]}
-    children_rows = [r | loans[r["code"]] for r in by_key["to_household_share"]]
-    return render(request, "funds/index.html", {
-        "region": place,
-        "year": year,
-        "years": years_descending(),
-        "trail": _ancestors(place, request.user),
-        "summary": summary,
-        "charts": charts,
-        "children_rows": children_rows,
-        "charts_json": [chart_json(c) for c in charts],
-        "support_line": selectors.HOUSEHOLD_SUPPORT_LINE,
-        "share_line": selectors.TO_HOUSEHOLD_LINE,
-        "can_edit": request.user.can_edit_households,
-        "projects": selectors.project_list(user=request.user).filter(
-            division__code__startswith=place.prefix, year=year).order_by("division_id", "name")[:50],
-    })
-
-
-def chart_csv(request, code: str, chart: str):
-    """One chart's numbers as CSV: exactly the rows the chart draws."""
-    if chart not in CHART_KEYS:
-        raise Http404
-    place = division_for(request.user, code)
-    year = _year(request, _latest_year(request.user))
-    found = next(c for c in funds_charts(region=place, year=year, children=selectors.children_of(place)) if c["key"] == chart)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="funds-{chart}-{place.code}-{year}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM as UTF-8
-    writer = csv.writer(response)
-    writer.writerow([neutralise(str(label)) for _key, label in found["columns"]])
-    for row in found["rows"]:
-        writer.writerow(["" if row.get(k) is None else neutralise(row.get(k)) for k, _label in found["columns"]])
-    return response
+    return latest.year if latest else timezone.localdate().year
 
 
 def gaps(request, code: str):
@@ -145,5 +82,5 @@ def add(request, kind: str):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("已保存。"))
-            return redirect("funds:index")
+            return redirect("metrics:funds")
     return render(request, "funds/form.html", {"form": form, "title": title, "kind": kind})

@@ -2,18 +2,24 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, status
 from rest_framework.filters import OrderingFilter
+from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from accounts.api_permissions import ReadOrEditRegion
-from accounts.scope import scope_filter
+from accounts.http import AuthenticatedAPIRequest
+from villages.scope import scope_filter
 
 
 class Conflict(exceptions.APIException):
@@ -47,11 +53,13 @@ class ScopedRelatedField(serializers.SlugRelatedField):
         self.scope_path = scope_path
         super().__init__(**kwargs)
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset = super().get_queryset()
+        assert queryset is not None  # a writable related field always has its queryset
         request = self.context.get("request")
         if request is None:  # schema generation
-            return super().get_queryset().none()
-        return scope_filter(super().get_queryset(), request.user, self.scope_path)
+            return queryset.none()
+        return scope_filter(queryset, request.user, self.scope_path)
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -61,11 +69,13 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         self.scope_path = scope_path
         super().__init__(**kwargs)
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset = super().get_queryset()
+        assert queryset is not None  # a writable related field always has its queryset
         request = self.context.get("request")
-        if request is None:
-            return super().get_queryset().none()
-        return scope_filter(super().get_queryset(), request.user, self.scope_path)
+        if request is None:  # schema generation
+            return queryset.none()
+        return scope_filter(queryset, request.user, self.scope_path)
 
 
 class Pagination(PageNumberPagination):
@@ -90,7 +100,7 @@ def _filterset_params(filterset_class) -> set[str]:
     return names
 
 
-class StrictQueryParamsMixin:
+class StrictQueryParamsMixin(APIView):
     """Unknown query parameters answer 400 naming them, instead of being silently ignored.
 
     Known: the view's filterset, its ordering parameter, the paginator's, `format`,
@@ -100,7 +110,7 @@ class StrictQueryParamsMixin:
     extra_query_params: tuple[str, ...] = ()
 
     def allowed_query_params(self) -> set[str]:
-        allowed = {api_settings.URL_FORMAT_OVERRIDE, *self.extra_query_params}
+        allowed: set[str | None] = {api_settings.URL_FORMAT_OVERRIDE, *self.extra_query_params}
         paginator = getattr(self, "paginator", None)
         if paginator is not None:
             allowed |= {paginator.page_query_param, getattr(paginator, "page_size_query_param", None)}
@@ -110,9 +120,9 @@ class StrictQueryParamsMixin:
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is not None:
             allowed |= _filterset_params(filterset_class)
-        return allowed - {None}
+        return {name for name in allowed if name is not None}
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         unknown = sorted(set(request.query_params) - self.allowed_query_params())
         if unknown:
@@ -121,8 +131,10 @@ class StrictQueryParamsMixin:
             )
 
 
-class RegionAPIMixin(StrictQueryParamsMixin):
+class RegionAPIMixin(StrictQueryParamsMixin, GenericAPIView[Any]):
     """The defaults of a region-scoped endpoint: who may call, filters, strict parameters, pages."""
+
+    request: AuthenticatedAPIRequest  # ReadOrEditRegion lets no anonymous caller this far
 
     permission_classes = [ReadOrEditRegion]
     filter_backends = [DjangoFilterBackend]

@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "accounts.apps.LoginLockoutConfig",  # django-axes, named in Chinese
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "households",
     "funds",
     "metrics",
+    "printables",
+    "quality",
     "jobs",
     "demo",
 ]
@@ -160,7 +162,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -266,6 +268,8 @@ SPECTACULAR_SETTINGS = {
 
 # Dashboards are cached per region, year and user scope for this many seconds; the key
 # includes the newest audit entry, so any audited write shows at the next request.
+# 疑点 rule RG03: a cadre (帮扶责任人) paired with more households than this is flagged.
+QUALITY_CADRE_MAX_HOUSEHOLDS = int(os.environ.get("QUALITY_CADRE_MAX_HOUSEHOLDS", "5"))
 METRICS_CACHE_SECONDS = int(os.environ.get("METRICS_CACHE_SECONDS", "60"))
 
 LOGGING = {

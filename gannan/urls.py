@@ -20,6 +20,8 @@ urlpatterns = [
     path("data/", include("households.data_urls")),
     path("funds/", include("funds.urls")),
     path("audit/", include("audit.urls")),
+    path("print/", include("printables.urls")),
+    path("quality/", include("quality.urls")),
     path("jobs/", include("jobs.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.
@@ -29,6 +31,7 @@ urlpatterns = [
          name="redoc"),
     path("api/metrics/", include("metrics.api_urls")),
     path("api/funds/", include("funds.api_urls")),
+    path("api/quality/", include("quality.api_urls")),
     path("api/", include("households.api_urls")),
     path("", include("metrics.urls")),
 ]

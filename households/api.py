@@ -5,8 +5,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from accounts.scope import scope_filter
+from accounts.models import User
 from gannan.api import RegionAPIMixin, StableOrderingFilter, service_errors
+from villages.scope import scope_filter
 
 from .filters import HouseholdFilter, HouseholdYearFilter, MemberFilter, StatusChangeFilter
 from .models import Household, HouseholdYear, Member, StatusChange
@@ -24,7 +25,7 @@ from .services import check_can_edit, household_register, household_status_chang
 REFUSED = {400: OpenApiResponse(description="规则不满足（按字段列出原因）"), 403: OpenApiResponse(description="无权修改")}
 
 
-def can_edit(user, household: Household) -> bool:
+def can_edit(user: User, household: Household) -> bool:
     """Whether `user` may edit `household`: the rule that also shows them full ID numbers."""
     try:
         check_can_edit(user, household.village)

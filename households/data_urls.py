@@ -7,6 +7,7 @@ urlpatterns = [
     path("", data_views.index, name="index"),
     path("import/<str:kind>/", data_views.upload, name="upload"),
     path("import/<str:kind>/confirm/", data_views.confirm, name="confirm"),
+    path("import/<str:kind>/preview/<str:token>/", data_views.preview, name="preview"),
     path("templates/<str:kind>.xlsx", data_views.template, name="template"),
     path("export/households.<str:fmt>", data_views.export, name="export"),
 ]

@@ -5,26 +5,32 @@ region (clerks too: they send the roster up the chain); only admins get full
 ID numbers, and each full export is written to the audit trail.
 """
 
+import json
 import secrets
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Action, audit_record
-from gannan.lib.tabular import FileRefused, Report, check_size
+from gannan.lib.tabular import FileRefused, Problem, Report, check_size
 from jobs.services import job_start
 from villages.models import Division
+from villages.scope import scope_filter
 
-from .exports import roster_csv, roster_rows, roster_xlsx, template_workbook
+from .exports import roster_csv, roster_rows, template_workbook
 from .forms import HouseholdFilterForm
-from .models import Attribute, Cause, Status
+from .importers import RosterReport, RowChange
+from .models import Attribute, Cause, Household, Status
 from .selectors import household_list
 from .uploads import IMPORTERS, KIND_TITLES, pending_upload_path, pending_uploads_forget
 
@@ -39,7 +45,7 @@ def _importer(request, kind: str):
 
 @require_GET
 def index(request):
-    divisions = Division.objects.filter(code__startswith=request.user.scope_prefix) if request.user.scope_prefix != "-" else Division.objects.none()
+    divisions = scope_filter(Division.objects.all(), request.user, "code")
     divisions = divisions.exclude(level="village").exclude(level="province").order_by("code")
     return render(request, "data/index.html", {
         "can_import": request.user.can_edit_households,
@@ -73,9 +79,52 @@ def upload(request, kind: str):
     token = secrets.token_urlsafe(24)
     pending_uploads_forget()
     pending_upload_path(token).write_bytes(data)
+    if isinstance(report, RosterReport):
+        _preview_save(token, report)
     pending = request.session.get("imports", {})
     pending[token] = {"kind": kind, "name": Path(upload.name).name, "at": timezone.now().isoformat()}
     request.session["imports"] = pending
+    return _report_page(request, kind, report, labels, token=token)
+
+
+def _preview_path(token: str) -> Path:
+    return pending_upload_path(token).with_name(f"{token}.preview.json")
+
+
+def _preview_save(token: str, report: RosterReport) -> None:
+    """The dry run's named changes, kept next to the upload so that paging through them does not re-read the file."""
+    _preview_path(token).write_text(json.dumps({
+        "file_name": report.file_name, "rows": report.rows, "counts": report.counts,
+        "warnings": [asdict(w) for w in report.warnings], "changes": [asdict(c) for c in report.changes],
+    }, ensure_ascii=False))
+
+
+def _preview_load(token: str) -> RosterReport | None:
+    path = _preview_path(token)
+    if not path.is_file():
+        return None
+    saved = json.loads(path.read_text())
+    return RosterReport(file_name=saved["file_name"], rows=saved["rows"], counts=saved["counts"],
+                        warnings=[Problem(**w) for w in saved["warnings"]],
+                        changes=[RowChange(**c) for c in saved["changes"]])
+
+
+def _pending(request, kind: str, token: str) -> dict:
+    """The session's record of an upload of this user (404 for anyone else's or a stale token)."""
+    entry = request.session.get("imports", {}).get(token)
+    if entry is None or entry["kind"] != kind or not pending_upload_path(token).is_file():
+        raise Http404
+    return entry
+
+
+@require_GET
+def preview(request, kind: str, token: str):
+    """Another page of the dry run's named changes."""
+    _run, labels = _importer(request, kind)
+    _pending(request, kind, token)
+    report = _preview_load(token)
+    if report is None:
+        raise Http404
     return _report_page(request, kind, report, labels, token=token)
 
 
@@ -83,28 +132,45 @@ def upload(request, kind: str):
 def confirm(request, kind: str):
     run, labels = _importer(request, kind)
     token = request.POST.get("token", "")
-    pending = request.session.get("imports", {})
-    entry = pending.get(token)
+    entry = _pending(request, kind, token)
     path = pending_upload_path(token)
-    if entry is None or entry["kind"] != kind or not path.is_file():
-        raise Http404
+    planned = _preview_load(token)
+    if planned is not None and planned.removals and request.POST.get("confirm_removals") != "1":
+        # Removing members loses their records: the clerk ticks that they mean it, after reading the names.
+        return _report_page(request, kind, planned, labels, token=token, status=400,
+                            problem=_("本次导入将删除 %(n)d 名成员：请勾选确认后再导入。") % {"n": planned.removals})
     if path.stat().st_size > settings.IMPORT_BACKGROUND_BYTES:
         # A large file is applied by the worker: the clerk watches the job's progress page.
         job = job_start(user=request.user, kind="households.import", title=_("导入 %(name)s") % {"name": entry["name"]},
                         params={"kind": kind, "token": token, "name": entry["name"]})
+        _preview_path(token).unlink(missing_ok=True)
+        pending = request.session.get("imports", {})
         del pending[token]
         request.session["imports"] = pending
         return redirect("jobs:detail", pk=job.pk)
     report = run(data=path.read_bytes(), file_name=entry["name"], user=request.user, dry_run=False)
     if report.applied:
         path.unlink(missing_ok=True)
+        _preview_path(token).unlink(missing_ok=True)
+        pending = request.session.get("imports", {})
         del pending[token]
         request.session["imports"] = pending
     return _report_page(request, kind, report, labels, token=token if not report.applied and report.ok else "")
 
 
-def _report_page(request, kind: str, report: Report, labels: dict[str, str], *, token: str) -> HttpResponse:
+CHANGES_PER_PAGE = 50
+
+
+def _report_page(request, kind: str, report: Report, labels: dict[str, str], *, token: str, status: int | None = None,
+                 problem: str = "") -> HttpResponse:
     shown = 1000
+    changes = getattr(report, "changes", [])
+    page = Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page")) if changes else None
+    imported: list[Any] = []
+    if report.applied and changes:
+        # The result links to what was imported: each household added or changed (the first hundred).
+        codes = list(dict.fromkeys(c.household_code for c in changes if not c.member_name))[:100]
+        imported = list(Household.objects.filter(code__in=codes).order_by("code").values("pk", "code", "head_name"))
     return render(request, "data/report.html", {
         "kind": kind,
         "title": KIND_TITLES[kind],
@@ -114,7 +180,11 @@ def _report_page(request, kind: str, report: Report, labels: dict[str, str], *, 
         "hidden_errors": max(len(report.errors) - shown, 0),
         "warnings": report.warnings[:shown],
         "token": token,
-    }, status=200 if report.ok else 422)
+        "changes": page,
+        "removals": getattr(report, "removals", 0),
+        "imported": imported,
+        "problem": problem,
+    }, status=status or (200 if report.ok else 422))
 
 
 @require_GET
@@ -148,15 +218,14 @@ def export(request, fmt: str):
             changes={"filters": {k: v for k, v in params.items() if v}, "full_ids": True},
             region_code=params.get("division", ""), summary=_("导出贫困户信息采集表（完整证件号码）"),
         )
+    if fmt == "xlsx":
+        # A county's workbook takes longer than a page should wait: a background job with a progress bar.
+        job = job_start(user=request.user, kind="households.roster_xlsx", title=_("贫困户信息采集表 XLSX"),
+                        params={**{k: v for k, v in params.items() if v}, "full_ids": full})
+        return redirect("jobs:detail", pk=job.pk)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"贫困户信息采集表-{stamp}.{fmt}"
-    rows = roster_rows(households, full_ids=full)
-    if fmt == "csv":
-        response = StreamingHttpResponse(roster_csv(rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = FileResponse(
-            roster_xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+    response = StreamingHttpResponse(roster_csv(roster_rows(households, full_ids=full)),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _attachment(name)
     return response
-

@@ -1,119 +1,166 @@
 """The household roster out, in exactly the format the import reads, and the blank templates.
 
 Exports stream: households are read in chunks with their members, yearly
-records and status history prefetched per chunk; CSV goes out row by row,
-XLSX through a write-only workbook into a temporary file.
+records and status history as plain values per chunk; CSV goes out row by row and
+ends with a trailer row (so a download cut short shows it is incomplete), XLSX
+is written by xlsxwriter in constant-memory mode (as a background job, see
+households/jobs.py). Each column's labels are looked up once, not per cell.
 """
 
 import csv
 import io
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
-from django.db.models import Prefetch, QuerySet
+import xlsxwriter
+from django.db.models import QuerySet
 from django.utils import translation
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from gannan.lib.tabular import choice_pairs, neutralise, zh_label
+from gannan.lib.tabular import choice_pairs, neutralise
 from villages.importers import village_columns
 
-from .importers import Column, history_columns, roster_columns
+from .importers import TRAILER, Column, history_columns, roster_columns
 from .models import Household, HouseholdYear, Member, StatusChange, mask_id
 
 CHUNK = 500
 
 
-def _label(column: Column, value: Any) -> Any:
-    if value is None or value == "":
-        return ""
+def _formatter(column: Column) -> Callable[[Any], Any]:
+    """The cell text of a column's values, with its choice labels resolved once for the whole export."""
     if column.choices == "bool":
-        return "是" if value else "否"
+        return lambda value: "" if value is None or value == "" else ("是" if value else "否")
     if column.choices is not None:
-        return zh_label(column.choices, value)
-    return value
+        labels = dict(choice_pairs(column.choices))
+        return lambda value: "" if value is None or value == "" else labels[value]
+    return lambda value: "" if value is None else value
 
 
-def roster_queryset(households: QuerySet[Household]) -> QuerySet[Household]:
-    return households.prefetch_related(
-        Prefetch("members", queryset=Member.objects.order_by("id")),
-        Prefetch("years", queryset=HouseholdYear.objects.order_by("-year")),
-        Prefetch("status_changes", queryset=StatusChange.objects.order_by("date", "id")),
-    ).order_by("code")
+HOUSEHOLD_KEYS = ("attribute", "main_cause", "identified_year", "standard", "phone", "housing_grade", "safe_water",
+                  "cadre_name", "cadre_unit", "cadre_phone")
 
 
-def roster_rows(households: QuerySet[Household], *, full_ids: bool) -> Iterator[list[Any]]:
-    """The header, then one row per member: household columns repeated, history as four columns."""
+def _batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _grouped(rows: Iterable[Any]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        out[row["household_id"]].append(row)
+    return out
+
+
+def roster_rows(households: QuerySet[Household], *, full_ids: bool,
+                progress: Callable[[int, int], None] | None = None) -> Iterator[list[Any]]:
+    """The header, then one row per member: household columns repeated, history as four columns.
+
+    Plain values, a chunk of households at a time: three queries per chunk (members, the latest
+    yearly record, the status history), no model instances. `progress(done, total)` is told after
+    each chunk (total: households; one count query).
+    """
     with translation.override("zh-hans"):
         columns = roster_columns()
         yield [c.header for c in columns]
+        formats = [(c.key, _formatter(c)) for c in columns]
+        member_keys = [c.key for c in columns if c.target == "member"]
+        year_keys = [c.key for c in columns if c.target == "year" and c.key != "year"]
         causes = dict(choice_pairs(next(c for c in columns if c.key == "main_cause").choices))
-        for household in roster_queryset(households).iterator(chunk_size=CHUNK):
-            history = history_columns([(c.status, c.date) for c in household.status_changes.all()])
-            latest = next(iter(household.years.all()), None)
-            shared: dict[str, Any] = {
-                "household_code": household.code,
-                "village_code": household.village_id,
-                **{f: getattr(household, f) for f in ("attribute", "main_cause", "identified_year", "standard", "phone",
-                                                      "housing_grade", "safe_water", "cadre_name", "cadre_unit", "cadre_phone")},
-                "secondary_causes": "、".join(str(causes[c]) for c in household.secondary_causes if c in causes),
-                "exit_year": history["exit_year"],
-                "exit_type": history["exit_type"],
-                "returned_year": history["returned_year"],
-            }
-            if latest is not None:
-                shared["year"] = latest.year
-                for c in columns:
-                    if c.target == "year" and c.key != "year":
-                        shared[c.key] = getattr(latest, c.key)
-            for member in household.members.all():
-                values = {**shared, **{c.key: getattr(member, c.key) for c in columns if c.target == "member"}}
-                if not full_ids:
-                    values["id_number"] = mask_id(member.id_number)
-                yield [_label(c, values.get(c.key)) for c in columns]
+        total = households.count() if progress else 0
+        done = 0
+        rows = households.order_by("code").values("pk", "code", "village_id", "secondary_causes", *HOUSEHOLD_KEYS)
+        for batch in _batches(rows.iterator(chunk_size=CHUNK), CHUNK):
+            pks = [h["pk"] for h in batch]
+            members = _grouped(Member.objects.filter(household_id__in=pks).order_by("id")
+                               .values("household_id", *member_keys))
+            years = _grouped(HouseholdYear.objects.filter(household_id__in=pks).order_by("household_id", "-year")
+                             .values("household_id", "year", *year_keys))
+            changes = _grouped(StatusChange.objects.filter(household_id__in=pks).order_by("date", "id")
+                               .values("household_id", "status", "date"))
+            for household in batch:
+                history = history_columns([(c["status"], c["date"]) for c in changes.get(household["pk"], [])])
+                shared: dict[str, Any] = {
+                    "household_code": household["code"],
+                    "village_code": household["village_id"],
+                    **{f: household[f] for f in HOUSEHOLD_KEYS},
+                    "secondary_causes": "、".join(causes[c] for c in household["secondary_causes"] if c in causes),
+                    "exit_year": history["exit_year"],
+                    "exit_type": history["exit_type"],
+                    "returned_year": history["returned_year"],
+                }
+                latest = years.get(household["pk"])
+                if latest:
+                    shared.update({key: latest[0][key] for key in ("year", *year_keys)})
+                for member in members.get(household["pk"], []):
+                    values = {**shared, **member}
+                    if not full_ids:
+                        values["id_number"] = mask_id(member["id_number"])
+                    yield [fmt(values.get(key)) for key, fmt in formats]
+            done += len(batch)
+            if progress:
+                progress(done, total)
 
 
 def roster_csv(rows: Iterable[list[Any]]) -> Iterator[str]:
-    """CSV text chunks (UTF-8 with BOM, so Excel opens the Chinese correctly)."""
+    """CSV text chunks (UTF-8 with BOM, so Excel opens the Chinese correctly), the header at once.
+
+    The last row says the export is complete and how many rows it has: a download
+    cut short (the server failed part-way) lacks it. The import skips it.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"
-    for i, row in enumerate(rows):
+    count = -1  # the header is not counted
+    for count, row in enumerate(rows):  # noqa: B007 -- the count is the trailer's
         writer.writerow([neutralise(v) if not isinstance(v, Decimal | int | float) else v for v in row])
-        if i % 200 == 0:
+        if count % 200 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
+    writer.writerow([neutralise(f"{TRAILER} 导出完成，共 {max(count, 0)} 行")])
     yield buffer.getvalue()
 
 
-def roster_xlsx(rows: Iterable[list[Any]], *, title: str = "贫困户信息采集表") -> IO[bytes]:
-    """A write-only workbook in a temporary file (rewound), text cells stored as text, never as formulas."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=neutralise(value) if value != "" else None)
-            if isinstance(value, str) and value:
-                cell.data_type = "s"  # a leading = stays text
-            cells.append(cell)
-        sheet.append(cells)
-    out = tempfile.TemporaryFile()  # noqa: SIM115 -- handed to FileResponse, which closes it
-    workbook.save(out)
-    out.seek(0)
-    return out
+def roster_xlsx(rows: Iterable[list[Any]], out: IO[bytes], *, title: str = "贫困户信息采集表") -> None:
+    """The rows as one sheet into the binary file `out`, by xlsxwriter in constant-memory mode.
+
+    Text is written as text and goes through the one neutraliser (a leading = never becomes a formula),
+    numbers as numbers, empty cells left out.
+    """
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
+                                         "strings_to_formulas": False, "strings_to_urls": False})
+    sheet = workbook.add_worksheet(title)
+    bold = workbook.add_format({"bold": True})
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):
+                sheet.write_string(r, c, "是" if value else "否")
+            elif isinstance(value, int | float | Decimal):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, neutralise(str(value)), bold if r == 0 else None)
+    workbook.close()
 
 
 # --- blank templates ------------------------------------------------------------------------
 
 def _example_roster() -> list[Any]:
     example = {
-        "household_code": "6230211002010001", "village_code": "623021100201", "name": "扎西", "id_number": "623021198001011235",
+        # Sequence 0000 is never given to a household (numbering starts at 0001): the example is nobody's.
+        "household_code": "6230211002010000", "village_code": "623021100201", "name": "扎西", "id_number": "623021198001011235",
         "relation": "户主", "attribute": "一般贫困户", "main_cause": "因病", "identified_year": 2014, "exit_year": 2016,
         "exit_type": "稳定脱贫", "returned_year": "", "income_per_capita": Decimal("4200.00"), "year": 2016,
     }
@@ -130,7 +177,7 @@ def template_workbook(kind: str) -> bytes:
             columns = roster_columns()
             headers = [(c.header, c.required) for c in columns]
             example = _example_roster()
-            lists = [(i, c) for i, c in enumerate(columns) if c.choices is not None]
+            lists: list[tuple[int, Column | str]] = [(i, c) for i, c in enumerate(columns) if c.choices is not None]
         else:
             sheet.title = "村级数据"
             vcols = village_columns()

@@ -1,18 +1,20 @@
 """The clerk's forms: they check the shape of the input; the rules live in services.py."""
 
-from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import scope_filter
+from accounts.models import User
 from gannan.forms import SearchField, filters_or_400
 from gannan.lib.calendar import FIRST_YEAR, last_year
 from villages.models import Division, Level
+from villages.scope import scope_filter
 
-from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Status
+from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Sex, Status
+from .selectors import household_code_next, household_code_problem
 from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, TRANSITIONS, YEAR_FIELDS, member_clean
 
 
@@ -36,7 +38,7 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError, *, elsewher
 
 class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Division) -> str:
-        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+        return f"{obj.parent.name} · {obj.name}" if obj.parent else obj.name
 
 
 class HouseholdForm(forms.Form):
@@ -44,13 +46,17 @@ class HouseholdForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, creating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.creating = creating
         fields = forms.fields_for_model(Household, fields=[f for f in HOUSEHOLD_FIELDS if f != "village"])
         villages = scope_filter(
             Division.objects.filter(level=Level.VILLAGE).select_related("parent"), user, "code"
         ).order_by("code")
         self.fields["code"] = fields["code"]
+        if creating:
+            self.fields["code"].required = False
+            self.fields["code"].help_text = _("村的 12 位区划代码加 4 位顺序号，如 6230211002010001；留空则按本村下一个顺序号自动编号。")
         self.fields["village"] = VillageChoiceField(
             queryset=villages,
             label=Household._meta.get_field("village").verbose_name,
@@ -68,6 +74,19 @@ class HouseholdForm(forms.Form):
         )
         self.fields["identified_year"].widget.attrs.update(min=FIRST_YEAR, max=last_year())
         self.order_fields([*HOUSEHOLD_FIELDS, "version"])
+
+    def clean(self) -> dict[str, Any]:
+        """A new household's 户编号 is its village's code and a sequence: checked, or the next one when left empty."""
+        super().clean()
+        data = self.cleaned_data
+        village = data.get("village")
+        if self.creating and village is not None:
+            code = (data.get("code") or "").strip()
+            if not code:
+                data["code"] = household_code_next(village_code=village.code)
+            elif problem := household_code_problem(code=code, village_code=village.code):
+                self.add_error("code", problem)
+        return data
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k in HOUSEHOLD_FIELDS}
@@ -87,13 +106,13 @@ class MemberForm(forms.Form):
         for name in ("sex", "birth_date"):
             self.fields[name].required = False
             self.fields[name].help_text = _("可留空，按证件号码自动填写")
-        self.fields["sex"].choices = [("", "—"), *((v, label) for v, label in self.fields["sex"].choices if v)]
+        cast(forms.ChoiceField, self.fields["sex"]).choices = [("", "—"), *Sex.choices]
         self.fields["birth_date"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         self.fields["migrant_months"].widget.attrs.update(min=0, max=12)
         self.order_fields(["id", *MEMBER_FIELDS])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if self.errors or self.cleaned_data.get("DELETE"):
             return data
         try:
@@ -117,7 +136,9 @@ class BaseMemberFormSet(forms.BaseFormSet):
         return [f.service_data() for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
-MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True)
+# The stubs type the factory's class as a plain BaseFormSet.
+MemberFormSet = cast(type[BaseMemberFormSet],
+                     forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True))
 
 
 def member_initial(household: Household) -> list[dict[str, Any]]:
@@ -170,8 +191,8 @@ class StatusForm(forms.Form):
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = TRANSITIONS.get(household.status or None, set())
-        self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
-        self.fields["date"].widget.attrs["max"] = date.today().isoformat()
+        cast(forms.ChoiceField, self.fields["status"]).choices = [(v, label) for v, label in Status.choices if v in allowed]
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class HouseholdFilterForm(forms.Form):
@@ -186,13 +207,14 @@ class HouseholdFilterForm(forms.Form):
     main_cause = forms.TypedChoiceField(label=_("主要致贫原因"), required=False, coerce=int, empty_value="",
                                         choices=[("", _("全部")), *Cause.choices])
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         divisions = scope_filter(
             Division.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]), user, "code"
         ).order_by("code").values_list("code", "name", "level")
-        indent = {Level.COUNTY: "", Level.TOWNSHIP: "\u3000", Level.VILLAGE: "\u3000\u3000"}
-        self.fields["division"].choices = [("", _("全部")), *((c, indent[lvl] + n) for c, n, lvl in divisions)]
+        indent: dict[str, str] = {Level.COUNTY: "", Level.TOWNSHIP: "\u3000", Level.VILLAGE: "\u3000\u3000"}
+        choices = [("", _("全部")), *((c, indent[lvl] + n) for c, n, lvl in divisions)]
+        cast(forms.ChoiceField, self.fields["division"]).choices = choices
 
     def filters(self) -> dict[str, Any]:
         return filters_or_400(self)

@@ -6,6 +6,7 @@ from datetime import date
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
@@ -62,7 +63,7 @@ def validate_id_with_birth_date(raw: str, *, today: date | None = None) -> tuple
         born = None
     if born is None or not _area_valid(number[:6], born.year):
         raise ValidationError(_("证件号码中的出生日期或地区码无效。"), code="id_component")
-    if born > (today or date.today()):
+    if born > (today or timezone.localdate()):
         raise ValidationError(_("证件号码中的出生日期在未来。"), code="id_future_birth")
     return number, born
 

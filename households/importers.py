@@ -17,11 +17,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import in_scope
+from accounts.models import User
 from audit.services import Action, audit_record
 from gannan.lib.calendar import year_event_date
 from gannan.lib.tabular import (
@@ -39,7 +39,9 @@ from gannan.lib.tabular import (
     year,
 )
 from villages.models import Division, Level
+from villages.scope import in_scope
 
+from .checks import IMPORT_CHECKS
 from .ids import normalize_id
 from .models import (
     EXITED_STATUSES,
@@ -70,6 +72,8 @@ from .services import (
 )
 
 CHUNK = 1000
+# The first cell of the export's last row ("# 导出完成，共 N 行"): the import skips such a row.
+TRAILER = "#"
 VILLAGE_CODE = re.compile(r"\d{12}")
 
 
@@ -117,7 +121,7 @@ def birth_date(value: Any) -> date:
                 born = date(*map(int, m.groups()))
             except ValueError:
                 break
-            if born > date.today():
+            if born > timezone.localdate():
                 raise CellError(_("出生日期在未来。"))
             return born
     raise CellError(_("日期格式应为 YYYY-MM-DD。"))
@@ -248,6 +252,33 @@ class Planned:
     shared: dict[str, Any] = field(default_factory=dict)  # the household's columns as parsed, to compare its other rows
 
 
+@dataclass
+class RowChange:
+    """One named line of the preview: a household or member the import adds, changes or removes."""
+
+    action: str  # "create", "update" or "delete"
+    household_code: str
+    head_name: str
+    member_name: str = ""  # empty for the household itself
+    row: int | None = None  # the file's row (none for a member the file leaves out)
+
+
+@dataclass
+class RosterReport(Report):
+    """The import's report with the households and members it adds, changes or removes, by name."""
+
+    changes: list[RowChange] = field(default_factory=list)
+
+    @property
+    def removals(self) -> int:
+        return sum(1 for c in self.changes if c.action == "delete")
+
+
+def _head_name(plan: "Planned") -> str:
+    return next((m["name"] for _n, m in plan.members if m.get("relation") == Relation.HEAD),
+                plan.members[0][1].get("name", "") if plan.members else "")
+
+
 @contextmanager
 def _cyclic_gc_paused():
     """Pause Python's cyclic garbage collector; reference counting still frees memory as usual.
@@ -266,9 +297,9 @@ def _cyclic_gc_paused():
 
 
 @_cyclic_gc_paused()
-def households_import(*, data: bytes, file_name: str, user, dry_run: bool = False) -> Report:
+def households_import(*, data: bytes, file_name: str, user: User, dry_run: bool = False) -> RosterReport:
     """Import a roster file for `user`; with `dry_run`, report what would change and write nothing."""
-    report = Report(file_name=file_name)
+    report = RosterReport(file_name=file_name)
     report.counts = dict.fromkeys(COUNT_LABELS, 0)
     if not user.can_edit_households:
         report.error(None, "", "", _("您没有导入数据的权限。"))
@@ -288,13 +319,23 @@ def households_import(*, data: bytes, file_name: str, user, dry_run: bool = Fals
     if report.errors:
         return report
     _warn_exits(planned, report, headers)
+    dated = len(creates) + sum(1 for _plan, _household, change in updates if change["append"])
+    if dated:
+        # The roster has years, not dates: say which date is recorded rather than invent one silently.
+        report.warn(None, "", "", _("文件中的识别、脱贫、返贫只有年度：%(n)d 户的状态日期按当年 12 月 31 日记录。")
+                    % {"n": dated})
     batch = f"导入 {file_name} by {user.username}"[:200]
     with transaction.atomic():
         _apply(creates, updates, user=user, batch=batch, report=report, headers=headers)
+        if not report.errors:
+            first_rows = {code: plan.first_row for code, plan in planned.items()}
+            for check in IMPORT_CHECKS:
+                for code, message in check(codes=list(first_rows), dry_run=dry_run):
+                    report.warn(first_rows[code], headers["household_code"], code, message)
         if report.changed and not report.errors and not dry_run:
             audit_record(
                 user=user, action=Action.IMPORT, object_type="import", object_id=file_name[:64], changes=report.counts,
-                region_code=user.scope_prefix if user.scope_prefix != "-" else "",
+                region_code=user.region_code,
                 summary=_("导入贫困户信息采集表 %(name)s：%(n)d 行") % {"name": file_name, "n": report.rows}, batch=batch,
             )
         if dry_run or report.errors:
@@ -309,7 +350,7 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
     present = [c for c in columns if c.key in index]
     # A file repeats the same few villages, years, codes and labels on every row: each column parses
     # a value once. Names and ID numbers are unique and secondary causes a list, so they are not kept.
-    memos = {c.key: {} for c in present if c.key not in ("name", "id_number", "secondary_causes")}
+    memos: dict[str, dict[Any, Any]] = {c.key: {} for c in present if c.key not in ("name", "id_number", "secondary_causes")}
     cells_read = [(c, index[c.key], memos.get(c.key), c.required and c.target in ("household", "member"))
                   for c in present]
     shared_keys = [c.key for c in present if c.target in ("household", "history", "year")]
@@ -317,6 +358,8 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
     households: dict[str, Planned] = {}
     id_rows: dict[str, int] = {}
     for number, cells in rows:
+        if cells and isinstance(cells[0], str) and cells[0].startswith(TRAILER):
+            continue
         report.rows += 1
         values: dict[str, Any] = {}
         bad = False
@@ -421,7 +464,7 @@ def _check_income_parts(plan: Planned, report: Report) -> None:
                      _("四项收入之和为 %(sum)s 元，与人均纯收入不一致。") % {"sum": total})
 
 
-def _check_against_register(planned: dict[str, Planned], user, report: Report, headers: dict[str, str]):
+def _check_against_register(planned: dict[str, Planned], user: User, report: RosterReport, headers: dict[str, str]):
     """Villages, scope, codes and IDs against the database, a few queries per chunk; classify each household."""
     creates: list[Planned] = []
     updates: list[tuple[Planned, Household, dict[str, Any]]] = []
@@ -476,6 +519,9 @@ def _check_against_register(planned: dict[str, Planned], user, report: Report, h
                 creates.append(plan)
                 report.counts["households_create"] += 1
                 report.counts["members_create"] += len(plan.members)
+                head = _head_name(plan)
+                report.changes.append(RowChange("create", plan.code, head, "", plan.first_row))
+                report.changes += [RowChange("create", plan.code, head, m["name"], n) for n, m in plan.members]
             else:
                 change = _compare(plan, household, report, headers)
                 if change is not None:
@@ -483,16 +529,20 @@ def _check_against_register(planned: dict[str, Planned], user, report: Report, h
     return creates, updates
 
 
-def _compare(plan: Planned, household: Household, report: Report, headers: dict[str, str]) -> dict[str, Any] | None:
+def _compare(plan: Planned, household: Household, report: RosterReport, headers: dict[str, str]
+             ) -> dict[str, Any] | None:
     """What the file changes on an existing household (None when nothing); history conflicts are errors."""
     fields = {k: v for k, v in plan.household.items() if getattr(household, k if k != "village" else "village_id") !=
               (v.code if k == "village" else v)}
     stored = {m.id_number: m for m in household.members.all()}
     members, member_changes = [], 0
-    for _number, m in plan.members:
+    head = _head_name(plan)
+    named: list[RowChange] = []
+    for number, m in plan.members:
         old = stored.get(m["id_number"])
         if old is None:
             report.counts["members_create"] += 1
+            named.append(RowChange("create", plan.code, head, m["name"], number))
             members.append(m)
             continue
         merged = {name: getattr(old, name) for name in MEMBER_FIELDS}
@@ -500,12 +550,14 @@ def _compare(plan: Planned, household: Household, report: Report, headers: dict[
         merged["id"] = old.pk
         if any(getattr(old, k) != v for k, v in m.items()):
             report.counts["members_update"] += 1
+            named.append(RowChange("update", plan.code, head, m["name"], number))
             member_changes += 1
         else:
             report.counts["members_unchanged"] += 1
         members.append(merged)
     removed = set(stored) - {m["id_number"] for _n, m in plan.members}
     report.counts["members_delete"] += len(removed)
+    named += [RowChange("delete", plan.code, head, stored[i].name) for i in sorted(removed)]
     members_changed = bool(member_changes or removed or len(members) != len(stored))
     year_changed = False
     if plan.year is not None:
@@ -523,13 +575,16 @@ def _compare(plan: Planned, household: Household, report: Report, headers: dict[
             continue
         shown = {"identified_year": now["identified_year"], "exit_year": now["exit_year"], "returned_year": now["returned_year"]}
         report.error(plan.first_row, headers[key], wanted.get(key) or "",
-                     _("与系统中的状态记录不一致（系统中：识别 %(i)s，脱贫 %(e)s，返贫 %(r)s）；导入只能补充新的状态，不能改写历史。")
+                     _("与系统中的状态记录不一致（系统中：识别 %(i)s，脱贫 %(e)s，返贫 %(r)s）；"
+                       "导入只能补充新的状态，不能改写历史。")
                      % {"i": shown["identified_year"] or "-", "e": shown["exit_year"] or "-", "r": shown["returned_year"] or "-"})
         return None
     if not (fields or members_changed or year_changed or appended):
         report.counts["households_unchanged"] += 1
         return None
     report.counts["households_update"] += 1
+    report.changes.append(RowChange("update", plan.code, head, "", plan.first_row))
+    report.changes += named
     return {"fields": fields, "members": members if members_changed else None, "year": year_changed,
             "append": [k for k in appended if wanted.get(k)]}
 
@@ -546,7 +601,8 @@ def _warn_exits(planned: dict[str, Planned], report: Report, headers: dict[str, 
         line = lines.get(exit_year)
         if line is not None and amount <= line:
             report.warn(plan.first_row, headers["income_per_capita"], amount,
-                        _("户 %(code)s 于 %(y)d 年脱贫，但人均纯收入未超过当年贫困线 %(line)s 元（按国家系统已批准的脱贫导入）。")
+                        _("户 %(code)s 于 %(y)d 年脱贫，但人均纯收入未超过当年贫困线 %(line)s 元"
+                          "（按国家系统已批准的脱贫导入）。")
                         % {"code": plan.code, "y": exit_year, "line": line})
         failed = [headers[c] for c in checks if plan.year_fields.get(c) is False]
         if failed:
@@ -563,7 +619,7 @@ def _event_reasons() -> dict[str, str]:
 
 
 def _history_events(plan: Planned, keys: list[str], reasons: dict[str, str]) -> list[tuple[str, date, str]]:
-    events = []
+    events: list[tuple[str, date, str]] = []
     for key in keys:
         y = plan.household.get("identified_year") if key == "identified_year" else plan.history.get(key)
         if not y:
@@ -577,7 +633,7 @@ def _history_events(plan: Planned, keys: list[str], reasons: dict[str, str]) -> 
     return events
 
 
-def _apply(creates: list[Planned], updates, *, user, batch: str, report: Report, headers: dict[str, str]) -> None:
+def _apply(creates: list[Planned], updates, *, user: User, batch: str, report: Report, headers: dict[str, str]) -> None:
     reasons = _event_reasons()
     try:
         for start in range(0, len(creates), CHUNK):

@@ -210,6 +210,9 @@ class HouseholdYear(models.Model):
 
     household = models.ForeignKey(Household, verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="years")
     year = models.PositiveSmallIntegerField(_("年度"))
+    # Not stored: set by selectors.household_file for the household page.
+    poverty_line: Decimal | None
+    above_line: bool
     # Per-capita net income, yuan per person per year, and its four parts.
     income_per_capita = models.DecimalField(_("人均纯收入（元）"), max_digits=10, decimal_places=2)
     income_wages = models.DecimalField(_("工资性收入（人均，元）"), max_digits=10, decimal_places=2, default=Decimal("0"))

@@ -2,17 +2,19 @@
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Length
+from django.utils.translation import gettext as _
 
-from accounts.scope import scope_filter
+from accounts.models import User
 from audit.models import AuditEntry
+from villages.scope import scope_filter
 
 from .ids import normalize_id
 from .models import Household, HouseholdYear, Member, PovertyLine, Relation, StatusChange
 
 
-def household_list(*, user, q: str = "", division: str = "", status: str = "", attribute: str | int = "",
+def household_list(*, user: User, q: str = "", division: str = "", status: str = "", attribute: str | int = "",
                    main_cause: str | int = "") -> QuerySet[Household]:
     """Households the user may see, narrowed by the list's filters.
 
@@ -50,7 +52,45 @@ def household_list_with_head_id(households: QuerySet[Household]) -> QuerySet[Hou
     return households.annotate(head_id_number=Subquery(heads))
 
 
-def household_get(*, user, pk: int) -> Household:
+def household_list_with_matched_member(households: QuerySet[Household], q: str) -> QuerySet[Household]:
+    """The list with `matched_member`: the name of the (non-head) member whose name or ID number matched `q`.
+
+    So a search for a member's name shows which member of the household it found.
+    """
+    q = q.strip()
+    if not q:
+        return households
+    number = normalize_id(q)
+    matched = Member.objects.filter(household=OuterRef("pk")).exclude(relation=Relation.HEAD).filter(
+        Q(name__contains=q) | Q(id_number__contains=number)
+    ).order_by("id").values("name")[:1]
+    return households.annotate(matched_member=Subquery(matched))
+
+
+# 户编号: the village's 12-digit code and a 4-digit sequence in the village, from 0001 (0000 is the templates' example).
+HOUSEHOLD_CODE_SEQUENCE = 4
+
+
+def household_code_next(*, village_code: str) -> str:
+    """The next free 户编号 of a village: its code and the sequence after the highest one in use (one query)."""
+    length = len(village_code) + HOUSEHOLD_CODE_SEQUENCE
+    highest = (Household.objects.filter(code__startswith=village_code).annotate(n=Length("code")).filter(n=length)
+               .aggregate(m=Max("code"))["m"])
+    sequence = int(highest[len(village_code):]) + 1 if highest and highest[len(village_code):].isdigit() else 1
+    return f"{village_code}{sequence:0{HOUSEHOLD_CODE_SEQUENCE}d}"
+
+
+def household_code_problem(*, code: str, village_code: str) -> str | None:
+    """Why `code` is not a 户编号 of the village (None when it is)."""
+    sequence = code[len(village_code):]
+    if code.startswith(village_code) and len(sequence) == HOUSEHOLD_CODE_SEQUENCE and sequence.isdigit() \
+            and int(sequence) > 0:
+        return None
+    return _("户编号由所在村的 12 位区划代码加 4 位顺序号组成（如 %(example)s），收到的是“%(code)s”。") % {
+        "example": f"{village_code}0001", "code": code}
+
+
+def household_get(*, user: User, pk: int) -> Household:
     """One household in the user's region; Household.DoesNotExist (→ 404) otherwise."""
     qs = Household.objects.select_related("village", "village__parent", "village__parent__parent")
     return scope_filter(qs, user, "village__code").get(pk=pk)

@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from accounts.scope import scope_filter
 from gannan.api import ScopedPrimaryKeyField
 from villages.models import Division, Level
+from villages.scope import scope_filter
 
 from .models import Household, HouseholdYear, Member, StatusChange, mask_id
 from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, YEAR_FIELDS
@@ -108,7 +110,7 @@ class HouseholdYearSerializer(serializers.ModelSerializer):
 class HouseholdYearUpdateSerializer(HouseholdYearSerializer):
     """A change of a record read at `version`: refused (409) when someone else saved it since."""
 
-    household = serializers.PrimaryKeyRelatedField(read_only=True)
+    household = ScopedHouseholdField(read_only=True)
     version = serializers.IntegerField(help_text=_("读取时的版本号"))
 
     class Meta(HouseholdYearSerializer.Meta):
@@ -125,7 +127,7 @@ class HouseholdYearUpdateSerializer(HouseholdYearSerializer):
 class StatusChangeSerializer(serializers.ModelSerializer):
     household = ScopedHouseholdField(queryset=Household.objects.all())
     household_code = serializers.CharField(source="household.code", read_only=True)
-    by = serializers.StringRelatedField(read_only=True)
+    by: serializers.StringRelatedField[Any] = serializers.StringRelatedField(read_only=True)
 
     class Meta:
         model = StatusChange

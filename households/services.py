@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -20,11 +20,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import in_scope
 from audit.models import AuditEntry
 from audit.services import Action, audit_record, diff, snapshot
 from gannan.lib.calendar import check_year
 from villages.models import Division, Level
+from villages.scope import can_edit_region, in_scope
 
 from .ids import sex_from_id, validate_id_with_birth_date
 from .models import (
@@ -99,14 +99,14 @@ class StaleVersion(ValidationError):
 
 
 def check_can_edit(user, village: Division) -> None:
-    """Refused unless `user` may edit households of `village`.
+    """Refused unless `user` may edit households of `village` (the one rule: `can_edit_region`).
 
     A village outside the user's region is answered exactly like a code that
     does not exist (no name, no 403); inside it, a role without edit rights gets 403.
     """
     if not in_scope(user, village.code):
         raise ValidationError({"village": [_("没有区划代码为 %(code)s 的村。") % {"code": village.code}]})
-    if not user.can_edit_households:
+    if not can_edit_region(user, village.code):
         raise PermissionDenied(_("您的角色不能修改贫困户。"))
 
 
@@ -158,7 +158,7 @@ def _plain_check(field: models.Field) -> Callable[[Any], bool]:
         return field.blank and (v is None or v == "" or v == [])
 
     if isinstance(field, models.CharField):
-        return lambda v: empty(v) or (isinstance(v, str) and v != "" and len(v) <= field.max_length
+        return lambda v: empty(v) or (isinstance(v, str) and v != "" and (field.max_length is None or len(v) <= field.max_length)
                                       and (choices is None or v in choices))
     if isinstance(field, models.PositiveSmallIntegerField):
         return lambda v: type(v) is int and 0 <= v <= 32767 and (choices is None or v in choices)
@@ -305,7 +305,7 @@ def household_register(
     cleaned = _clean_all_members(members)
     members_check(user=user, members=cleaned, household=None)
     if identified_on is None:
-        today = date.today()
+        today = timezone.localdate()
         identified_on = today if household.identified_year >= today.year else date(household.identified_year, 12, 31)
     with transaction.atomic():
         try:
@@ -330,6 +330,7 @@ def household_register(
 
 
 def _clean_all_members(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    errors: list[str]
     cleaned, errors = [], []
     for i, m in enumerate(members, start=1):
         try:
@@ -337,7 +338,7 @@ def _clean_all_members(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
         except ValidationError as e:
             name = m.get("name") or "?"
             for field, msgs in e.message_dict.items():
-                label = Member._meta.get_field(field).verbose_name if field in MEMBER_FIELDS else field
+                label = cast(models.Field, Member._meta.get_field(field)).verbose_name if field in MEMBER_FIELDS else field
                 errors.extend(f"{_('第 %(i)d 位成员') % {'i': i}}（{name}）{label}：{msg}" for msg in msgs)
     if errors:
         raise ValidationError({"members": errors})
@@ -377,7 +378,8 @@ def household_update(
         claimed = Household.objects.filter(pk=household.pk, version=version).update(version=F("version") + 1)
         if not claimed:
             raise StaleVersion(
-                _("该户信息已被其他人修改（您打开的是第 %(v)d 版）。为避免覆盖他人的修改，本次保存未生效：请重新打开该户，核对后再录入。")
+                _("该户信息已被其他人修改（您打开的是第 %(v)d 版）。为避免覆盖他人的修改，本次保存未生效："
+                  "请重新打开该户，核对后再录入。")
                 % {"v": version},
                 code="stale_version",
             )
@@ -540,7 +542,7 @@ def _status_change_locked(*, user, household: Household, status: str, on: date, 
         )
     if last and on < last.date:
         raise ValidationError({"date": [_("日期不能早于上一次状态变更（%(d)s）。") % {"d": last.date.isoformat()}]})
-    if on > date.today():
+    if on > timezone.localdate():
         raise ValidationError({"date": [_("日期不能晚于今天。")]})
     if status in EXITED_STATUSES and current in POOR_STATUSES and check_exit:
         failures = exit_test_failures(household=household, year=on.year)
@@ -611,7 +613,7 @@ def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str 
             owner[m["id_number"]] = household.code
         previous = None
         for status, on, _reason in entry["history"]:
-            if status not in TRANSITIONS.get(previous, set()) or on > date.today():
+            if status not in TRANSITIONS.get(previous, set()) or on > timezone.localdate():
                 errors.setdefault(household.code, []).append(_("状态记录无效：%(s)s（%(d)s）。") % {"s": Status(status).label, "d": on})
             previous = status
     elsewhere = Member.objects.filter(id_number__in=list(owner)).exclude(household__status=Status.REMOVED)
@@ -698,11 +700,11 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     if not _on_postgresql():
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=BULK_BATCH)
+        model._default_manager.bulk_create([model(**row) for row in rows], batch_size=BULK_BATCH)
         return
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in rows[0])]
-    columns = []
+    columns: list[tuple[str, str, Callable[[Any], str] | None]] = []
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             columns.append((f.attname, _copy_text(now), None))
@@ -712,7 +714,8 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
                        for name, fixed, convert in columns)
              for row in rows]
     quote = connection.ops.quote_name
-    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+    # A concrete field always has a column; the stubs type Field.column as optional.
+    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"  # type: ignore[arg-type]
     with connection.cursor() as cursor:
         cursor.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
 

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.scope import in_scope
+from accounts.http import AuthenticatedRequest
+from accounts.models import User
+from villages.scope import can_edit_region
 
 from .forms import (
     HouseholdFilterForm,
@@ -25,6 +27,7 @@ from .selectors import (
     household_list,
     household_list_totals,
     household_list_with_head_id,
+    household_list_with_matched_member,
 )
 from .services import (
     HOUSEHOLD_FIELDS,
@@ -40,11 +43,11 @@ from .services import (
 PAGE_SIZE = 50
 
 
-def _can_edit(user, household: Household) -> bool:
-    return user.can_edit_households and in_scope(user, household.village_id)
+def _can_edit(user: User, household: Household) -> bool:
+    return can_edit_region(user, household.village_id)
 
 
-def _get(request: HttpRequest, pk: int) -> Household:
+def _get(request: AuthenticatedRequest, pk: int) -> Household:
     """The household if it lies in the user's region; 404 otherwise, as if it did not exist."""
     try:
         return household_get(user=request.user, pk=pk)
@@ -52,17 +55,18 @@ def _get(request: HttpRequest, pk: int) -> Household:
         raise Http404 from None
 
 
-def _get_for_edit(request: HttpRequest, pk: int) -> Household:
+def _get_for_edit(request: AuthenticatedRequest, pk: int) -> Household:
     household = _get(request, pk)
     if not _can_edit(request.user, household):
         raise PermissionDenied
     return household
 
 
-def household_list_view(request: HttpRequest) -> HttpResponse:
+def household_list_view(request: AuthenticatedRequest) -> HttpResponse:
     form = HouseholdFilterForm(request.GET or None, user=request.user)
     households = household_list(user=request.user, **form.filters())
-    page = Paginator(household_list_with_head_id(households), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = household_list_with_matched_member(household_list_with_head_id(households), form.filters().get("q", ""))
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "households/list.html", {
         "form": form,
         "page": page,
@@ -71,7 +75,7 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
     })
 
 
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def household_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     household = _get(request, pk)
     return render(request, "households/detail.html", {
         "household": household,
@@ -81,10 +85,10 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def household_create(request: HttpRequest) -> HttpResponse:
+def household_create(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.can_edit_households:
         raise PermissionDenied
-    form = HouseholdForm(request.POST or None, user=request.user)
+    form = HouseholdForm(request.POST or None, user=request.user, creating=True)
     members = MemberFormSet(request.POST or None, prefix="members")
     member_errors: list[str] = []
     if request.method == "POST" and form.is_valid() and members.is_valid():
@@ -102,7 +106,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
     })
 
 
-def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def household_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     household = _get_for_edit(request, pk)
     initial = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS} | {"version": household.version}
     form = HouseholdForm(request.POST or None, user=request.user, initial=initial)
@@ -131,7 +135,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def household_year_edit(request: HttpRequest, pk: int, year: int | None = None) -> HttpResponse:
+def household_year_edit(request: AuthenticatedRequest, pk: int, year: int | None = None) -> HttpResponse:
     household = _get_for_edit(request, pk)
     record = None
     if year is not None:
@@ -152,7 +156,7 @@ def household_year_edit(request: HttpRequest, pk: int, year: int | None = None) 
     return render(request, "households/year_form.html", {"form": form, "household": household, "record": record})
 
 
-def household_status(request: HttpRequest, pk: int) -> HttpResponse:
+def household_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     household = _get_for_edit(request, pk)
     form = StatusForm(request.POST or None, household=household)
     failures: list[str] = []

@@ -1,18 +1,15 @@
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 
-class PrivateStorage(LazyObject):
-    """Job results hold personal data: kept outside any served folder, read only through the job's view."""
+def private_storage() -> FileSystemStorage:
+    """Job results hold personal data: kept outside any served folder, read only through the job's view.
 
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
-
-
-private_storage = PrivateStorage()
+    A callable, so that the migration names this function, not one machine's folder.
+    """
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
 class JobStatus(models.TextChoices):

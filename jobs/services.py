@@ -8,6 +8,7 @@ shows the progress bar and, when done, the download. The worker
 import logging
 import tempfile
 import time
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -80,7 +81,7 @@ def job_run(*, job_id: int) -> Job:
 
 def jobs_prune(*, days: int) -> int:
     """Delete finished jobs older than `days`, with their files; returns how many."""
-    cutoff = timezone.now() - timezone.timedelta(days=days)
+    cutoff = timezone.now() - timedelta(days=days)
     old = Job.objects.filter(created_at__lt=cutoff, status__in=[JobStatus.DONE, JobStatus.FAILED])
     count = 0
     for job in old.iterator():

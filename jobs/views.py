@@ -1,22 +1,24 @@
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from accounts.http import AuthenticatedRequest
 
 from .selectors import job_get, job_list
 
 
-def job_index(request: HttpRequest) -> HttpResponse:
+def job_index(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(job_list(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "jobs/index.html", {"page": page})
 
 
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "jobs/detail.html", {"job": job_get(user=request.user, pk=pk)})
 
 
 @never_cache
-def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+def job_status(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """What the progress bar polls (static/js/jobs.js)."""
     job = job_get(user=request.user, pk=pk)
     return JsonResponse({
@@ -31,7 +33,7 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @never_cache
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     job = job_get(user=request.user, pk=pk)
     if not job.file:
         raise Http404

@@ -4,7 +4,7 @@ from .models import ExitTarget
 
 
 @admin.register(ExitTarget)
-class ExitTargetAdmin(admin.ModelAdmin):
+class ExitTargetAdmin(admin.ModelAdmin[ExitTarget]):
     list_display = ["division", "year", "target_population"]
     list_filter = ["year", "division__level"]
     list_editable = ["target_population"]

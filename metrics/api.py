@@ -1,11 +1,14 @@
-"""The metrics API (spec: ../shared/spec/metrics.md): summary, timeseries, breakdown."""
+"""The metrics API (docs/metrics.md): summary, timeseries, breakdown."""
+
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import AuthenticatedAPIRequest
 from gannan.lib.calendar import FIRST_YEAR, last_year, parse_year
 
 from . import selectors
@@ -24,7 +27,9 @@ TO = OpenApiParameter("to", OpenApiTypes.INT, description="截止年度，默认
 
 
 class MetricsView(APIView):
-    def handle_exception(self, exc):
+    request: AuthenticatedAPIRequest  # the default permission (IsAuthenticated) lets no anonymous caller this far
+
+    def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, ValidationError):
             return Response(exc.message_dict, status=400)
         return super().handle_exception(exc)
@@ -34,13 +39,13 @@ class SummaryView(MetricsView):
     @extend_schema(
         operation_id="metrics_summary",
         summary="一个区划一个年度的全部指标",
-        description="规格中的指标在顶层；`funds` 为扶贫资金指标（键见指标注册表，来源 funds）：金额为两位小数的字符串（元），"
-        "占比为数值（%），无分母时为 null。",
+        description="规格中的指标在顶层；`funds` 为扶贫资金指标（键见指标注册表，来源 funds）："
+        "金额为两位小数的字符串（元），占比为数值（%），无分母时为 null。",
         parameters=[REGION, YEAR],
         responses={200: OpenApiTypes.OBJECT},
     )
-    def get(self, request):
-        division = parse_region(request.user, request.query_params.get("region"))
+    def get(self, request: Request) -> Response:
+        division = parse_region(self.request.user, request.query_params.get("region"))
         year = parse_year(request.query_params.get("year"), name="year", default=data_year)
         summary = selectors.metrics_summary(division=division, year=year)
         return Response({**summary, "funds": funds_summary(division=division, year=year)})
@@ -53,8 +58,8 @@ class TimeseriesView(MetricsView):
         parameters=[REGION, FROM, TO],
         responses={200: OpenApiTypes.OBJECT},
     )
-    def get(self, request):
-        division = parse_region(request.user, request.query_params.get("region"))
+    def get(self, request: Request) -> Response:
+        division = parse_region(self.request.user, request.query_params.get("region"))
         first = parse_year(request.query_params.get("from"), name="from", default=FIRST_YEAR)
         last = parse_year(request.query_params.get("to"), name="to", default=last_year())
         check_order(first, last)
@@ -68,8 +73,8 @@ class BreakdownView(MetricsView):
         parameters=[REGION, YEAR],
         responses={200: OpenApiTypes.OBJECT},
     )
-    def get(self, request):
-        division = parse_region(request.user, request.query_params.get("region"))
+    def get(self, request: Request) -> Response:
+        division = parse_region(self.request.user, request.query_params.get("region"))
         year = parse_year(request.query_params.get("year"), name="year", default=data_year)
         return Response(selectors.metrics_breakdown(division=division, year=year))
 

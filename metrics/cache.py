@@ -35,10 +35,10 @@ def data_stamp(prefix: str) -> str:
     return f"{audit}-{admin}"
 
 
-def cached(name: str, prefix: str, *parts, compute: Callable[[], T]) -> T:
+def cached(name: str, prefix: str, *parts: object, compute: Callable[[], T]) -> T:
     """`compute()`, or its cached result for the region with `prefix`, these parts, the language and the data stamp."""
     seconds = timeout()
     if seconds <= 0:
         return compute()
     key = ":".join(["metrics", name, prefix, *map(str, parts), get_language() or "", data_stamp(prefix)])
-    return cache.get_or_set(key, compute, seconds)
+    return cache.get_or_set(key, compute, seconds)  # type: ignore[return-value]  # None only without a default

@@ -7,18 +7,51 @@ come from the same frame, so they show exactly the same numbers.
 import csv
 import io
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from gannan import numbers
 from gannan.lib.tabular import neutralise
 
 RED, GREEN, LIGHT_GREEN, YELLOW, GREY, BLUE = "#c62828", "#2e7d32", "#81c784", "#b58900", "#6b7280", "#1d4ed8"
+PALE_RED, HIGHLIGHT = "#eaa5a5", "rgba(181,137,0,0.14)"
+# The one palette of every chart: series in this order, the named colours above for meaning (poor, exited…).
+PALETTE = ["#8b1a1a", BLUE, GREEN, YELLOW, "#6b21a8", "#0f766e", "#c2410c", "#475569", "#be185d"]
 GOAL_YEAR = 2020
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def count_axis(values: Iterable[Any], title: str, *, scale: int = 1) -> dict[str, Any]:
+    """An axis of people, households or yuan (`scale` yuan per unit) with 万/亿 tick labels, never "200k"."""
+    top = max([float(v) for v in values if v is not None and not pd.isna(v)] or [0])
+    return {"title": title, "automargin": True, **numbers.axis_ticks(top, scale=scale, english=_english())}
+
+
+def percent_axis(values: Iterable[Any], title: str = "%", **extra: Any) -> dict[str, Any]:
+    """A percent axis from exactly 0 (a line at 0 sits on the bars' baseline, never below it) to a round top."""
+    top = max([float(v) for v in values if v is not None and not pd.isna(v)] or [0])
+    ticks = numbers.axis_ticks(min(top, 100), whole=False)
+    return {"title": title, "automargin": True, **ticks, "ticksuffix": "", **extra}
+
+
+def year_highlight(year: int | None) -> list[dict[str, Any]]:
+    """A band behind the selected year, so the chart shows which year the page is about."""
+    if year is None:
+        return []
+    return [{"type": "rect", "xref": "x", "yref": "paper", "x0": year - 0.5, "x1": year + 0.5, "y0": 0, "y1": 1,
+             "fillcolor": HIGHLIGHT, "line": {"width": 0}, "layer": "below"}]
 
 
 @dataclass
@@ -26,7 +59,7 @@ class Chart:
     key: str
     title: str
     table: pd.DataFrame
-    figure: dict
+    figure: dict[str, Any]
     links: list[str | None] = field(default_factory=list)  # one per table row: where its first cell leads
     zero_is_data: bool = False  # a 0 means "not met" (the checklist), not "nothing to show"
 
@@ -35,7 +68,7 @@ class Chart:
             self.figure = _no_data(self.figure)
 
     def has_data(self) -> bool:
-        """Any number other than 0 (or any number at all, with `zero_is_data`) beyond the table's first (label) column."""
+        """Any number other than 0 (or any number at all, with `zero_is_data`) beyond the first (label) column."""
         return any(
             isinstance(v, int | float | Decimal | np.number) and not isinstance(v, bool) and not pd.isna(v)
             and (self.zero_is_data or v != 0)
@@ -44,7 +77,7 @@ class Chart:
 
     def csv(self) -> str:
         """The chart's table as CSV, text cells neutralised (a village named "=HYPERLINK(…)" stays text)."""
-        return self.table.map(neutralise).to_csv(index=False)
+        return str(self.table.map(neutralise).to_csv(index=False))
 
     def rows(self) -> tuple[list[str], list[list[str]]]:
         """Header and rows of the HTML table: the CSV's cells, read back before neutralising, so both always agree."""
@@ -52,7 +85,7 @@ class Chart:
         return header, rows
 
 
-def _no_data(figure: dict) -> dict:
+def _no_data(figure: dict[str, Any]) -> dict[str, Any]:
     """The figure without traces or axes, saying that there is nothing to show (not empty axes that look broken)."""
     layout = {k: v for k, v in figure.get("layout", {}).items() if k not in ("shapes", "annotations", "yaxis2")}
     layout.update(
@@ -63,20 +96,25 @@ def _no_data(figure: dict) -> dict:
     return {"data": [], "layout": layout}
 
 
-def _layout(fig: go.Figure, **extra) -> dict:
+def _layout(fig: go.Figure, **extra: Any) -> dict[str, Any]:
+    """The common layout; axes grow their margins to fit their labels (rotated labels are not clipped)."""
     layout = {
         "template": "none",
         "margin": {"l": 60, "r": 60, "t": 30, "b": 50},
         "font": {"family": "WenQuanYi Micro Hei, Microsoft YaHei, sans-serif", "size": 12},
-        "legend": {"orientation": "h", "y": -0.15},
+        "legend": {"orientation": "h", "y": -0.2, "yanchor": "top"},
         "height": 340,
     }
-    fig.update_layout(**{**layout, **extra})
-    return json.loads(fig.to_json())
+    merged = {**layout, **extra}
+    for axis in ("xaxis", "yaxis"):
+        merged[axis] = {"automargin": True, **merged.get(axis, {})}
+    fig.update_layout(**merged)
+    figure: dict[str, Any] = json.loads(fig.to_json())
+    return figure
 
 
-def trend(series: pd.DataFrame) -> Chart:
-    """Poor population (bars) and incidence (line) by year, with the 2020 goal of zero.
+def trend(series: pd.DataFrame, year: int | None = None) -> Chart:
+    """Poor population (bars) and incidence (line) by year, with the 2020 goal of zero; `year` is highlighted.
 
     `series`: index year; columns poor_population, poverty_incidence.
     """
@@ -89,8 +127,10 @@ def trend(series: pd.DataFrame) -> Chart:
     )
     years, poor, rate = (table[c].tolist() for c in table.columns)
     fig = go.Figure()
-    fig.add_bar(x=years, y=poor, name=_("贫困人口"), marker_color=RED)
-    fig.add_scatter(x=years, y=rate, name=_("贫困发生率(%)"), yaxis="y2", mode="lines+markers", line_color=BLUE)
+    fig.add_bar(x=years, y=poor, name=_("贫困人口"), marker_color=[RED if y == year or year is None else PALE_RED for y in years],
+                hovertemplate="%{x}: %{y:,d}<extra></extra>")
+    fig.add_scatter(x=years, y=rate, name=_("贫困发生率(%)"), yaxis="y2", mode="lines+markers", line_color=BLUE,
+                    hovertemplate="%{x}: %{y:.1f}%<extra></extra>")
     fig.add_scatter(
         x=[GOAL_YEAR], y=[0], name=_("2020年目标：贫困人口清零"), mode="markers",
         marker={"symbol": "star", "size": 16, "color": GREEN},
@@ -99,8 +139,9 @@ def trend(series: pd.DataFrame) -> Chart:
         key="trend",
         title=_("贫困人口与贫困发生率"),
         table=table,
-        figure=_layout(fig, yaxis={"title": _("人"), "tickformat": ",d"}, yaxis2={"title": "%", "overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False, "tickformat": ".1f"},
-                       xaxis={"dtick": 1}),
+        figure=_layout(fig, yaxis=count_axis(poor, _("人")),
+                       yaxis2=percent_axis(rate, overlaying="y", side="right", showgrid=False),
+                       xaxis={"dtick": 1}, shapes=year_highlight(year)),
     )
 
 
@@ -134,7 +175,8 @@ def incidence_by_region(rows: pd.DataFrame, urls: list[str]) -> Chart:
         key="incidence_by_region",
         title=_("各下级区划贫困发生率"),
         table=table,
-        figure=_layout(fig, xaxis={"title": "%"}, height=max(300, 22 * len(rows) + 80), margin={"l": 110, "r": 20, "t": 20, "b": 40}),
+        figure=_layout(fig, xaxis=percent_axis(rows["poverty_incidence"]), height=max(300, 22 * len(rows) + 80),
+                       margin={"l": 110, "r": 20, "t": 20, "b": 40}),
         links=rows["url"].tolist(),
     )
 
@@ -151,10 +193,11 @@ def split(key: str, title: str, values: dict[str, int], labels: dict[str, str]) 
     )
     fig = go.Figure()
     fig.add_bar(x=table[_("名称")].tolist(), y=table[_("贫困人口")].tolist(), marker_color=RED)
-    return Chart(key=key, title=title, table=table, figure=_layout(fig, yaxis={"title": _("人"), "tickformat": ",d"}))
+    return Chart(key=key, title=title, table=table,
+                 figure=_layout(fig, yaxis=count_axis(table[_("贫困人口")], _("人")), xaxis={"tickangle": -30}))
 
 
-def exits(series: pd.DataFrame, targets: pd.DataFrame) -> Chart:
+def exits(series: pd.DataFrame, targets: pd.DataFrame, year: int | None = None) -> Chart:
     """Exits by year, stable and consolidating stacked, against the year's target.
 
     `series`: index year; columns exited_stable_population, exited_consolidating_population.
@@ -177,8 +220,10 @@ def exits(series: pd.DataFrame, targets: pd.DataFrame) -> Chart:
     fig.add_bar(x=x, y=table[_("巩固提升人口")].tolist(), name=_("巩固提升"), marker_color=LIGHT_GREEN)
     goal = [None if pd.isna(v) else int(v) for v in table[_("计划脱贫人口")]]
     fig.add_scatter(x=x, y=goal, name=_("计划脱贫人口"), mode="lines+markers", line={"color": YELLOW, "dash": "dash"})
+    top = [*table[_("脱贫人口")], *[g for g in goal if g is not None]]
     return Chart(key="exits", title=_("历年脱贫人口与计划"), table=table,
-                 figure=_layout(fig, barmode="stack", yaxis={"title": _("人"), "tickformat": ",d"}, xaxis={"dtick": 1}))
+                 figure=_layout(fig, barmode="stack", yaxis=count_axis(top, _("人")), xaxis={"dtick": 1},
+                                shapes=year_highlight(year)))
 
 
 def waterfall(*, year: int, start: int, new: int, exited: int, returned: int, removed: int, end: int) -> Chart:
@@ -200,10 +245,19 @@ def waterfall(*, year: int, start: int, new: int, exited: int, returned: int, re
         )
     )
     return Chart(key="waterfall", title=_("%(year)d年贫困人口增减") % {"year": year}, table=table,
-                 figure=_layout(fig, yaxis={"title": _("人"), "tickformat": ",d"}, showlegend=False))
+                 figure=_layout(fig, yaxis=count_axis(_running_totals([s[1] for s in steps]), _("人")), showlegend=False))
 
 
-def guarantees(failures: pd.DataFrame, checks: list[tuple[str, str]]) -> Chart:
+def _running_totals(steps: list[int]) -> list[int]:
+    """The heights a waterfall reaches: the start, each running sum, the end."""
+    out, total = [], 0
+    for i, step in enumerate(steps):
+        total = step if i in (0, len(steps) - 1) else total + step
+        out.append(total)
+    return out
+
+
+def guarantees(failures: pd.DataFrame, checks: Sequence[tuple[str, str | Promise]]) -> Chart:
     """Households (poor at the end of the year) failing each of 两不愁三保障. `failures`: one row of counts."""
     row = failures.iloc[0] if not failures.empty else pd.Series(dtype="int64")
     table = pd.DataFrame(
@@ -216,10 +270,10 @@ def guarantees(failures: pd.DataFrame, checks: list[tuple[str, str]]) -> Chart:
     fig = go.Figure()
     fig.add_bar(x=table[_("指标")].tolist(), y=table[_("未达标户数")].tolist(), marker_color=YELLOW)
     return Chart(key="guarantees", title=_("两不愁三保障未达标户数"), table=table,
-                 figure=_layout(fig, yaxis={"title": _("户"), "tickformat": ",d"}, showlegend=False))
+                 figure=_layout(fig, yaxis=count_axis(table[_("未达标户数")], _("户")), showlegend=False))
 
 
-def checklist(villages: pd.DataFrame, items: list[tuple[str, str]], urls: list[str]) -> Chart:
+def checklist(villages: pd.DataFrame, items: Sequence[tuple[str, str | Promise]], urls: list[str]) -> Chart:
     """六有六通 of poor villages: villages × twelve items (1 met, 0 not met, empty without a record)."""
     labels = [str(label) for _f, label in items]
     table = pd.DataFrame({_("村"): villages["name"].to_numpy(), _("区划代码"): villages["code"].to_numpy()})
@@ -229,35 +283,61 @@ def checklist(villages: pd.DataFrame, items: list[tuple[str, str]], urls: list[s
     z = [[None if pd.isna(v) else int(v) for v in table.loc[i, labels]] for i in table.index]
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=labels, y=table[_("村")].tolist(), zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
-            colorscale=[[0, "#fde2e2"], [1, GREEN]], customdata=[[u] * len(labels) for u in urls],
+            z=z, x=labels, y=table[_("村")].tolist(), zmin=0, zmax=1, xgap=2, ygap=2,
+            colorscale=[[0, "#fde2e2"], [0.5, "#fde2e2"], [0.5, GREEN], [1, GREEN]],
+            colorbar={"tickmode": "array", "tickvals": [0.25, 0.75], "ticktext": [_("未达标"), _("已达标")],
+                      "len": min(1, 200 / (24 * max(len(table), 1) + 120)), "y": 1, "yanchor": "top", "thickness": 14},
+            customdata=[[u] * len(labels) for u in urls],
             hovertemplate="%{y} · %{x}<extra></extra>",
         )
     )
+    # The item names sit on top, next to the first villages, not below a long list of them.
     return Chart(key="checklist", title=_("贫困村六有六通进展"), table=table,
-                 figure=_layout(fig, height=max(300, 24 * len(table) + 120), margin={"l": 110, "r": 20, "t": 20, "b": 110},
-                                xaxis={"tickangle": -40}),
+                 figure=_layout(fig, height=max(300, 24 * len(table) + 140), margin={"l": 110, "r": 20, "t": 20, "b": 20},
+                                xaxis={"tickangle": -40, "side": "top"}, yaxis={"autorange": "reversed"}),
                  links=list(urls), zero_is_data=True)
 
 
-PALETTE = ["#8b1a1a", BLUE, GREEN, YELLOW, "#6b21a8", "#0f766e", "#c2410c", "#475569", "#be185d"]
+
+# How the value axis of a chart given as rows is labelled, by the unit of its numbers.
+WAN_YUAN, HOUSEHOLDS, PERCENT = "wan_yuan", "households", "percent"
 
 
-def from_rows(spec: dict, links: list[str | None] | None = None) -> Chart:
-    """A chart given as plain rows (funds.charts): bars per series over `x`, stacked or grouped, with an optional target line.
+def _value_axis(unit: str, values: list[float]) -> dict[str, Any]:
+    if unit == WAN_YUAN:  # the numbers are 万元: ticks read 5,000万 / 1亿, the title says 元
+        return count_axis(values, _("元"), scale=10_000)
+    if unit == PERCENT:
+        return {"title": "%", "automargin": True, "range": [0, 100], "tickmode": "array",
+                "tickvals": [0, 20, 40, 60, 80, 100], "ticktext": ["0", "20", "40", "60", "80", "100"]}
+    return count_axis(values, _("户"))
 
-    `spec`: key, title, kind ("bar", "stacked" or "grouped"), x, series, columns [(key, label)], rows, and
-    optionally line / line_label; `links`: one per row, where its bar and its table row lead.
+
+def from_rows(spec: dict[str, Any], links: list[str | None] | None = None) -> Chart:
+    """A chart given as plain rows (funds.charts): bars per series over `x`, stacked or grouped, optional target line.
+
+    `spec`: key, title, kind ("bar", "stacked" or "grouped"), unit (WAN_YUAN, HOUSEHOLDS or PERCENT), x, series,
+    columns [(key, label)], rows, and optionally line / line_label; `links`: one per row, where its bar and its
+    table row lead.
     """
     columns, rows = spec["columns"], spec["rows"]
     labels = {key: str(label) for key, label in columns}
     table = pd.DataFrame([[row.get(key) for key, _label in columns] for row in rows], columns=list(labels.values()))
     x = [str(row[spec["x"]]) for row in rows]
+    unit = spec["unit"]
+    hover = {WAN_YUAN: "%{x}: %{y:,.2f}" + _("万元"), PERCENT: "%{x}: %{y:.1f}%"}.get(unit, "%{x}: %{y:,d}")
     fig = go.Figure()
+    heights = [0.0] * len(rows)
     for i, key in enumerate(spec["series"]):
-        fig.add_bar(x=x, y=[None if row.get(key) is None else float(row[key]) for row in rows], name=labels[key],
-                    marker_color=PALETTE[i % len(PALETTE)], customdata=links or None)
-    extra = {"barmode": "stack" if spec["kind"] == "stacked" else "group", "xaxis": {"type": "category"},
+        values = [None if row.get(key) is None else float(row[key]) for row in rows]
+        fig.add_bar(x=x, y=values, name=labels[key], marker_color=PALETTE[i % len(PALETTE)], customdata=links or None,
+                    hovertemplate=hover + "<extra>" + labels[key] + "</extra>")
+        if spec["kind"] == "stacked":
+            heights = [h + (v or 0) for h, v in zip(heights, values, strict=True)]
+        else:
+            heights = [max(h, v or 0) for h, v in zip(heights, values, strict=True)]
+    extra = {"barmode": "stack" if spec["kind"] == "stacked" else "group",
+             "xaxis": {"type": "category", "tickangle": 0 if spec["x"] == "year" else -30},
+             "yaxis": _value_axis(unit, heights),
              "showlegend": len(spec["series"]) > 1 or spec["kind"] == "stacked"}
     if spec.get("line") is not None:
         extra["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": spec["line"], "y1": spec["line"],
@@ -265,6 +345,5 @@ def from_rows(spec: dict, links: list[str | None] | None = None) -> Chart:
         extra["annotations"] = [{"xref": "paper", "x": 1, "y": spec["line"], "text": str(spec["line_label"]),
                                  "showarrow": False, "xanchor": "right", "yanchor": "bottom", "font": {"color": RED},
                                  "bgcolor": "rgba(255,255,255,0.85)"}]
-        extra["yaxis"] = {"range": [0, 100], "title": "%"}
     return Chart(key=spec["key"], title=str(spec["title"]), table=table, figure=_layout(fig, **extra),
                  links=list(links or []))

@@ -5,6 +5,7 @@ so the arithmetic is tested on frames built by hand.
 """
 
 import math
+from typing import Any
 
 import pandas as pd
 
@@ -186,7 +187,7 @@ def splits(register_spans: pd.DataFrame, *, field: str, children: list[str], yea
     return result
 
 
-def plain(value):
+def plain(value: Any) -> int | float | None:
     """A JSON-ready number: int for counts, float for rates, None for NaN."""
     if value is None:
         return None
@@ -194,11 +195,11 @@ def plain(value):
         value = float(value)
         if math.isnan(value):
             return None
-        return value
+        return float(value)
     return int(value)
 
 
-def row_dict(table: pd.DataFrame, child: str, year: int) -> dict:
+def row_dict(table: pd.DataFrame, child: str, year: int) -> dict[str, int | float | None]:
     """The scalar keys of one (child, year) as plain values."""
     row = table.loc[[(child, year)], SCALAR_KEYS].to_dict("records")[0]  # per column: ints stay ints
     out = {}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from gannan.lib.tabular import neutralise
 
@@ -81,13 +82,13 @@ class _Book:
         sheet.column_dimensions["B"].width = 16
         sheet.append([self._cell(sheet, neutralise(title), TITLE)])
         if note:
-            sheet.append([self._cell(sheet, note)])
-        sheet.append([self._cell(sheet, h, BOLD) for h in header])
+            sheet.append([self._cell(sheet, neutralise(note))])
+        sheet.append([self._cell(sheet, neutralise(h), BOLD) for h in header])
         for row in rows:
             sheet.append([self._cell(sheet, _value(v)) for v in row])
 
     @staticmethod
-    def _cell(sheet, value: Any, font: Font | None = None) -> WriteOnlyCell:
+    def _cell(sheet: WriteOnlyWorksheet, value: Any, font: Font | None = None) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # a leading = stays text
@@ -103,7 +104,10 @@ class _Book:
 
 
 def metrics_workbook(*, board: Dashboard) -> IO[bytes]:
-    """The workbook of `board` (call under the Chinese locale): region by year, sub-regions, every chart table, definitions."""
+    """The workbook of `board` (call under the Chinese locale).
+
+    Sheets: the region by year, its sub-regions, every chart's table, the definitions.
+    """
     division, year, figures = board.division, board.year, board.figures
     indicators = _indicators()
     headers = [_with_unit(str(i.label), str(i.unit)) for i in indicators]

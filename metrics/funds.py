@@ -22,13 +22,14 @@ BY_CHILD = {"to_household_share", "loan_coverage"}
 class FundsBoard:
     kpis: dict[str, Any]
     charts: list[Chart] = field(default_factory=list)
+    children_rows: list[dict[str, Any]] = field(default_factory=list)  # per sub-region: share and loan coverage
     share_line: Decimal = funds_selectors.TO_HOUSEHOLD_LINE
     support_line: Decimal = funds_selectors.HOUSEHOLD_SUPPORT_LINE
 
 
 def funds_json(summary: dict[str, Any]) -> dict[str, Any]:
     """`funds_selectors.funds_summary` for JSON: yuan as exact strings ("45000.00"), percents as numbers."""
-    def plain(key: str, value):
+    def plain(key: str, value: Any) -> Any:
         if not isinstance(value, Decimal):
             return value
         if registry.get(key).unit == registry.PERCENT:
@@ -52,7 +53,7 @@ def funds_board(*, division: Division, year: int, children: list[Division],
     gaps = reverse("funds:gaps", args=[division.code]) + f"?year={year}"
     shown = []
     for spec in specs:
-        links = None
+        links: list[str | None] | None = None
         if spec["key"] in BY_CHILD:
             if not children:  # a village has no sub-regions to compare
                 continue
@@ -61,4 +62,10 @@ def funds_board(*, division: Division, year: int, children: list[Division],
             links = [f"{gaps}&cause={row['cause']}" for row in spec["rows"]]
         shown.append(from_rows(spec, links))
     kpis["gaps_url"] = gaps
-    return FundsBoard(kpis=kpis, charts=shown)
+    share, support = kpis["to_household_share"], kpis["support_per_exited_household"]
+    kpis["to_household_share_below"] = share is not None and share < funds_selectors.TO_HOUSEHOLD_LINE
+    kpis["support_below"] = support is not None and support < funds_selectors.HOUSEHOLD_SUPPORT_LINE
+    rows = {spec["key"]: spec["rows"] for spec in specs}
+    loans = {row["code"]: row for row in rows["loan_coverage"]}
+    children_rows = [row | loans[row["code"]] for row in rows["to_household_share"]] if children else []
+    return FundsBoard(kpis=kpis, charts=shown, children_rows=children_rows)

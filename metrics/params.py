@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from accounts.scope import division_for, home_division
+from accounts.models import User
 from gannan.lib.calendar import FIRST_YEAR, last_year
 from households.models import StatusChange
 from villages.models import Division
+from villages.scope import division_for, home_division
 
 REGION_CODE = re.compile(r"^(\d{6}|\d{9}|\d{12})$")
 
@@ -24,7 +25,7 @@ def data_year() -> int:
     return FIRST_YEAR if newest is None else max(FIRST_YEAR, min(last_year(), newest.year))
 
 
-def parse_region(user, value: str | None) -> Division:
+def parse_region(user: User, value: str | None) -> Division:
     """The division named by `value` (the user's home division when absent); 404 outside the user's region."""
     if value in (None, ""):
         return division_for(user, home_division(user).code)

@@ -10,10 +10,12 @@ number of queries never depends on the number of households or villages.
 code (the direct children of a region); None returns the region's totals.
 """
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 import pandas as pd
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Aggregate, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least
 
 from households.models import EXITED_STATUSES, POOR_STATUSES, HouseholdYear, Status, StatusChange
@@ -26,12 +28,12 @@ from .models import ExitTarget
 CHILD_FIELD = {12: "code", 9: "parent__code", 6: "parent__parent__code"}
 
 
-def _child(village: str, child_len: int | None):
-    """The code of the child (the first `child_len` characters of the village code) of `village` ("" = the row itself)."""
+def _child(village: str, child_len: int | None) -> F | Value:
+    """The code of the child of `village`: the first `child_len` characters of its code ("" = the row itself)."""
     return F(village + CHILD_FIELD[child_len]) if child_len else Value("")
 
 
-def _frame(rows, columns: list[str]) -> pd.DataFrame:
+def _frame(rows: Iterable[Any], columns: list[str]) -> pd.DataFrame:
     df = pd.DataFrame.from_records(list(rows), columns=columns)
     return df
 
@@ -48,7 +50,7 @@ def register_spans(
     first..last group together. With `split`, poor spans carry the household's
     main cause and attribute; otherwise those columns are empty.
     """
-    qs = StatusChange.objects.filter(household__village__code__startswith=prefix, date__lte=date(last, 12, 31))
+    qs: QuerySet[Any, Any] = StatusChange.objects.filter(household__village__code__startswith=prefix, date__lte=date(last, 12, 31))
     qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=date(first, 1, 1)))
     poor = Q(status__in=POOR_STATUSES)
     qs = qs.annotate(
@@ -73,7 +75,7 @@ def register_year(*, prefix: str, year: int, child_len: int | None = None, split
     named like the metrics keys (see `REGISTER_YEAR_KEYS`).
     """
     start, end = date(year, 1, 1), date(year, 12, 31)
-    qs = StatusChange.objects.filter(household__village__code__startswith=prefix, date__lte=end)
+    qs: QuerySet[Any, Any] = StatusChange.objects.filter(household__village__code__startswith=prefix, date__lte=end)
     qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
     qs = qs.annotate(
         child=_child("household__village__", child_len),
@@ -94,7 +96,7 @@ def register_year(*, prefix: str, year: int, child_len: int | None = None, split
         "removed": in_year & Q(status=Status.REMOVED),
         "removed_while_poor": in_year & from_poor & Q(status=Status.REMOVED),
     }
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for kind, condition in conditions.items():
         aggregates[f"{kind}_population"] = Sum("household__member_count", filter=condition)
         if kind not in ("supported", "registered"):
@@ -115,7 +117,9 @@ def poor_year_split(*, prefix: str, year: int) -> pd.DataFrame:
     `register_year`, for a fraction of its scan.
     """
     end = date(year, 12, 31)
-    qs = StatusChange.objects.filter(household__village__code__startswith=prefix, status__in=POOR_STATUSES, date__lte=end)
+    qs: QuerySet[Any, Any] = StatusChange.objects.filter(
+        household__village__code__startswith=prefix, status__in=POOR_STATUSES, date__lte=end
+    )
     qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
     qs = qs.annotate(child=Value(""), main_cause=F("household__main_cause"), attribute=F("household__attribute"))
     qs = qs.values("child", "main_cause", "attribute").annotate(poor_population=Sum("household__member_count")).order_by()
@@ -130,7 +134,7 @@ def rural_spans(*, prefix: str, child_len: int | None = None, until: int | None 
     """
     figures = VillageYear.objects.filter(rural_population__isnull=False)
     next_year = figures.filter(village_id=OuterRef("village_id"), year__gt=OuterRef("year")).order_by("year").values("year")[:1]
-    qs = figures.filter(village__code__startswith=prefix)
+    qs: QuerySet[Any, Any] = figures.filter(village__code__startswith=prefix)
     if until is not None:
         qs = qs.filter(year__lte=until)
     qs = qs.annotate(
@@ -146,7 +150,7 @@ def rural_spans(*, prefix: str, child_len: int | None = None, until: int | None 
 
 def poor_village_spans(*, prefix: str, child_len: int | None = None) -> pd.DataFrame:
     """Poor-village listings as spans: child, start (listed year, 0 if unknown), end (出列 year), villages."""
-    qs = Division.objects.filter(level=Level.VILLAGE, is_poor_village=True, code__startswith=prefix)
+    qs: QuerySet[Any, Any] = Division.objects.filter(level=Level.VILLAGE, is_poor_village=True, code__startswith=prefix)
     qs = qs.annotate(child=_child("", child_len), start=Coalesce("poor_listed_year", 0), end=F("poor_exit_year"))
     qs = qs.values("child", "start", "end").annotate(villages=Count("code")).order_by()
     columns = ["child", "start", "end", "villages"]

@@ -90,7 +90,8 @@ for _key, _label, _unit, _definition, _kind in [
     register(Indicator(key=_key, label=_label, unit=_unit, definition=_definition, kind=_kind))
 
 
-# The funds figures (funds/indicators.py); a key metrics already names (exited_households, exited_population) is the same figure.
+# The funds figures (funds/indicators.py); a key metrics already names (exited_households, exited_population)
+# is the same figure.
 for _key, _label, _unit, _definition, _kind, _selector in FUNDS_INDICATORS:
     if _key not in INDICATORS:
         register(Indicator(key=_key, label=_label, unit=_unit, definition=_definition, kind=_kind, source="funds"))

@@ -1,6 +1,7 @@
 """Reads for pages and API: queries (a fixed handful of GROUP BYs) → compute → plain dicts."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -17,24 +18,24 @@ class RegionFigures:
     years: list[int]
     children: list[Division]
     table: pd.DataFrame  # index (child, year); child "" is the region itself
-    by_cause: dict
-    by_attribute: dict
+    by_cause: dict[tuple[str, int], dict[str, int]]
+    by_attribute: dict[tuple[str, int], dict[str, int]]
 
-    def summary(self, year: int, child: str = "") -> dict:
-        out = compute.row_dict(self.table, child, year)
+    def summary(self, year: int, child: str = "") -> dict[str, Any]:
+        out: dict[str, Any] = compute.row_dict(self.table, child, year)
         out["by_cause"] = self.by_cause[(child, year)]
         out["by_attribute"] = self.by_attribute[(child, year)]
         return out
 
-    def series(self, child: str = "") -> dict[str, list]:
-        out = {key: [] for key in compute.SCALAR_KEYS + compute.SPLIT_KEYS}
+    def series(self, child: str = "") -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {key: [] for key in compute.SCALAR_KEYS + compute.SPLIT_KEYS}
         for year in self.years:
             for key, value in self.summary(year, child).items():
                 out[key].append(value)
         return out
 
 
-def division_dict(division: Division) -> dict:
+def division_dict(division: Division) -> dict[str, str]:
     return {"code": division.code, "name": division.name, "level": division.level}
 
 
@@ -95,17 +96,17 @@ def poor_splits(*, division: Division, year: int) -> dict[str, dict[str, int]]:
     }
 
 
-def metrics_summary(*, division: Division, year: int) -> dict:
+def metrics_summary(*, division: Division, year: int) -> dict[str, Any]:
     figures = region_figures(division=division, first=year, last=year, with_children=False)
     return {"region": division_dict(division), "year": year, **figures.summary(year)}
 
 
-def metrics_timeseries(*, division: Division, first: int, last: int) -> dict:
+def metrics_timeseries(*, division: Division, first: int, last: int) -> dict[str, Any]:
     figures = region_figures(division=division, first=first, last=last, with_children=False)
     return {"region": division_dict(division), "years": figures.years, "series": figures.series()}
 
 
-def metrics_breakdown(*, division: Division, year: int) -> dict:
+def metrics_breakdown(*, division: Division, year: int) -> dict[str, Any]:
     figures = region_figures(division=division, first=year, last=year, with_children=True, with_total=False)
     children = [{"region": division_dict(c), **figures.summary(year, c.code)} for c in figures.children]
     return {"region": division_dict(division), "year": year, "children": children}

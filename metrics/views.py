@@ -1,49 +1,62 @@
 """Dashboard pages: the overview of a region, its charts' CSV files, the workbook of all its tables."""
 
-from django.http import FileResponse, Http404, HttpResponse
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.scope import division_for, home_division, in_scope
+from accounts.http import AuthenticatedRequest
+from accounts.models import User
+from funds import selectors as funds_selectors
 from gannan.lib.calendar import parse_year, years_descending
 from households.models import Household, Status
 from villages.models import Division, Level
+from villages.scope import division_for, home_division, in_scope
 
 from .cache import cached
-from .dashboard import Dashboard, dashboard
+from .charts import Chart
+from .dashboard import Dashboard, campaign_figures, campaign_year, dashboard
 from .exports import metrics_workbook
+from .funds import funds_board
 from .params import data_year
+from .selectors import RegionFigures
 
 
 def _ancestor_codes(division: Division) -> list[str]:
     """Codes from the prefecture down to `division` (the code is a path)."""
     code = division.code
     chain = [code[:4] + "00", code[:6], code[:9], code[:12]]
-    lengths = {Level.PREFECTURE: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.VILLAGE: 4}
+    lengths: dict[str, int] = {Level.PREFECTURE: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.VILLAGE: 4}
     return list(dict.fromkeys(chain[: lengths.get(division.level, 1)]))
 
 
-def _breadcrumbs(user, division: Division) -> list[Division]:
+def _breadcrumbs(user: User, division: Division) -> list[Division]:
     codes = [c for c in _ancestor_codes(division) if in_scope(user, c)]
     return list(Division.objects.filter(code__in=codes).order_by("code"))
 
 
-def _region(request, code: str | None) -> Division:
+def _region(request: AuthenticatedRequest, code: str | None) -> Division:
     if code is None:
         return division_for(request.user, home_division(request.user).code)
     return division_for(request.user, code)
 
 
-def _year(request) -> int:
+def _year(request: AuthenticatedRequest) -> int:
     """The `year` parameter; a bad one raises ValidationError, which answers the styled 400 page (gannan.errors)."""
     return parse_year(request.GET.get("year"), name="year", default=data_year)
 
 
-def _board(division: Division, year: int) -> Dashboard:
+def _figures(division: Division) -> RegionFigures:
+    return cached("figures", division.prefix, division.code, compute=lambda: campaign_figures(division=division))
+
+
+def _board(division: Division, year: int, figures: RegionFigures | None = None) -> Dashboard:
     return cached("dashboard", division.prefix, division.code, year, compute=lambda: dashboard(
-        division=division, year=year, region_url=lambda c: reverse("metrics:region", args=[c]) + f"?year={year}"))
+        division=division, year=year, region_url=lambda c: reverse("metrics:region", args=[c]) + f"?year={year}",
+        figures=figures))
 
 
 def _household_url(pk: int) -> str | None:
@@ -53,16 +66,28 @@ def _household_url(pk: int) -> str | None:
         return None
 
 
-def _chart_item(chart) -> dict:
+def _chart_item(chart: Chart) -> dict[str, Any]:
     header, rows = chart.rows()
     links = chart.links or [None] * len(rows)
     return {"chart": chart, "header": header, "rows": [(link, row[0], row[1:]) for link, row in zip(links, rows, strict=True)]}
 
 
-def overview(request, code: str | None = None):
+def _page_year(request: AuthenticatedRequest, division: Division) -> tuple[int, RegionFigures | None]:
+    """The asked year, or the campaign's latest year with poor people (the overview's and the funds page's default).
+
+    Returns (year, figures): the figures when they had to be read for the default, so they are not read twice.
+    """
+    if request.GET.get("year"):
+        return _year(request), None
+    figures = _figures(division)
+    return campaign_year(figures, latest=data_year()), figures
+
+
+def overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResponse:
+    """A region's overview; without a year it opens on the campaign's latest year with poor people."""
     division = _region(request, code)
-    year = _year(request)
-    board = _board(division, year)
+    year, figures = _page_year(request, division)
+    board = _board(division, year, figures)
     households = []
     if division.level == Level.VILLAGE:
         qs = Household.objects.filter(village_id=division.code).order_by("code")
@@ -86,7 +111,7 @@ def overview(request, code: str | None = None):
     return render(request, "metrics/overview.html", context)
 
 
-def chart_csv(request, code: str, key: str):
+def chart_csv(request: AuthenticatedRequest, code: str, key: str) -> HttpResponse:
     division = division_for(request.user, code)
     year = _year(request)
     board = _board(division, year)
@@ -98,10 +123,33 @@ def chart_csv(request, code: str, key: str):
     return response
 
 
-def export_xlsx(request, code: str):
+def export_xlsx(request: AuthenticatedRequest, code: str) -> HttpResponseBase:
     division = division_for(request.user, code)
     year = _year(request)
     with translation.override("zh-hans"):
         workbook = metrics_workbook(board=_board(division, year))
     return FileResponse(workbook, as_attachment=True, filename=f"{division.code}-{year}-metrics.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def funds_overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResponse:
+    """The funds page of a region: the funds tiles and charts of the overview, the sub-regions and the projects."""
+    division = _region(request, code)
+    year, figures = _page_year(request, division)
+    children = figures.children if figures is not None else funds_selectors.children_of(division)
+    board = cached("funds", division.prefix, division.code, year, compute=lambda: funds_board(
+        division=division, year=year, children=children,
+        region_url=lambda c: reverse("metrics:funds_region", args=[c]) + f"?year={year}"))
+    projects = funds_selectors.project_list(user=request.user).filter(division__code__startswith=division.prefix, year=year)
+    return render(request, "metrics/funds.html", {
+        "division": division,
+        "year": year,
+        "years": years_descending(),
+        "breadcrumbs": _breadcrumbs(request.user, division),
+        "funds": board,
+        "charts": [_chart_item(c) for c in board.charts],
+        "chart_data": {c.key: c.figure for c in board.charts},
+        "children_rows": board.children_rows,
+        "can_edit": request.user.can_edit_households,
+        "projects": projects.order_by("division_id", "name")[:50],
+    })

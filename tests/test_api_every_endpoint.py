@@ -64,7 +64,10 @@ def zhuoni_read():
 
 
 def lintan_write(ok: int = 200, *, zhuoni: int = 404):
-    """Writing to (or into) 临潭县: officials read only; 卓尼's clerk gets `zhuoni` (404 for an object, 400 "no such village" for a village)."""
+    """Writing to (or into) 临潭县: officials read only; 卓尼's clerk gets `zhuoni`.
+
+    404 for an object, 400 "no such village" for a village.
+    """
     return expect(ok, pref_official=403, lintan_official=403, zhuoni_clerk=zhuoni)
 
 
@@ -274,6 +277,11 @@ CALLS = [
          body=lambda w: {"village": OTHER_LINTAN_VILLAGE, "name": "西街村互助资金协会", "founded_year": 2015}),
     Call(F + "loan-status", "POST", lintan_write(), args=lintan_funds("loan"), body=lambda w: {"status": "overdue"}),
     Call(F + "loan-status", "POST", zhuoni_write(), args=zhuoni_funds("loan"), body=lambda w: {"status": "repaid"}),
+    # Data quality (疑点): a region outside one's own is 404.
+    Call("quality-summary", "GET", everyone()),
+    Call("quality-summary", "GET", lintan_read(), query={"region": "623021100201"}),
+    Call("quality-issues", "GET", everyone()),
+    Call("quality-issues", "GET", zhuoni_read(), query={"region": "623022", "rule": "RG02"}),
 ]
 
 
@@ -300,7 +308,7 @@ def api_routes() -> dict[tuple[str, str], list[str]]:
                     view = getattr(p.callback, "view_class", None)
                     methods = {m for m in view.http_method_names if hasattr(view, m)} if view else {"get"}
                 for m in methods - {"head", "options"}:
-                    found[(namespace + p.name, m.upper())] = list(p.pattern.regex.groupindex)
+                    found[(namespace + (p.name or ""), m.upper())] = list(p.pattern.regex.groupindex)
 
     walk(get_resolver().url_patterns, "", "")
     return found

@@ -79,7 +79,7 @@ def test_the_household_page_speaks_english(client, lintan_clerk, household):
 
 def test_the_funds_page_speaks_english(client, lintan_official, household):
     in_english(client, lintan_official)
-    html = page(client, reverse("funds:index") + "?year=2015")
+    html = page(client, reverse("metrics:funds") + "?year=2015")
     for text in ["funds & projects", "Loan coverage (every eligible household)",
                  "Funds by source (by year, 10k yuan)", "Poverty-alleviation projects, 2015"]:
         assert text in html, text
@@ -93,14 +93,16 @@ def test_chinese_stays_the_default(client, lintan_official, household):
     assert "贫困发生率" in html and "Poverty incidence" not in html
 
 
-def po_entries(path: Path) -> list[dict]:
+def po_entries(path: Path) -> list[dict[str, str]]:
     """msgid / msgid_plural / msgstr[...] of each entry (obsolete ones skipped), strings unquoted and joined."""
-    entries, current, field = [], None, None
+    entries: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
+    field = ""
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
             if current:
                 entries.append(current)
-            current, field = None, None
+            current, field = None, ""
             continue
         if line.startswith("#"):
             if line.startswith("#,"):
@@ -141,3 +143,43 @@ def test_the_compiled_catalogue_matches_the_source():
             assert compiled._catalog[(key, 1)] == e["msgstr[1]"], e["msgid"]
         else:
             assert compiled._catalog[key] == e["msgstr"], e["msgid"]
+
+
+def test_the_admin_index_names_every_app_in_chinese(client, admin):
+    client.force_login(admin)
+    html = client.get("/admin/").content.decode()
+    for english in ("Axes", "AXES", "Funds", "Metrics", "Villages", "Access attempts"):
+        assert f">{english}<" not in html, english
+    assert "扶贫资金" in html and "登录失败与锁定" in html and "登录失败记录" in html
+
+
+def test_the_audit_trail_names_what_changed_in_chinese(client, admin, lintan_clerk):
+    from datetime import date
+
+    from .conftest import change_status, register
+
+    household = register(lintan_clerk, "623021100201", "H1")
+    change_status(lintan_clerk, household, "exited_stable", date(2016, 10, 1), check_exit=False)
+    client.force_login(admin)
+    html = client.get("/audit/").content.decode()
+    assert "状态变更" in html and "statuschange" not in html and ">household<" not in html
+    admin_html = client.get("/admin/audit/auditentry/").content.decode()
+    assert "状态变更" in admin_html and "<td class=\"field-object_type_shown\">statuschange" not in admin_html
+
+
+def test_the_programme_chart_and_workbook_name_programmes_in_chinese(client, lintan_clerk, lintan_official):
+    import io
+
+    import openpyxl
+
+    from .funds_cast import allocate, pay, project
+
+    p = project(lintan_clerk, programme="infrastructure")
+    allocate(lintan_clerk, p, "30000")
+    pay(lintan_clerk, p, "20000", village="623021100202")
+    client.force_login(lintan_official)
+    csv_text = client.get("/region/623021/chart/by_programme.csv?year=2015").content.decode("utf-8-sig")
+    assert "基础设施" in csv_text and "infrastructure" not in csv_text
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/region/623021/export.xlsx?year=2015").getvalue()))
+    cells = [str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value]
+    assert "基础设施" in cells and not any("infrastructure" in c for c in cells)

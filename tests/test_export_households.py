@@ -18,8 +18,19 @@ def content(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+def exported(client, url: str):
+    """The export's file: CSV straight away; XLSX through its background job's download link."""
+    response = client.get(url)
+    if response.status_code == 302 and "/jobs/" in response["Location"]:
+        return client.get(response["Location"].rstrip("/") + "/download")
+    return response
+
+
 def csv_rows(response):
-    return list(csv.reader(io.StringIO(content(response).decode("utf-8-sig"))))
+    """The CSV's rows without its trailer ("# 导出完成，共 N 行")."""
+    rows = list(csv.reader(io.StringIO(content(response).decode("utf-8-sig"))))
+    assert rows[-1][0].startswith("# 导出完成")
+    return rows[:-1]
 
 
 @pytest.fixture
@@ -45,7 +56,7 @@ def registry(lintan_clerk, zhuoni_clerk):
 def test_an_admin_export_reimports_as_unchanged(client, admin, registry):
     client.force_login(admin)
     for fmt in ("csv", "xlsx"):
-        response = client.get(f"/data/export/households.{fmt}?full=1")
+        response = exported(client, f"/data/export/households.{fmt}?full=1")
         assert response.status_code == 200
         before = (Household.objects.count(), Member.objects.count(), StatusChange.objects.count(),
                   HouseholdYear.objects.count())
@@ -129,7 +140,7 @@ def test_formulas_are_neutralised_and_negative_numbers_stay_numbers(client, pref
     assert h002["帮扶单位"] == "'-县扶贫办"
     h001 = dict(zip(header, next(r for r in rows if r[0] == "H001"), strict=True))
     assert h001["生产经营性收入（人均，元）"] == "-300.00"
-    book = openpyxl.load_workbook(io.BytesIO(content(client.get("/data/export/households.xlsx"))))
+    book = openpyxl.load_workbook(io.BytesIO(content(exported(client, "/data/export/households.xlsx"))))
     sheet = book.active
     header = [c.value for c in sheet[1]]
     cells = {row[0].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
@@ -144,7 +155,7 @@ def test_the_export_streams_without_loading_everything(client, pref_official, re
     response = client.get("/data/export/households.csv")
     assert response.streaming
     with django_assert_max_num_queries(8):
-        assert len(content(response).splitlines()) == 1 + 7
+        assert len(content(response).splitlines()) == 1 + 7 + 1  # header, members, trailer
 
 
 def test_templates_have_headers_an_example_and_drop_downs(client, lintan_clerk):
@@ -167,3 +178,62 @@ def test_the_templates_example_row_imports(client, lintan_clerk):
     report = households_import(data=data, file_name="模板.xlsx", user=lintan_clerk, dry_run=True)
     assert report.ok, [str(p) for p in report.errors]
     assert report.counts["households_create"] == 1
+
+
+def test_the_csv_starts_streaming_before_the_register_is_read(client, pref_official, registry,
+                                                               django_assert_num_queries):
+    client.force_login(pref_official)
+    response = client.get("/data/export/households.csv")
+    assert response.streaming
+    chunks = iter(response.streaming_content)
+    with django_assert_num_queries(0):  # the BOM and the header go out before any household is read
+        first = next(chunks) + next(chunks)
+    assert first.decode("utf-8-sig").startswith("户编号,行政区划代码,姓名")
+    rest = b"".join(chunks).decode()
+    assert rest.rstrip().splitlines()[-1] == "# 导出完成，共 7 行"
+
+
+def test_a_csv_cut_short_has_no_trailer(client, pref_official, registry, monkeypatch):
+    """A stream that fails part-way must not look like a complete file: only a finished one ends with the trailer."""
+    from households import exports
+
+    real = exports.roster_rows
+
+    def failing(households, **kw):
+        for i, row in enumerate(real(households, **kw)):
+            if i == 4:
+                raise ConnectionError("database went away")
+            yield row
+
+    monkeypatch.setattr("households.data_views.roster_rows", failing)
+    client.force_login(pref_official)
+    response = client.get("/data/export/households.csv")
+    received = []
+    with pytest.raises(ConnectionError):
+        for chunk in response.streaming_content:
+            received.append(chunk)
+    assert "导出完成" not in b"".join(received).decode()
+
+
+def test_the_xlsx_runs_as_a_job_with_progress_and_a_download(client, lintan_clerk, registry):
+    from jobs.models import Job, JobStatus
+
+    client.force_login(lintan_clerk)
+    response = client.get("/data/export/households.xlsx?division=623021")
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == JobStatus.DONE and (job.done, job.total) == (2, 2)  # two households of 临潭县
+    download = client.get(f"/jobs/{job.pk}/download")
+    assert download["Content-Disposition"].endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(content(download))).active
+    codes = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert sorted(set(codes)) == ["H001", "H002"] and len(codes) == 5
+    assert sheet.cell(row=1, column=1).value == "户编号"
+
+
+def test_the_csv_trailer_is_skipped_when_the_file_is_imported_again(client, admin, registry):
+    client.force_login(admin)
+    data = content(client.get("/data/export/households.csv?full=1"))
+    assert data.decode("utf-8-sig").rstrip().endswith("# 导出完成，共 7 行")
+    report = households_import(data=data, file_name="again.csv", user=admin, dry_run=True)
+    assert report.ok and report.rows == 7

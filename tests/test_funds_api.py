@@ -61,8 +61,8 @@ def test_loans_through_the_api_follow_the_rules(clerk_client, lintan_clerk):
     r = post(clerk_client, f"/api/funds/loans/{r.json()['id']}/status/", {"status": "overdue"})
     assert r.status_code == 200 and r.json()["status"] == "overdue"
     assert AuditEntry.objects.filter(object_type="loan", action="update").count() == 1
-    assert clerk_client.get("/api/funds/loans/?status=overdue&region=623021100").json()["count"] == 1
-    assert clerk_client.get("/api/funds/loans/?region=623021101").json()["count"] == 0
+    assert clerk_client.get("/api/funds/loans/?status=overdue&division=623021100").json()["count"] == 1
+    assert clerk_client.get("/api/funds/loans/?division=623021101").json()["count"] == 0
 
 
 def test_a_mutual_aid_fund_reports_its_book(clerk_client, lintan_clerk):
@@ -100,3 +100,17 @@ def test_loan_listing_is_filtered_by_household(clerk_client, lintan_clerk):
         loan_create(user=lintan_clerk, household=h, borrower=h.members.get(relation="head"), bank="农村信用社",
                     amount=Decimal("50000"), issued_on=date(2015, 12, 1), term_months=36)
     assert clerk_client.get("/api/funds/loans/?household=H2").json()["count"] == 1
+
+
+def test_the_funds_lists_share_the_registers_plumbing(lintan_official):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(lintan_official)
+    unknown = client.get("/api/funds/loans/?region=623021100")  # the old name is refused, not silently ignored
+    assert unknown.status_code == 400 and "region" in unknown.json()["unknown_params"][0]
+    assert client.get("/api/funds/projects/?division=623022").status_code == 400  # 卓尼县 is outside 临潭县
+    page = client.get("/api/funds/projects/?page_size=1").json()
+    assert set(page) == {"count", "next", "previous", "results"}
+    households = client.get("/api/households/?division=623021").status_code
+    assert households == client.get("/api/funds/loans/?division=623021").status_code == 200

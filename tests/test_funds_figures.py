@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from funds.models import Loan, LoanStatus
 from funds.selectors import (
@@ -33,6 +34,7 @@ from funds.services import (
     mutual_aid_member_add,
     mutual_aid_repayment_add,
 )
+from households.models import Household
 from households.services import household_register
 
 from .conftest import change_status, member, record_year, register
@@ -192,18 +194,37 @@ def test_mutual_aid_coverage_and_book(cast):
 
 
 def test_poor_households_whose_cause_no_measure_answers(cast):
+    # E (自身发展动力不足) counts too: a lack of drive is answered by training, and E has none.
     assert cause_measure_gaps(region=division(LINTAN), year=2015) == {
-        "cause_measure_gap_households": 1, "cause_measure_gaps_by_cause": {"1": 1},
+        "cause_measure_gap_households": 2, "cause_measure_gaps_by_cause": {"1": 1, "11": 1},
     }
+    assert [h.code for h in cause_measure_gap_list(region=division(LINTAN), year=2015)] == ["D", "E"]
+    assert [h.code for h in cause_measure_gap_list(region=division(PREFECTURE), year=2015)] == ["D", "E", "Z"]
+
+
+def test_training_answers_a_lack_of_drive_but_not_a_lack_of_labour(cast):
+    c = cast["E"]
+    measure_create(user=get_user_model().objects.get(username="lintan_clerk"), household=c, programme="training",
+                   content="扶志教育与技能培训", year=2015)
     assert [h.code for h in cause_measure_gap_list(region=division(LINTAN), year=2015)] == ["D"]
-    assert [h.code for h in cause_measure_gap_list(region=division(PREFECTURE), year=2015)] == ["D", "Z"]
+    Household.objects.filter(pk=c.pk).update(main_cause=8)  # 缺劳力: training does not answer it, 低保兜底 does
+    assert [h.code for h in cause_measure_gap_list(region=division(LINTAN), year=2015)] == ["D", "E"]
+
+
+def test_a_disability_is_answered_by_the_disability_subsidies(cast):
+    clerk = get_user_model().objects.get(username="lintan_clerk")
+    Household.objects.filter(pk=cast["D"].pk).update(main_cause=2)
+    measure_create(user=clerk, household=cast["D"], programme="dibao", content="纳入农村低保", year=2015)
+    assert "D" in [h.code for h in cause_measure_gap_list(region=division(LINTAN), year=2015)]
+    measure_create(user=clerk, household=cast["D"], programme="disability", content="困难残疾人生活补贴", year=2015)
+    assert "D" not in [h.code for h in cause_measure_gap_list(region=division(LINTAN), year=2015)]
 
 
 def test_the_summary_holds_every_key(cast):
     summary = funds_summary(region=division(LINTAN), year=2015)
     assert summary["to_household_share"] == D("88.89")
     assert summary["loan_coverage"] == D("50.00")
-    assert summary["cause_measure_gap_households"] == 1
+    assert summary["cause_measure_gap_households"] == 2
     assert summary["cost_per_exited_person"] == D("7857.14")
 
 

@@ -28,9 +28,11 @@ def test_the_funds_page_shows_the_counties_share_and_the_gap_link(client, pref_o
     page = client.get("/funds/?year=2015")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "80.00%" in html  # 20,000 of 25,000 special funds reached a household
+    assert "80.0%" in html  # 20,000 of 25,000 special funds reached a household
     assert "临潭县" in html and "/funds/region/623021/?year=2015" in html
-    assert 'id="funds-charts"' in html and "js/funds.js" in html
+    # Drawn by the dashboards' one chart pipeline: the chart card, charts.js, no second script.
+    assert 'id="chart-data"' in html and "js/charts.js" in html and "js/funds.js" not in html
+    assert 'data-chart="to_household_share"' in html and 'class="card chartcard"' in html
     assert "/funds/region/623000/gaps/?year=2015" in html
 
 
@@ -38,19 +40,19 @@ def test_a_county_page_drills_down_to_townships(client, lintan_official, money):
     client.force_login(lintan_official)
     html = client.get("/funds/region/623021/?year=2015").content.decode()
     assert "城关镇" in html and "/funds/region/623021100/?year=2015" in html
-    assert "产业到户项目" in html and "30,000.00" in html and "25,000.00" in html
+    assert "产业到户项目" in html and "3万元" in html and "2.5万元" in html
 
 
 def test_each_chart_has_a_csv_of_exactly_its_numbers(client, pref_official, money):
     client.force_login(pref_official)
-    response = client.get("/funds/region/623000/csv/to_household_share/?year=2015")
+    response = client.get("/region/623000/chart/to_household_share.csv?year=2015")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["区划代码", "名称", "专项资金拨付（万元）", "其中到户（万元）", "到户占比（%）"]
     lintan = next(r for r in rows if r[0] == "623021")
     assert lintan[2:] == ["2.50", "2.00", "80.00"]
     sources = list(csv.reader(io.StringIO(
-        client.get("/funds/region/623000/csv/sources_by_year/?year=2015").content.decode("utf-8-sig"))))
+        client.get("/region/623000/chart/sources_by_year.csv?year=2015").content.decode("utf-8-sig"))))
     assert sources == [["年度", "中央财政专项扶贫资金"], ["2015", "3.00"]]
 
 
@@ -67,7 +69,7 @@ def test_a_bad_year_is_a_bad_request_and_a_bad_chart_is_not_found(client, pref_o
     response = client.get("/funds/?year=1990")
     assert response.status_code == 400  # as on every page (gannan.lib.calendar)
     assert "参数 year 必须是 2011 至" in response.content.decode()
-    assert client.get("/funds/region/623000/csv/nonsense/").status_code == 404
+    assert client.get("/region/623000/chart/nonsense.csv").status_code == 404
 
 
 def test_a_clerk_adds_a_disbursement_and_is_told_when_it_exceeds_the_allocation(client, lintan_clerk, money):

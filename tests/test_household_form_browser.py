@@ -14,7 +14,7 @@ def test_a_clerk_registers_a_household_adding_a_member_row(live_site, browser, a
     live_server = live_site
     context, page = browser_login(browser, live_site, lintan_clerk.username)
     page.goto(f"{live_server.url}/households/new/")
-    page.fill("#id_code", "BF001")
+    page.fill("#id_code", "6230211002020001")
     page.select_option("#id_village", "623021100202")
     page.select_option("#id_main_cause", "8")
     page.fill("#id_identified_year", "2015")
@@ -29,7 +29,7 @@ def test_a_clerk_registers_a_household_adding_a_member_row(live_site, browser, a
     page.click(".household-form button.primary")
     page.wait_for_selector("text=一户一档")
     page.screenshot(path=str(artifacts_dir / "household-detail.png"), full_page=True)
-    household = Household.objects.get(code="BF001")
+    household = Household.objects.get(code="6230211002020001")
     assert household.member_count == 2 and household.head_name == "才让"
     assert household.members.get(relation="spouse").sex == "F"
     context.close()

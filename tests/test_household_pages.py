@@ -166,13 +166,13 @@ def new_household_payload(client, code: str, village: str, people: list[dict]) -
 def test_a_clerk_registers_a_household_with_its_members_in_one_form(client, lintan_clerk):
     client.force_login(lintan_clerk)
     head_id = make_id(born=date(1975, 5, 1)).lower()
-    data = new_household_payload(client, "H161", CHENGGUAN, [
+    data = new_household_payload(client, CHENGGUAN + "0161", CHENGGUAN, [
         {"name": "扎西", "id_number": head_id.replace("6", "６"), "relation": "head"},
         {"name": "卓玛", "id_number": make_id(born=date(1978, 2, 2), male=False), "relation": "spouse"},
     ])
     data["secondary_causes"] = ["7", "9"]
     response = client.post(reverse("households:create"), data)
-    h = Household.objects.get(code="H161")
+    h = Household.objects.get(code=CHENGGUAN + "0161")
     assert response.status_code == 302 and response.url == reverse("households:detail", args=[h.pk])
     assert h.member_count == 2 and h.head_name == "扎西" and h.status == Status.IDENTIFIED
     assert h.secondary_causes == [7, 9]
@@ -185,13 +185,13 @@ def test_a_members_errors_are_shown_on_its_fields(client, lintan_clerk):
     client.force_login(lintan_clerk)
     good = make_id()
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
-    data = new_household_payload(client, "H171", CHENGGUAN, [
+    data = new_household_payload(client, CHENGGUAN + "0171", CHENGGUAN, [
         {"name": "扎西", "id_number": make_id(), "relation": "head"},
         {"name": "卓玛", "id_number": bad, "relation": "spouse"},
         {"name": "拉姆", "id_number": make_id(male=True), "relation": "daughter", "sex": "F"},
     ])
     response = client.post(reverse("households:create"), data)
-    assert response.status_code == 200 and not Household.objects.filter(code="H171").exists()
+    assert response.status_code == 200 and not Household.objects.filter(code=CHENGGUAN + "0171").exists()
     forms = response.context["members"].forms
     assert forms[0].errors == {}
     assert f"最后一位应为 {good[-1]}" in forms[1].errors["id_number"][0]
@@ -202,18 +202,18 @@ def test_a_members_errors_are_shown_on_its_fields(client, lintan_clerk):
 
 def test_a_household_without_a_head_is_refused_naming_the_rule(client, lintan_clerk):
     client.force_login(lintan_clerk)
-    data = new_household_payload(client, "H181", CHENGGUAN, [
+    data = new_household_payload(client, CHENGGUAN + "0181", CHENGGUAN, [
         {"name": "卓玛", "id_number": make_id(male=False), "relation": "spouse"},
     ])
     response = client.post(reverse("households:create"), data)
     assert "每户必须有且只有一位户主，现在有 0 位" in html(response)
-    assert not Household.objects.filter(code="H181").exists()
+    assert not Household.objects.filter(code=CHENGGUAN + "0181").exists()
 
 
 def test_a_duplicate_household_number_is_named_on_its_field(client, lintan_clerk):
-    register(lintan_clerk, CHENGGUAN, "H182")
+    register(lintan_clerk, CHENGGUAN, CHENGGUAN + "0182")
     client.force_login(lintan_clerk)
-    data = new_household_payload(client, "H182", CHENGGUAN, [{"name": "甲", "id_number": make_id(), "relation": "head"}])
+    data = new_household_payload(client, CHENGGUAN + "0182", CHENGGUAN, [{"name": "甲", "id_number": make_id(), "relation": "head"}])
     response = client.post(reverse("households:create"), data)
     assert response.context["form"].errors["code"]
 

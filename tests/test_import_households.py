@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 from stdnum.cn import ric
 
 from audit.models import AuditEntry
@@ -196,13 +197,13 @@ def test_a_bad_check_character_is_refused(lintan_clerk):
 
 
 def test_a_birth_date_in_the_future_is_refused(lintan_clerk):
-    body = f"623021{date.today().year + 1}0101001"
+    body = f"623021{timezone.localdate().year + 1}0101001"
     future = body + ric.calc_check_digit(body + "0")
     bad(lintan_clerk, roster(*household("H209", ids=[future, make_id()])), column="证件号码", reason="出生日期在未来")
 
 
 def test_a_birth_date_column_in_the_future_is_refused(lintan_clerk):
-    rows = [r + [f"{date.today().year + 1}-01-01"] for r in household("H210")]
+    rows = [r + [f"{timezone.localdate().year + 1}-01-01"] for r in household("H210")]
     bad(lintan_clerk, roster(*rows, header=HEADER + ["出生日期"]), column="出生日期", reason="出生日期在未来")
 
 

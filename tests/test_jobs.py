@@ -1,5 +1,6 @@
 """Background jobs: started by a page, run by the worker, downloaded by their owner only."""
 
+import pytest
 from django.core.exceptions import ValidationError
 
 from jobs.models import Job, JobStatus
@@ -74,7 +75,16 @@ def test_a_job_runs_once(lintan_clerk):
     assert again.status == JobStatus.DONE and again.finished_at == Job.objects.get(pk=job.pk).finished_at
 
 
-def test_with_the_database_backend_the_worker_runs_the_queued_job(lintan_clerk, settings):
+@pytest.fixture
+def reference_data(transactional_db):
+    """The divisions again: an earlier transactional test (the browser tests) empties every table when it ends."""
+    from tests.conftest import load_reference_data
+
+    load_reference_data()
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens its database connection
+def test_with_the_database_backend_the_worker_runs_the_queued_job(reference_data, lintan_clerk, settings):
     from django.core.management import call_command
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -18,7 +18,10 @@ def spans(rows):
 
 
 def flows(rows):
-    """Changes dated in a year: (child, year, status, previous status, households, population), as spans starting then."""
+    """Changes dated in a year, as spans starting then.
+
+    Rows: (child, year, status, previous status, households, population).
+    """
     poor = ("identified", "returned")
     return pd.DataFrame([(c, st, prev in poor, y, 2017, None, None, h, p) for c, y, st, prev, h, p in rows], columns=COLUMNS)
 

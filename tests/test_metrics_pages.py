@@ -148,7 +148,8 @@ def test_the_overview_makes_the_same_number_of_queries_whatever_the_size(client,
             register(admin, village, f"S{village}{i}", size=2)
             record_year(admin, Household.objects.get(code=f"S{village}{i}"), 2015, passed=False)
     client.force_login(lintan_official)
-    # session, user, divisions, 3 figure queries, the year's split, targets, 两不愁三保障, 六有六通 or households, breadcrumbs;
+    # session, user, divisions, 3 figure queries, the year's split, targets, 两不愁三保障,
+    # 六有六通 or households, breadcrumbs;
     # funds: 11 for the KPI figures, 5 for the charts (4 in a village, which has no sub-regions)
     for url, queries in [("/?year=2015", 29), ("/region/623021100/?year=2015", 29), ("/region/623021100201/?year=2015", 27)]:
         with django_assert_num_queries(queries):
@@ -171,13 +172,13 @@ def test_with_the_cache_on_a_write_shows_at_the_next_request(client, settings, l
     cache.clear()
 
 
-def test_in_english_large_counts_read_in_thousands(client, pref_official, metrics_cast):
+def test_in_english_large_counts_are_written_out_with_thousands_separators(client, pref_official, metrics_cast):
     for code, people in [("D", 30_000), ("E", 30_000), ("F", 19_300)]:
         Household.objects.filter(code=code).update(member_count=people)
     client.force_login(pref_official)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/?year=2015").content.decode()
-    assert "79.3k" in html and "7.93万" not in html
+    assert "79,300" in html and "7.93万" not in html and "79.3k" not in html
 
 
 def test_an_admin_edits_exit_targets_in_the_admin(client, admin):

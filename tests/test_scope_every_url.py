@@ -81,6 +81,8 @@ def foreign_kwargs(name: str, params: list[str], w: dict) -> dict | None:
             kwargs["pk"] = w["household"]
         elif param == "code":
             kwargs["code"] = FOREIGN_VILLAGE
+        elif param in PER_URL.get(name, {}):
+            kwargs[param] = PER_URL[name][param]
         elif param in FOREIGN:
             kwargs[param] = FOREIGN[param]
         else:
@@ -89,7 +91,11 @@ def foreign_kwargs(name: str, params: list[str], w: dict) -> dict | None:
 
 
 # Parameters that name no region's object, with a value that exists.
-FOREIGN = {"year": 2015, "kind": "households", "fmt": "csv", "key": "incidence_by_region", "chart": "loan_coverage"}
+# A token is another user's pending upload: never in this session, so 404.
+FOREIGN = {"year": 2015, "kind": "households", "fmt": "csv", "key": "incidence_by_region", "chart": "loan_coverage",
+           "token": "AbCdEfGhIjKlMnOpQrStUvWx", "number": "1", "table": "children"}
+# Parameters whose values differ by URL.
+PER_URL = {"printables:notice": {"kind": "publicity"}}
 # Objects every signed-in user may read (the prefecture's fund sources).
 PREFECTURE_WIDE = {"funds_api:source-detail"}
 

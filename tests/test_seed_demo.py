@@ -38,7 +38,7 @@ def small_demo(db):
     seed(scale=SMALL)
 
 
-# --- the definitions of metrics.md, in plain ORM aggregation over status spans ---------------
+# --- the definitions of docs/metrics.md, in plain ORM aggregation over status spans ---------------
 
 
 def status_at(year: int):

@@ -4,7 +4,7 @@ from .models import Division, VillageYear
 
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(admin.ModelAdmin[Division]):
     list_display = ["code", "name", "level", "parent", "is_poor_village", "poor_listed_year", "poor_exit_year"]
     list_filter = ["level", "is_poor_village", "poor_exit_year"]
     search_fields = ["code", "name"]
@@ -13,7 +13,7 @@ class DivisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(VillageYear)
-class VillageYearAdmin(admin.ModelAdmin):
+class VillageYearAdmin(admin.ModelAdmin[VillageYear]):
     list_display = ["village", "year", "rural_population"]
     list_filter = ["year"]
     search_fields = ["village__code", "village__name"]

@@ -1,23 +1,29 @@
 """Query parameters of the division and village-fact lists. Divisions are looked up in the caller's region only."""
 
+from typing import TYPE_CHECKING, Any
+
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.scope import scope_filter
 from gannan.filters import YearFilter
 
 from .models import Division, Level, VillageYear
+from .scope import scope_filter
+
+if TYPE_CHECKING:  # for the annotations only: villages never imports accounts at run time
+    from accounts.http import AuthenticatedAPIRequest
 
 
-def divisions_in_scope(request):
+def divisions_in_scope(request: "AuthenticatedAPIRequest | None") -> QuerySet[Division]:
     if request is None:  # schema generation
         return Division.objects.none()
     return scope_filter(Division.objects.all(), request.user, "code")
 
 
-def villages_in_scope(request):
+def villages_in_scope(request: "AuthenticatedAPIRequest | None") -> QuerySet[Division]:
     return divisions_in_scope(request).filter(level=Level.VILLAGE)
 
 
@@ -25,13 +31,13 @@ def villages_in_scope(request):
 class UnderDivisionFilter(django_filters.ModelChoiceFilter):
     """Rows whose division code (`field_name`) lies under the given division, itself included."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("queryset", divisions_in_scope)
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("label", _("区划代码（含下级）"))
         super().__init__(*args, **kwargs)
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Any], value: Division | None) -> QuerySet[Any]:
         if value is None:
             return qs
         return qs.filter(**{f"{self.field_name}__startswith": value.prefix})
@@ -49,7 +55,7 @@ class DivisionFilter(django_filters.FilterSet):
         fields = ["level", "parent", "under"]
 
     @extend_schema_field(OpenApiTypes.STR)
-    def filter_under(self, queryset, name, value):
+    def filter_under(self, queryset: QuerySet[Division], name: str, value: Division) -> QuerySet[Division]:
         return queryset.filter(code__startswith=value.prefix).exclude(code=value.code)
 
 

@@ -4,8 +4,8 @@ The reading is gannan.lib.tabular's; the writing goes through villages.services.
 """
 
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -13,12 +13,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import in_scope
 from audit.services import Action, audit_record
 from gannan.lib.tabular import CellError, FileRefused, Report, boolean, integer, map_columns, read_table, text, year
 
 from .models import VILLAGE_ITEMS, Division, Level
+from .scope import in_scope
 from .services import village_upsert, village_year_upsert
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # --- the village format -----------------------------------------------------------------
 
@@ -47,8 +50,8 @@ def village_columns() -> list[tuple[str, str, str, bool]]:
         return [(k, str(zh), alias, req) for k, zh, alias, req in VILLAGE_COLUMNS]
 
 
-def villages_import(*, data: bytes, file_name: str, user, dry_run: bool = False) -> Report:
-    """Import the village format: villages under their township (from the code), their poor listing and yearly population.
+def villages_import(*, data: bytes, file_name: str, user: "User", dry_run: bool = False) -> Report:
+    """Import the village format: villages under their township (from the code), poor listing, yearly population.
 
     All or nothing; re-importing the same file changes nothing.
     """
@@ -93,7 +96,7 @@ def villages_import(*, data: bytes, file_name: str, user, dry_run: bool = False)
             report.counts[f"years_{outcome}"] += 1
         if report.changed and not dry_run:
             audit_record(user=user, action=Action.IMPORT, object_type="import", object_id=file_name[:64],
-                         changes=report.counts, region_code=user.scope_prefix if user.scope_prefix != "-" else "",
+                         changes=report.counts, region_code=user.region_code,
                          summary=_("导入村级数据 %(name)s") % {"name": file_name}, batch=batch)
         if dry_run:
             transaction.set_rollback(True)
@@ -102,7 +105,7 @@ def villages_import(*, data: bytes, file_name: str, user, dry_run: bool = False)
     return report
 
 
-def _read_villages(rows, index: dict[str, int], report: Report, planned: dict[str, dict[str, Any]],
+def _read_villages(rows: Iterator[tuple[int, list[Any]]], index: dict[str, int], report: Report, planned: dict[str, dict[str, Any]],
                    years: dict[tuple[str, int], dict[str, Any]], first_row: dict[str, int]) -> None:
     """Parse every row into `planned` villages and their `years`, checking what the file alone can show."""
     for number, cells in rows:

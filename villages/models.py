@@ -12,7 +12,7 @@ class Level(models.TextChoices):
 
 # Length of the code prefix shared by everything under a division of each level.
 # 623000 (prefecture) -> "6230"; 623021 (county) -> "623021"; 623021100 -> itself.
-PREFIX_LENGTH = {
+PREFIX_LENGTH: dict[str, int] = {
     Level.PROVINCE: 2,
     Level.PREFECTURE: 4,
     Level.COUNTY: 6,
@@ -20,7 +20,7 @@ PREFIX_LENGTH = {
     Level.VILLAGE: 12,
 }
 
-CHILD_LEVEL = {
+CHILD_LEVEL: dict[str, str] = {
     Level.PROVINCE: Level.PREFECTURE,
     Level.PREFECTURE: Level.COUNTY,
     Level.COUNTY: Level.TOWNSHIP,

@@ -7,13 +7,13 @@ from gannan.api import ScopedPrimaryKeyField
 from .models import VILLAGE_ITEMS, Division, Level, VillageYear
 
 
-class DivisionSerializer(serializers.ModelSerializer):
+class DivisionSerializer(serializers.ModelSerializer[Division]):
     class Meta:
         model = Division
         fields = ["code", "name", "level", "parent", "is_poor_village", "poor_listed_year", "poor_exit_year"]
 
 
-class VillageYearSerializer(serializers.ModelSerializer):
+class VillageYearSerializer(serializers.ModelSerializer[VillageYear]):
     village = ScopedPrimaryKeyField(
         queryset=Division.objects.filter(level=Level.VILLAGE), scope_path="code",
         help_text=_("村的12位区划代码"),
@@ -36,8 +36,8 @@ class VillageYearSerializer(serializers.ModelSerializer):
 class VillageYearUpdateSerializer(VillageYearSerializer):
     """The same record, changed in place: its village and year stay."""
 
-    village = serializers.PrimaryKeyRelatedField(read_only=True)
+    village = ScopedPrimaryKeyField(read_only=True, scope_path="code")
 
     class Meta(VillageYearSerializer.Meta):
         read_only_fields = ["year"]
-        validators: list = []
+        validators: list[UniqueTogetherValidator] = []

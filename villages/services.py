@@ -2,17 +2,20 @@
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.scope import in_scope
 from audit.services import Action, audit_record, diff, snapshot
 from gannan.lib.calendar import EARLIEST_RECORD_YEAR, check_year
 
 from .models import VILLAGE_ITEMS, Division, Level, VillageYear
+from .scope import can_edit_region, in_scope
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DIVISIONS_CSV = Path(__file__).resolve().parent / "data" / "gannan_divisions.csv"
 
@@ -37,25 +40,25 @@ def divisions_load(*, path: Path = DIVISIONS_CSV) -> tuple[int, int]:
 VILLAGE_YEAR_FIELDS = ["rural_population", *[name for name, _label in VILLAGE_ITEMS]]
 
 
-def check_can_edit_village(user, village: Division) -> None:
+def check_can_edit_village(user: "User", village: Division) -> None:
     """PermissionDenied unless `user` may edit the facts of `village` (clerks and admins, in their region)."""
     if not in_scope(user, village.code):
         raise ValidationError({"village": [_("没有区划代码为 %(code)s 的村。") % {"code": village.code}]})
-    if not user.can_edit_households:
+    if not can_edit_region(user, village.code):
         raise PermissionDenied(_("您的角色不能修改村情数据。"))
 
 
 VILLAGE_FIELDS = ["name", "is_poor_village", "poor_listed_year", "poor_exit_year"]
 
 
-def village_upsert(*, user, code: str, fields: dict[str, Any], batch: str = "") -> tuple[Division, str]:
+def village_upsert(*, user: "User", code: str, fields: dict[str, Any], batch: str = "") -> tuple[Division, str]:
     """Create the village `code` under its township, or change its name and poor listing; audited.
 
     Returns the village and what happened: "create", "update" or "unchanged".
     """
     if not in_scope(user, code):
         raise ValidationError({"village": [_("没有区划代码为 %(code)s 的村。") % {"code": code}]})
-    if not user.can_edit_households:
+    if not can_edit_region(user, code):
         raise PermissionDenied(_("您的角色不能修改村情数据。"))
     fields = {k: v for k, v in fields.items() if k in VILLAGE_FIELDS}
     village = Division.objects.filter(code=code).first()
@@ -81,12 +84,12 @@ def village_upsert(*, user, code: str, fields: dict[str, Any], batch: str = "") 
         return village, "update"
 
 
-def village_year_save(*, user, village: Division, year: int, data: dict[str, Any], batch: str = "") -> VillageYear:
+def village_year_save(*, user: "User", village: Division, year: int, data: dict[str, Any], batch: str = "") -> VillageYear:
     """Create or replace a village's rural population and 六有六通 for `year`, with its audit entry."""
     return village_year_upsert(user=user, village=village, year=year, data=data, batch=batch)[0]
 
 
-def village_year_upsert(*, user, village: Division, year: int, data: dict[str, Any],
+def village_year_upsert(*, user: "User", village: Division, year: int, data: dict[str, Any],
                         batch: str = "") -> tuple[VillageYear, str]:
     """village_year_save, also saying what happened: "create", "update" or "unchanged"."""
     check_can_edit_village(user, village)

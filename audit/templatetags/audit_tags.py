@@ -18,7 +18,7 @@ def _fields() -> dict[str, dict[str, models.Field]]:
     """{model_name: {field name and attname: field}} for every installed model."""
     found: dict[str, dict[str, models.Field]] = {}
     for model in apps.get_models():
-        by_name = found.setdefault(model._meta.model_name, {})
+        by_name = found.setdefault(model._meta.model_name or "", {})
         for field in model._meta.concrete_fields:
             by_name[field.name] = by_name[field.attname] = field
     return found

@@ -14,7 +14,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -22,6 +22,7 @@ from typing import Any
 
 import charset_normalizer
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from gannan.lib.calendar import EARLIEST_RECORD_YEAR, last_year
@@ -86,7 +87,7 @@ class Report:
     def warn(self, row: int | None, column: str, value: Any, reason: str) -> None:
         self.warnings.append(Problem(row, column, _display(value), reason))
 
-    def lines(self, labels: dict[str, str]) -> list[str]:
+    def lines(self, labels: Mapping[str, str | Promise]) -> list[str]:
         """The report as text lines (the command line prints these)."""
         out = [_("文件：%(name)s，数据行：%(rows)d") % {"name": self.file_name, "rows": self.rows}]
         out += [f"{labels.get(k, k)}：{v}" for k, v in self.counts.items()]
@@ -157,7 +158,7 @@ def _first_or_empty(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int
     if first is None:
         raise FileRefused(_("文件只有表头，没有数据行。"))
 
-    def chain():
+    def chain() -> Iterator[tuple[int, list[Any]]]:
         yield first
         yield from rows
 
@@ -296,9 +297,9 @@ def map_columns(header: list[str], columns: list[tuple[str, str, str, bool]], re
         lookup[normalize_header(zh)] = key
         lookup[normalize_header(alias)] = key
     for i, name in enumerate(header):
-        key = lookup.get(name)
-        if key is None:
+        if name not in lookup:
             continue
+        key = lookup[name]
         if key in index:
             report.error(1, name, name, _("列重复。"))
         index[key] = i

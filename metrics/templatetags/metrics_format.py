@@ -1,10 +1,13 @@
-"""Numbers as officials read them: 万 for large counts in Chinese (k in English), percent with one decimal, yuan."""
+"""Numbers as officials read them, in the page's language: the template side of gannan.numbers."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from gannan import numbers
 
 register = template.Library()
 
@@ -13,49 +16,50 @@ def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
-def _round(value, places: int) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+@register.filter
+def count(value: Any) -> str:
+    """7.93万 for 10,000 and more in Chinese, 1,234 below; grouped digits in English."""
+    return numbers.count(value, english=_english())
 
 
 @register.filter
-def count(value) -> str:
-    """7.93万 / 79.3k for 10,000 and more; 1,234 below."""
-    if value is None or value == "":
-        return "—"
-    value = int(value)
-    if abs(value) >= 10_000:
-        if _english():
-            return f"{_round(value / 1000, 1):,}k"
-        return f"{_round(value / 10_000, 2)}万"
-    return f"{value:,}"
+def grouped(value: Any) -> str:
+    """17,457: a count written out in full, as in "共 17,457 户"."""
+    return numbers.grouped(value)
 
 
 @register.filter
-def pct(value) -> str:
+def pct(value: Any) -> str:
     """13.6% (one decimal); — when unknown."""
-    if value is None or value == "":
-        return "—"
-    return f"{_round(value, 1)}%"
+    return numbers.pct(value)
 
 
 @register.filter
-def pct_change(value) -> str:
+def pct_change(value: Any) -> str:
     """Change in percentage points: +1.2 / −0.5."""
-    if value is None or value == "":
-        return "—"
-    rounded = _round(value, 1)
+    number = numbers.as_decimal(value)
+    if number is None:
+        return numbers.DASH
+    rounded = numbers.round_half_up(number, 1)
     sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
     return _("%(sign)s%(value)s 个百分点") % {"sign": sign, "value": abs(rounded)}
 
 
 @register.filter
-def yuan(value) -> str:
-    """12,345.00 元 / 1.23万元 (yuan)."""
-    if value is None or value == "":
-        return "—"
-    amount = Decimal(str(value))
-    if abs(amount) >= 10_000 and not _english():
-        return f"{_round(amount / 10_000, 2)}万元"
-    if _english():
-        return f"¥{_round(amount, 2):,}"
-    return f"{_round(amount, 2):,}元"
+def yuan(value: Any) -> str:
+    """3.07亿元 / 2,475.29万元 / 4,200元; ¥306,800,000 in English."""
+    return numbers.money(value, english=_english())
+
+
+@register.simple_block_tag
+def kpi(content: str, *, label: Any, value: Any, key: str = "", raw: Any = "", href: str = "", tone: str = "",
+        below: bool = False) -> str:
+    """One KPI tile, the same markup on every page: label, value (a link with `href`), the block as its line below.
+
+    `key` and `raw` mark the value for tests and scripts (data-kpi, data-raw); `tone` is poor or exit; `below`
+    colours a figure that misses its target line.
+    """
+    return render_to_string("metrics/_kpi.html", {
+        "label": label, "value": value, "key": key, "raw": "" if raw is None else raw, "href": href, "tone": tone,
+        "below": below, "delta": content,
+    })

@@ -25,11 +25,11 @@ from django.db.models import ProtectedError
 
 from audit.models import Action, AuditEntry
 from audit.services import audit_record
-from demo import funds, households, targets, users, villages
+from demo import funds, households, quality, targets, users, villages
 from demo.context import BATCH, DemoContext
 from households.models import Household
 
-STEPS = [villages, users, households, funds, targets]
+STEPS = [villages, users, households, funds, targets, quality]
 
 
 def seed_current() -> AuditEntry | None:
@@ -80,7 +80,8 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             self.timed("analyze", self.analyze, ctx)
         for name, n in ctx.counts.items():
-            self.stdout.write(f"  {name:<16} {n:>10,}")
+            if isinstance(n, int):  # not the list of planted 疑点 (demo.quality)
+                self.stdout.write(f"  {name:<16} {n:>10,}")
         self.stdout.write(f"Demo data built in {time.monotonic() - started:.1f} s.")
         self.print_logins()
 

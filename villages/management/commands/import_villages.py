@@ -1,4 +1,6 @@
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -9,12 +11,12 @@ from villages.importers import VILLAGE_COUNT_LABELS, villages_import
 class Command(BaseCommand):
     help = "Import villages (code, name, year, rural population, poor listing, 出列年度) from CSV or XLSX; all or nothing."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--user", help="the clerk or admin the import is recorded for (default: the first superuser)")
         parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
 
-    def handle(self, *args, file: Path, user: str | None, dry_run: bool, **options):
+    def handle(self, *args: Any, file: Path, user: str | None, dry_run: bool, **options: Any) -> None:
         users = get_user_model().objects
         account = users.filter(username=user).first() if user else users.filter(is_superuser=True).order_by("pk").first()
         if account is None:

@@ -1,0 +1,67 @@
+"""Roster export speed of one county against writing the same rows with nothing else to do (the lower bound).
+
+Uses the configured database with demo data (`seed_demo --scale 1`): the county
+BENCH_EXPORT_REGION (default 临潭县, 623021) as the prefecture's admin sees it.
+Prints, for CSV and XLSX, the seconds of the real path (ORM → rows → writer),
+of the writer alone on rows already in memory, and their ratio; and the time to
+the CSV's first bytes (the header, before the first household is read).
+"""
+
+import csv
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = os.environ.get("BENCH_EXPORT_REGION", "623021")
+
+
+def _seconds(run) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gannan.settings")
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from households.exports import roster_csv, roster_rows, roster_xlsx
+    from households.selectors import household_list
+
+    admin = get_user_model().objects.filter(is_superuser=True).first()
+    if admin is None:
+        print("no admin user: run seed_demo first")
+        return
+    households = household_list(user=admin, division=REGION)
+    rows = list(roster_rows(households, full_ids=False))
+    print(f"region {REGION}: {households.count():,} households, {len(rows) - 1:,} member rows, {len(rows[0])} columns")
+
+    start = time.perf_counter()
+    stream = roster_csv(roster_rows(households, full_ids=False))
+    next(stream), next(stream)
+    first = time.perf_counter() - start
+    csv_real = first + _seconds(lambda: sum(len(chunk) for chunk in stream))
+    csv_floor = _seconds(lambda: csv.writer(io.StringIO()).writerows(rows))
+
+    def xlsx(source) -> None:
+        with tempfile.TemporaryFile() as out:
+            roster_xlsx(source, out)
+
+    xlsx_real = _seconds(lambda: xlsx(roster_rows(households, full_ids=False)))
+    xlsx_floor = _seconds(lambda: xlsx(iter(rows)))
+    print(f"{'':12}{'real (s)':>10}{'writer alone (s)':>18}{'ratio':>8}")
+    print(f"{'CSV':12}{csv_real:>10.1f}{csv_floor:>18.1f}{csv_real / csv_floor:>8.1f}")
+    print(f"{'XLSX':12}{xlsx_real:>10.1f}{xlsx_floor:>18.1f}{xlsx_real / xlsx_floor:>8.1f}")
+    print(f"CSV first bytes after {first:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
