@@ -32,7 +32,7 @@ from .forms import HouseholdFilterForm
 from .importers import RosterReport, RowChange
 from .models import Attribute, Cause, Household, Status
 from .selectors import household_list
-from .uploads import IMPORTERS, KIND_TITLES, pending_upload_path, pending_uploads_forget
+from .uploads import IMPORTERS, KIND_TITLES, pending_preview_path, pending_upload_path, pending_uploads_forget
 
 
 def _importer(request, kind: str):
@@ -87,20 +87,16 @@ def upload(request, kind: str):
     return _report_page(request, kind, report, labels, token=token)
 
 
-def _preview_path(token: str) -> Path:
-    return pending_upload_path(token).with_name(f"{token}.preview.json")
-
-
 def _preview_save(token: str, report: RosterReport) -> None:
     """The dry run's named changes, kept next to the upload so that paging through them does not re-read the file."""
-    _preview_path(token).write_text(json.dumps({
+    pending_preview_path(token).write_text(json.dumps({
         "file_name": report.file_name, "rows": report.rows, "counts": report.counts,
         "warnings": [asdict(w) for w in report.warnings], "changes": [asdict(c) for c in report.changes],
     }, ensure_ascii=False))
 
 
 def _preview_load(token: str) -> RosterReport | None:
-    path = _preview_path(token)
+    path = pending_preview_path(token)
     if not path.is_file():
         return None
     saved = json.loads(path.read_text())
@@ -143,7 +139,7 @@ def confirm(request, kind: str):
         # A large file is applied by the worker: the clerk watches the job's progress page.
         job = job_start(user=request.user, kind="households.import", title=_("导入 %(name)s") % {"name": entry["name"]},
                         params={"kind": kind, "token": token, "name": entry["name"]})
-        _preview_path(token).unlink(missing_ok=True)
+        pending_preview_path(token).unlink(missing_ok=True)
         pending = request.session.get("imports", {})
         del pending[token]
         request.session["imports"] = pending
@@ -151,7 +147,7 @@ def confirm(request, kind: str):
     report = run(data=path.read_bytes(), file_name=entry["name"], user=request.user, dry_run=False)
     if report.applied:
         path.unlink(missing_ok=True)
-        _preview_path(token).unlink(missing_ok=True)
+        pending_preview_path(token).unlink(missing_ok=True)
         pending = request.session.get("imports", {})
         del pending[token]
         request.session["imports"] = pending

@@ -12,7 +12,7 @@ from jobs.registry import JobOutput, Progress, job_kind
 
 from .exports import roster_rows, roster_xlsx
 from .selectors import household_list
-from .uploads import IMPORTERS, pending_upload_path
+from .uploads import IMPORTERS, pending_preview_path, pending_upload_path
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,6 +39,7 @@ def import_apply(*, job: Job, out: BinaryIO, progress: Progress) -> JobOutput:
     report = run(data=path.read_bytes(), file_name=job.params["name"], user=job.user, dry_run=False)
     if report.applied:
         path.unlink(missing_ok=True)
+        pending_preview_path(job.params["token"]).unlink(missing_ok=True)
     out.write("\n".join(report.lines(labels)).encode("utf-8"))
     if not report.ok:
         raise ValidationError([str(p) for p in report.errors[:20]])

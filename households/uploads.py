@@ -28,8 +28,8 @@ KIND_TITLES = {"households": gettext_lazy("导入贫困户信息采集表"), "vi
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-def _folder() -> Path:
-    folder = Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
+def _folder(name: str = "imports") -> Path:
+    folder = Path(settings.PRIVATE_MEDIA_ROOT) / name
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
@@ -41,12 +41,18 @@ def pending_upload_path(token: str) -> Path:
     return _folder() / token
 
 
+def pending_preview_path(token: str) -> Path:
+    """Where the dry run's named changes of the upload `token` are kept (for paging through the preview)."""
+    pending_upload_path(token)  # the same token check
+    return _folder("import-previews") / f"{token}.json"
+
+
 def pending_uploads_forget(*, older_than_hours: float | None = None) -> int:
     """Delete pending uploads older than the limit; returns how many."""
     hours = settings.IMPORT_PENDING_HOURS if older_than_hours is None else older_than_hours
     cutoff = time.time() - hours * 3600
     removed = 0
-    for path in _folder().iterdir():
+    for path in [*_folder().iterdir(), *_folder("import-previews").iterdir()]:
         if path.is_file() and path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
             removed += 1
