@@ -6,8 +6,6 @@ from django.db import models
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-from villages.models import Level
-
 # The scope prefix of a user who may see nothing: no division code starts with it.
 NO_REGION = "-"
 
@@ -41,11 +39,15 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         # A reviewer or approver decides for exactly one township or county: the level is part of the role.
-        levels: dict[str, Level] = {Role.TOWNSHIP_REVIEWER: Level.TOWNSHIP, Role.COUNTY_APPROVER: Level.COUNTY}
-        needed = levels.get(self.role)
-        if needed and (self.division is None or self.division.level != needed):
+        # Level codes and names of villages.Level, written out so that accounts does not import villages.
+        levels: dict[str, tuple[str, str]] = {
+            Role.TOWNSHIP_REVIEWER: ("township", str(_("乡镇"))),
+            Role.COUNTY_APPROVER: ("county", str(_("县市"))),
+        }
+        needed = levels.get(str(self.role))
+        if needed and (self.division is None or self.division.level != needed[0]):
             raise ValidationError({"division": _("%(role)s必须属于一个%(level)s。")
-                                   % {"role": Role(self.role).label, "level": Level(needed).label}})
+                                   % {"role": Role(self.role).label, "level": needed[1]}})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The Django admin is for the admin role (and superusers); the role decides, not a separate flag.

@@ -11,6 +11,10 @@ from jobs.models import Job, JobStatus
 from tests import pdf
 from tests.conftest import change_status, record_year, register
 
+# Charts are drawn by kaleido in one chromium per test process: keep these tests on one xdist worker,
+# so two workers never start their browsers at once (seen: "kaleido_scopes is not defined").
+pytestmark = pytest.mark.xdist_group("kaleido")
+
 CHENGGUAN, XIJIE, HONGBAOZI = "623021100201", "623021100202", "623021101201"
 
 

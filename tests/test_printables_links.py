@@ -2,9 +2,14 @@
 
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
 from tests.conftest import register
+
+# Charts are drawn by kaleido in one chromium per test process: keep these tests on one xdist worker,
+# so two workers never start their browsers at once (seen: "kaleido_scopes is not defined").
+pytestmark = pytest.mark.xdist_group("kaleido")
 
 
 def test_the_village_page_links_to_its_printables_and_they_to_each_sheet(client, lintan_official, admin):

@@ -5,10 +5,15 @@ The images are kept in test-artifacts/ for a person to look at.
 
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
 from tests import pdf
 from tests.conftest import register
+
+# Charts are drawn by kaleido in one chromium per test process: keep these tests on one xdist worker,
+# so two workers never start their browsers at once (seen: "kaleido_scopes is not defined").
+pytestmark = pytest.mark.xdist_group("kaleido")
 
 
 def test_a_village_sheet_and_a_card_are_not_blank(client, lintan_official, admin, artifacts_dir):

@@ -8,6 +8,10 @@ from django.urls import reverse
 from tests import pdf
 from tests.conftest import change_status, register
 
+# Charts are drawn by kaleido in one chromium per test process: keep these tests on one xdist worker,
+# so two workers never start their browsers at once (seen: "kaleido_scopes is not defined").
+pytestmark = pytest.mark.xdist_group("kaleido")
+
 LINTAN = "623021"
 
 

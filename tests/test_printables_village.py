@@ -8,6 +8,10 @@ from django.urls import reverse
 from tests import pdf
 from tests.conftest import change_status, record_year, register
 
+# Charts are drawn by kaleido in one chromium per test process: keep these tests on one xdist worker,
+# so two workers never start their browsers at once (seen: "kaleido_scopes is not defined").
+pytestmark = pytest.mark.xdist_group("kaleido")
+
 CHENGGUAN = "623021100201"
 TITLES = ["村情概况图", "贫困户及致贫原因图", "帮扶措施及责任人图", "脱贫计划及进度图", "项目资金图"]
 

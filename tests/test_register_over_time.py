@@ -104,6 +104,9 @@ def test_the_database_refuses_a_second_present_membership(db, lintan_clerk):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_clerks_registering_the_same_person_at_once_one_is_refused_with_the_message():
+    from tests.conftest import load_reference_data
+
+    load_reference_data()  # an earlier transactional test may have emptied the divisions
     import threading
 
     from django.core.exceptions import ValidationError
