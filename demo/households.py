@@ -513,7 +513,9 @@ def _members(rng, ids: Ids, plan: Plan, cause: int) -> list[tuple]:
     if plan.ethnicity in ("han", "hui"):
         surname = han_surname(rng, plan.ethnicity)
     head_male = plan.people[0].male
-    sick = rng.randrange(len(plan.people)) if cause in (1, 2) else None
+    # The member whose illness or disability is the cause is one still in the household.
+    present = [i for i, p in enumerate(plan.people) if p.left is None] or [0]
+    sick = present[rng.randrange(len(present))] if cause in (1, 2) else None
     closed = plan.status in CLOSED_STATUSES
     members = []
     for i, person in enumerate(plan.people):
@@ -618,6 +620,7 @@ FREE_CAUSES = {cause: share for cause, share in figures.CAUSE_SHARES.items() if 
 def _consistent_cause(rng, cause: int, members: list[tuple]) -> int:
     """The main cause, redrawn when the members contradict it (疑点 CA03, CA04): 因学 with no one at school,
     缺劳力 with two able workers."""
+    members = [m for m in members if m[16] is None]  # those still in the household (left_on empty)
     students = sum(m[7] == StudentStatus.IN_SCHOOL for m in members)
     able = sum(m[9] in (Labour.SKILLED, Labour.ORDINARY) for m in members)
     if (cause == 3 and not students) or (cause == 8 and able >= 2):

@@ -22,7 +22,7 @@ SHARE = 0.035
 
 
 def _members(**conditions):
-    return Member.objects.filter(household=OuterRef("pk"), **conditions)
+    return Member.objects.filter(household=OuterRef("pk"), left_on__isnull=True, **conditions)  # present members
 
 
 def build(ctx: DemoContext) -> None:

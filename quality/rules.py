@@ -63,7 +63,7 @@ from households.models import (
 from .models import Severity
 
 # Households no longer on the register: their data are no one's worklist.
-OFF_REGISTER = (Status.REMOVED,)
+OFF_REGISTER = (Status.REMOVED, Status.DISSOLVED)
 ODD_DIGITS = ["1", "3", "5", "7", "9"]
 EVEN_DIGITS = ["0", "2", "4", "6", "8"]
 ABLE = (Labour.SKILLED, Labour.ORDINARY)
@@ -134,7 +134,7 @@ def _present_members() -> QuerySet[Member]:
     One place on purpose: once members carry their span (joined_on/left_on),
     only those present are checked, and this is the line that says so.
     """
-    return Member.objects.exclude(household__status__in=OFF_REGISTER)
+    return Member.objects.exclude(household__status__in=OFF_REGISTER).filter(left_on__isnull=True)
 
 
 def _members_of_household(**conditions) -> QuerySet[Member]:
