@@ -28,16 +28,24 @@ class User(AbstractUser):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        help_text=_("用户只能查看（录入员可修改）该区划及其下级的数据。管理员可留空，表示全州。"
+        help_text=_("用户只能查看（录入员可修改）该区划及其下级的数据。管理员总是管理全州，不能指定区划。"
                     "乡镇审核员须属于一个乡镇，县级审定人须属于一个县市。"),
     )
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        # An admin runs the whole prefecture (users, audit, full-ID exports): a division would suggest a
+        # scope that the audit trail, the Django admin and exports do not have (docs/SECURITY.md).
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(role="admin") | models.Q(division__isnull=True),
+                                   name="admin_has_no_division"),
+        ]
 
     def clean(self) -> None:
         super().clean()
+        if self.role == Role.ADMIN and self.division_id:
+            raise ValidationError({"division": _("管理员管理全州，不能指定所属区划。请清空“所属区划”，或改为其他角色。")})
         # A reviewer or approver decides for exactly one township or county: the level is part of the role.
         # Level codes and names of villages.Level, written out so that accounts does not import villages.
         levels: dict[str, tuple[str, str]] = {
@@ -86,7 +94,7 @@ class User(AbstractUser):
 
         A non-admin without a division sees nothing: NO_REGION matches no code.
         """
-        if self.is_admin and self.division_id is None:
+        if self.is_admin:
             return ""
         if self.division is None:
             return NO_REGION

@@ -15,7 +15,10 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedAPIRequest
 from gannan.api import RegionAPIMixin, service_errors
+from gannan.filters import YearFilter
+from gannan.lib.calendar import EARLIEST_RECORD_YEAR, FIRST_YEAR
 from villages.filters import UnderDivisionFilter
+from villages.scope import scope_filter
 
 from . import selectors, services
 from . import serializers as s
@@ -31,6 +34,24 @@ class FundSourceFilter(django_filters.FilterSet):
     class Meta:
         model = FundSource
         fields = ["kind"]
+
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr=None):
+        """Years are checked against the calendar; a project is looked up in the caller's region only,
+        so another region's project answers like one that does not exist."""
+        if field_name.endswith("year"):
+            first = EARLIEST_RECORD_YEAR if field_name == "founded_year" else FIRST_YEAR
+            return YearFilter(param=field_name, field_name=field_name, first=first, label=field.verbose_name)
+        if field_name == "project":
+            return django_filters.ModelChoiceFilter(field_name="project", queryset=_projects_in_scope,
+                                                    label=field.verbose_name)
+        return super().filter_for_field(field, field_name, lookup_expr)
+
+
+def _projects_in_scope(request):
+    if request is None:  # schema generation
+        return Project.objects.none()
+    return scope_filter(Project.objects.all(), request.user, "division__code")
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -54,7 +75,7 @@ class DisbursementFilter(django_filters.FilterSet):
     division = UnderDivisionFilter(field_name="village__pk")
     source = django_filters.CharFilter(field_name="source__code")
     household = django_filters.CharFilter(field_name="household__code")
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year")
+    year = YearFilter(param="year", field_name="date", lookup_expr="year")
     to_household = django_filters.BooleanFilter(field_name="household", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -74,7 +95,7 @@ class MeasureFilter(django_filters.FilterSet):
 class LoanFilter(django_filters.FilterSet):
     division = UnderDivisionFilter(field_name="household__village__pk")
     household = django_filters.CharFilter(field_name="household__code")
-    issued_year = django_filters.NumberFilter(field_name="issued_on", lookup_expr="year")
+    issued_year = YearFilter(param="issued_year", field_name="issued_on", lookup_expr="year")
 
     class Meta:
         model = Loan

@@ -39,6 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Substr
 
 from accounts.models import User
+from gannan.lib.calendar import year_end
 from households.models import EXITED_STATUSES, LABOUR_CAPABLE, POOR_STATUSES, Household, Member, StatusChange
 from villages.models import PREFIX_LENGTH, Division, Level
 from villages.scope import scope_filter
@@ -80,10 +81,6 @@ def ratio(part, whole) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.01"))
-
-
-def year_end(year: int) -> date:
-    return date(year, 12, 31)
 
 
 def _child_length(region: Division) -> int | None:

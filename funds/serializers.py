@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
+from gannan.api import ScopedPrimaryKeyField, ScopedRelatedField
 from households.models import Household, Member
 from villages.models import Division
-from villages.scope import scope_filter
 
 from .models import (
     Allocation,
@@ -16,30 +16,6 @@ from .models import (
     MutualAidFund,
     Project,
 )
-
-
-class ScopedRelatedField(serializers.SlugRelatedField):
-    """A related object picked by `slug_field`, visible only when it lies in the caller's region."""
-
-    def __init__(self, *, scope_path: str, **kwargs):
-        self.scope_path = scope_path
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        # A writable related field always has its queryset; the stubs allow None.
-        return scope_filter(super().get_queryset(), self.context["request"].user, self.scope_path)  # type: ignore[arg-type]
-
-
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """A related object picked by id, visible only when it lies in the caller's region."""
-
-    def __init__(self, *, scope_path: str, **kwargs):
-        self.scope_path = scope_path
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        # A writable related field always has its queryset; the stubs allow None.
-        return scope_filter(super().get_queryset(), self.context["request"].user, self.scope_path)  # type: ignore[arg-type]
 
 
 def _scoped(model_qs, slug: str, path: str, **kw) -> serializers.RelatedField:

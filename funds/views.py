@@ -9,21 +9,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from gannan.lib.calendar import parse_year
+from households.models import Cause
 from villages.scope import division_for, scope_filter
 
 from . import forms, selectors, services
 from .models import Disbursement
 
-FIRST_YEAR = 2011
-
 
 def _year(request, default: int) -> int:
-    raw = request.GET.get("year", "")
-    if not raw:
-        return default
-    if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= timezone.localdate().year:
-        raise Http404
-    return int(raw)
+    """The `year` parameter (a bad one: the styled 400 page naming it, as on every page)."""
+    return parse_year(request.GET.get("year"), name="year", default=default)
 
 
 def _latest_year(user: User) -> int:
@@ -38,7 +34,9 @@ def gaps(request, code: str):
     year = _year(request, _latest_year(request.user))
     households = selectors.cause_measure_gap_list(region=place, year=year)
     cause = request.GET.get("cause", "")
-    if cause.isdigit():
+    if cause:
+        if cause not in {str(v) for v in Cause.values}:
+            raise ValidationError({"cause": [_("参数 cause 不是致贫原因代码之一。")]})
         households = households.filter(main_cause=int(cause))
     return render(request, "funds/gaps.html", {
         "region": place, "year": year, "households": households[:500], "count": households.count(),

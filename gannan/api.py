@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.api_permissions import ReadOrEditRegion
 from accounts.http import AuthenticatedAPIRequest
+from villages.scope import scope_filter
 
 
 class Conflict(exceptions.APIException):
@@ -38,6 +40,42 @@ def service_errors() -> Iterator[None]:
         if getattr(e, "code", None) == "stale_version":  # households.services.StaleVersion
             raise Conflict(e.messages[0]) from None
         raise exceptions.ValidationError(serializers.as_serializer_error(e)) from None
+
+
+class ScopedRelatedField(serializers.SlugRelatedField):
+    """A related object picked by `slug_field`, visible only when it lies in the caller's region.
+
+    Every related field a caller can write is one of these two: another region's
+    object then answers exactly like one that does not exist.
+    """
+
+    def __init__(self, *, scope_path: str, **kwargs):
+        self.scope_path = scope_path
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset = super().get_queryset()
+        assert queryset is not None  # a writable related field always has its queryset
+        request = self.context.get("request")
+        if request is None:  # schema generation
+            return queryset.none()
+        return scope_filter(queryset, request.user, self.scope_path)
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A related object picked by its primary key, visible only when it lies in the caller's region."""
+
+    def __init__(self, *, scope_path: str, **kwargs):
+        self.scope_path = scope_path
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset = super().get_queryset()
+        assert queryset is not None  # a writable related field always has its queryset
+        request = self.context.get("request")
+        if request is None:  # schema generation
+            return queryset.none()
+        return scope_filter(queryset, request.user, self.scope_path)
 
 
 class Pagination(PageNumberPagination):

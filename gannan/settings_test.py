@@ -23,6 +23,8 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 METRICS_CACHE_SECONDS = 0
 # Tests serve static files through the finders; there is no collected STATIC_ROOT to watch.
 STATIC_ROOT = None
+# The test client and the live server speak plain http.
+SECURE_SSL_REDIRECT = False
 # Jobs run at once, inside the request that starts them, so tests see their result.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Job results of a test run go to a throw-away folder.

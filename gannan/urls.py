@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -5,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     # Pages that are not ours (Swagger UI, ReDoc) make browsers ask for /favicon.ico.
@@ -24,11 +25,19 @@ urlpatterns = [
     path("quality/", include("quality.urls")),
     path("jobs/", include("jobs.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    # ReDoc renders in a web worker started from a blob: URL; nothing else is allowed beyond the site's policy.
+    path("api/redoc/", csp_update({"worker-src": ["'self'", "blob:"]})(SpectacularRedocView.as_view(url_name="schema")),
+         name="redoc"),
     path("api/metrics/", include("metrics.api_urls")),
     path("api/funds/", include("funds.api_urls")),
     path("api/quality/", include("quality.api_urls")),
     path("api/", include("households.api_urls")),
     path("", include("metrics.urls")),
 ]
+
+handler400 = "gannan.errors.bad_request"
+handler403 = "gannan.errors.permission_denied"
+handler404 = "gannan.errors.page_not_found"
+handler500 = "gannan.errors.server_error"

@@ -171,8 +171,9 @@ class HouseholdYearViewSet(
         serializer = self.get_serializer(record, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         with service_errors():
+            data = dict(serializer.validated_data)
             record = household_year_save(
-                user=request.user, household=record.household, year=record.year, data=serializer.validated_data
+                user=request.user, household=record.household, year=record.year, data=data, version=data.pop("version")
             )
         return Response(HouseholdYearSerializer(record, context=self.get_serializer_context()).data)
 

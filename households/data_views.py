@@ -7,40 +7,32 @@ ID numbers, and each full export is written to the audit trail.
 
 import json
 import secrets
-import tempfile
-import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Action, audit_record
+from gannan.lib.tabular import FileRefused, Problem, Report, check_size
 from jobs.services import job_start
-from villages.importers import VILLAGE_COUNT_LABELS, FileRefused, Problem, Report, check_size, villages_import
 from villages.models import Division
 from villages.scope import scope_filter
 
 from .exports import roster_csv, roster_rows, template_workbook
-from .importers import COUNT_LABELS, RosterReport, RowChange, households_import
+from .forms import HouseholdFilterForm
+from .importers import RosterReport, RowChange
 from .models import Attribute, Cause, Household, Status
 from .selectors import household_list
-
-IMPORTERS = {
-    "households": (households_import, COUNT_LABELS),
-    "villages": (villages_import, VILLAGE_COUNT_LABELS),
-}
-KIND_TITLES = {"households": gettext_lazy("导入贫困户信息采集表"), "villages": gettext_lazy("导入村级数据")}
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "gannan-imports"
-FILTERS = ("q", "division", "status", "attribute", "main_cause")
+from .uploads import IMPORTERS, KIND_TITLES, pending_preview_path, pending_upload_path, pending_uploads_forget
 
 
 def _importer(request, kind: str):
@@ -75,38 +67,36 @@ def upload(request, kind: str):
         context["problem"] = _("请选择要导入的文件。")
         return render(request, "data/upload.html", context, status=400)
     try:
-        check_size(upload.size)
+        check_size(upload.size, settings.IMPORT_MAX_BYTES)
     except FileRefused as e:
         context["problem"] = str(e)
         return render(request, "data/upload.html", context, status=400)
     data = upload.read()
+    report = run(data=data, file_name=Path(upload.name).name, user=request.user, dry_run=True)
+    if not report.ok:
+        # A refused file is not kept anywhere: the clerk fixes it and uploads it again.
+        return _report_page(request, kind, report, labels, token="")
     token = secrets.token_urlsafe(24)
-    UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
-    _forget_stale_uploads()
-    (UPLOAD_DIR / token).write_bytes(data)
+    pending_uploads_forget()
+    pending_upload_path(token).write_bytes(data)
+    if isinstance(report, RosterReport):
+        _preview_save(token, report)
     pending = request.session.get("imports", {})
     pending[token] = {"kind": kind, "name": Path(upload.name).name, "at": timezone.now().isoformat()}
     request.session["imports"] = pending
-    report = run(data=data, file_name=Path(upload.name).name, user=request.user, dry_run=True)
-    if report.ok and isinstance(report, RosterReport):
-        _preview_save(token, report)
-    return _report_page(request, kind, report, labels, token=token if report.ok else "")
-
-
-def _preview_path(token: str) -> Path:
-    return UPLOAD_DIR / f"{token}.preview.json"
+    return _report_page(request, kind, report, labels, token=token)
 
 
 def _preview_save(token: str, report: RosterReport) -> None:
     """The dry run's named changes, kept next to the upload so that paging through them does not re-read the file."""
-    _preview_path(token).write_text(json.dumps({
+    pending_preview_path(token).write_text(json.dumps({
         "file_name": report.file_name, "rows": report.rows, "counts": report.counts,
         "warnings": [asdict(w) for w in report.warnings], "changes": [asdict(c) for c in report.changes],
     }, ensure_ascii=False))
 
 
 def _preview_load(token: str) -> RosterReport | None:
-    path = _preview_path(token)
+    path = pending_preview_path(token)
     if not path.is_file():
         return None
     saved = json.loads(path.read_text())
@@ -118,7 +108,7 @@ def _preview_load(token: str) -> RosterReport | None:
 def _pending(request, kind: str, token: str) -> dict:
     """The session's record of an upload of this user (404 for anyone else's or a stale token)."""
     entry = request.session.get("imports", {}).get(token)
-    if entry is None or entry["kind"] != kind or not (UPLOAD_DIR / token).is_file():
+    if entry is None or entry["kind"] != kind or not pending_upload_path(token).is_file():
         raise Http404
     return entry
 
@@ -134,29 +124,30 @@ def preview(request, kind: str, token: str):
     return _report_page(request, kind, report, labels, token=token)
 
 
-def _forget_stale_uploads() -> None:
-    """Uploads never confirmed are deleted after a day."""
-    cutoff = time.time() - 24 * 3600
-    for path in UPLOAD_DIR.iterdir():
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
 @require_POST
 def confirm(request, kind: str):
     run, labels = _importer(request, kind)
     token = request.POST.get("token", "")
     entry = _pending(request, kind, token)
-    path = UPLOAD_DIR / token
+    path = pending_upload_path(token)
     planned = _preview_load(token)
     if planned is not None and planned.removals and request.POST.get("confirm_removals") != "1":
         # Removing members loses their records: the clerk ticks that they mean it, after reading the names.
         return _report_page(request, kind, planned, labels, token=token, status=400,
                             problem=_("本次导入将删除 %(n)d 名成员：请勾选确认后再导入。") % {"n": planned.removals})
+    if path.stat().st_size > settings.IMPORT_BACKGROUND_BYTES:
+        # A large file is applied by the worker: the clerk watches the job's progress page.
+        job = job_start(user=request.user, kind="households.import", title=_("导入 %(name)s") % {"name": entry["name"]},
+                        params={"kind": kind, "token": token, "name": entry["name"]})
+        pending_preview_path(token).unlink(missing_ok=True)
+        pending = request.session.get("imports", {})
+        del pending[token]
+        request.session["imports"] = pending
+        return redirect("jobs:detail", pk=job.pk)
     report = run(data=path.read_bytes(), file_name=entry["name"], user=request.user, dry_run=False)
     if report.applied:
         path.unlink(missing_ok=True)
-        _preview_path(token).unlink(missing_ok=True)
+        pending_preview_path(token).unlink(missing_ok=True)
         pending = request.session.get("imports", {})
         del pending[token]
         request.session["imports"] = pending
@@ -212,7 +203,7 @@ def _attachment(name: str) -> str:
 def export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    params = {k: request.GET.get(k, "") for k in FILTERS}
+    params = HouseholdFilterForm(request.GET or None, user=request.user).filters()
     households = household_list(user=request.user, **params)
     full = request.GET.get("full") == "1"
     if full and not request.user.is_admin:
@@ -221,7 +212,7 @@ def export(request, fmt: str):
         audit_record(
             user=request.user, action=Action.EXPORT, object_type="household_roster", object_id=fmt,
             changes={"filters": {k: v for k, v in params.items() if v}, "full_ids": True},
-            region_code=params["division"], summary=_("导出贫困户信息采集表（完整证件号码）"),
+            region_code=params.get("division", ""), summary=_("导出贫困户信息采集表（完整证件号码）"),
         )
     if fmt == "xlsx":
         # A county's workbook takes longer than a page should wait: a background job with a progress bar.

@@ -21,7 +21,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from villages.importers import FORMULA_START, village_columns
+from gannan.lib.tabular import choice_pairs, neutralise
+from villages.importers import village_columns
 
 from .importers import TRAILER, Column, history_columns, roster_columns
 from .models import Household, HouseholdYear, Member, StatusChange, mask_id
@@ -29,19 +30,12 @@ from .models import Household, HouseholdYear, Member, StatusChange, mask_id
 CHUNK = 500
 
 
-def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading '; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _formatter(column: Column) -> Callable[[Any], Any]:
     """The cell text of a column's values, with its choice labels resolved once for the whole export."""
     if column.choices == "bool":
         return lambda value: "" if value is None or value == "" else ("是" if value else "否")
     if column.choices is not None:
-        labels = {v: str(label) for v, label in column.choices.choices}
+        labels = dict(choice_pairs(column.choices))
         return lambda value: "" if value is None or value == "" else labels[value]
     return lambda value: "" if value is None else value
 
@@ -82,7 +76,7 @@ def roster_rows(households: QuerySet[Household], *, full_ids: bool,
         formats = [(c.key, _formatter(c)) for c in columns]
         member_keys = [c.key for c in columns if c.target == "member"]
         year_keys = [c.key for c in columns if c.target == "year" and c.key != "year"]
-        causes = {v: str(label) for v, label in next(c for c in columns if c.key == "main_cause").choices.choices}
+        causes = dict(choice_pairs(next(c for c in columns if c.key == "main_cause").choices))
         total = households.count() if progress else 0
         done = 0
         rows = households.order_by("code").values("pk", "code", "village_id", "secondary_causes", *HOUSEHOLD_KEYS)
@@ -135,14 +129,15 @@ def roster_csv(rows: Iterable[list[Any]]) -> Iterator[str]:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
-    writer.writerow([f"{TRAILER} 导出完成，共 {max(count, 0)} 行"])
+    writer.writerow([neutralise(f"{TRAILER} 导出完成，共 {max(count, 0)} 行")])
     yield buffer.getvalue()
 
 
 def roster_xlsx(rows: Iterable[list[Any]], out: IO[bytes], *, title: str = "贫困户信息采集表") -> None:
     """The rows as one sheet into the binary file `out`, by xlsxwriter in constant-memory mode.
 
-    Text is written as text (a leading = never becomes a formula), numbers as numbers, empty cells left out.
+    Text is written as text and goes through the one neutraliser (a leading = never becomes a formula),
+    numbers as numbers, empty cells left out.
     """
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
                                          "strings_to_formulas": False, "strings_to_urls": False})
@@ -157,7 +152,7 @@ def roster_xlsx(rows: Iterable[list[Any]], out: IO[bytes], *, title: str = "贫�
             elif isinstance(value, int | float | Decimal):
                 sheet.write_number(r, c, value)
             else:
-                sheet.write_string(r, c, str(value), bold if r == 0 else None)
+                sheet.write_string(r, c, neutralise(str(value)), bold if r == 0 else None)
     workbook.close()
 
 
@@ -208,7 +203,7 @@ def template_workbook(kind: str) -> bytes:
             sheet.column_dimensions[sheet.cell(row=1, column=id_col).column_letter].width = 22
         for i, spec in lists:
             choices = spec if isinstance(spec, str) else spec.choices
-            labels = ["是", "否"] if isinstance(choices, str) else [str(label) for _v, label in choices.choices]
+            labels = ["是", "否"] if choices == "bool" else [label for _v, label in choice_pairs(choices)]
             validation = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
             validation.error = "请从下拉列表中选择。"
             letter = sheet.cell(row=1, column=i + 1).column_letter

@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from gannan.filters import IdFilter, YearFilter
 from villages.filters import UnderDivisionFilter
 
 from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Status, StatusChange
@@ -14,7 +15,7 @@ class HouseholdFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("当前状态"))
     attribute = django_filters.ChoiceFilter(choices=Attribute.choices, label=_("贫困户属性"))
     main_cause = django_filters.ChoiceFilter(choices=Cause.choices, label=_("主要致贫原因"))
-    identified_year = django_filters.NumberFilter(label=_("识别年度"))
+    identified_year = YearFilter(param="identified_year", label=_("识别年度"))
     q = django_filters.CharFilter(method="filter_q", label=_("户编号、成员姓名或证件号码"))
     year = django_filters.NumberFilter(
         method="filter_year", label=_("年度：按该年末的状态与人口列出（status 随之按该年末筛选）"),
@@ -43,7 +44,7 @@ class HouseholdFilter(django_filters.FilterSet):
 
 
 class MemberFilter(django_filters.FilterSet):
-    household = django_filters.NumberFilter(label=_("贫困户编号"))
+    household = IdFilter(label=_("贫困户编号"))
     relation = django_filters.ChoiceFilter(choices=Relation.choices, label=_("与户主关系"))
     division = UnderDivisionFilter(field_name="household__village__pk")
 
@@ -53,8 +54,8 @@ class MemberFilter(django_filters.FilterSet):
 
 
 class HouseholdYearFilter(django_filters.FilterSet):
-    household = django_filters.NumberFilter(label=_("贫困户编号"))
-    year = django_filters.NumberFilter(label=_("年度"))
+    household = IdFilter(label=_("贫困户编号"))
+    year = YearFilter(param="year", label=_("年度"))
     division = UnderDivisionFilter(field_name="household__village__pk")
 
     class Meta:
@@ -63,7 +64,7 @@ class HouseholdYearFilter(django_filters.FilterSet):
 
 
 class StatusChangeFilter(django_filters.FilterSet):
-    household = django_filters.NumberFilter(label=_("贫困户编号"))
+    household = IdFilter(label=_("贫困户编号"))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("状态"))
     division = UnderDivisionFilter(field_name="household__village__pk")
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from gannan.forms import SearchField, filters_or_400
+from gannan.lib.calendar import FIRST_YEAR, last_year
 from villages.models import Division, Level
 from villages.scope import scope_filter
 
@@ -74,7 +76,7 @@ class HouseholdForm(forms.Form):
             required=False,
             widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist"}),
         )
-        self.fields["identified_year"].widget.attrs.update(min=2010, max=timezone.localdate().year)
+        self.fields["identified_year"].widget.attrs.update(min=FIRST_YEAR, max=last_year())
         self.order_fields([*HOUSEHOLD_FIELDS, "version", "correction"])
 
     def clean(self) -> dict[str, Any]:
@@ -154,6 +156,9 @@ def member_initial(household: Household) -> list[dict[str, Any]]:
 
 
 class YearForm(forms.ModelForm):
+    # The version the record was read at: a save over someone else's change is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = HouseholdYear
         fields = ["year", *YEAR_FIELDS]
@@ -162,9 +167,10 @@ class YearForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.household = household
         self.editing = editing
-        self.fields["year"].widget.attrs.update(min=2010, max=timezone.localdate().year)
+        self.fields["year"].widget.attrs.update(min=FIRST_YEAR, max=last_year())
         if editing:
             self.fields["year"].disabled = True
+            self.fields["version"].initial = self.instance.version
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
@@ -176,7 +182,7 @@ class YearForm(forms.ModelForm):
         return [self[name] for name in self.fields if name == "year" or name.startswith("income_")]
 
     def check_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name != "year" and not name.startswith("income_")]
+        return [self[name] for name in self.fields if name not in ("year", "version") and not name.startswith("income_")]
 
     def validate_unique(self) -> None:
         """The service decides; the form only checks the shape."""
@@ -188,7 +194,7 @@ class YearForm(forms.ModelForm):
 class HouseholdFilterForm(forms.Form):
     """The list's search box and filters (GET)."""
 
-    q = forms.CharField(label=_("搜索"), required=False,
+    q = SearchField(label=_("搜索"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("姓名、户编号或证件号码"), "size": 24}))
     division = forms.ChoiceField(label=_("区划"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices])
@@ -210,6 +216,4 @@ class HouseholdFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["year"]).choices = years
 
     def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {}
-        return dict(self.cleaned_data)
+        return filters_or_400(self)

@@ -8,13 +8,13 @@ error and nothing is written. A dry run does the same and rolls back.
 
 import gc
 import re
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -23,9 +23,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.services import Action, audit_record
-from procedures.services import cases_record_history
-from villages.importers import (
+from gannan.lib.calendar import year_event_date
+from gannan.lib.tabular import (
     CellError,
+    Column,
     FileRefused,
     Report,
     boolean,
@@ -37,6 +38,7 @@ from villages.importers import (
     text,
     year,
 )
+from procedures.services import cases_record_history
 from villages.models import Division, Level
 from villages.scope import in_scope
 
@@ -79,16 +81,8 @@ TRAILER = "#"
 VILLAGE_CODE = re.compile(r"\d{12}")
 
 
-class ExitType:
-    """The 脱贫类型 column: the two exited statuses."""
-
-    choices = [(Status.EXITED_STABLE.value, Status.EXITED_STABLE.label),
-               (Status.EXITED_CONSOLIDATING.value, Status.EXITED_CONSOLIDATING.label)]
-    values = [Status.EXITED_STABLE.value, Status.EXITED_CONSOLIDATING.value]
-    labels = [Status.EXITED_STABLE.label, Status.EXITED_CONSOLIDATING.label]
-
-    def __init__(self, value: str):
-        self.label = dict(self.choices)[value]
+# The 脱贫类型 column: the two exited statuses.
+EXIT_TYPES = [(s.value, s.label) for s in (Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING)]
 
 
 def secondary_causes(value: Any) -> list[int]:
@@ -162,20 +156,6 @@ def income(value: Any) -> Decimal:
 # --- the columns ------------------------------------------------------------------------
 
 
-@dataclass
-class Column:
-    key: str  # the English alias, and the field name where there is one
-    header: str  # the Chinese header
-    target: str  # household, member, year or history
-    parse: Callable[[Any], Any]
-    required: bool = False
-    choices: Any = None  # for the template's drop-down lists and the export's labels
-    field_name: str = ""
-
-    def __post_init__(self):
-        self.field_name = self.field_name or self.key
-
-
 def _verbose(model, name: str) -> str:
     with translation.override("zh-hans"):
         return str(model._meta.get_field(name).verbose_name)
@@ -194,7 +174,7 @@ def roster_columns() -> list[Column]:
         Column("main_cause", "主要致贫原因", "household", choice(Cause), True, Cause),
         Column("identified_year", "识别年度", "household", year, True),
         Column("exit_year", "脱贫年度", "history", year, True),
-        Column("exit_type", "脱贫类型", "history", choice(ExitType), True, ExitType),
+        Column("exit_type", "脱贫类型", "history", choice(EXIT_TYPES), True, EXIT_TYPES),
         Column("returned_year", "返贫年度", "history", year, True),
         Column("income_per_capita", "人均纯收入", "year", income, True),
     ]
@@ -258,12 +238,6 @@ def history_columns(changes: list[tuple[str, date]]) -> dict[str, Any]:
         i += 1
     out["rest"] = len(changes) - i
     return out
-
-
-def year_end(y: int) -> date:
-    """A yearly event's date: 31 December, or today in the current year (no future dates)."""
-    today = timezone.localdate()
-    return today if y >= today.year else date(y, 12, 31)
 
 
 # --- planning ------------------------------------------------------------------------------
@@ -335,7 +309,7 @@ def households_import(*, data: bytes, file_name: str, user: User, dry_run: bool 
         report.error(None, "", "", _("您没有导入数据的权限。"))
         return report
     try:
-        header, rows = read_table(data, file_name)
+        header, rows = read_table(data, file_name, max_bytes=settings.IMPORT_MAX_BYTES)
         columns = roster_columns()
         index = map_columns(header, [(c.key, c.header, c.key, c.required) for c in columns], report)
         if report.errors:
@@ -476,7 +450,7 @@ def _check_history(plan: Planned, report: Report) -> None:
     exit_year, exit_type, returned = plan.history.get("exit_year"), plan.history.get("exit_type"), plan.history.get("returned_year")
     row = plan.first_row
     if exit_type and not exit_year:
-        report.error(row, "脱贫类型", ExitType(exit_type).label, _("填写了脱贫类型，但没有脱贫年度。"))
+        report.error(row, "脱贫类型", Status(exit_type).label, _("填写了脱贫类型，但没有脱贫年度。"))
     if exit_year and not exit_type:
         report.error(row, "脱贫年度", exit_year, _("填写了脱贫年度，但没有脱贫类型（稳定脱贫 / 巩固提升）。"))
     if exit_year and identified and exit_year < identified:
@@ -525,18 +499,15 @@ def _check_against_register(planned: dict[str, Planned], user: User, report: Ros
             village = villages.get(village_code)
             if not village_code:
                 continue
-            if village is None or village.level != Level.VILLAGE:
+            # Another region's village reads exactly like a code that does not exist.
+            if village is None or village.level != Level.VILLAGE or not in_scope(user, village_code):
                 report.error(plan.first_row, headers["village_code"], village_code,
-                             _("行政区划代码不存在或不是村一级（请先导入村级数据）。"))
-                continue
-            if not in_scope(user, village_code):
-                report.error(plan.first_row, headers["village_code"], village_code,
-                             _("该村（%(name)s）不在您的管辖范围内，不能导入。") % {"name": village.name})
+                             _("行政区划代码不存在、不是村一级或不在您的管辖范围内（请先导入村级数据）。"))
                 continue
             plan.household["village"] = village
             household = existing.get(plan.code)
             if household is not None and not in_scope(user, household.village_id):
-                report.error(plan.first_row, headers["household_code"], plan.code, _("该户编号已被其他地区的贫困户使用。"))
+                report.error(plan.first_row, headers["household_code"], plan.code, _("该户编号已被使用，请换一个户编号。"))
                 continue
             for number, member in plan.members:
                 other = taken.get(member["id_number"])
@@ -669,11 +640,11 @@ def _history_events(plan: Planned, keys: list[str], reasons: dict[str, str]) -> 
         if not y:
             continue
         if key == "identified_year":
-            events.append((Status.IDENTIFIED, year_end(y), reasons[key]))
+            events.append((Status.IDENTIFIED, year_event_date(y), reasons[key]))
         elif key == "exit_year":
-            events.append((plan.history["exit_type"], year_end(y), reasons[key]))
+            events.append((plan.history["exit_type"], year_event_date(y), reasons[key]))
         else:
-            events.append((Status.RETURNED, year_end(y), reasons[key]))
+            events.append((Status.RETURNED, year_event_date(y), reasons[key]))
     return events
 
 

@@ -266,6 +266,9 @@ class HouseholdYear(models.Model):
     education_secured = models.BooleanField(_("义务教育有保障"), default=False)
     medical_secured = models.BooleanField(_("基本医疗有保障"), default=False)
     housing_secured = models.BooleanField(_("住房安全有保障"), default=False)
+    # Bumped by every change: a change read at an older version is refused (services.household_year_save).
+    # A database default too: the bulk writers (imports, demo) insert rows without naming it.
+    version = models.PositiveIntegerField(_("版本"), default=1, db_default=1)
 
     class Meta:
         verbose_name = _("年度收入与两不愁三保障")

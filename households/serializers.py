@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
+from gannan.api import ScopedPrimaryKeyField
 from villages.models import Division, Level
 from villages.scope import scope_filter
 
 from .models import Household, HouseholdYear, Member, StatusChange, mask_id
-from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, SPAN_FIELDS, YEAR_FIELDS, check_can_edit
+from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, SPAN_FIELDS, YEAR_FIELDS
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -60,8 +61,8 @@ class MemberWriteSerializer(serializers.ModelSerializer):
 
 
 class HouseholdWriteSerializer(serializers.ModelSerializer):
-    village = serializers.PrimaryKeyRelatedField(
-        queryset=Division.objects.filter(level=Level.VILLAGE).select_related("parent"),
+    village = ScopedPrimaryKeyField(
+        queryset=Division.objects.filter(level=Level.VILLAGE).select_related("parent"), scope_path="code",
         help_text=_("所在村的12位区划代码"),
         error_messages={"does_not_exist": _("没有区划代码为 {pk_value} 的村。")},
     )
@@ -85,11 +86,6 @@ class HouseholdWriteSerializer(serializers.ModelSerializer):
             del fields["identified_on"]
         return fields
 
-    def validate_village(self, village: Division) -> Division:
-        # Another region's village is refused (403) before anything else is looked at.
-        check_can_edit(self.context["request"].user, village)
-        return village
-
     def validate(self, attrs):
         # Required on PATCH too: a change without the version it was read at could overwrite someone else's.
         if self.instance is not None and "version" not in attrs:
@@ -112,7 +108,8 @@ class HouseholdYearSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HouseholdYear
-        fields = ["id", "household", "household_code", "year", *YEAR_FIELDS]
+        fields = ["id", "household", "household_code", "year", *YEAR_FIELDS, "version"]
+        read_only_fields = ["version"]
         validators = [
             UniqueTogetherValidator(
                 queryset=HouseholdYear.objects.all(),
@@ -123,11 +120,20 @@ class HouseholdYearSerializer(serializers.ModelSerializer):
 
 
 class HouseholdYearUpdateSerializer(HouseholdYearSerializer):
+    """A change of a record read at `version`: refused (409) when someone else saved it since."""
+
     household = ScopedHouseholdField(read_only=True)
+    version = serializers.IntegerField(help_text=_("读取时的版本号"))
 
     class Meta(HouseholdYearSerializer.Meta):
         read_only_fields = ["year"]
         validators: list = []
+
+    def validate(self, attrs):
+        # Required on PATCH too, as for households.
+        if "version" not in attrs:
+            raise serializers.ValidationError({"version": [_("请提供读取时的版本号（version）。")]})
+        return attrs
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):

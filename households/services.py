@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import Action, audit_record, diff, snapshot
+from gannan.lib.calendar import check_year
 from metrics.closing import closed_year_covering, closed_year_refusal
 from villages.models import Division, Level
 from villages.scope import can_edit_region, in_scope
@@ -100,9 +101,15 @@ class StaleVersion(ValidationError):
 
 
 def check_can_edit(user, village: Division) -> None:
-    """PermissionDenied unless `user` may edit households of `village`."""
+    """Refused unless `user` may edit households of `village` (the one rule: `can_edit_region`).
+
+    A village outside the user's region is answered exactly like a code that
+    does not exist (no name, no 403); inside it, a role without edit rights gets 403.
+    """
+    if not in_scope(user, village.code):
+        raise ValidationError({"village": [_("没有区划代码为 %(code)s 的村。") % {"code": village.code}]})
     if not can_edit_region(user, village.code):
-        raise PermissionDenied(_("您无权修改 %(village)s 的贫困户。") % {"village": village.name})
+        raise PermissionDenied(_("您的角色不能修改贫困户。"))
 
 
 # --- closed years ----------------------------------------------------------------------
@@ -283,6 +290,7 @@ def _household_clean(household: Household) -> None:
         household.full_clean(exclude=["version", "status", "head_name", "member_count"])
     except ValidationError as e:
         raise ValidationError(e.message_dict) from None
+    check_year(household.identified_year, name="identified_year")
     if household.village.level != Level.VILLAGE:
         raise ValidationError({"village": [_("贫困户只能登记在村一级。")]})
 
@@ -320,7 +328,13 @@ def _write_members(
             household_code=household.code, region_code=household.village_id,
             summary=_("更正：删除成员 %(name)s（%(why)s）") % {"name": old.name, "why": correction.strip()}, batch=batch,
         )
-        old.delete()
+        try:
+            with transaction.atomic():
+                old.delete()
+        except models.ProtectedError as e:
+            raise ValidationError({"members": [_("成员 %(name)s 不能删除：%(what)s 仍登记在该成员名下，请先处理。") % {
+                "name": old.name,
+                "what": "、".join(f"{o._meta.verbose_name}“{o}”" for o in e.protected_objects)}]}) from None
     closed = household.status in CLOSED_STATUSES
     # Who leaves goes first, heads last, so the one-head constraint never sees two present heads at once.
     ordered = sorted(members, key=lambda m: (not m.get("left_on"), m.get("relation") == Relation.HEAD))
@@ -401,7 +415,13 @@ def household_register(
         identified_on = today if household.identified_year >= today.year else date(household.identified_year, 12, 31)
     try:
         with transaction.atomic():
-            household.save()
+            try:
+                with transaction.atomic():
+                    household.save()
+            except IntegrityError:
+                # Two registrations of one number at once: the loser gets full_clean's own duplicate message.
+                _household_clean(household)
+                raise
             audit_record(
                 user=user, action=Action.CREATE, obj=household,
                 changes=diff({}, snapshot(household, _household_audit_fields())),
@@ -506,9 +526,15 @@ def _household_save(*, user, household: Household, version: int, before: dict, c
 # --- yearly records --------------------------------------------------------------------
 
 
-def household_year_save(*, user, household: Household, year: int, data: dict[str, Any], batch: str = "") -> HouseholdYear:
-    """Create or replace the household's income and 两不愁三保障 record for `year`."""
+def household_year_save(*, user, household: Household, year: int, data: dict[str, Any], batch: str = "",
+                        version: int | None = None) -> HouseholdYear:
+    """Create or replace the household's income and 两不愁三保障 record for `year`.
+
+    With `version` (a change of a record read at that version), refused with
+    StaleVersion when someone else saved the record since.
+    """
     check_can_edit(user, household.village)
+    check_year(year, name="year")
     record = HouseholdYear.objects.filter(household=household, year=year).first()
     before = snapshot(record, YEAR_FIELDS) if record else {}
     if record is None:
@@ -534,7 +560,21 @@ def household_year_save(*, user, household: Household, year: int, data: dict[str
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        record.save()
+        if version is not None:
+            claimed = HouseholdYear.objects.filter(pk=record.pk, version=version).update(version=F("version") + 1)
+            if not claimed:
+                raise StaleVersion(
+                    _("该年度记录已被其他人修改（您打开的是第 %(v)d 版）。为避免覆盖他人的修改，本次保存未生效：请重新打开，核对后再录入。")
+                    % {"v": version},
+                    code="stale_version",
+                )
+            record.version = version + 1
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            # The same year created twice at once: the second is told the record exists.
+            raise ValidationError({"year": [_("该户该年度的记录已经录入，请修改原记录。")]}) from None
         after = snapshot(record, YEAR_FIELDS)
         if before != after:
             audit_record(
@@ -596,6 +636,17 @@ def household_status_change(
     """
     if not (authorised and in_scope(user, household.village_id)):
         check_can_edit(user, household.village)
+    with transaction.atomic():
+        # The household row is locked, so the same change sent twice at once is checked against the first.
+        locked = Household.objects.select_for_update().filter(pk=household.pk).values("status", "version").first()
+        if locked:
+            household.status, household.version = locked["status"], locked["version"]
+        return _status_change_locked(user=user, household=household, status=status, on=on, reason=reason,
+                                     correction=correction, batch=batch)
+
+
+def _status_change_locked(*, user, household: Household, status: str, on: date, reason: str, correction: str,
+                          batch: str) -> StatusChange:
     last = household.status_changes.order_by("-date", "-id").first()
     current = last.status if last else None
     if status not in TRANSITIONS.get(current, set()):

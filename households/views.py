@@ -144,7 +144,8 @@ def household_year_edit(request: AuthenticatedRequest, pk: int, year: int | None
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in YEAR_FIELDS}
         try:
-            household_year_save(user=request.user, household=household, year=form.cleaned_data["year"], data=data)
+            household_year_save(user=request.user, household=household, year=form.cleaned_data["year"], data=data,
+                                version=(form.cleaned_data["version"] or 0) if record is not None else None)
         except ValidationError as e:
             add_service_errors(form, e)
         else:

@@ -9,11 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedAPIRequest
+from gannan.lib.calendar import FIRST_YEAR, last_year, parse_year
 
 from . import selectors
 from .funds import funds_summary
-from .params import check_order, data_year, parse_region, parse_year
-from .queries import FIRST_YEAR, last_year
+from .params import check_order, data_year, parse_region
 
 REGION = OpenApiParameter(
     "region", OpenApiTypes.STR, description="区划代码（6、9 或 12 位）；省略时为调用者的所属区划。所属区划以外的代码返回 404。"

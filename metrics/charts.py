@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gannan import numbers
+from gannan.lib.tabular import neutralise
 
 RED, GREEN, LIGHT_GREEN, YELLOW, GREY, BLUE = "#c62828", "#2e7d32", "#81c784", "#b58900", "#6b7280", "#1d4ed8"
 PALE_RED, HIGHLIGHT = "#eaa5a5", "rgba(181,137,0,0.14)"
@@ -75,11 +76,12 @@ class Chart:
         )
 
     def csv(self) -> str:
-        return str(self.table.to_csv(index=False))
+        """The chart's table as CSV, text cells neutralised (a village named "=HYPERLINK(…)" stays text)."""
+        return str(self.table.map(neutralise).to_csv(index=False))
 
     def rows(self) -> tuple[list[str], list[list[str]]]:
-        """Header and rows of the HTML table: read back from the CSV, so both always agree."""
-        header, *rows = csv.reader(io.StringIO(self.csv()))
+        """Header and rows of the HTML table: the CSV's cells, read back before neutralising, so both always agree."""
+        header, *rows = csv.reader(io.StringIO(self.table.to_csv(index=False)))
         return header, rows
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from gannan.lib.calendar import FIRST_YEAR, last_year
 from households.models import GUARANTEE_CHECKS, Attribute, Cause
 from villages.models import VILLAGE_ITEMS, Division, Level
 
@@ -60,7 +61,7 @@ def campaign_year(figures: RegionFigures, *, latest: int) -> int:
 
 def campaign_figures(*, division: Division) -> RegionFigures:
     """The region's and its children's figures for every year: what every year's overview starts from."""
-    return region_figures(division=division, first=queries.FIRST_YEAR, last=queries.last_year(), with_children=True,
+    return region_figures(division=division, first=FIRST_YEAR, last=last_year(), with_children=True,
                           split=False)
 
 

@@ -16,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from households.exports import neutralise
+from gannan.lib.tabular import neutralise
 
 from . import compute, registry
 from .dashboard import Dashboard
@@ -82,8 +82,8 @@ class _Book:
         sheet.column_dimensions["B"].width = 16
         sheet.append([self._cell(sheet, neutralise(title), TITLE)])
         if note:
-            sheet.append([self._cell(sheet, note)])
-        sheet.append([self._cell(sheet, h, BOLD) for h in header])
+            sheet.append([self._cell(sheet, neutralise(note))])
+        sheet.append([self._cell(sheet, neutralise(h), BOLD) for h in header])
         for row in rows:
             sheet.append([self._cell(sheet, _value(v)) for v in row])
 

@@ -17,19 +17,11 @@ from typing import Any
 import pandas as pd
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least
-from django.utils import timezone
 
 from households.models import CLOSED_STATUSES, EXITED_STATUSES, POOR_STATUSES, HouseholdYear, Status, StatusChange
 from villages.models import Division, Level, VillageYear
 
 from .models import ExitTarget
-
-FIRST_YEAR = 2011
-
-
-def last_year() -> int:
-    return timezone.localdate().year
-
 
 # The direct child of a region, read from a village through the tree: village, its township or its county.
 # Grouping by a plain column (not a substring of the code) lets PostgreSQL estimate the few groups and hash them.

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from funds import selectors as funds_selectors
+from gannan.lib.calendar import FIRST_YEAR, last_year, parse_year, years_descending
 from households.models import Household, Status
 from households.selectors import households_as_at
 from procedures.selectors import pipeline
@@ -27,8 +28,7 @@ from .dashboard import Dashboard, campaign_figures, campaign_year, dashboard
 from .exports import metrics_workbook
 from .funds import funds_board
 from .models import ClosedYear
-from .params import data_year, parse_year
-from .queries import FIRST_YEAR, last_year
+from .params import data_year
 from .registry import INDICATORS
 from .selectors import RegionFigures
 
@@ -53,6 +53,7 @@ def _region(request: AuthenticatedRequest, code: str | None) -> Division:
 
 
 def _year(request: AuthenticatedRequest) -> int:
+    """The `year` parameter; a bad one raises ValidationError, which answers the styled 400 page (gannan.errors)."""
     return parse_year(request.GET.get("year"), name="year", default=data_year)
 
 
@@ -93,10 +94,7 @@ def _page_year(request: AuthenticatedRequest, division: Division) -> tuple[int, 
 def overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResponse:
     """A region's overview; without a year it opens on the campaign's latest year with poor people."""
     division = _region(request, code)
-    try:
-        year, figures = _page_year(request, division)
-    except ValidationError as e:
-        return HttpResponseBadRequest(" ".join(e.messages))
+    year, figures = _page_year(request, division)
     board = _board(division, year, figures)
     households = []
     if division.level == Level.VILLAGE:
@@ -110,7 +108,7 @@ def overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResp
     context = {
         "division": division,
         "year": year,
-        "years": list(range(last_year(), FIRST_YEAR - 1, -1)),
+        "years": years_descending(),
         "board": board,
         "kpis": board.kpis,
         "charts": [_chart_item(c) for c in board.charts],
@@ -165,10 +163,7 @@ def years_page(request: AuthenticatedRequest) -> HttpResponse:
 
 def chart_csv(request: AuthenticatedRequest, code: str, key: str) -> HttpResponse:
     division = division_for(request.user, code)
-    try:
-        year = _year(request)
-    except ValidationError as e:
-        return HttpResponseBadRequest(" ".join(e.messages))
+    year = _year(request)
     board = _board(division, year)
     chart = board.chart(key)
     if chart is None:
@@ -180,10 +175,7 @@ def chart_csv(request: AuthenticatedRequest, code: str, key: str) -> HttpRespons
 
 def export_xlsx(request: AuthenticatedRequest, code: str) -> HttpResponseBase:
     division = division_for(request.user, code)
-    try:
-        year = _year(request)
-    except ValidationError as e:
-        return HttpResponseBadRequest(" ".join(e.messages))
+    year = _year(request)
     with translation.override("zh-hans"):
         workbook = metrics_workbook(board=_board(division, year))
     return FileResponse(workbook, as_attachment=True, filename=f"{division.code}-{year}-metrics.xlsx",
@@ -193,10 +185,7 @@ def export_xlsx(request: AuthenticatedRequest, code: str) -> HttpResponseBase:
 def funds_overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResponse:
     """The funds page of a region: the funds tiles and charts of the overview, the sub-regions and the projects."""
     division = _region(request, code)
-    try:
-        year, figures = _page_year(request, division)
-    except ValidationError as e:
-        return HttpResponseBadRequest(" ".join(e.messages))
+    year, figures = _page_year(request, division)
     children = figures.children if figures is not None else funds_selectors.children_of(division)
     board = cached("funds", division.prefix, division.code, year, compute=lambda: funds_board(
         division=division, year=year, children=children,
@@ -205,7 +194,7 @@ def funds_overview(request: AuthenticatedRequest, code: str | None = None) -> Ht
     return render(request, "metrics/funds.html", {
         "division": division,
         "year": year,
-        "years": list(range(last_year(), FIRST_YEAR - 1, -1)),
+        "years": years_descending(),
         "breadcrumbs": _breadcrumbs(request.user, division),
         "funds": board,
         "charts": [_chart_item(c) for c in board.charts],

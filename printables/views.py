@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
+from gannan.lib.calendar import parse_year, years_descending
 from households.models import Household
 from households.selectors import household_get
 from jobs.services import job_start
-from metrics.params import data_year, parse_year
-from metrics.queries import FIRST_YEAR, last_year
+from metrics.params import data_year
 from villages.models import Level
 from villages.scope import division_for
 
@@ -25,6 +25,7 @@ LIVE = "metrics:region"
 
 
 def _year(request: AuthenticatedRequest) -> int:
+    """The `year` parameter; a bad one raises ValidationError, which answers the styled 400 page (gannan.errors)."""
     return parse_year(request.GET.get("year"), name="year", default=data_year)
 
 
@@ -42,12 +43,9 @@ def _live(request: AuthenticatedRequest, name: str, *args, year: int | None = No
 def index(request: AuthenticatedRequest, code: str):
     """What can be printed for a region: the sheets of its level, for a chosen year."""
     division = division_for(request.user, code)
-    try:
-        year = _year(request)
-    except ValidationError as e:
-        return HttpResponseBadRequest(" ".join(e.messages))
+    year = _year(request)
     return render(request, "printables/index.html", {
-        "division": division, "year": year, "years": list(range(last_year(), FIRST_YEAR - 1, -1)),
+        "division": division, "year": year, "years": years_descending(),
         "is_village": division.level == Level.VILLAGE,
         "has_wall_chart": division.level in (Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP),
         "five": list(enumerate(sheets.five_chart_titles(), start=1)),
@@ -64,10 +62,7 @@ def _village(request: AuthenticatedRequest, code: str):
 
 def village_charts(request: AuthenticatedRequest, code: str, number: str | None = None):
     village = _village(request, code)
-    try:
-        year = _year(request)
-    except ValidationError as e:
-        return HttpResponseBadRequest(" ".join(e.messages))
+    year = _year(request)
     content = sheets.village_charts_pdf(village=village, year=year, live_url=_live(request, LIVE, code, year=year),
                                         only=int(number) if number else None)
     suffix = f"-{number}" if number else ""
@@ -78,20 +73,14 @@ def wall_chart(request: AuthenticatedRequest, code: str):
     division = division_for(request.user, code)
     if division.level == Level.VILLAGE:
         raise Http404
-    try:
-        year = _year(request)
-    except ValidationError as e:
-        return HttpResponseBadRequest(" ".join(e.messages))
+    year = _year(request)
     content = sheets.wall_chart_pdf(division=division, year=year, live_url=_live(request, LIVE, code, year=year))
     return _pdf(content, f"{division.code}-{year}-wall-chart.pdf")
 
 
 def year_report(request: AuthenticatedRequest, code: str):
     division = division_for(request.user, code)
-    try:
-        year = _year(request)
-    except ValidationError as e:
-        return HttpResponseBadRequest(" ".join(e.messages))
+    year = _year(request)
     with translation.override("zh-hans"):  # a report that goes up the chain is in Chinese, like the workbook
         content = sheets.year_report_pdf(division=division, year=year, live_url=_live(request, LIVE, code, year=year))
     return _pdf(content, f"{division.code}-{year}-report.pdf")
@@ -135,11 +124,8 @@ def _period(request: AuthenticatedRequest, year: int) -> tuple[date, date]:
 
 def notice(request: AuthenticatedRequest, code: str, kind: str):
     village = _village(request, code)
-    try:
-        year = _year(request)
-        start, end = _period(request, year)
-    except ValidationError as e:
-        return HttpResponseBadRequest(" ".join(e.messages))
+    year = _year(request)
+    start, end = _period(request, year)
     content = sheets.notice_pdf(village=village, kind=kind, start=start, end=end,
                                 live_url=_live(request, LIVE, code, year=year))
     return _pdf(content, f"{village.code}-{start:%Y%m%d}-{end:%Y%m%d}-{kind}.pdf")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gannan.lib.tabular import neutralise
 from villages.models import Division, Level
 from villages.scope import division_for, home_division, in_scope
 
@@ -119,9 +120,9 @@ def region_csv(request, code: str, table: str):
     response["Content-Disposition"] = f'attachment; filename="quality-{table}-{region.code}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM as UTF-8
     writer = csv.writer(response)
-    writer.writerow([str(label) for _key, label in CSV_COLUMNS[table]])
-    for row in rows:
-        writer.writerow(["" if row.get(k) is None else row[k] for k, _label in CSV_COLUMNS[table]])
+    writer.writerow([neutralise(str(label)) for _key, label in CSV_COLUMNS[table]])
+    for row in rows:  # a clerk's or a region's name like "=HYPERLINK(…)" stays text: the one neutraliser
+        writer.writerow(["" if row.get(k) is None else neutralise(row[k]) for k, _label in CSV_COLUMNS[table]])
     return response
 
 

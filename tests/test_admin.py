@@ -75,3 +75,22 @@ def test_clerks_and_officials_stay_out_of_the_admin(client, lintan_clerk, pref_o
         client.force_login(user)
         response = client.get(reverse("admin:index"))
         assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_an_admin_cannot_be_given_a_division(client, admin):
+    """Decided (docs/SECURITY.md): admins run the whole prefecture, so a division is refused, not half-applied."""
+    client.force_login(admin)
+    response = client.post(reverse("admin:accounts_user_add"), {
+        "username": "zhuoni_admin", "password1": "a-long-pass-9931", "password2": "a-long-pass-9931",
+        "role": Role.ADMIN, "division": "623022",
+    })
+    assert response.status_code == 200
+    assert "管理员管理全州，不能指定所属区划" in response.content.decode()
+    assert not get_user_model().objects.filter(username="zhuoni_admin").exists()
+
+
+def test_the_database_refuses_an_admin_with_a_division_whatever_the_path(db):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        get_user_model().objects.create_user(username="sneaky", password="x", role=Role.ADMIN, division_id="623022")

@@ -67,7 +67,7 @@ def zhuoni_read():
 def lintan_write(ok: int = 200, *, zhuoni: int = 404):
     """Writing to (or into) 临潭县: officials read only; 卓尼's clerk gets `zhuoni`.
 
-    404 for an object, 403 for a village.
+    404 for an object, 400 "no such village" for a village.
     """
     return expect(ok, pref_official=403, lintan_official=403, zhuoni_clerk=zhuoni)
 
@@ -83,6 +83,9 @@ class World:
 
     def version(self, household: Household) -> int:
         return Household.objects.get(pk=household.pk).version
+
+    def year_version(self, household: Household, year: int = 2015) -> int:
+        return household.years.get(year=year).version
 
 
 @dataclass
@@ -203,7 +206,7 @@ CALLS = [
     Call(H + "division-detail", "GET", expect(404, admin=200), args=lambda w: ["620000"]),
     # Village facts.
     Call(H + "village-year-list", "GET", everyone()),
-    Call(H + "village-year-list", "POST", lintan_write(201, zhuoni=403),
+    Call(H + "village-year-list", "POST", lintan_write(201, zhuoni=400),
          body=lambda w: {"village": OTHER_LINTAN_VILLAGE, "year": 2015, "rural_population": 420, "road": True}),
     Call(H + "village-year-detail", "GET", lintan_read(), args=lintan_village_year),
     Call(H + "village-year-detail", "GET", zhuoni_read(), args=zhuoni_village_year),
@@ -213,7 +216,7 @@ CALLS = [
     Call(H + "village-year-detail", "PATCH", zhuoni_write(), args=zhuoni_village_year, body=lambda w: {"power": True}),
     # Households with their members.
     Call(H + "household-list", "GET", everyone()),
-    Call(H + "household-list", "POST", lintan_write(201, zhuoni=403), body=new_household),
+    Call(H + "household-list", "POST", lintan_write(201, zhuoni=400), body=new_household),
     Call(H + "household-detail", "GET", lintan_read(), args=lintan_hh),
     Call(H + "household-detail", "GET", zhuoni_read(), args=zhuoni_hh),
     Call(H + "household-detail", "PUT", lintan_write(), args=lintan_hh,
@@ -233,11 +236,11 @@ CALLS = [
     Call(H + "household-year-detail", "GET", lintan_read(), args=lintan_year),
     Call(H + "household-year-detail", "GET", zhuoni_read(), args=zhuoni_year),
     Call(H + "household-year-detail", "PUT", lintan_write(), args=lintan_year,
-         body=lambda w: {"income_per_capita": "4100.00", "enough_food": True}),
+         body=lambda w: {"income_per_capita": "4100.00", "enough_food": True, "version": w.year_version(w.lintan_household)}),
     Call(H + "household-year-detail", "PATCH", lintan_write(), args=lintan_year,
-         body=lambda w: {"income_per_capita": "4200.00"}),
+         body=lambda w: {"income_per_capita": "4200.00", "version": w.year_version(w.lintan_household)}),
     Call(H + "household-year-detail", "PATCH", zhuoni_write(), args=zhuoni_year,
-         body=lambda w: {"income_per_capita": "4200.00"}),
+         body=lambda w: {"income_per_capita": "4200.00", "version": w.year_version(w.zhuoni_household)}),
     # Status history.
     Call(H + "status-change-list", "GET", everyone()),
     Call(H + "status-change-detail", "GET", lintan_read(), args=lintan_status),

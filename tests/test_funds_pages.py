@@ -64,9 +64,11 @@ def test_the_gap_list_is_one_click_away(client, lintan_clerk, money):
     assert "H1" in html and "H2" not in html and "因病" in html
 
 
-def test_a_bad_year_is_refused_and_a_bad_chart_is_not_found(client, pref_official):
+def test_a_bad_year_is_a_bad_request_and_a_bad_chart_is_not_found(client, pref_official):
     client.force_login(pref_official)
-    assert client.get("/funds/?year=1990").status_code == 400  # as on the overview
+    response = client.get("/funds/?year=1990")
+    assert response.status_code == 400  # as on every page (gannan.lib.calendar)
+    assert "参数 year 必须是 2011 至" in response.content.decode()
     assert client.get("/region/623000/chart/nonsense.csv").status_code == 404
 
 

@@ -294,6 +294,7 @@ def test_the_year_form_saves_a_year_and_names_a_wrong_sum(client, lintan_clerk):
     # Adding the same year again is refused; editing it works.
     assert "已存在" in client.post(url, data).context["form"].errors["year"][0]
     data["housing_secured"] = "on"
+    data["version"] = str(record.version)  # the hidden field the edit page carries
     assert client.post(reverse("households:year_edit", args=[h.pk, 2015]), data).status_code == 302
     assert h.years.get(year=2015).housing_secured
 

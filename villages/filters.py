@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from gannan.filters import YearFilter
+
 from .models import Division, Level, VillageYear
 from .scope import scope_filter
 
@@ -59,7 +61,7 @@ class DivisionFilter(django_filters.FilterSet):
 
 class VillageYearFilter(django_filters.FilterSet):
     village = django_filters.ModelChoiceFilter(queryset=villages_in_scope, to_field_name="code", label=_("村区划代码"))
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = YearFilter(param="year", label=_("年度"))
     division = UnderDivisionFilter(field_name="village__pk")
 
     class Meta:

@@ -2,8 +2,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
+from gannan.api import ScopedPrimaryKeyField
+
 from .models import VILLAGE_ITEMS, Division, Level, VillageYear
-from .services import check_can_edit_village
 
 
 class DivisionSerializer(serializers.ModelSerializer[Division]):
@@ -13,8 +14,8 @@ class DivisionSerializer(serializers.ModelSerializer[Division]):
 
 
 class VillageYearSerializer(serializers.ModelSerializer[VillageYear]):
-    village = serializers.PrimaryKeyRelatedField(
-        queryset=Division.objects.filter(level=Level.VILLAGE),
+    village = ScopedPrimaryKeyField(
+        queryset=Division.objects.filter(level=Level.VILLAGE), scope_path="code",
         help_text=_("村的12位区划代码"),
         error_messages={"does_not_exist": _("没有区划代码为 {pk_value} 的村。")},
     )
@@ -31,16 +32,11 @@ class VillageYearSerializer(serializers.ModelSerializer[VillageYear]):
             )
         ]
 
-    def validate_village(self, village: Division) -> Division:
-        # Another region's village is refused (403) before anything else is looked at.
-        check_can_edit_village(self.context["request"].user, village)
-        return village
-
 
 class VillageYearUpdateSerializer(VillageYearSerializer):
     """The same record, changed in place: its village and year stay."""
 
-    village = serializers.PrimaryKeyRelatedField(read_only=True)
+    village = ScopedPrimaryKeyField(read_only=True, scope_path="code")
 
     class Meta(VillageYearSerializer.Meta):
         read_only_fields = ["year"]

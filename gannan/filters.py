@@ -1,0 +1,26 @@
+"""API filter types whose values are checked before they reach the database (no OverflowError, no 500)."""
+
+import django_filters
+from django import forms
+
+from gannan.lib.calendar import FIRST_YEAR, YearField
+
+BIGGEST_ID = 2**63 - 1
+
+
+class YearFilter(django_filters.Filter):
+    """A year of the platform's calendar; anything else answers 400 naming the parameter."""
+
+    field_class = YearField
+
+    def __init__(self, *args, param: str, first: int = FIRST_YEAR, **kwargs):
+        super().__init__(*args, param=param, first=first, **kwargs)
+
+
+class IdFilter(django_filters.Filter):
+    """A record number: a positive whole number that fits the database."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=BIGGEST_ID, **kwargs)

@@ -1,0 +1,59 @@
+"""Uploads waiting for the clerk's confirmation, kept in the private media folder (never the system's /tmp).
+
+Only a file whose preview passed is kept (under PRIVATE_MEDIA_ROOT/imports,
+readable by the server's user only), and only until it is imported or
+IMPORT_PENDING_HOURS pass: `manage.py clear_pending_imports` (run daily by
+cron) and every new upload delete older ones.
+"""
+
+import re
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404
+from django.utils.translation import gettext_lazy
+
+from villages.importers import VILLAGE_COUNT_LABELS, villages_import
+
+from .importers import COUNT_LABELS, households_import
+
+# The two import formats: (importer, labels of its counts).
+IMPORTERS = {
+    "households": (households_import, COUNT_LABELS),
+    "villages": (villages_import, VILLAGE_COUNT_LABELS),
+}
+KIND_TITLES = {"households": gettext_lazy("导入贫困户信息采集表"), "villages": gettext_lazy("导入村级数据")}
+
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def _folder(name: str = "imports") -> Path:
+    folder = Path(settings.PRIVATE_MEDIA_ROOT) / name
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def pending_upload_path(token: str) -> Path:
+    """Where the upload `token` is kept; a token that is not one of ours is a 404 (no path games)."""
+    if not TOKEN.fullmatch(token):
+        raise Http404
+    return _folder() / token
+
+
+def pending_preview_path(token: str) -> Path:
+    """Where the dry run's named changes of the upload `token` are kept (for paging through the preview)."""
+    pending_upload_path(token)  # the same token check
+    return _folder("import-previews") / f"{token}.json"
+
+
+def pending_uploads_forget(*, older_than_hours: float | None = None) -> int:
+    """Delete pending uploads older than the limit; returns how many."""
+    hours = settings.IMPORT_PENDING_HOURS if older_than_hours is None else older_than_hours
+    cutoff = time.time() - hours * 3600
+    removed = 0
+    for path in [*_folder().iterdir(), *_folder("import-previews").iterdir()]:
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
