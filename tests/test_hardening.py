@@ -117,13 +117,14 @@ def test_leaving_out_a_member_who_borrowed_names_the_loan(lintan_clerk):
                 issued_on=date(2015, 3, 1), term_months=36)
     keep = [{"id": head.pk, "name": head.name, "id_number": head.id_number, "relation": "head"}]
     with pytest.raises(ValidationError) as e:
-        household_update(user=lintan_clerk, household=h, data={}, version=h.version, members=keep)
+        household_update(user=lintan_clerk, household=h, data={}, version=h.version, members=keep,
+                         correction="录入错误")
     assert "精准扶贫专项贷款" in e.value.message_dict["members"][0] and son.name in e.value.message_dict["members"][0]
     assert h.members.count() == 2
     h.refresh_from_db()
     response = api(lintan_clerk).put(f"/api/households/{h.pk}/", {
         "code": "L1", "village": CHENGGUAN, "main_cause": 1, "attribute": 1, "identified_year": 2014,
-        "version": h.version, "members": keep}, format="json")
+        "version": h.version, "members": keep, "correction": "录入错误"}, format="json")
     assert response.status_code == 400 and "精准扶贫专项贷款" in response.json()["members"][0]
 
 
