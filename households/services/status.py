@@ -1,0 +1,119 @@
+"""The status history: which status may follow which, and a change appended to the chain of spans."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import Action, audit_record
+from metrics.closing import closed_year_refusal
+from villages.scope import in_scope
+
+from ..models import CLOSED_STATUSES, Household, Member, Status, StatusChange
+from .common import _closed_year_guard, check_can_edit
+from .members import _registered_elsewhere
+
+# Which status may follow which. None = a household not yet on the register.
+TRANSITIONS: dict[str | None, set[str]] = {
+    None: {Status.IDENTIFIED},
+    Status.IDENTIFIED: {Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING, Status.REMOVED, Status.DISSOLVED},
+    Status.RETURNED: {Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING, Status.REMOVED, Status.DISSOLVED},
+    Status.EXITED_CONSOLIDATING: {Status.EXITED_STABLE, Status.RETURNED, Status.REMOVED, Status.DISSOLVED},
+    Status.EXITED_STABLE: {Status.RETURNED, Status.REMOVED, Status.DISSOLVED},
+    Status.REMOVED: {Status.IDENTIFIED},
+    Status.DISSOLVED: set(),
+}
+
+
+def _rechain(household: Household) -> None:
+    """Recompute ended_on, previous_status and sequence of the household's history, and its current status."""
+    changes = list(household.status_changes.order_by("date", "id"))
+    for i, change in enumerate(changes):
+        change.sequence = i
+        change.previous_status = changes[i - 1].status if i else ""
+        change.ended_on = changes[i + 1].date if i + 1 < len(changes) else None
+    StatusChange.objects.bulk_update(changes, ["sequence", "previous_status", "ended_on"])
+    household.status = changes[-1].status if changes else ""
+    Household.objects.filter(pk=household.pk).update(status=household.status)
+    Member.objects.filter(household=household).update(household_closed=household.status in CLOSED_STATUSES)
+
+
+def _append_status(*, user, household: Household, status: str, on: date, reason: str, batch: str) -> StatusChange:
+    change = StatusChange.objects.create(household=household, status=status, date=on, reason=reason, by=user if user and user.is_authenticated else None)
+    previous = household.status or None
+    _rechain(household)
+    audit_record(
+        user=user, action=Action.STATUS, obj=change,
+        changes={"status": [previous, status], "date": [None, on.isoformat()], "reason": [None, reason]},
+        household_code=household.code, region_code=household.village_id,
+        summary=f"{household.code} {Status(status).label}", batch=batch,
+    )
+    return change
+
+
+def household_status_change(
+    *,
+    user,
+    household: Household,
+    status: str,
+    on: date,
+    reason: str = "",
+    authorised: bool = False,
+    correction: str = "",
+    batch: str = "",
+) -> StatusChange:
+    """Record a status change dated `on` after the household's last one.
+
+    Called by the announcement step of a case (procedures.services), which has
+    checked the exit test and that `user` decides the case (`authorised`: a
+    county approver, who edits no households), and by imports of history the
+    national system already approved.
+    A change dated in a closed year is refused, or, from an admin, taken as a
+    correction with `correction` as its reason.
+    """
+    if not (authorised and in_scope(user, household.village_id)):
+        check_can_edit(user, household.village)
+    with transaction.atomic():
+        # The household row is locked, so the same change sent twice at once is checked against the first.
+        locked = Household.objects.select_for_update().filter(pk=household.pk).values("status", "version").first()
+        if locked:
+            household.status, household.version = locked["status"], locked["version"]
+        return _status_change_locked(user=user, household=household, status=status, on=on, reason=reason,
+                                     correction=correction, batch=batch)
+
+
+def _status_change_locked(*, user, household: Household, status: str, on: date, reason: str, correction: str,
+                          batch: str) -> StatusChange:
+    last = household.status_changes.order_by("-date", "-id").first()
+    current = last.status if last else None
+    if status not in TRANSITIONS.get(current, set()):
+        raise ValidationError(
+            {"status": [_("不能从“%(a)s”变更为“%(b)s”。") % {"a": Status(current).label if current else _("未建档"), "b": Status(status).label}]}
+        )
+    if last and on < last.date:
+        raise ValidationError({"date": [_("日期不能早于上一次状态变更（%(d)s）。") % {"d": last.date.isoformat()}]})
+    if on > timezone.localdate():
+        raise ValidationError({"date": [_("日期不能晚于今天。")]})
+    if status == Status.REMOVED and not reason.strip():
+        raise ValidationError({"reason": [_("清退必须填写原因。")]})
+    if status == Status.DISSOLVED and not reason.strip():
+        raise ValidationError({"reason": [_("自然减少必须填写原因（如成员全部死亡、整户迁出、并入他户）。")]})
+    closed_year_refusal(user=user, day=on, correction=correction)
+    try:
+        with transaction.atomic():
+            _closed_year_guard(user=user, household=household, day=on, correction=correction,
+                               what=str(Status(status).label))
+            Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
+            household.version += 1
+            return _append_status(user=user, household=household, status=status, on=on, reason=reason, batch=batch)
+    except IntegrityError:
+        # Re-identifying a removed household whose member was registered elsewhere since.
+        household.version -= 1
+        present: list[dict[str, Any]] = [
+            dict(m) for m in household.members.filter(left_on__isnull=True).values("id_number", "name", "relation")
+        ]
+        raise _registered_elsewhere(user=user, members=present, household=household) from None
