@@ -6,7 +6,7 @@ one rechain per change) would take an hour, and even the ORM's bulk_create spend
 most of a run building model instances, so rows go to the driver in multi-row
 INSERTs (COPY on PostgreSQL). It keeps what the services keep: Household.head_name,
 member_count and status (the last change), and each StatusChange's
-previous_status, ended_on and sequence (as `_rechain` computes them); every exit
+previous_status, ended_on and sequence (`households.services.status_chain`); every exit
 has a yearly record that passes the exit test. The command writes one AuditEntry
 for the whole batch.
 
@@ -57,6 +57,7 @@ from households.models import (
     StatusChange,
     StudentStatus,
 )
+from households.services import status_chain
 from villages.models import Division, Level, VillageYear
 
 from . import figures
@@ -723,12 +724,11 @@ def build(ctx: DemoContext) -> None:
                 now,
             ))
             rosters.append(members)
-            # The chain the services keep (_rechain): in date order, the status before, and the next change's date.
+            # The chain the services keep: in date order, the status before, and the next change's date.
             histories.append([
-                (status, on.isoformat(), reason, now,
-                 plan.events[i + 1][1].isoformat() if i + 1 < len(plan.events) else None,
-                 plan.events[i - 1][0] if i else "", i)
-                for i, (status, on, reason) in enumerate(plan.events)
+                (status, on.isoformat(), reason, now, link.ended_on, link.previous_status, link.sequence)
+                for (status, on, reason), link in zip(plan.events, status_chain([(s, on) for s, on, _r in plan.events]),
+                                                      strict=True)
             ])
             records.append(_years(rng, plan, lines))
         _insert(Household, HOUSEHOLD_COLUMNS, households)

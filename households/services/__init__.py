@@ -11,7 +11,7 @@ from .bulk import households_register_bulk
 from .common import HOUSEHOLD_FIELDS, MEMBER_FIELDS, SPAN_FIELDS, YEAR_FIELDS, StaleVersion, check_can_edit
 from .households import household_register, household_update
 from .members import member_clean, members_check
-from .status import TRANSITIONS, household_status_change
+from .status import TRANSITIONS, StatusLink, household_status_change, status_chain, status_may_follow
 from .years import household_year_save
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "TRANSITIONS",
     "YEAR_FIELDS",
     "StaleVersion",
+    "StatusLink",
     "check_can_edit",
     "household_register",
     "household_status_change",
@@ -29,4 +30,6 @@ __all__ = [
     "households_register_bulk",
     "member_clean",
     "members_check",
+    "status_chain",
+    "status_may_follow",
 ]

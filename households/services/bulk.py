@@ -28,7 +28,7 @@ from .common import (
     _plainly_valid,
     check_can_edit,
 )
-from .status import TRANSITIONS
+from .status import status_chain, status_may_follow
 
 # Rows per INSERT where there is no COPY (SQLite): fewer round trips, statements of a sensible size.
 BULK_BATCH = 2000
@@ -82,15 +82,14 @@ def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str 
                     _("证件号码 %(id)s 同时出现在贫困户 %(a)s 和 %(b)s 中。") % {"id": m["id_number"], "a": owner[m["id_number"]], "b": household.code}
                 )
             owner[m["id_number"]] = household.code
+        history = entry["history"]
         try:
-            closed_year_refusal(user=user, day=min(on for _s, on, _r in entry["history"]))
+            closed_year_refusal(user=user, day=min(on for _s, on, _r in history))
         except ValidationError as e:
             errors.setdefault(household.code, []).extend(e.messages)
-        previous = None
-        for status, on, _reason in entry["history"]:
-            if status not in TRANSITIONS.get(previous, set()) or on > timezone.localdate():
+        for (status, on, _reason), link in zip(history, status_chain([(s, on) for s, on, _r in history]), strict=True):
+            if not status_may_follow(link.previous_status, status) or on > timezone.localdate():
                 errors.setdefault(household.code, []).append(_("状态记录无效：%(s)s（%(d)s）。") % {"s": Status(status).label, "d": on})
-            previous = status
     elsewhere = Member.objects.filter(id_number__in=list(owner), left_on__isnull=True, household_closed=False)
     for number in elsewhere.values_list("id_number", flat=True):
         errors.setdefault(owner[number], []).append(_("证件号码 %(id)s 已登记在其他贫困户中，一人只能属于一户。") % {"id": number})
@@ -114,9 +113,9 @@ def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str 
                    for m in entry["members"]]
             own_changes = [
                 {"household_id": household.pk, "status": status, "date": on, "reason": reason, "by_id": by,
-                 "sequence": i, "previous_status": history[i - 1][0] if i else "",
-                 "ended_on": history[i + 1][1] if i + 1 < len(history) else None}
-                for i, (status, on, reason) in enumerate(history)
+                 **link._asdict()}
+                for (status, on, reason), link in zip(history, status_chain([(s, on) for s, on, _r in history]),
+                                                      strict=True)
             ]
             trail = diff({}, snapshot(household, _household_audit_fields()))
             trail["members"] = [None, [_plain_values(m, MEMBER_FIELDS) for m in own]]

@@ -1,7 +1,8 @@
-"""The status history: which status may follow which, and a change appended to the chain of spans."""
+"""The status history: which status may follow which, the chain of spans, and a change appended to it."""
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,13 +30,38 @@ TRANSITIONS: dict[str | None, set[str]] = {
 }
 
 
+def status_may_follow(previous: str | None, status: str) -> bool:
+    """Whether `status` may follow `previous` (None or "": a household not yet on the register)."""
+    return status in TRANSITIONS.get(previous or None, set())
+
+
+class StatusLink(NamedTuple):
+    """A change's place in its household's chain: the columns every writer keeps on StatusChange."""
+
+    sequence: int
+    previous_status: str  # "" for the first change
+    ended_on: date | None  # the next change's date; None for the current one
+
+
+def status_chain(changes: Sequence[tuple[str, date]]) -> list[StatusLink]:
+    """The links of a household's changes, given as (status, date) in date order.
+
+    The one computation of the spans (`ended_on`) and of what came before:
+    the services, the bulk registration and the demo all write these.
+    """
+    last = len(changes) - 1
+    return [
+        StatusLink(sequence=i, previous_status=changes[i - 1][0] if i else "",
+                   ended_on=changes[i + 1][1] if i < last else None)
+        for i in range(len(changes))
+    ]
+
+
 def _rechain(household: Household) -> None:
     """Recompute ended_on, previous_status and sequence of the household's history, and its current status."""
     changes = list(household.status_changes.order_by("date", "id"))
-    for i, change in enumerate(changes):
-        change.sequence = i
-        change.previous_status = changes[i - 1].status if i else ""
-        change.ended_on = changes[i + 1].date if i + 1 < len(changes) else None
+    for change, link in zip(changes, status_chain([(c.status, c.date) for c in changes]), strict=True):
+        change.sequence, change.previous_status, change.ended_on = link
     StatusChange.objects.bulk_update(changes, ["sequence", "previous_status", "ended_on"])
     household.status = changes[-1].status if changes else ""
     Household.objects.filter(pk=household.pk).update(status=household.status)
@@ -90,7 +116,7 @@ def _status_change_locked(*, user, household: Household, status: str, on: date, 
                           batch: str) -> StatusChange:
     last = household.status_changes.order_by("-date", "-id").first()
     current = last.status if last else None
-    if status not in TRANSITIONS.get(current, set()):
+    if not status_may_follow(current, status):
         raise ValidationError(
             {"status": [_("不能从“%(a)s”变更为“%(b)s”。") % {"a": Status(current).label if current else _("未建档"), "b": Status(status).label}]}
         )
