@@ -1,10 +1,6 @@
 """Bulk registration (imports): many new households checked with the single path's rules in a few queries."""
 
-import io
-import json
-import re
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import Action, diff, snapshot
+from gannan.lib.bulk import bulk_insert
 from metrics.closing import closed_year_refusal
 from villages.models import Level
 
@@ -29,9 +26,6 @@ from .common import (
     check_can_edit,
 )
 from .status import status_chain, status_may_follow
-
-# Rows per INSERT where there is no COPY (SQLite): fewer round trips, statements of a sensible size.
-BULK_BATCH = 2000
 
 
 def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str = "") -> list[Household]:
@@ -145,86 +139,25 @@ def _plain_values(row: dict[str, Any], names: list[str]) -> dict[str, Any]:
     return {name: str(v) if isinstance(v := row[name], (date, Decimal)) else v for name in names}
 
 
-def _on_postgresql() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def _insert_households(households: list[Household]) -> None:
-    """Insert new households and give them their ids."""
-    if not _on_postgresql():
-        Household.objects.bulk_create(households, batch_size=BULK_BATCH)
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                       [Household._meta.db_table, len(households)])
-        for household, (pk,) in zip(households, cursor.fetchall(), strict=True):
-            household.pk = pk
-            household._state.adding = False
-            household._state.db = connection.alias
-    names = [f.attname for f in Household._meta.concrete_fields]
-    _insert(Household, [{name: getattr(h, name) for name in names} for h in households])
+    """Insert new households and give them their ids (found by their unique codes)."""
+    # The writer stamps created_at and updated_at, as the ORM would.
+    names = [f.attname for f in Household._meta.concrete_fields
+             if not f.primary_key and f.attname not in ("created_at", "updated_at")]
+    bulk_insert(Household, names, [tuple(getattr(h, name) for name in names) for h in households])
+    ids = dict(Household.objects.filter(code__in=[h.code for h in households]).values_list("code", "pk"))
+    for household in households:
+        household.pk = ids[household.code]
+        household._state.adding = False
+        household._state.db = connection.alias
 
 
 def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """Insert rows given as {attname: value}; absent fields take their defaults, auto_now fields the time now.
+    """`bulk_insert` of rows given as {attname: value}, all with the same keys; absent fields take their defaults.
 
-    On PostgreSQL through COPY: an import writes hundreds of thousands of rows
-    and COPY is several times faster than INSERT (bench/import.py). The
-    values have passed the same checks as on the forms' path (`member_clean`,
-    `_plainly_valid`, `full_clean`).
+    The values have passed the same checks as on the forms' path
+    (`member_clean`, `_plainly_valid`, `full_clean`).
     """
-    if not rows:
-        return
-    if not _on_postgresql():
-        model._default_manager.bulk_create([model(**row) for row in rows], batch_size=BULK_BATCH)
-        return
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in rows[0])]
-    columns: list[tuple[str, str, Callable[[Any], str] | None]] = []
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            columns.append((f.attname, _copy_text(now), None))
-        else:
-            columns.append((f.attname, _copy_text(f.get_default()), _copy_converter(f)))
-    lines = ["\t".join(fixed if convert is None else convert(row[name]) if name in row else fixed
-                       for name, fixed, convert in columns)
-             for row in rows]
-    quote = connection.ops.quote_name
-    # A concrete field always has a column; the stubs type Field.column as optional.
-    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"  # type: ignore[arg-type]
-    with connection.cursor() as cursor:
-        cursor.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
-
-
-_COPY_SPECIAL = re.compile(r"[\\\n\r\t]")
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
-def _copy_text(value: Any) -> str:
-    """A value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, (dict, list)):
-        value = json.dumps(value, ensure_ascii=False)
-    text = str(value)
-    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
-
-
-def _copy_converter(field: models.Field) -> Callable[[Any], str]:
-    """`_copy_text` for one field: plain text columns skip the type tests (most of what an import writes)."""
-    if isinstance(field, models.CharField):
-        def convert(value: Any) -> str:
-            if type(value) is not str or _COPY_SPECIAL.search(value):
-                return _copy_text(value)
-            return value
-
-        return convert
-    return _copy_text
+    if rows:
+        columns = list(rows[0])
+        bulk_insert(model, columns, [tuple(row[name] for name in columns) for row in rows])
