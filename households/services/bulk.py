@@ -6,26 +6,25 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import Action, diff, snapshot
 from gannan.lib.bulk import bulk_insert
 from metrics.closing import closed_year_refusal
-from villages.models import Level
 
-from ..models import CLOSED_STATUSES, Household, HouseholdYear, Member, Relation, Status, StatusChange
+from ..models import CLOSED_STATUSES, Household, HouseholdYear, Member, Relation, StatusChange
 from .common import (
     HOUSEHOLD_FIELDS,
     MEMBER_FIELDS,
     YEAR_FIELDS,
     _household_audit_fields,
     _plain_checks,
-    _plainly_valid,
     check_can_edit,
 )
-from .status import status_chain, status_may_follow
+from .households import _household_clean
+from .members import _members_rules, _registered_elsewhere_message
+from .status import status_chain, status_change_check
 
 
 def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str = "") -> list[Household]:
@@ -44,49 +43,48 @@ def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str 
     with it, all as [old, new] and with the import's `batch`.
     """
     errors: dict[str, list[str]] = {}
+
+    def refuse(code: str, messages: list[str]) -> None:
+        if messages:
+            errors.setdefault(code, []).extend(messages)
+
     households, villages = [], {}
-    checked = [name for name in HOUSEHOLD_FIELDS if name != "village"]
     for entry in entries:
         household = Household(**{k: v for k, v in entry["data"].items() if k in HOUSEHOLD_FIELDS})
         try:
-            # The village is a Division instance the caller looked up: no query per household to re-check it exists.
-            values = {name: getattr(household, name) for name in checked}
-            if not _plainly_valid(Household, values, checked):
-                household.full_clean(exclude=["version", "status", "head_name", "member_count", "village"],
-                                     validate_unique=False)
-            if household.village.level != Level.VILLAGE:
-                raise ValidationError({"village": [_("贫困户只能登记在村一级。")]})
+            _household_clean(household, many=True)
         except ValidationError as e:
-            errors.setdefault(household.code, []).extend(e.messages)
+            refuse(household.code, e.messages)
         villages[household.village.code] = household.village
         households.append(household)
     for village in villages.values():
         check_can_edit(user, village)
     codes = [h.code for h in households]
     for code in Household.objects.filter(code__in=codes).values_list("code", flat=True):
-        errors.setdefault(code, []).append(_("户编号 %(code)s 已存在。") % {"code": code})
+        # The message full_clean gives a single registration.
+        refuse(code, Household(code=code).unique_error_message(Household, ("code",)).messages)
     owner: dict[str, str] = {}
     for household, entry in zip(households, entries, strict=True):
-        heads = [m for m in entry["members"] if m["relation"] == Relation.HEAD]
-        if len(heads) != 1:
-            errors.setdefault(household.code, []).append(_("每户必须有且只有一位户主，现在有 %(n)d 位。") % {"n": len(heads)})
+        refuse(household.code, _members_rules(entry["members"]))
         for m in entry["members"]:
-            if m["id_number"] in owner:
-                errors.setdefault(household.code, []).append(
-                    _("证件号码 %(id)s 同时出现在贫困户 %(a)s 和 %(b)s 中。") % {"id": m["id_number"], "a": owner[m["id_number"]], "b": household.code}
-                )
-            owner[m["id_number"]] = household.code
+            if owner.setdefault(m["id_number"], household.code) != household.code:
+                refuse(household.code, [_("证件号码 %(id)s 同时出现在贫困户 %(a)s 和 %(b)s 中。") % {
+                    "id": m["id_number"], "a": owner[m["id_number"]], "b": household.code}])
         history = entry["history"]
         try:
             closed_year_refusal(user=user, day=min(on for _s, on, _r in history))
         except ValidationError as e:
-            errors.setdefault(household.code, []).extend(e.messages)
-        for (status, on, _reason), link in zip(history, status_chain([(s, on) for s, on, _r in history]), strict=True):
-            if not status_may_follow(link.previous_status, status) or on > timezone.localdate():
-                errors.setdefault(household.code, []).append(_("状态记录无效：%(s)s（%(d)s）。") % {"s": Status(status).label, "d": on})
+            refuse(household.code, e.messages)
+        last = None
+        for status, on, reason in history:
+            try:
+                status_change_check(last=last, status=status, on=on, reason=reason)
+            except ValidationError as e:
+                refuse(household.code, e.messages)
+            last = (status, on)
     elsewhere = Member.objects.filter(id_number__in=list(owner), left_on__isnull=True, household_closed=False)
-    for number in elsewhere.values_list("id_number", flat=True):
-        errors.setdefault(owner[number], []).append(_("证件号码 %(id)s 已登记在其他贫困户中，一人只能属于一户。") % {"id": number})
+    for other in elsewhere.select_related("household"):
+        refuse(owner[other.id_number], [_registered_elsewhere_message(user, other)])
     if errors:
         raise ValidationError(errors)
     by = user.pk if user is not None and user.is_authenticated else None

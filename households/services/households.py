@@ -14,14 +14,27 @@ from gannan.lib.calendar import check_year
 from villages.models import Level
 
 from ..models import Household, Status
-from .common import HOUSEHOLD_FIELDS, StaleVersion, _household_audit_fields, check_can_edit
+from .common import HOUSEHOLD_FIELDS, StaleVersion, _household_audit_fields, _plainly_valid, check_can_edit
 from .members import _clean_all_members, _refresh_member_summary, _registered_elsewhere, _write_members, members_check
 from .status import _append_status
 
+# The fields `_plainly_valid` can vouch for (the village is an instance the caller looked up).
+_OWN_FIELDS = [name for name in HOUSEHOLD_FIELDS if name != "village"]
 
-def _household_clean(household: Household) -> None:
+
+def _household_clean(household: Household, *, many: bool = False) -> None:
+    """The rules on a household's own fields, for one registration or edit and for a bulk registration (`many`).
+
+    With `many`, `full_clean` runs only when a value is not plainly valid, and
+    without its queries: the caller looked the village up and checks the
+    numbers of all its households in one query.
+    """
     try:
-        household.full_clean(exclude=["version", "status", "head_name", "member_count"])
+        if not many:
+            household.full_clean(exclude=["version", "status", "head_name", "member_count"])
+        elif not _plainly_valid(Household, {name: getattr(household, name) for name in _OWN_FIELDS}, _OWN_FIELDS):
+            household.full_clean(exclude=["version", "status", "head_name", "member_count", "village"],
+                                 validate_unique=False)
     except ValidationError as e:
         raise ValidationError(e.message_dict) from None
     check_year(household.identified_year, name="identified_year")

@@ -87,6 +87,18 @@ def members_check(*, user, members: list[dict[str, Any]], household: Household |
     A clerk is told an ID is registered elsewhere without being shown the
     other household when it lies outside their region.
     """
+    errors = _members_rules(members)
+    present = [m["id_number"] for m in members if not m.get("left_on")]
+    elsewhere = Member.objects.filter(id_number__in=present, left_on__isnull=True, household_closed=False)
+    if household is not None and household.pk:
+        elsewhere = elsewhere.exclude(household=household)
+    errors += [_registered_elsewhere_message(user, other) for other in elsewhere.select_related("household")]
+    if errors:
+        raise ValidationError({"members": errors})
+
+
+def _members_rules(members: list[dict[str, Any]]) -> list[str]:
+    """What is wrong within one household's members, without a query: the number of heads, an ID given twice."""
     errors: list[str] = []
     members = [m for m in members if not m.get("left_on")]  # who left may be registered anywhere since
     heads = [m for m in members if m.get("relation") == Relation.HEAD]
@@ -98,19 +110,15 @@ def members_check(*, user, members: list[dict[str, Any]], household: Household |
         if number in seen:
             errors.append(_("证件号码 %(id)s 在本户中重复（%(a)s、%(b)s）。") % {"id": number, "a": seen[number], "b": m["name"]})
         seen[number] = m["name"]
-    elsewhere = Member.objects.filter(id_number__in=list(seen), left_on__isnull=True, household_closed=False)
-    if household is not None and household.pk:
-        elsewhere = elsewhere.exclude(household=household)
-    for other in elsewhere.select_related("household"):
-        if in_scope(user, other.household.village_id):
-            errors.append(
-                _("证件号码 %(id)s 已登记在贫困户 %(code)s（户主 %(head)s）中，一人只能属于一户。")
-                % {"id": other.id_number, "code": other.household.code, "head": other.household.head_name}
-            )
-        else:
-            errors.append(_("证件号码 %(id)s 已登记在其他地区的贫困户中，一人只能属于一户。") % {"id": other.id_number})
-    if errors:
-        raise ValidationError({"members": errors})
+    return errors
+
+
+def _registered_elsewhere_message(user, other: Member) -> str:
+    """The refusal for a person already present in `other`'s household, naming it only inside the user's region."""
+    if in_scope(user, other.household.village_id):
+        return (_("证件号码 %(id)s 已登记在贫困户 %(code)s（户主 %(head)s）中，一人只能属于一户。")
+                % {"id": other.id_number, "code": other.household.code, "head": other.household.head_name})
+    return _("证件号码 %(id)s 已登记在其他地区的贫困户中，一人只能属于一户。") % {"id": other.id_number}
 
 
 def _clean_all_members(members: list[dict[str, Any]]) -> list[dict[str, Any]]:

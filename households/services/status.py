@@ -57,6 +57,27 @@ def status_chain(changes: Sequence[tuple[str, date]]) -> list[StatusLink]:
     ]
 
 
+def status_change_check(*, last: tuple[str, date] | None, status: str, on: date, reason: str) -> None:
+    """Refuse `status` on `on` after the household's last change `last` (status, date), or as its first one.
+
+    The one rule for a change recorded alone and for each change of the
+    history a bulk registration brings.
+    """
+    current, since = last if last else (None, None)
+    if not status_may_follow(current, status):
+        raise ValidationError(
+            {"status": [_("不能从“%(a)s”变更为“%(b)s”。") % {"a": Status(current).label if current else _("未建档"), "b": Status(status).label}]}
+        )
+    if since and on < since:
+        raise ValidationError({"date": [_("日期不能早于上一次状态变更（%(d)s）。") % {"d": since.isoformat()}]})
+    if on > timezone.localdate():
+        raise ValidationError({"date": [_("日期不能晚于今天。")]})
+    if status == Status.REMOVED and not reason.strip():
+        raise ValidationError({"reason": [_("清退必须填写原因。")]})
+    if status == Status.DISSOLVED and not reason.strip():
+        raise ValidationError({"reason": [_("自然减少必须填写原因（如成员全部死亡、整户迁出、并入他户）。")]})
+
+
 def _rechain(household: Household) -> None:
     """Recompute ended_on, previous_status and sequence of the household's history, and its current status."""
     changes = list(household.status_changes.order_by("date", "id"))
@@ -114,20 +135,8 @@ def household_status_change(
 
 def _status_change_locked(*, user, household: Household, status: str, on: date, reason: str, correction: str,
                           batch: str) -> StatusChange:
-    last = household.status_changes.order_by("-date", "-id").first()
-    current = last.status if last else None
-    if not status_may_follow(current, status):
-        raise ValidationError(
-            {"status": [_("不能从“%(a)s”变更为“%(b)s”。") % {"a": Status(current).label if current else _("未建档"), "b": Status(status).label}]}
-        )
-    if last and on < last.date:
-        raise ValidationError({"date": [_("日期不能早于上一次状态变更（%(d)s）。") % {"d": last.date.isoformat()}]})
-    if on > timezone.localdate():
-        raise ValidationError({"date": [_("日期不能晚于今天。")]})
-    if status == Status.REMOVED and not reason.strip():
-        raise ValidationError({"reason": [_("清退必须填写原因。")]})
-    if status == Status.DISSOLVED and not reason.strip():
-        raise ValidationError({"reason": [_("自然减少必须填写原因（如成员全部死亡、整户迁出、并入他户）。")]})
+    last = household.status_changes.order_by("-date", "-id").values_list("status", "date").first()
+    status_change_check(last=last, status=status, on=on, reason=reason)
     closed_year_refusal(user=user, day=on, correction=correction)
     try:
         with transaction.atomic():
