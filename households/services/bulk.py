@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.models import AuditEntry
 from audit.services import Action, diff, snapshot
 from gannan.lib.bulk import bulk_insert
@@ -27,7 +28,7 @@ from .members import _members_rules, _registered_elsewhere_message
 from .status import status_chain, status_change_check
 
 
-def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str = "") -> list[Household]:
+def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch: str = "") -> list[Household]:
     """Register many new households at once, with the rules of `household_register` checked in a few queries.
 
     Each entry is {"data": household fields, "members": members that already
@@ -87,7 +88,7 @@ def households_register_bulk(*, user, entries: list[dict[str, Any]], batch: str 
         refuse(owner[other.id_number], [_registered_elsewhere_message(user, other)])
     if errors:
         raise ValidationError(errors)
-    by = user.pk if user is not None and user.is_authenticated else None
+    by = user.pk
     member_defaults = {name: _plain_checks(Member)[name][1] for name in MEMBER_FIELDS}
     year_defaults = {name: _plain_checks(HouseholdYear)[name][1] for name in YEAR_FIELDS}
     with transaction.atomic():

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import Action, audit_record
 from metrics.closing import closed_year_covering, closed_year_refusal
 from villages.models import Division
@@ -73,7 +74,7 @@ class StaleVersion(ValidationError):
     """Raised when a record was changed by someone else since it was read."""
 
 
-def check_can_edit(user, village: Division) -> None:
+def check_can_edit(user: User, village: Division) -> None:
     """Refused unless `user` may edit households of `village` (the one rule: `can_edit_region`).
 
     A village outside the user's region is answered exactly like a code that
@@ -85,7 +86,7 @@ def check_can_edit(user, village: Division) -> None:
         raise PermissionDenied(_("您的角色不能修改贫困户。"))
 
 
-def _closed_year_guard(*, user, household: Household, day: date | None, correction: str, what: str) -> None:
+def _closed_year_guard(*, user: User, household: Household, day: date | None, correction: str, what: str) -> None:
     """Refuse a change dated in a closed year (clerks), or record it as a correction (admins, with a reason)."""
     closed_year_refusal(user=user, day=day, correction=correction)
     if day is not None and (closed := closed_year_covering(day)) is not None:

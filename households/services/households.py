@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import Action, audit_record, diff, snapshot
 from gannan.lib.calendar import check_year
 from villages.models import Level
@@ -49,7 +50,7 @@ def _identified_on(household: Household) -> date | None:
 
 def household_register(
     *,
-    user,
+    user: User,
     data: dict[str, Any],
     members: list[dict[str, Any]],
     identified_on: date | None = None,
@@ -99,7 +100,7 @@ def household_register(
 
 def household_update(
     *,
-    user,
+    user: User,
     household: Household,
     data: dict[str, Any],
     version: int,
@@ -136,7 +137,7 @@ def household_update(
     return household
 
 
-def _household_save(*, user, household: Household, version: int, before: dict, cleaned, correction: str, batch: str) -> None:
+def _household_save(*, user: User, household: Household, version: int, before: dict, cleaned, correction: str, batch: str) -> None:
     with transaction.atomic():
         claimed = Household.objects.filter(pk=household.pk, version=version).update(version=F("version") + 1)
         if not claimed:

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import Action, audit_record, diff, snapshot
 from villages.scope import in_scope
 
@@ -81,7 +82,7 @@ def _span_errors(data: dict[str, Any], *, today: date) -> dict[str, list[str]]:
     return errors
 
 
-def members_check(*, user, members: list[dict[str, Any]], household: Household | None) -> None:
+def members_check(*, user: User, members: list[dict[str, Any]], household: Household | None) -> None:
     """Rules across members: exactly one head, no ID twice, no ID already on the register elsewhere.
 
     A clerk is told an ID is registered elsewhere without being shown the
@@ -113,7 +114,7 @@ def _members_rules(members: list[dict[str, Any]]) -> list[str]:
     return errors
 
 
-def _registered_elsewhere_message(user, other: Member) -> str:
+def _registered_elsewhere_message(user: User, other: Member) -> str:
     """The refusal for a person already present in `other`'s household, naming it only inside the user's region."""
     if in_scope(user, other.household.village_id):
         return (_("证件号码 %(id)s 已登记在贫困户 %(code)s（户主 %(head)s）中，一人只能属于一户。")
@@ -157,7 +158,7 @@ def _earliest_member_change(existing: dict[int, Member], members: list[dict[str,
 
 
 def _write_members(
-    *, user, household: Household, members: list[dict[str, Any]], batch: str, identified_on: date | None,
+    *, user: User, household: Household, members: list[dict[str, Any]], batch: str, identified_on: date | None,
     correction: str = "",
 ) -> None:
     """Create and update members so the household has exactly `members` (matched by id).
@@ -230,7 +231,7 @@ def _refresh_member_summary(household: Household) -> None:
     household.head_name, household.member_count = head, count
 
 
-def _registered_elsewhere(*, user, members: list[dict[str, Any]], household: Household | None) -> ValidationError:
+def _registered_elsewhere(*, user: User, members: list[dict[str, Any]], household: Household | None) -> ValidationError:
     """The message for a concurrent registration the database refused (one person, one household).
 
     Two clerks may pass `members_check` at the same moment; the unique

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import Action, audit_record
 from metrics.closing import closed_year_refusal
 from villages.scope import in_scope
@@ -89,8 +90,8 @@ def _rechain(household: Household) -> None:
     Member.objects.filter(household=household).update(household_closed=household.status in CLOSED_STATUSES)
 
 
-def _append_status(*, user, household: Household, status: str, on: date, reason: str, batch: str) -> StatusChange:
-    change = StatusChange.objects.create(household=household, status=status, date=on, reason=reason, by=user if user and user.is_authenticated else None)
+def _append_status(*, user: User, household: Household, status: str, on: date, reason: str, batch: str) -> StatusChange:
+    change = StatusChange.objects.create(household=household, status=status, date=on, reason=reason, by=user)
     previous = household.status or None
     _rechain(household)
     audit_record(
@@ -104,7 +105,7 @@ def _append_status(*, user, household: Household, status: str, on: date, reason:
 
 def household_status_change(
     *,
-    user,
+    user: User,
     household: Household,
     status: str,
     on: date,
@@ -133,7 +134,7 @@ def household_status_change(
                                      correction=correction, batch=batch)
 
 
-def _status_change_locked(*, user, household: Household, status: str, on: date, reason: str, correction: str,
+def _status_change_locked(*, user: User, household: Household, status: str, on: date, reason: str, correction: str,
                           batch: str) -> StatusChange:
     last = household.status_changes.order_by("-date", "-id").values_list("status", "date").first()
     status_change_check(last=last, status=status, on=on, reason=reason)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import Action, audit_record, diff, snapshot
 from gannan.lib.calendar import check_year
 
@@ -15,7 +16,7 @@ from ..models import Household, HouseholdYear
 from .common import YEAR_FIELDS, StaleVersion, check_can_edit
 
 
-def household_year_save(*, user, household: Household, year: int, data: dict[str, Any], batch: str = "",
+def household_year_save(*, user: User, household: Household, year: int, data: dict[str, Any], batch: str = "",
                         version: int | None = None) -> HouseholdYear:
     """Create or replace the household's income and 两不愁三保障 record for `year`.
 
