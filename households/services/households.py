@@ -15,6 +15,7 @@ from gannan.lib.calendar import check_year
 from villages.models import Level
 
 from ..models import Household, Status
+from ..selectors import household_code_next, household_code_problem
 from .common import HOUSEHOLD_FIELDS, StaleVersion, _household_audit_fields, _plainly_valid, check_can_edit
 from .members import _clean_all_members, _refresh_member_summary, _registered_elsewhere, _write_members, members_check
 from .status import _append_status
@@ -62,10 +63,19 @@ def household_register(
     `identified_on` defaults to 31 December of the identification year, or
     today for the current year. An applicant (`applying`) gets no status: its
     identification case (procedures) writes it at the announcement.
+
+    A 户编号 left empty is the village's next one. An applicant's number (the
+    forms' and the API's new households) must be the village's code and a
+    sequence; a household registered with its history keeps the number it
+    already has, as imports of the national system's roster do.
     """
     household = Household(**{k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
+    if not household.code.strip() and household.village_id:
+        household.code = household_code_next(village_code=household.village_id)
     _household_clean(household)
     check_can_edit(user, household.village)
+    if applying and (problem := household_code_problem(code=household.code, village_code=household.village_id)):
+        raise ValidationError({"code": [problem]})
     cleaned = _clean_all_members(members)
     members_check(user=user, members=cleaned, household=None)
     if identified_on is None:
