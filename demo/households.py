@@ -1,6 +1,6 @@
 """Households with members, yearly records and status histories 2011-2020, written in bulk.
 
-This is the one writer of the register that bypasses households/services.py: at
+This is the one writer of the register that bypasses households/services/: at
 ~75,000 households and ~300,000 members the services (one audit row per object,
 one rechain per change) would take an hour, and even the ORM's bulk_create spends
 most of a run building model instances, so rows go to the driver through

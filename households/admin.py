@@ -1,4 +1,4 @@
-"""Admin pages of the register: read-only, so that no write bypasses households/services.py."""
+"""Admin pages of the register: read-only, so that no write bypasses households/services/."""
 
 from django.contrib import admin
 from django.urls import reverse

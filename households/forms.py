@@ -1,4 +1,4 @@
-"""The clerk's forms: they check the shape of the input; the rules live in services.py."""
+"""The clerk's forms: they check the shape of the input; the rules live in the services."""
 
 from typing import Any, cast
 
