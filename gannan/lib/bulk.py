@@ -59,14 +59,14 @@ def _target(model: type[models.Model], fields: list[models.Field]) -> str:
 
 def _copy(model: type[models.Model], fields: list[models.Field], rows: list[Sequence[Any]], fixed: list[Any]) -> None:
     converters = [_copy_converter(f) for f in fields[: len(fields) - len(fixed)]]
-    tail = "".join("\t" + copy_text(value) for value in fixed)
+    tail = "".join("\t" + _copy_text(value) for value in fixed)
     text = "".join("\t".join([convert(value) for convert, value in zip(converters, row, strict=True)]) + tail + "\n"
                    for row in rows)
     with connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {_target(model, fields)} FROM STDIN", io.StringIO(text))
 
 
-def copy_text(value: Any) -> str:
+def _copy_text(value: Any) -> str:
     """A value in COPY's text format."""
     if value is None:
         return "\\N"
@@ -83,14 +83,14 @@ def copy_text(value: Any) -> str:
 
 
 def _plain_text(value: Any) -> str:
-    """`copy_text` of a text column's value: plain strings skip the type tests (most of what is written)."""
+    """`_copy_text` of a text column's value: plain strings skip the type tests (most of what is written)."""
     if type(value) is not str or _COPY_SPECIAL.search(value):
-        return copy_text(value)
+        return _copy_text(value)
     return value
 
 
 def _copy_converter(field: models.Field) -> Callable[[Any], str]:
-    return _plain_text if isinstance(field, models.CharField) else copy_text
+    return _plain_text if isinstance(field, models.CharField) else _copy_text
 
 
 def _insert(model: type[models.Model], fields: list[models.Field], rows: list[Sequence[Any]], fixed: list[Any]) -> None:
