@@ -95,7 +95,7 @@ def foreign_kwargs(name: str, params: list[str], w: dict) -> dict | None:
 FOREIGN = {"year": 2015, "kind": "households", "fmt": "csv", "key": "incidence_by_region", "chart": "loan_coverage",
            "token": "AbCdEfGhIjKlMnOpQrStUvWx", "number": "1", "table": "children"}
 # Parameters whose values differ by URL.
-PER_URL = {"printables:notice": {"kind": "publicity"}}
+PER_URL = {"printables:publicity": {"kind": "return"}}
 # Objects every signed-in user may read (the prefecture's fund sources).
 PREFECTURE_WIDE = {"funds_api:source-detail"}
 
