@@ -42,6 +42,7 @@ def world(admin):
     from funds.models import FundSource
     from funds.services import loan_create, measure_create, mutual_aid_fund_create
     from households.services import household_register
+    from procedures.services import cases_record_history
     from villages.models import Division
     from villages.services import village_year_save
 
@@ -51,6 +52,7 @@ def world(admin):
                            members=[member(MARKER), member("外区秘密成员", "son", born=date(1990, 1, 1))])
     record = record_year(admin, h, 2015)
     change_status(admin, h, Status.EXITED_STABLE, date(2015, 12, 1))
+    cases_record_history(changes=h.status_changes.all())  # the foreign household's approved cases
     project = fc.project(admin, FOREIGN_VILLAGE, name="外区秘密项目")
     allocation = fc.allocate(admin, project, "100000")
     disbursement = fc.pay(admin, project, "5000", household=h)
@@ -64,7 +66,7 @@ def world(admin):
         "household": h.pk, "member": son.pk, "household-year": record.pk, "status-change": h.status_changes.first().pk,
         "project": project.pk, "allocation": allocation.pk, "disbursement": disbursement.pk, "loan": loan.pk,
         "measure": measure.pk, "mutual-aid-fund": fund.pk, "village-year": facts.pk, "division": FOREIGN_VILLAGE,
-        "source": FundSource.objects.first().pk,
+        "source": FundSource.objects.first().pk, "case": h.cases.first().pk,
     }
 
 
@@ -79,8 +81,10 @@ def foreign_kwargs(name: str, params: list[str], w: dict) -> dict | None:
             kwargs["pk"] = w[key]
         elif param == "pk":
             kwargs["pk"] = w["household"]
-        elif param == "code":
-            kwargs["code"] = FOREIGN_VILLAGE
+        elif param == "household":
+            kwargs["household"] = w["household"]
+        elif param in ("code", "village"):
+            kwargs[param] = FOREIGN_VILLAGE
         elif param in PER_URL.get(name, {}):
             kwargs[param] = PER_URL[name][param]
         elif param in FOREIGN:
@@ -93,9 +97,9 @@ def foreign_kwargs(name: str, params: list[str], w: dict) -> dict | None:
 # Parameters that name no region's object, with a value that exists.
 # A token is another user's pending upload: never in this session, so 404.
 FOREIGN = {"year": 2015, "kind": "households", "fmt": "csv", "key": "incidence_by_region", "chart": "loan_coverage",
-           "token": "AbCdEfGhIjKlMnOpQrStUvWx", "number": "1", "table": "children"}
+           "token": "AbCdEfGhIjKlMnOpQrStUvWx", "number": "1", "table": "children", "objection": 1}
 # Parameters whose values differ by URL.
-PER_URL = {"printables:publicity": {"kind": "return"}}
+PER_URL = {"printables:publicity": {"kind": "return"}, "procedures:notice": {"kind": "return"}}
 # Objects every signed-in user may read (the prefecture's fund sources).
 PREFECTURE_WIDE = {"funds_api:source-detail"}
 
