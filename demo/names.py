@@ -1,6 +1,7 @@
 """Names for the demo data: people (Tibetan, Han, Hui) and villages, as they sound in Gannan."""
 
 import random
+from collections.abc import Callable
 
 TIBETAN_MALE = [
     "扎西", "才让", "多杰", "旦正", "尕藏", "桑杰", "贡保", "洛藏", "完玛", "索南", "丹珠", "更登", "华旦", "加措",
@@ -70,6 +71,31 @@ def person_name(rng: random.Random, ethnicity: str, male: bool, birth_year: int,
     else:
         given = rng.choice(FEMALE_GIVEN_YOUNG if young else FEMALE_GIVEN_OLD)
     return surname + given
+
+
+# Fresh draws before a name grows longer; a name still taken after the last is a bug, not an endless loop.
+FRESH_DRAWS = 20
+LAST_DRAW = 2000
+
+
+def unique_name(rng: random.Random, taken: Callable[[str], bool], ethnicity: str, male: bool, birth_year: int,
+                surname: str | None = None) -> str:
+    """A name fitting like `person_name` that is not `taken`: fresh draws first, then longer names.
+
+    Longer as people name themselves apart: two Tibetan names joined (扎西才让), a Han given name of
+    two characters drawn apart (建林), so even a scale-100 demo finds one.
+    """
+    for draw in range(LAST_DRAW):
+        if draw < FRESH_DRAWS:
+            name = person_name(rng, ethnicity, male, birth_year, surname)
+        elif ethnicity in ("tibetan", "tu"):
+            name = person_name(rng, ethnicity, True, birth_year) + person_name(rng, ethnicity, male, birth_year)
+        else:
+            given = MALE_GIVEN_OLD + MALE_GIVEN_YOUNG if male else FEMALE_GIVEN_OLD + FEMALE_GIVEN_YOUNG
+            name = (surname or han_surname(rng, ethnicity)) + rng.choice(given)[0] + rng.choice(given)[-1]
+        if not taken(name):
+            return name
+    raise RuntimeError(f"no free name after {LAST_DRAW} draws ({ethnicity}, {birth_year})")
 
 
 def han_surname(rng: random.Random, ethnicity: str) -> str:

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -236,6 +237,11 @@ class Member(models.Model):
     @property
     def masked_id(self) -> str:
         return mask_id(self.id_number)
+
+
+def present_on(day: date) -> models.Q:
+    """Members present on `day` (register.md): joined on or before it and not yet left (left_on empty or later)."""
+    return models.Q(joined_on__lte=day) & (models.Q(left_on__isnull=True) | models.Q(left_on__gt=day))
 
 
 def mask_id(id_number: str) -> str:

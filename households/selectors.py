@@ -12,7 +12,7 @@ from audit.models import AuditEntry
 from villages.scope import scope_filter
 
 from .ids import normalize_id
-from .models import Household, HouseholdYear, Member, PovertyLine, Relation, StatusChange
+from .models import Household, HouseholdYear, Member, PovertyLine, Relation, StatusChange, present_on
 
 
 def households_as_at(households: QuerySet[Household], year: int) -> QuerySet[Household, Any]:
@@ -26,8 +26,7 @@ def households_as_at(households: QuerySet[Household], year: int) -> QuerySet[Hou
         Q(ended_on__isnull=True) | Q(ended_on__gt=end)
     ).values("status")[:1]
     people = (
-        Member.objects.filter(household=OuterRef("pk"), joined_on__lte=end)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=end))
+        Member.objects.filter(present_on(end), household=OuterRef("pk"))
         .values("household").annotate(n=Count("pk")).values("n")
     )
     households = households.annotate(

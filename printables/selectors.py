@@ -21,6 +21,7 @@ from households.models import (
     Relation,
     Status,
     StatusChange,
+    present_on,
 )
 from metrics import compute, queries
 from villages.models import VILLAGE_ITEMS, Division, VillageYear
@@ -154,12 +155,13 @@ def _head_first(members: list[Member]) -> list[Member]:
     return sorted(members, key=lambda m: (m.relation != Relation.HEAD, m.pk))
 
 
-def household_cards(*, households: QuerySet[Household]) -> list[Card]:
-    """The cards of `households` (already scoped): seven queries for any number of households."""
+def household_cards(*, households: QuerySet[Household], on: date) -> list[Card]:
+    """The cards of `households` (already scoped) as on `on`, its members those present then: six queries for any
+    number of households."""
     qs = households.select_related("village__parent__parent__parent")
     qs = qs.annotate(measures_total=_money(Measure), received=_money(Disbursement))
     qs = qs.prefetch_related(
-        Prefetch("members", queryset=Member.objects.order_by("id")),
+        Prefetch("members", queryset=Member.objects.filter(present_on(on)).order_by("id")),
         Prefetch("measures", queryset=Measure.objects.order_by("-year", "id")),
         Prefetch("years", queryset=HouseholdYear.objects.order_by("-year")),
         Prefetch("status_changes", queryset=StatusChange.objects.order_by("-date", "-id")),
@@ -187,16 +189,17 @@ def household_cards(*, households: QuerySet[Household]) -> list[Card]:
     return cards
 
 
-# --- notices (公示, 公告) ------------------------------------------------------------------------
+# --- announcements (公告) ------------------------------------------------------------------------
 
 ENTERING = (Status.IDENTIFIED, Status.RETURNED)
 
 
-def notice_rows(*, village: Division, start: date, end: date) -> dict[str, list[dict[str, Any]]]:
-    """The rows a village's notice lists: households entering and leaving the poor list between `start` and `end`.
+def announcement_rows(*, village: Division, start: date, end: date) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a village's announcement (公告): households entering and leaving the poor list between `start`
+    and `end`.
 
-    Built on the register's status changes (新识别/返贫 in; 脱贫/清退 out). The one place the notice sheets
-    read their rows from, so wiring them to the procedures' cases changes this function only.
+    Read from the register's status changes (新识别/返贫 in; 脱贫/清退 out): each is what an announced case
+    wrote, and imports of the national system's history have no steps but their change.
     """
     qs = StatusChange.objects.filter(household__village=village, date__gte=start, date__lte=end)
     exits = Q(status__in=EXITED_STATUSES, previous_status__in=POOR_STATUSES)

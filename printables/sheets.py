@@ -13,12 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from households.models import Attribute, Cause, Household, Status
 from metrics import compute, registry
 from metrics.cache import cached
 from metrics.charts import Chart
 from metrics.dashboard import Dashboard, dashboard
 from metrics.exports import _units, _with_unit
+from procedures.models import Kind
+from procedures.selectors import notice_rows
 from villages.models import VILLAGE_ITEMS, Division, Level
 
 from . import render, selectors
@@ -251,12 +254,13 @@ def household_cards_pdf(*, households: QuerySet[Household], region: Division, re
     """
     pks = list(households.order_by("code").values_list("pk", flat=True))
     total = len(pks)
+    today = timezone.localdate()  # the cards' date, next to their cut-off time
     base = _base(title=_("%(region)s贫困户明白卡") % {"region": region.name}, region=region, page=A4_PORTRAIT,
                  live_url=region_url)
     documents = []
     for start in range(0, max(total, 1), CARD_CHUNK):  # an empty batch still prints its (empty) sheet
         chunk = Household.objects.filter(pk__in=pks[start:start + CARD_CHUNK]).order_by("code")
-        cards = selectors.household_cards(households=chunk)
+        cards = selectors.household_cards(households=chunk, on=today)
         for number, card in enumerate(cards, start=start + 1):
             url = household_url(card.household)
             card.live_url, card.qr, card.number = url, render.qr_data_uri(url), number
@@ -269,12 +273,22 @@ def household_cards_pdf(*, households: QuerySet[Household], region: Division, re
 
 # --- notices (公示, 公告) ----------------------------------------------------------------------------
 
-def notice_pdf(*, village: Division, kind: str, start: date, end: date, live_url: str) -> bytes:
-    """The village's 公示 (publicity, before decision) or 公告 (announcement, after) of the households
-    entering and leaving the poor list in the period, ready to pin up."""
-    title = _("%(village)s贫困户识别退出公示") if kind == "publicity" else _("%(village)s贫困户识别退出公告")
+def publicity_pdf(*, user: User, village: Division, kind: str, live_url: str) -> bytes:
+    """The village's 公示 of one kind of case (新识别, 脱贫, 返贫...): the households now in its public notice,
+    with their reasons and masked IDs, ready to pin up (the notice page's rows, procedures.selectors)."""
+    label = Kind(kind).label
+    context = _base(title=_("%(village)s%(kind)s对象公示") % {"village": village.name, "kind": label}, region=village,
+                    page=A4_PORTRAIT, live_url=live_url)
+    context.update({"kind": label, "rows": notice_rows(user=user, village=village, kind=kind)})
+    return render.pdf("printables/publicity.html", context)
+
+
+def announcement_pdf(*, village: Division, start: date, end: date, live_url: str) -> bytes:
+    """The village's 公告 of the households that entered and left the poor list between `start` and `end`:
+    the register's status changes, each the result of an announced case, ready to pin up."""
+    title = _("%(village)s贫困户识别退出公告")
     context = _base(title=title % {"village": village.name}, region=village, page=A4_PORTRAIT, live_url=live_url)
-    rows = selectors.notice_rows(village=village, start=start, end=end)
-    context.update({"kind": kind, "start": start, "end": end, "sides": [
+    rows = selectors.announcement_rows(village=village, start=start, end=end)
+    context.update({"start": start, "end": end, "sides": [
         (rows["entering"], _("新识别（含返贫）贫困户")), (rows["leaving"], _("退出贫困户（脱贫、清退）"))]})
-    return render.pdf("printables/notice.html", context)
+    return render.pdf("printables/announcement.html", context)

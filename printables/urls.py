@@ -1,5 +1,7 @@
 from django.urls import path, re_path
 
+from procedures.steps import HOUSEHOLD_KINDS
+
 from . import views
 
 app_name = "printables"
@@ -12,6 +14,8 @@ urlpatterns = [
     re_path(REGION + r"cards/$", views.region_cards, name="region_cards"),
     re_path(VILLAGE + r"five-charts\.pdf$", views.village_charts, name="village_charts"),
     re_path(VILLAGE + r"five-charts/(?P<number>[1-5])\.pdf$", views.village_charts, name="village_chart"),
-    re_path(VILLAGE + r"(?P<kind>publicity|announcement)\.pdf$", views.notice, name="notice"),
+    re_path(VILLAGE + r"publicity/(?P<kind>" + "|".join(HOUSEHOLD_KINDS) + r")\.pdf$", views.publicity,
+            name="publicity"),
+    re_path(VILLAGE + r"announcement\.pdf$", views.announcement, name="announcement"),
     path("household/<int:pk>/card.pdf", views.household_card, name="household_card"),
 ]

@@ -16,6 +16,8 @@ from households.models import Household
 from households.selectors import household_get
 from jobs.services import job_start
 from metrics.params import data_year
+from procedures.models import Kind
+from procedures.steps import HOUSEHOLD_KINDS
 from villages.models import Level
 from villages.scope import division_for
 
@@ -49,7 +51,7 @@ def index(request: AuthenticatedRequest, code: str):
         "is_village": division.level == Level.VILLAGE,
         "has_wall_chart": division.level in (Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP),
         "five": list(enumerate(sheets.five_chart_titles(), start=1)),
-        "notice_start": date(year, 1, 1), "notice_end": date(year, 12, 31),
+        "kinds": [(kind, Kind(kind).label) for kind in HOUSEHOLD_KINDS],
     })
 
 
@@ -122,10 +124,18 @@ def _period(request: AuthenticatedRequest, year: int) -> tuple[date, date]:
     return start, end
 
 
-def notice(request: AuthenticatedRequest, code: str, kind: str):
+def publicity(request: AuthenticatedRequest, code: str, kind: str):
+    """The village's 公示 of `kind`: the households whose case is now in notice."""
+    village = _village(request, code)
+    content = sheets.publicity_pdf(user=request.user, village=village, kind=kind,
+                                   live_url=_live(request, "procedures:notice", code, kind))
+    return _pdf(content, f"{village.code}-{kind}-publicity.pdf")
+
+
+def announcement(request: AuthenticatedRequest, code: str):
     village = _village(request, code)
     year = _year(request)
     start, end = _period(request, year)
-    content = sheets.notice_pdf(village=village, kind=kind, start=start, end=end,
-                                live_url=_live(request, LIVE, code, year=year))
-    return _pdf(content, f"{village.code}-{start:%Y%m%d}-{end:%Y%m%d}-{kind}.pdf")
+    content = sheets.announcement_pdf(village=village, start=start, end=end,
+                                      live_url=_live(request, LIVE, code, year=year))
+    return _pdf(content, f"{village.code}-{start:%Y%m%d}-{end:%Y%m%d}-announcement.pdf")

@@ -2,8 +2,8 @@
 
 The one place it lives: the exit procedure runs it at verification, county
 approval and announcement. It reads the income of the exit's year as entered,
-the members' schooling and insurance, the house and the water, and the
-不愁吃/不愁穿 checks; each failing item is named.
+the schooling and insurance of the members present on the day (register.md),
+the house and the water, and the 不愁吃/不愁穿 checks; each failing item is named.
 """
 
 from datetime import date
@@ -11,7 +11,15 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
-from households.models import Household, HouseholdYear, HousingGrade, PovertyLine, Standard, StudentStatus
+from households.models import (
+    Household,
+    HouseholdYear,
+    HousingGrade,
+    PovertyLine,
+    Standard,
+    StudentStatus,
+    present_on,
+)
 
 from .models import SchoolingExemption, StandardLine
 
@@ -55,7 +63,8 @@ def exit_test_failures(*, household: Household, on: date) -> list[str]:
         failures.append(_("“不愁吃”未达标。"))
     if not record.enough_clothing:
         failures.append(_("“不愁穿”未达标。"))
-    members = list(household.members.all())
+    # Who is in the household on the day: a member who died or moved away neither fails nor passes it.
+    members = list(household.members.filter(present_on(on)))
     exempt = set(SchoolingExemption.objects.filter(member__household=household).values_list("member_id", flat=True))
     for m in members:
         if (SCHOOL_AGES[0] <= _age(m.birth_date, on) <= SCHOOL_AGES[1] and m.student_status != StudentStatus.IN_SCHOOL

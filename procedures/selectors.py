@@ -115,7 +115,7 @@ def pipeline(*, user, region: Division) -> dict[str, Any]:
 def notice_rows(*, user, village: Division, kind: str, today: date | None = None) -> list[dict[str, Any]]:
     """The rows of a village's public notice (公示) of `kind`: households now in notice, with masked IDs.
 
-    The printable notice page and the PDF (printables) both render these rows.
+    The notice page and the printed notice (printables) both render these rows.
     """
     today = today or timezone.localdate()
     qs = (cases_in_notice(user=user, today=today).filter(village=village, kind=kind)
@@ -124,7 +124,7 @@ def notice_rows(*, user, village: Division, kind: str, today: date | None = None
     for case in qs:
         household = case.household
         assert household is not None  # a household's kind of case
-        head = next((m for m in household.members.all() if m.relation == "head"), None)
+        head = next((m for m in household.members.all() if m.relation == "head" and m.left_on is None), None)
         rows.append({
             "case": case.pk,
             "household_code": household.code,

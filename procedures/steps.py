@@ -18,6 +18,9 @@ PATHS: dict[str, list[str]] = {
                         StepCode.ANNOUNCE],
 }
 
+# The kinds of a household's case (all but a village's exit), as the worklists and the notices list them.
+HOUSEHOLD_KINDS: tuple[str, ...] = (Kind.IDENTIFY, Kind.EXIT, Kind.RETURN, Kind.REMOVE, Kind.DISSOLVE)
+
 # Who takes a step: the village (clerks), the township reviewer, the county approver.
 VILLAGE, TOWNSHIP, COUNTY = "village", "township", "county"
 ACTOR: dict[str, str] = {

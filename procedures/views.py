@@ -38,6 +38,7 @@ from .services import (
     objection_resolve,
     village_exit_open,
 )
+from .steps import HOUSEHOLD_KINDS
 
 LIST_LIMIT = 200
 
@@ -165,7 +166,7 @@ def worklists(request: AuthenticatedRequest) -> HttpResponse:
 
 def notice_page(request: AuthenticatedRequest, village: str, kind: str) -> HttpResponse:
     division = division_for(request.user, village)
-    if division.level != Level.VILLAGE or kind not in Kind.values:
+    if division.level != Level.VILLAGE or kind not in HOUSEHOLD_KINDS:
         raise Http404
     return render(request, "procedures/notice.html", {
         "village": division, "kind": Kind(kind), "rows": notice_rows(user=request.user, village=division, kind=kind),

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from funds.services import measure_create
 from jobs.models import Job, JobStatus
@@ -57,6 +58,18 @@ def test_a_card_is_one_a4_page_with_the_households_ledgers(client, lintan_offici
     assert all(f["emb"] == "yes" for f in pdf.fonts(response.content))
 
 
+def test_a_card_lists_only_the_members_present_now(client, lintan_official, household):
+    from households.models import Household, Member
+
+    gone = household.members.get(name="K1成员2")
+    Member.objects.filter(pk=gone.pk).update(left_on=date(2016, 5, 1), leave_reason="death")
+    Household.objects.filter(pk=household.pk).update(member_count=2)  # as the services keep it
+    client.force_login(lintan_official)
+    text = pdf.text(client.get(reverse("printables:household_card", args=[household.pk])).content)
+    assert "K1户主" in text and "K1成员1" in text
+    assert "K1成员2" not in text and gone.masked_id not in text
+
+
 def test_a_villages_cards_put_each_household_on_its_own_page(client, lintan_official, household, admin):
     others = [register(admin, CHENGGUAN, f"K{i}", size=2, identified_on=date(2014, 5, 1)) for i in (2, 3)]
     register(admin, XIJIE, "X1", size=2)  # another village: not on these cards
@@ -97,8 +110,8 @@ def test_the_cards_query_count_does_not_grow_with_households(admin, household, d
     from printables.selectors import household_cards
 
     with django_assert_num_queries(6):
-        assert len(household_cards(households=Household.objects.filter(village_id=CHENGGUAN))) == 1
+        assert len(household_cards(households=Household.objects.filter(village_id=CHENGGUAN), on=timezone.localdate())) == 1
     for i in range(4, 9):
         register(admin, CHENGGUAN, f"K{i}", size=3)
     with django_assert_num_queries(6):
-        assert len(household_cards(households=Household.objects.filter(village_id=CHENGGUAN))) == 6
+        assert len(household_cards(households=Household.objects.filter(village_id=CHENGGUAN), on=timezone.localdate())) == 6

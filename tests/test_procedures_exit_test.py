@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from households.models import HouseholdYear, PovertyLine, Status
+from households.models import HouseholdYear, Member, PovertyLine, Status
 from procedures.exit_test import exit_test_failures
 from procedures.models import SchoolingExemption, StandardLine, StepCode
 
@@ -70,6 +70,20 @@ def test_an_uninsured_member_fails(household):
     head.medical_insurance = False
     head.save()
     assert failures(household) == [f"基本医疗：{head.name} 未参加新农合/大病保险。"]
+
+
+def test_only_the_members_present_on_the_day_count(household):
+    # A son of school age, out of school and uninsured, who moved away the day before the test.
+    child = household.members.exclude(relation="head").get()
+    child.birth_date = day(2).replace(year=day(2).year - 10)
+    child.student_status, child.medical_insurance = "dropped_out", False
+    child.left_on, child.leave_reason = day(1), "moved_out"
+    child.save()
+    assert failures(household) == []
+    # Leaving the day after, he was still there on the day.
+    Member.objects.filter(pk=child.pk).update(left_on=day(3))
+    assert failures(household) == [f"义务教育：{child.name}（10 岁）未在校，且未登记送教上门或残疾免学。",
+                                   f"基本医疗：{child.name} 未参加新农合/大病保险。"]
 
 
 @pytest.mark.parametrize("grade", ["C", "D"])

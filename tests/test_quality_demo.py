@@ -23,9 +23,6 @@ def planted() -> set[tuple[str, str]]:
     return {(code, rule) for rule, codes in entry.changes["quality_planted"][1].items() for code in codes}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "open: the demo's generated names collide (same name, birth date and sex in two counties), "
-    "which rule ID05 rightly reports as the same person under two ID numbers; the demo must draw unique people"))
 def test_the_demo_raises_exactly_the_planted_issues(demo):
     found = set(Issue.objects.filter(closed_on__isnull=True).values_list("household__code", "rule"))
     assert found == planted()

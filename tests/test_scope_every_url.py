@@ -103,7 +103,7 @@ def foreign_kwargs(name: str, params: list[str], w: dict) -> dict | None:
 FOREIGN = {"year": 2015, "kind": "households", "fmt": "csv", "key": "incidence_by_region", "chart": "loan_coverage",
            "token": "AbCdEfGhIjKlMnOpQrStUvWx", "number": "1", "table": "children"}
 # Parameters whose values differ by URL.
-PER_URL: dict[str, dict[str, object]] = {"printables:notice": {"kind": "publicity"}, "procedures:notice": {"kind": "exit"},
+PER_URL: dict[str, dict[str, object]] = {"printables:publicity": {"kind": "return"}, "procedures:notice": {"kind": "exit"},
            # An objection of the foreign case: the case alone decides (the objection's number is never looked at first).
            "procedures:objection_done": {"objection": 1}}
 # Objects every signed-in user may read (the prefecture's fund sources).

@@ -308,3 +308,24 @@ def test_every_status_change_is_an_approved_case_and_every_county_has_open_cases
     assert open_.filter(step=StepCode.TOWNSHIP, notice_end__lt=timezone.localdate()).exists()  # waiting for the township
     assert open_.filter(step=StepCode.ASSESS, rejections=1).exists()  # rejected once
     assert get_user_model().objects.filter(username="chengguan_reviewer", role="township_reviewer").exists()
+
+
+def test_the_demo_logins_find_work_waiting_for_them(small_demo, client):
+    from procedures.models import Case, Kind, Objection, State
+
+    open_ = Case.objects.filter(state=State.OPEN)
+    assert {Kind.IDENTIFY, Kind.EXIT, Kind.RETURN, Kind.REMOVE} <= set(open_.values_list("kind", flat=True))
+    # An exit is of a household still 巩固提升 (the few of 2020's exits), waiting for the village's verification.
+    assert set(open_.filter(kind=Kind.EXIT).values_list("step", flat=True)) == {"verify"}
+    assert {"township", "county"} <= set(open_.filter(kind=Kind.IDENTIFY).values_list("step", flat=True))
+    assert Objection.objects.filter(case__kind=Kind.IDENTIFY, case__state=State.OPEN, resolved_on__isnull=True).exists()
+    seen = {}
+    for username in ("lintan_clerk", "chengguan_reviewer", "lintan_approver"):
+        client.force_login(get_user_model().objects.get(username=username))
+        response = client.get("/procedures/")
+        seen[username] = {name: {(c.kind, c.step) for c in response.context[name]} for name in ("waiting", "in_notice")}
+    assert (Kind.RETURN, "assess") in seen["lintan_clerk"]["waiting"]  # rejected once
+    assert (Kind.RETURN, "township") in seen["chengguan_reviewer"]["waiting"]
+    assert {(Kind.IDENTIFY, "county"), (Kind.REMOVE, "county")} <= seen["lintan_approver"]["waiting"]
+    assert seen["chengguan_reviewer"]["in_notice"]
+    assert {Kind.IDENTIFY, Kind.RETURN} <= {kind for kind, _step in seen["lintan_approver"]["in_notice"]}
