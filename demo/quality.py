@@ -8,9 +8,9 @@ what the rules find. Then the rules run once, as `manage.py check_quality`.
 
 from collections import defaultdict
 
-from django.db import connection
 from django.db.models import Exists, F, OuterRef
 
+from gannan.lib.bulk import refresh_statistics
 from households.models import Attribute, Health, Household, HouseholdYear, Member, Relation, StudentStatus
 from quality.models import Issue, Run
 from quality.rules import OFF_REGISTER, context
@@ -61,11 +61,7 @@ def build(ctx: DemoContext) -> None:
         income_production=F("income_production") + F("income_wages"), income_wages=0)
     Member.objects.filter(household__in=planted["AT03"], relation=Relation.HEAD).update(dibao=True)
     codes = dict(Household.objects.filter(pk__in=chosen).values_list("pk", "code"))
-    if connection.vendor == "postgresql":
-        # The tables were filled in this transaction: without statistics the planner picks nested loops
-        # over 300,000 members for the rules' semi-joins.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    refresh_statistics()  # the tables were just filled in bulk
     run = quality_run(trigger="demo")
     # Into the run's one audit entry (seed_demo writes it from ctx.counts).
     ctx.counts.update(quality_planted={rule: [codes[pk] for pk in pks] for rule, pks in planted.items()},

@@ -15,6 +15,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 from funds.models import Measure
+from gannan.lib.bulk import refresh_statistics
 from households.models import Household, HouseholdYear, Member, StatusChange
 
 from .rules import BY_CODE
@@ -81,6 +82,8 @@ def import_check(*, codes: list[str], dry_run: bool) -> list[tuple[str, str]]:
     ids: dict[int, str] = {}
     for start in range(0, len(codes), MANY):  # codes of a large file, in batches under the parameter limits
         ids |= dict(Household.objects.filter(code__in=codes[start:start + MANY]).values_list("pk", "code"))
+    if len(ids) > MANY:  # a large file: the rules read the whole register, which the import has just grown
+        refresh_statistics()
     warnings = []
     for code, household, _member in sorted(findings(household_ids=list(ids))):
         rule = BY_CODE[code]
