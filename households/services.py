@@ -260,9 +260,11 @@ def members_check(*, user, members: list[dict[str, Any]], household: Household |
     other household when it lies outside their region.
     """
     errors: list[str] = []
+    everyone = members
     members = [m for m in members if not m.get("left_on")]  # who left may be registered anywhere since
     heads = [m for m in members if m.get("relation") == Relation.HEAD]
-    if len(heads) != 1:
+    # Once everyone has left (the last member died, before 自然减少) there is nobody to be head.
+    if (members or not everyone) and len(heads) != 1:
         errors.append(_("每户必须有且只有一位户主，现在有 %(n)d 位。") % {"n": len(heads)})
     seen: dict[str, str] = {}
     for m in members:
@@ -676,6 +678,59 @@ def _status_change_locked(*, user, household: Household, status: str, on: date, 
             dict(m) for m in household.members.filter(left_on__isnull=True).values("id_number", "name", "relation")
         ]
         raise _registered_elsewhere(user=user, members=present, household=household) from None
+
+
+def household_history_date(
+    *, user, household: Household, history: list[tuple[str, date, str]], correction: str = "", batch: str = "",
+) -> list[StatusChange]:
+    """Replace a history known by years only (the roster's: each change on 31 December) by its dated changes.
+
+    Called by the events import (households.events), which has matched the
+    two: `history` is the same history with its days (and the changes the
+    roster's four columns cannot carry). Its rules are checked again here; a
+    closed year is guarded from the earliest day that moves. Rows keep their
+    ids position by position, so a case recorded for a change stays with it.
+    """
+    if not (in_scope(user, household.village_id) and user.can_edit_households):
+        check_can_edit(user, household.village)
+    previous: str | None = None
+    for status, on, reason in history:
+        if status not in TRANSITIONS.get(previous, set()):
+            raise ValidationError({"status": [_("不能从“%(a)s”变更为“%(b)s”。") % {
+                "a": Status(previous).label if previous else _("未建档"), "b": Status(status).label}]})
+        if on > timezone.localdate():
+            raise ValidationError({"date": [_("日期不能晚于今天。")]})
+        if status in CLOSED_STATUSES and not reason.strip():
+            raise ValidationError({"reason": [_("清退或自然减少必须填写原因。")]})
+        previous = status
+    with transaction.atomic():
+        Household.objects.select_for_update().filter(pk=household.pk).update(version=F("version") + 1)
+        old = list(household.status_changes.order_by("date", "id"))
+        before = [(c.status, c.date) for c in old]
+        after = [(status, on) for status, on, _r in history]
+        moved = [on for i, (_s, on) in enumerate(before) if i >= len(after) or after[i] != before[i]]
+        moved += [on for i, (_s, on) in enumerate(after) if i >= len(before) or after[i] != before[i]]
+        if not moved:
+            return old
+        _closed_year_guard(user=user, household=household, day=min(moved), correction=correction,
+                           what=_("状态记录"))
+        for change, (status, on, reason) in zip(old, history, strict=False):
+            change.status, change.date, change.reason = status, on, reason
+        StatusChange.objects.bulk_update(old[:len(history)], ["status", "date", "reason"])
+        StatusChange.objects.filter(pk__in=[c.pk for c in old[len(history):]]).delete()
+        by = user if user and user.is_authenticated else None
+        StatusChange.objects.bulk_create([StatusChange(household=household, status=status, date=on, reason=reason, by=by)
+                                          for status, on, reason in history[len(old):]])
+        _rechain(household)
+        household.version += 1
+        audit_record(
+            user=user, action=Action.STATUS, object_type="household", object_id=str(household.pk),
+            changes={"status_changes": [[[st, on.isoformat()] for st, on in before],
+                                        [[st, on.isoformat(), r] for st, on, r in history]]},
+            household_code=household.code, region_code=household.village_id,
+            summary=_("%(code)s 状态记录补全日期") % {"code": household.code}, batch=batch,
+        )
+        return list(household.status_changes.order_by("date", "id"))
 
 
 # --- bulk registration (imports) -------------------------------------------------------------
