@@ -446,6 +446,7 @@ def cases_refresh_history(*, changes: QuerySet[StatusChange]) -> int:
     stale = []
     for case in cases.iterator(chunk_size=BULK_BATCH):
         change = case.status_change
+        assert change is not None  # filtered on it
         fresh = historical_case(status_change=change.pk, household=change.household_id, village=case.village_id,
                                 status=change.status, on=change.date, by=case.opened_by_id)
         if any(getattr(case, name) != getattr(fresh, name) for name in HISTORY_FIELDS):
