@@ -12,6 +12,7 @@ day they joined or left. Importing the same file again changes nothing.
 
 import io
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from gannan.lib.tabular import (
     text,
 )
 from metrics.closing import closed_year_refusal
+from metrics.models import ClosedYear
 from procedures.services import cases_record_history, cases_refresh_history
 from villages.scope import in_scope
 
@@ -216,11 +218,27 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
 
 def _closed_problem(user: User, day: date, correction: str) -> str | None:
     """The closed-year refusal of a change dated `day`, as a message (None: allowed)."""
+    if day.year > _latest_closed_year():
+        return None  # most rows: no query for each
     try:
         closed_year_refusal(user=user, day=day, correction=correction)
     except ValidationError as e:
         return " ".join(e.messages)
     return None
+
+
+def _latest_closed_year() -> int:
+    """The latest closed year (0 for none), read once per import."""
+    if _closed.year is None:
+        _closed.year = ClosedYear.objects.filter(closed_at__isnull=False).aggregate(y=Max("year"))["y"] or 0
+    return _closed.year
+
+
+class _ClosedCache(threading.local):
+    year: int | None = None
+
+
+_closed = _ClosedCache()
 
 
 def years_only(history: list[tuple[str, date]], identified_year: int) -> list[tuple[str, date]]:
@@ -423,6 +441,7 @@ def events_import(*, data: bytes, file_name: str, user: User, dry_run: bool = Fa
         return report
     columns = event_columns()
     headers = {c.key: c.header for c in columns}
+    _closed.year = None  # read afresh by this import
     try:
         header, rows = read_table(data, file_name, max_bytes=settings.IMPORT_MAX_BYTES)
         index = map_columns(header, [(c.key, c.header, c.key, c.required) for c in columns], report)
@@ -438,17 +457,18 @@ def events_import(*, data: bytes, file_name: str, user: User, dry_run: bool = Fa
     if report.errors:
         return report
     batch = f"导入 {file_name} by {user.username}"[:200]
-    touched = StatusChange.objects.filter(household__in=[p.household.pk for p in plans])
     newest = StatusChange.objects.aggregate(newest=Max("pk"))["newest"] or 0
     with transaction.atomic():
         _apply(plans, user=user, correction=correction, batch=batch, report=report, headers=headers)
         if not report.errors:
             # The file's history was approved in the national system: each status change it wrote or dated is an
             # approved case, and the cases of the dated ones move with them.
+            cases_record_history(changes=StatusChange.objects.filter(pk__gt=newest))
             dated = [p.household.pk for p in plans if p.history is not None]
-            written = touched.filter(pk__gt=newest) | StatusChange.objects.filter(household__in=dated)
-            cases_refresh_history(changes=written)
-            cases_record_history(changes=written)
+            for start in range(0, len(dated), CHUNK):
+                changes = StatusChange.objects.filter(household__in=dated[start:start + CHUNK])
+                cases_refresh_history(changes=changes)
+                cases_record_history(changes=changes)
         if report.changed and not report.errors and not dry_run:
             audit_record(
                 user=user, action=Action.IMPORT, object_type="import", object_id=file_name[:64], changes=report.counts,
