@@ -1,14 +1,14 @@
 """Households with members, yearly records and status histories 2011-2020, written in bulk.
 
-This is the one writer of the register that bypasses households/services.py: at
+This is the one writer of the register that bypasses households/services/: at
 ~75,000 households and ~300,000 members the services (one audit row per object,
 one rechain per change) would take an hour, and even the ORM's bulk_create spends
-most of a run building model instances, so rows go to the driver in multi-row
-INSERTs (COPY on PostgreSQL). It keeps what the services keep: Household.head_name,
-member_count and status (the last change), and each StatusChange's
-previous_status, ended_on and sequence (as `_rechain` computes them); every exit
-has a yearly record that passes the exit test. The command writes one AuditEntry
-for the whole batch.
+most of a run building model instances, so rows go to the driver through
+`gannan.lib.bulk` (COPY on PostgreSQL, multi-row INSERTs elsewhere). It keeps what
+the services keep: Household.head_name, member_count and status (the last change),
+and each StatusChange's previous_status, ended_on and sequence
+(`households.services.status_chain`); every exit has a yearly record that passes
+the exit test. The command writes one AuditEntry for the whole batch.
 
 The path is simulated first (who is identified, exits, returns, is removed or
 dissolves in which year, and who is born, dies, marries in or out or moves away
@@ -24,9 +24,7 @@ away add members who leave; some daughters-in-law marry in after identification.
 """
 
 import bisect
-import io
 import itertools
-import json
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,9 +33,9 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.db import connection
-from django.utils import timezone
 from stdnum.cn import ric
 
+from gannan.lib.bulk import bulk_insert
 from households.models import (
     CLOSED_STATUSES,
     Attribute,
@@ -57,6 +55,7 @@ from households.models import (
     StatusChange,
     StudentStatus,
 )
+from households.services import status_chain
 from villages.models import Division, Level, VillageYear
 
 from . import figures
@@ -568,11 +567,11 @@ YEAR_COLUMNS = [
 ]
 # How often each check still failed in a year a household ended poor.
 CHECK_FAILURES = [0.1, 0.08, 0.12, 0.15, 0.3]
-STATUS_COLUMNS = ["household_id", "status", "date", "reason", "created_at", "ended_on", "previous_status", "sequence"]
+STATUS_COLUMNS = ["household_id", "status", "date", "reason", "ended_on", "previous_status", "sequence"]
 HOUSEHOLD_COLUMNS = [
     "code", "village_id", "standard", "attribute", "main_cause", "secondary_causes", "identified_year", "phone",
     "housing_grade", "safe_water", "cadre_name", "cadre_unit", "cadre_phone", "head_name", "member_count", "status",
-    "version", "created_at", "updated_at",
+    "version",
 ]
 
 
@@ -650,42 +649,12 @@ def _phone(rng) -> str:
     return rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
 
-def _insert(model, columns: list[str], rows: list[tuple], per_statement: int = 500) -> None:
-    """Rows straight to the driver: COPY on PostgreSQL, multi-row INSERTs elsewhere.
-
-    The ORM's per-object work would triple the run.
-    """
-    qn = connection.ops.quote_name
-    meta = model._meta
-    target = f"{qn(meta.db_table)} ({', '.join(qn(meta.get_field(c).column) for c in columns)})"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Text format: our values hold no tab, newline or backslash.
-            text = "".join("\t".join(_copy_text(v) for v in row) + "\n" for row in rows)
-            cursor.cursor.copy_expert(f"COPY {target} FROM STDIN", io.StringIO(text))
-            return
-        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for start in range(0, len(rows), per_statement):
-            batch = rows[start:start + per_statement]
-            cursor.cursor.execute(f"INSERT INTO {target} VALUES " + ", ".join([one] * len(batch)),
-                                  [v for row in batch for v in row])
-
-
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    return str(value)
-
-
 def build(ctx: DemoContext) -> None:
     plans = Simulation(ctx, _villages(ctx.rng("households:villages"))).run()
     rng = ctx.rng("households:details")
     lines = {line.year: line.amount for line in PovertyLine.objects.all()}
     towns = dict(Division.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP]).values_list("code", "name"))
     cadres = Cadres(rng, towns)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     ids = Ids()
     counts: defaultdict[str | None, int] = defaultdict(int)
     for start in range(0, len(plans), CHUNK):
@@ -706,7 +675,7 @@ def build(ctx: DemoContext) -> None:
                 Standard.PROVINCIAL if rng.random() < 0.08 else Standard.NATIONAL,
                 plan.attribute,
                 cause,
-                json.dumps(sorted(rng.sample(others, rng.choice([0, 0, 1, 1, 1, 2])))),
+                sorted(rng.sample(others, rng.choice([0, 0, 1, 1, 1, 2]))),
                 plan.identified_year,
                 _phone(rng) if rng.random() < 0.8 else "",
                 (rng.choice([HousingGrade.B, HousingGrade.C]) if removed
@@ -719,25 +688,22 @@ def build(ctx: DemoContext) -> None:
                 sum(1 for p in plan.people if p.left is None),  # member_count: present now
                 plan.status,  # the last change
                 1,
-                now,
-                now,
             ))
             rosters.append(members)
-            # The chain the services keep (_rechain): in date order, the status before, and the next change's date.
+            # The chain the services keep: in date order, the status before, and the next change's date.
             histories.append([
-                (status, on.isoformat(), reason, now,
-                 plan.events[i + 1][1].isoformat() if i + 1 < len(plan.events) else None,
-                 plan.events[i - 1][0] if i else "", i)
-                for i, (status, on, reason) in enumerate(plan.events)
+                (status, on.isoformat(), reason, link.ended_on, link.previous_status, link.sequence)
+                for (status, on, reason), link in zip(plan.events, status_chain([(s, on) for s, on, _r in plan.events]),
+                                                      strict=True)
             ])
             records.append(_years(rng, plan, lines))
-        _insert(Household, HOUSEHOLD_COLUMNS, households)
+        bulk_insert(Household, HOUSEHOLD_COLUMNS, households)
         pks = dict(Household.objects.filter(code__in=[plan.code for plan in chunk]).values_list("code", "pk"))
         for model, columns, rows in [(Member, MEMBER_COLUMNS, rosters), (StatusChange, STATUS_COLUMNS, histories),
                                      (HouseholdYear, YEAR_COLUMNS, records)]:
             flat = [(pks[plan.code], *row) for plan, per_household in zip(chunk, rows, strict=True)
                     for row in per_household]
-            _insert(model, columns, flat)
+            bulk_insert(model, columns, flat)
             counts[model._meta.model_name] += len(flat)
         counts["households"] += len(households)
     ctx.counts.update(

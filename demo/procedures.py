@@ -14,17 +14,17 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from gannan.lib.bulk import bulk_insert
 from households.models import EXITED_STATUSES, Household, StatusChange
 from procedures.models import Case, CaseStep, Kind, Objection, Outcome, ReasonCode, State, StepCode
 from procedures.steps import KIND_OF_STATUS, NOTICE_DAYS
 
 from . import figures
 from .context import DemoContext
-from .households import _insert
 
 CASE_COLUMNS = ["household_id", "village_id", "kind", "state", "step", "step_since", "reason_code", "reason",
                 "target_status", "opened_on", "opened_by_id", "notice_start", "notice_end", "announced_on",
-                "rejections", "last_rejection", "override_reason", "historical", "status_change_id", "created_at"]
+                "rejections", "last_rejection", "override_reason", "historical", "status_change_id"]
 CHUNK = 20000
 # Open cases per county: (kind, reason, where it stands).
 OPEN = [
@@ -38,7 +38,6 @@ OPEN = [
 
 
 def _history(ctx: DemoContext) -> int:
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = StatusChange.objects.values_list("id", "household_id", "household__village_id", "status", "date") \
         .order_by("id")
     n, last = 0, 0
@@ -46,10 +45,10 @@ def _history(ctx: DemoContext) -> int:
         chunk = list(rows.filter(id__gt=last)[:CHUNK])
         if not chunk:
             return n
-        _insert(Case, CASE_COLUMNS, [
+        bulk_insert(Case, CASE_COLUMNS, [
             (household, village, KIND_OF_STATUS[status], State.APPROVED, "", on.isoformat(), "", "", status,
              (on - timedelta(days=40)).isoformat(), None, (on - timedelta(days=30)).isoformat(),
-             (on - timedelta(days=24)).isoformat(), on.isoformat(), 0, "", "", True, pk, now)
+             (on - timedelta(days=24)).isoformat(), on.isoformat(), 0, "", "", True, pk)
             for pk, household, village, status, on in chunk
         ])
         n += len(chunk)

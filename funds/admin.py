@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from gannan.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     Allocation,
     Disbursement,
@@ -16,17 +18,6 @@ from .models import (
     Project,
 )
 from .services import fund_source_create
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FundSource)
@@ -76,19 +67,6 @@ class LoanAdmin(ReadOnlyAdmin):
     list_display = ["household", "borrower", "bank", "amount", "issued_on", "term_months", "status"]
     list_filter = ["status", "bank"]
     list_select_related = ["household", "borrower"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MutualAidCapitalInline(ReadOnlyInline):

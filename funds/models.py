@@ -181,6 +181,8 @@ class Measure(models.Model):
         verbose_name = _("帮扶措施")
         verbose_name_plural = _("帮扶措施")
         ordering = ["-year", "id"]
+        # Do a household's measures answer its cause by a year (funds.selectors.cause_measure_gap_filter).
+        indexes = [models.Index(fields=["household", "programme", "year"], name="measure_answers")]
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_programme_display()} {self.content}"

@@ -28,4 +28,4 @@ SECURE_SSL_REDIRECT = False
 # Jobs run at once, inside the request that starts them, so tests see their result.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Job results of a test run go to a throw-away folder.
-PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="gannan-private-"))  # noqa: F405
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="gannan-private-"))  # noqa: F405 -- tests: each its own (conftest)

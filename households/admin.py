@@ -1,4 +1,4 @@
-"""Admin pages of the register: read-only, so that no write bypasses households/services.py."""
+"""Admin pages of the register: read-only, so that no write bypasses households/services/."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -6,19 +6,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import Action, audit_record, diff, snapshot
+from gannan.admin import ReadOnlyAdmin
 
 from .models import Household, HouseholdYear, Member, PovertyLine, StatusChange
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _platform_link(household_id: int) -> str:

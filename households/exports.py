@@ -3,23 +3,24 @@
 Exports stream: households are read in chunks with their members, yearly
 records and status history as plain values per chunk; CSV goes out row by row and
 ends with a trailer row (so a download cut short shows it is incomplete), XLSX
-is written by xlsxwriter in constant-memory mode (as a background job, see
+is written by rust_xlsxwriter in constant-memory mode (as a background job, see
 households/jobs.py). Each column's labels are looked up once, not per cell.
 """
 
 import csv
 import io
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import IO, Any
+from typing import Any, BinaryIO
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+from rustpy_xlsxwriter import FastExcel
 
 from gannan.lib.tabular import choice_pairs, neutralise
 from villages.importers import village_columns
@@ -138,27 +139,32 @@ def roster_csv(rows: Iterable[list[Any]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def roster_xlsx(rows: Iterable[list[Any]], out: IO[bytes], *, title: str = "贫困户信息采集表") -> None:
-    """The rows as one sheet into the binary file `out`, by xlsxwriter in constant-memory mode.
+def roster_xlsx(rows: Iterable[list[Any]], out: BinaryIO, *, title: str = "贫困户信息采集表") -> None:
+    """The rows (the header first) as one sheet into the binary file `out`.
 
-    Text is written as text and goes through the one neutraliser (a leading = never becomes a formula),
-    numbers as numbers, empty cells left out.
+    Written by rust_xlsxwriter (the Rust port of xlsxwriter, through rustpy-xlsxwriter) in its
+    constant-memory mode: about ten times Python xlsxwriter's speed on the same rows (bench/export.py),
+    which a county's roster needs to come out in seconds. Numbers are number cells, everything else a
+    text cell, never a formula, and text still goes through the one neutraliser (a leading = stays
+    text when the sheet is saved again as CSV); empty cells are left empty.
     """
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
-    sheet = workbook.add_worksheet(title)
-    bold = workbook.add_format({"bold": True})
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            if isinstance(value, bool):
-                sheet.write_string(r, c, "是" if value else "否")
-            elif isinstance(value, int | float | Decimal):
-                sheet.write_number(r, c, value)
-            else:
-                sheet.write_string(r, c, neutralise(str(value)), bold if r == 0 else None)
-    workbook.close()
+    iterator = iter(rows)
+    header = next(iterator)
+
+    def cell(value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, int | float | Decimal):
+            return value
+        return neutralise(str(value))
+
+    # The writer takes the columns from each record's keys in order: every record carries every column,
+    # and a sheet with no rows gets one empty record, so that it still has its header.
+    records = (dict(zip(header, map(cell, row), strict=True)) for row in iterator)
+    first = next(records, dict.fromkeys(header))
+    FastExcel(out).format(bold_headers=True).sheet(title, itertools.chain([first], records)).save()
 
 
 # --- blank templates ------------------------------------------------------------------------

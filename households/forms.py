@@ -1,4 +1,4 @@
-"""The clerk's forms: they check the shape of the input; the rules live in services.py."""
+"""The clerk's forms: they check the shape of the input; the rules live in the services."""
 
 from typing import Any, cast
 
@@ -14,7 +14,6 @@ from villages.models import Division, Level
 from villages.scope import scope_filter
 
 from .models import Attribute, Cause, Household, HouseholdYear, Member, Relation, Sex, Status
-from .selectors import household_code_next, household_code_problem
 from .services import HOUSEHOLD_FIELDS, MEMBER_FIELDS, SPAN_FIELDS, YEAR_FIELDS, member_clean
 
 
@@ -52,7 +51,6 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, creating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.creating = creating
         fields = forms.fields_for_model(Household, fields=[f for f in HOUSEHOLD_FIELDS if f != "village"])
         villages = scope_filter(
             Division.objects.filter(level=Level.VILLAGE).select_related("parent"), user, "code"
@@ -78,19 +76,6 @@ class HouseholdForm(forms.Form):
         )
         self.fields["identified_year"].widget.attrs.update(min=FIRST_YEAR, max=last_year())
         self.order_fields([*HOUSEHOLD_FIELDS, "version", "correction"])
-
-    def clean(self) -> dict[str, Any]:
-        """A new household's 户编号 is its village's code and a sequence: checked, or the next one when left empty."""
-        super().clean()
-        data = self.cleaned_data
-        village = data.get("village")
-        if self.creating and village is not None:
-            code = (data.get("code") or "").strip()
-            if not code:
-                data["code"] = household_code_next(village_code=village.code)
-            elif problem := household_code_problem(code=code, village_code=village.code):
-                self.add_error("code", problem)
-        return data
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k in HOUSEHOLD_FIELDS}

@@ -77,6 +77,9 @@ class HouseholdWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Household
         fields = [*HOUSEHOLD_FIELDS, "members", "identified_on", "version", "correction"]
+        # A new household's number may be left empty: the service gives it the village's next one.
+        extra_kwargs = {"code": {"required": False, "allow_blank": True, "help_text": _(
+            "村的 12 位区划代码加 4 位顺序号，如 6230211002010001；留空则按本村下一个顺序号自动编号。")}}
 
     def get_fields(self):
         fields = super().get_fields()

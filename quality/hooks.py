@@ -3,7 +3,7 @@
 A save anywhere (forms, API, admin, the services an import calls) marks its
 household; when the transaction commits, one run checks the households it
 marked, so a fix closes its 疑点 at once and a new defect shows up at once.
-Signals, not a call in households/services.py: the households app cannot
+Signals, not a call in households/services/: the households app cannot
 import this one, and a signal catches every path that saves a row. Bulk
 imports write without signals; `import_check` covers them.
 """

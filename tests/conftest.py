@@ -53,6 +53,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Each test its own private media folder: what one test leaves there (a preview, a job's file) is not the next's."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def chinese():
     """Each test starts in Chinese, whatever language an earlier test left active in this thread."""
     from django.utils import translation

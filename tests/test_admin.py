@@ -94,3 +94,35 @@ def test_the_database_refuses_an_admin_with_a_division_whatever_the_path(db):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         get_user_model().objects.create_user(username="sneaky", password="x", role=Role.ADMIN, division_id="623022")
+
+
+def test_the_division_tree_and_village_facts_are_read_only_in_the_admin(client, admin):
+    from villages.models import Division, VillageYear
+
+    VillageYear.objects.create(village_id="623021100201", year=2015, rural_population=100)
+    client.force_login(admin)
+    village = reverse("admin:villages_division_change", args=["623021100201"])
+    assert 'name="_save"' not in client.get(village).content.decode()
+    assert client.post(village, {"name": "改名村"}).status_code == 403
+    assert client.get(reverse("admin:villages_division_add")).status_code == 403
+    assert client.get(reverse("admin:villages_villageyear_add")).status_code == 403
+    assert Division.objects.get(code="623021100201").name == "城关村"
+
+
+def test_exit_targets_set_changed_and_deleted_in_the_admin_are_audited(client, admin):
+    from metrics.models import ExitTarget
+
+    client.force_login(admin)
+    added = client.post(reverse("admin:metrics_exittarget_add"),
+                        {"division": "623021", "year": 2016, "target_population": 1200})
+    assert added.status_code == 302
+    target = ExitTarget.objects.get(division_id="623021", year=2016)
+    changed = client.post(reverse("admin:metrics_exittarget_change", args=[target.pk]),
+                          {"division": "623021", "year": 2016, "target_population": 1300})
+    assert changed.status_code == 302
+    deleted = client.post(reverse("admin:metrics_exittarget_delete", args=[target.pk]), {"post": "yes"})
+    assert deleted.status_code == 302 and not ExitTarget.objects.exists()
+    trail = AuditEntry.objects.filter(object_type="exittarget").order_by("id")
+    assert [(e.action, e.user, e.region_code) for e in trail] == [
+        ("create", admin, "623021"), ("update", admin, "623021"), ("delete", admin, "623021")]
+    assert trail[1].changes == {"target_population": [1200, 1300]}

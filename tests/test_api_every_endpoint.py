@@ -191,7 +191,7 @@ def lintan_project_id(w) -> int:
 
 def new_household(w):
     return {
-        "code": "API-NEW", "village": OTHER_LINTAN_VILLAGE, "main_cause": 1, "identified_year": 2014,
+        "code": OTHER_LINTAN_VILLAGE + "0901", "village": OTHER_LINTAN_VILLAGE, "main_cause": 1, "identified_year": 2014,
         "members": [member("新户主")],
     }
 

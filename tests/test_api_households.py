@@ -28,18 +28,18 @@ def test_a_clerk_registers_a_household_and_the_audit_trail_has_it(lintan_clerk):
     number = make_id()
     response = client_for(lintan_clerk).post(
         "/api/households/",
-        {"code": "L100", "village": "623021100202", "main_cause": 3, "identified_year": 2014,
+        {"code": "6230211002020100", "village": "623021100202", "main_cause": 3, "identified_year": 2014,
          "members": [{"name": "扎西", "id_number": number, "relation": "head"}]},
         format="json",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["status"] == ""  # an applicant: its identification case opened (申请)
-    assert Household.objects.get(code="L100").cases.get().step == "assess"
+    assert Household.objects.get(code="6230211002020100").cases.get().step == "assess"
     assert body["head_name"] == "扎西"
     assert body["members"][0]["id_number"] == number
     assert body["members"][0]["sex"] == "M"
-    assert AuditEntry.objects.filter(household_code="L100", user=lintan_clerk, action="create").count() == 3  # household, member, case
+    assert AuditEntry.objects.filter(household_code="6230211002020100", user=lintan_clerk, action="create").count() == 3  # household, member, case
 
 
 def test_a_clerk_cannot_register_a_household_in_another_countys_village(zhuoni_clerk):
@@ -150,13 +150,13 @@ def test_a_bad_id_number_is_refused_with_its_reason(lintan_clerk):
     wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
     response = client_for(lintan_clerk).post(
         "/api/households/",
-        {"code": "L101", "village": "623021100202", "main_cause": 1, "identified_year": 2014,
+        {"code": "6230211002020101", "village": "623021100202", "main_cause": 1, "identified_year": 2014,
          "members": [{"name": "扎西", "id_number": wrong, "relation": "head"}]},
         format="json",
     )
     assert response.status_code == 400
     assert f"最后一位应为 {number[-1]}" in response.json()["members"][0]
-    assert not Household.objects.filter(code="L101").exists()
+    assert not Household.objects.filter(code="6230211002020101").exists()
 
 
 def test_a_yearly_record_is_saved_and_its_parts_must_add_up(household, lintan_clerk):

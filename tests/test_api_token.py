@@ -19,7 +19,7 @@ def test_a_token_lets_another_system_read_and_write_within_its_users_region(admi
 
     created = client.post(
         "/api/households/",
-        {"code": "L002", "village": "623021100202", "main_cause": 1, "identified_year": 2015,
+        {"code": "6230211002020002", "village": "623021100202", "main_cause": 1, "identified_year": 2015,
          "members": [member("拉姆", male=False)]},
         format="json",
     )

@@ -238,7 +238,7 @@ def test_an_identification_registers_the_household_poor_on_the_announcement_date
     line_for_this_year()
     h = household_register(
         user=users["clerk"], applying=True,
-        data={"code": "P900", "village": Division.objects.get(code=CHENGGUAN), "main_cause": 1,
+        data={"code": CHENGGUAN + "0900", "village": Division.objects.get(code=CHENGGUAN), "main_cause": 1,
               "identified_year": day(0).year},
         members=[member("申请人")],
     )

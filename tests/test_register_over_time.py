@@ -113,7 +113,7 @@ def test_two_clerks_registering_the_same_person_at_once_one_is_refused_with_the_
     from django.db import connection, connections
 
     from accounts.models import Role
-    from households import services
+    from households.services import households as services  # the module whose members_check registration calls
 
     from .conftest import make_user, member
 

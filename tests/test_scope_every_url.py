@@ -42,6 +42,8 @@ def world(admin):
     from funds.models import FundSource
     from funds.services import loan_create, measure_create, mutual_aid_fund_create
     from households.services import household_register
+    from procedures.models import Kind, ReasonCode
+    from procedures.services import case_open
     from villages.models import Division
     from villages.services import village_year_save
 
@@ -60,11 +62,13 @@ def world(admin):
     measure = measure_create(user=admin, household=h, programme="industry", content="外区秘密措施", year=2015)
     fund = mutual_aid_fund_create(user=admin, village=village, name="外区秘密互助社", founded_year=2012)
     facts = village_year_save(user=admin, village=village, year=2015, data={"rural_population": 100})
+    case = case_open(user=admin, household=h, kind=Kind.RETURN, on=date(2016, 3, 1), reason_code=ReasonCode.ILLNESS,
+                     reason="外区秘密原因")
     return {
         "household": h.pk, "member": son.pk, "household-year": record.pk, "status-change": h.status_changes.first().pk,
         "project": project.pk, "allocation": allocation.pk, "disbursement": disbursement.pk, "loan": loan.pk,
         "measure": measure.pk, "mutual-aid-fund": fund.pk, "village-year": facts.pk, "division": FOREIGN_VILLAGE,
-        "source": FundSource.objects.first().pk,
+        "source": FundSource.objects.first().pk, "case": case.pk,
     }
 
 
@@ -77,8 +81,12 @@ def foreign_kwargs(name: str, params: list[str], w: dict) -> dict | None:
             if key == "loan-status":
                 key = "loan"
             kwargs["pk"] = w[key]
+        elif param == "pk" and name.startswith("procedures:"):
+            kwargs["pk"] = w["case"]
         elif param == "pk":
             kwargs["pk"] = w["household"]
+        elif param in ("household", "village"):
+            kwargs[param] = w["household"] if param == "household" else FOREIGN_VILLAGE
         elif param == "code":
             kwargs["code"] = FOREIGN_VILLAGE
         elif param in PER_URL.get(name, {}):
@@ -95,7 +103,9 @@ def foreign_kwargs(name: str, params: list[str], w: dict) -> dict | None:
 FOREIGN = {"year": 2015, "kind": "households", "fmt": "csv", "key": "incidence_by_region", "chart": "loan_coverage",
            "token": "AbCdEfGhIjKlMnOpQrStUvWx", "number": "1", "table": "children"}
 # Parameters whose values differ by URL.
-PER_URL = {"printables:notice": {"kind": "publicity"}}
+PER_URL: dict[str, dict[str, object]] = {"printables:notice": {"kind": "publicity"}, "procedures:notice": {"kind": "exit"},
+           # An objection of the foreign case: the case alone decides (the objection's number is never looked at first).
+           "procedures:objection_done": {"objection": 1}}
 # Objects every signed-in user may read (the prefecture's fund sources).
 PREFECTURE_WIDE = {"funds_api:source-detail"}
 

@@ -72,3 +72,28 @@ def test_a_household_number_outside_the_format_is_refused_saying_the_format(clie
     response = client.post(reverse("households:create"), data)
     assert "户编号由所在村的 12 位区划代码加 4 位顺序号组成（如 6230211002010001）" in response.content.decode()
     assert not Household.objects.filter(head_name="甲").exists()
+
+
+def test_the_api_numbers_a_new_household_and_checks_the_number_like_the_form(lintan_clerk):
+    from rest_framework.test import APIClient
+
+    from .conftest import member
+
+    register(lintan_clerk, "623021100201", "6230211002010007")
+    api = APIClient()
+    api.force_login(lintan_clerk)
+    body = {"village": "623021100201", "main_cause": 1, "identified_year": 2015, "members": [member("甲")]}
+    numbered = api.post("/api/households/", {**body, "code": ""}, format="json")
+    assert numbered.status_code == 201 and numbered.json()["code"] == "6230211002010008"
+    refused = api.post("/api/households/", {**body, "code": "6230211002029999", "members": [member("乙")]},
+                       format="json")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == [
+        "户编号由所在村的 12 位区划代码加 4 位顺序号组成（如 6230211002010001），收到的是“6230211002029999”。"]
+
+
+def test_an_import_keeps_the_numbers_households_already_have_in_the_national_system(lintan_clerk):
+    from households.importers import households_import
+
+    report = households_import(data=roster(*household("H300")), file_name="roster.csv", user=lintan_clerk)
+    assert not report.errors and Household.objects.filter(code="H300").exists()
