@@ -10,4 +10,5 @@ urlpatterns = [
     path("import/<str:kind>/preview/<str:token>/", data_views.preview, name="preview"),
     path("templates/<str:kind>.xlsx", data_views.template, name="template"),
     path("export/households.<str:fmt>", data_views.export, name="export"),
+    path("export/events.csv", data_views.events_export, name="events_export"),
 ]

@@ -27,6 +27,7 @@ from jobs.services import job_start
 from villages.models import Division
 from villages.scope import scope_filter
 
+from .events import event_rows, events_template
 from .exports import roster_csv, roster_rows, template_workbook
 from .forms import HouseholdFilterForm
 from .importers import RosterReport, RowChange
@@ -187,10 +188,10 @@ def _report_page(request, kind: str, report: Report, labels: dict[str, str], *, 
 def template(request, kind: str):
     if kind not in IMPORTERS:
         raise Http404
-    name = "贫困户信息采集表模板.xlsx" if kind == "households" else "村级数据模板.xlsx"
-    response = HttpResponse(
-        template_workbook(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    names = {"households": "贫困户信息采集表模板.xlsx", "villages": "村级数据模板.xlsx", "events": "变动记录模板.xlsx"}
+    workbook = events_template() if kind == "events" else template_workbook(kind)
+    response = HttpResponse(workbook, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = names[kind]
     response["Content-Disposition"] = _attachment(name)
     return response
 
@@ -221,7 +222,30 @@ def export(request, fmt: str):
         return redirect("jobs:detail", pk=job.pk)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"贫困户信息采集表-{stamp}.{fmt}"
-    response = StreamingHttpResponse(roster_csv(roster_rows(households, full_ids=full)),
-                                     content_type="text/csv; charset=utf-8")
+    rows = roster_rows(households, full_ids=full, with_departed=request.GET.get("departed") == "1")
+    response = StreamingHttpResponse(roster_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _attachment(name)
+    return response
+
+
+@require_GET
+def events_export(request):
+    """A region's events (变动记录) as CSV, streamed, in the format the events import reads."""
+    division = request.GET.get("division", "")
+    if division and not Division.objects.filter(code=division).exists():
+        raise Http404
+    households = household_list(user=request.user, division=division)
+    full = request.GET.get("full") == "1"
+    if full and not request.user.is_admin:
+        raise PermissionDenied(_("只有管理员可以导出完整证件号码。"))
+    if full:
+        audit_record(
+            user=request.user, action=Action.EXPORT, object_type="household_events", object_id="csv",
+            changes={"filters": {"division": division} if division else {}, "full_ids": True},
+            region_code=division, summary=_("导出变动记录（完整证件号码）"),
+        )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(roster_csv(event_rows(households, full_ids=full)),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = _attachment(f"变动记录-{stamp}.csv")
     return response

@@ -64,8 +64,11 @@ def _grouped(rows: Iterable[Any]) -> dict[int, list[dict[str, Any]]]:
 
 
 def roster_rows(households: QuerySet[Household], *, full_ids: bool,
-                progress: Callable[[int, int], None] | None = None) -> Iterator[list[Any]]:
+                progress: Callable[[int, int], None] | None = None, with_departed: bool = False) -> Iterator[list[Any]]:
     """The header, then one row per member: household columns repeated, history as four columns.
+
+    `with_departed` adds the members who left (with the events file, which dates their leaving, the whole
+    register moves to another database).
 
     Plain values, a chunk of households at a time: three queries per chunk (members, the latest
     yearly record, the status history), no model instances. `progress(done, total)` is told after
@@ -84,8 +87,10 @@ def roster_rows(households: QuerySet[Household], *, full_ids: bool,
         for batch in _batches(rows.iterator(chunk_size=CHUNK), CHUNK):
             pks = [h["pk"] for h in batch]
             # The members present now (who left stays in the file, not on the roster).
-            members = _grouped(Member.objects.filter(household_id__in=pks, left_on__isnull=True).order_by("id")
-                               .values("household_id", *member_keys))
+            wanted = Member.objects.filter(household_id__in=pks).order_by("id")
+            if not with_departed:
+                wanted = wanted.filter(left_on__isnull=True)
+            members = _grouped(wanted.values("household_id", *member_keys))
             years = _grouped(HouseholdYear.objects.filter(household_id__in=pks).order_by("household_id", "-year")
                              .values("household_id", "year", *year_keys))
             changes = _grouped(StatusChange.objects.filter(household_id__in=pks).order_by("date", "id")

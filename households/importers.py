@@ -542,6 +542,8 @@ def _compare(plan: Planned, household: Household, report: RosterReport, headers:
               (v.code if k == "village" else v)}
     everyone = list(household.members.all())
     stored = {m.id_number: m for m in everyone if m.left_on is None}
+    # A roster exported with the members who left lists them again: they stay as they are.
+    departed = {m.id_number for m in everyone if m.left_on is not None} - set(stored)
     # Who left earlier stays in the file as they are.
     members = [{**{name: getattr(m, name) for name in MEMBER_FIELDS + SPAN_FIELDS}, "id": m.pk}
                for m in everyone if m.left_on is not None]
@@ -550,6 +552,9 @@ def _compare(plan: Planned, household: Household, report: RosterReport, headers:
     named: list[RowChange] = []
     for number, m in plan.members:
         old = stored.get(m["id_number"])
+        if old is None and m["id_number"] in departed:
+            report.counts["members_unchanged"] += 1
+            continue
         if old is None:
             report.counts["members_create"] += 1
             named.append(RowChange("create", plan.code, head, m["name"], number))
@@ -573,7 +578,8 @@ def _compare(plan: Planned, household: Household, report: RosterReport, headers:
         old = stored[gone]
         members.append({**{name: getattr(old, name) for name in MEMBER_FIELDS + SPAN_FIELDS}, "id": old.pk,
                         "left_on": timezone.localdate(), "leave_reason": LeaveReason.OTHER, "span_note": _("名册中已无此人")})
-    members_changed = bool(member_changes or removed or len(members) != len(stored))
+    kept = len(everyone) - len(stored)  # who left earlier, carried over as they are
+    members_changed = bool(member_changes or removed or len(members) - kept != len(stored))
     year_changed = False
     if plan.year is not None:
         record = next((y for y in household.years.all() if y.year == plan.year), None)

@@ -16,14 +16,18 @@ from django.utils.translation import gettext_lazy
 
 from villages.importers import VILLAGE_COUNT_LABELS, villages_import
 
+from .events import COUNT_LABELS as EVENT_COUNT_LABELS
+from .events import events_import
 from .importers import COUNT_LABELS, households_import
 
-# The two import formats: (importer, labels of its counts).
+# The import formats: (importer, labels of its counts).
 IMPORTERS = {
     "households": (households_import, COUNT_LABELS),
     "villages": (villages_import, VILLAGE_COUNT_LABELS),
+    "events": (events_import, EVENT_COUNT_LABELS),
 }
-KIND_TITLES = {"households": gettext_lazy("导入贫困户信息采集表"), "villages": gettext_lazy("导入村级数据")}
+KIND_TITLES = {"households": gettext_lazy("导入贫困户信息采集表"), "villages": gettext_lazy("导入村级数据"),
+               "events": gettext_lazy("导入变动记录")}
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 

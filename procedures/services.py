@@ -434,6 +434,29 @@ def cases_record_history(*, changes: QuerySet[StatusChange]) -> int:
     return n + len(batch)
 
 
+HISTORY_FIELDS = ["kind", "target_status", "step_since", "opened_on", "notice_start", "notice_end", "announced_on"]
+
+
+def cases_refresh_history(*, changes: QuerySet[StatusChange]) -> int:
+    """Bring the historical cases of `changes` back in line with them (an events import gave a change its day).
+
+    Only cases the national system decided (`historical`) are touched; returns how many changed.
+    """
+    cases = Case.objects.filter(historical=True, status_change__in=changes).select_related("status_change")
+    stale = []
+    for case in cases.iterator(chunk_size=BULK_BATCH):
+        change = case.status_change
+        assert change is not None  # filtered on it
+        fresh = historical_case(status_change=change.pk, household=change.household_id, village=case.village_id,
+                                status=change.status, on=change.date, by=case.opened_by_id)
+        if any(getattr(case, name) != getattr(fresh, name) for name in HISTORY_FIELDS):
+            for name in HISTORY_FIELDS:
+                setattr(case, name, getattr(fresh, name))
+            stale.append(case)
+    Case.objects.bulk_update(stale, HISTORY_FIELDS, batch_size=BULK_BATCH)
+    return len(stale)
+
+
 def historical_case(*, status_change: int, household: int, village: str, status: str, on: date, by: int | None) -> Case:
     """The approved case behind one historical status change (unsaved)."""
     return Case(

@@ -11,7 +11,14 @@ from .bulk import households_register_bulk
 from .common import HOUSEHOLD_FIELDS, MEMBER_FIELDS, SPAN_FIELDS, YEAR_FIELDS, StaleVersion, check_can_edit
 from .households import household_register, household_update
 from .members import member_clean, members_check
-from .status import TRANSITIONS, StatusLink, household_status_change, status_chain, status_may_follow
+from .status import (
+    TRANSITIONS,
+    StatusLink,
+    household_history_date,
+    household_status_change,
+    status_chain,
+    status_may_follow,
+)
 from .years import household_year_save
 
 __all__ = [
@@ -23,6 +30,7 @@ __all__ = [
     "StaleVersion",
     "StatusLink",
     "check_can_edit",
+    "household_history_date",
     "household_register",
     "household_status_change",
     "household_update",

@@ -101,9 +101,11 @@ def members_check(*, user: User, members: list[dict[str, Any]], household: House
 def _members_rules(members: list[dict[str, Any]]) -> list[str]:
     """What is wrong within one household's members, without a query: the number of heads, an ID given twice."""
     errors: list[str] = []
+    everyone = members
     members = [m for m in members if not m.get("left_on")]  # who left may be registered anywhere since
     heads = [m for m in members if m.get("relation") == Relation.HEAD]
-    if len(heads) != 1:
+    # Once everyone has left (the last member died, before 自然减少) there is nobody to be head.
+    if (members or not everyone) and len(heads) != 1:
         errors.append(_("每户必须有且只有一位户主，现在有 %(n)d 位。") % {"n": len(heads)})
     seen: dict[str, str] = {}
     for m in members:

@@ -153,3 +153,49 @@ def _status_change_locked(*, user: User, household: Household, status: str, on: 
             dict(m) for m in household.members.filter(left_on__isnull=True).values("id_number", "name", "relation")
         ]
         raise _registered_elsewhere(user=user, members=present, household=household) from None
+
+
+def household_history_date(
+    *, user: User, household: Household, history: list[tuple[str, date, str]], correction: str = "", batch: str = "",
+) -> list[StatusChange]:
+    """Replace a history known by years only (the roster's: each change on 31 December) by its dated changes.
+
+    Called by the events import (households.events), which has matched the
+    two: `history` is the same history with its days (and the changes the
+    roster's four columns cannot carry). Each change is checked by the one
+    rule (`status_change_check`); a closed year is guarded from the earliest
+    day that moves. Rows keep their ids position by position, so a case
+    recorded for a change stays with it.
+    """
+    check_can_edit(user, household.village)
+    last: tuple[str, date] | None = None
+    for status, on, reason in history:
+        status_change_check(last=last, status=status, on=on, reason=reason)
+        last = (status, on)
+    with transaction.atomic():
+        Household.objects.select_for_update().filter(pk=household.pk).update(version=F("version") + 1)
+        old = list(household.status_changes.order_by("date", "id"))
+        before = [(c.status, c.date) for c in old]
+        after = [(status, on) for status, on, _r in history]
+        moved = [on for i, (_s, on) in enumerate(before) if i >= len(after) or after[i] != before[i]]
+        moved += [on for i, (_s, on) in enumerate(after) if i >= len(before) or after[i] != before[i]]
+        if not moved:
+            return old
+        _closed_year_guard(user=user, household=household, day=min(moved), correction=correction,
+                           what=_("状态记录"))
+        for change, (status, on, reason) in zip(old, history, strict=False):
+            change.status, change.date, change.reason = status, on, reason
+        StatusChange.objects.bulk_update(old[:len(history)], ["status", "date", "reason"])
+        StatusChange.objects.filter(pk__in=[c.pk for c in old[len(history):]]).delete()
+        StatusChange.objects.bulk_create([StatusChange(household=household, status=status, date=on, reason=reason,
+                                                       by=user) for status, on, reason in history[len(old):]])
+        _rechain(household)
+        household.version += 1
+        audit_record(
+            user=user, action=Action.STATUS, object_type="household", object_id=str(household.pk),
+            changes={"status_changes": [[[st, on.isoformat()] for st, on in before],
+                                        [[st, on.isoformat(), r] for st, on, r in history]]},
+            household_code=household.code, region_code=household.village_id,
+            summary=_("%(code)s 状态记录补全日期") % {"code": household.code}, batch=batch,
+        )
+        return list(household.status_changes.order_by("date", "id"))
