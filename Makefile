@@ -26,8 +26,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## The inner loop: lint, types, and the tests without the slow (scale-1 demo) and browser ones, on two workers
-check: lint typecheck
+## The inner loop: lint, format, types, and the tests without the slow (scale-1 demo) and browser ones, on two workers
+check: lint format-check typecheck
 	$(BIN)/python -m pytest -q -m "not slow and not browser" --reuse-db -n 2 $(PYTEST_ARGS)
 
 bench: $(STAMP)

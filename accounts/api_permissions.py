@@ -19,7 +19,10 @@ class ReadOrEditRegion(BasePermission):
 
 
 class DecideInRegion(BasePermission):
-    """Officials read; clerks, admins, township reviewers and county approvers act on cases (the services say which step)."""
+    """Officials read; clerks, admins, township reviewers and county approvers act on cases.
+
+    The services say which step each may take.
+    """
 
     message = _("您的账号只能查看数据，不能修改。")
 
@@ -27,5 +30,9 @@ class DecideInRegion(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return request.method in SAFE_METHODS or user.can_edit_households or user.is_township_reviewer \
+        return (
+            request.method in SAFE_METHODS
+            or user.can_edit_households
+            or user.is_township_reviewer
             or user.is_county_approver
+        )

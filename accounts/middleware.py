@@ -8,8 +8,13 @@ from django.http import HttpRequest, HttpResponseBase
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     """Login everywhere, except the API: DRF authenticates it (session or token) and answers 401/403 itself."""
 
-    def process_view(self, request: HttpRequest, view_func: Callable[..., HttpResponseBase], view_args: tuple[Any, ...],
-                     view_kwargs: dict[str, Any]) -> HttpResponseBase | None:
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -28,8 +28,10 @@ class User(AbstractUser):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        help_text=_("用户只能查看（录入员可修改）该区划及其下级的数据。管理员总是管理全州，不能指定区划。"
-                    "乡镇审核员须属于一个乡镇，县级审定人须属于一个县市。"),
+        help_text=_(
+            "用户只能查看（录入员可修改）该区划及其下级的数据。管理员总是管理全州，不能指定区划。"
+            "乡镇审核员须属于一个乡镇，县级审定人须属于一个县市。"
+        ),
     )
 
     class Meta:
@@ -38,14 +40,17 @@ class User(AbstractUser):
         # An admin runs the whole prefecture (users, audit, full-ID exports): a division would suggest a
         # scope that the audit trail, the Django admin and exports do not have (docs/SECURITY.md).
         constraints = [
-            models.CheckConstraint(condition=~models.Q(role="admin") | models.Q(division__isnull=True),
-                                   name="admin_has_no_division"),
+            models.CheckConstraint(
+                condition=~models.Q(role="admin") | models.Q(division__isnull=True), name="admin_has_no_division"
+            ),
         ]
 
     def clean(self) -> None:
         super().clean()
         if self.role == Role.ADMIN and self.division_id:
-            raise ValidationError({"division": _("管理员管理全州，不能指定所属区划。请清空“所属区划”，或改为其他角色。")})
+            raise ValidationError(
+                {"division": _("管理员管理全州，不能指定所属区划。请清空“所属区划”，或改为其他角色。")}
+            )
         # A reviewer or approver decides for exactly one township or county: the level is part of the role.
         # Level codes and names of villages.Level, written out so that accounts does not import villages.
         levels: dict[str, tuple[str, str]] = {
@@ -54,8 +59,9 @@ class User(AbstractUser):
         }
         needed = levels.get(str(self.role))
         if needed and (self.division is None or self.division.level != needed[0]):
-            raise ValidationError({"division": _("%(role)s必须属于一个%(level)s。")
-                                   % {"role": Role(self.role).label, "level": needed[1]}})
+            raise ValidationError(
+                {"division": _("%(role)s必须属于一个%(level)s。") % {"role": Role(self.role).label, "level": needed[1]}}
+            )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The Django admin is for the admin role (and superusers); the role decides, not a separate flag.

@@ -33,8 +33,12 @@ class LoginThrottle(AxesDatabaseHandler):  # type: ignore[misc]  # django-axes s
         per_pair = int(super().get_failures(request, credentials))
         ip = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
         since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
-        per_ip = int(AccessAttempt.objects.filter(ip_address=ip, attempt_time__gte=since).aggregate(
-            n=Sum("failures_since_start"))["n"] or 0)
+        per_ip = int(
+            AccessAttempt.objects.filter(ip_address=ip, attempt_time__gte=since).aggregate(
+                n=Sum("failures_since_start")
+            )["n"]
+            or 0
+        )
         if per_ip >= settings.AXES_IP_FAILURE_LIMIT:
             return max(per_pair, settings.AXES_FAILURE_LIMIT)
         return per_pair
@@ -68,8 +72,9 @@ class ThrottledTokenAuthentication(TokenAuthentication):
     """Token authentication; after too many wrong tokens from one address, 429 until the window passes."""
 
     def authenticate(self, request: "Request") -> tuple[Any, Any] | None:
-        if not get_authorization_header(request).startswith(self.keyword.lower().encode() + b" ") and \
-                not get_authorization_header(request).startswith(self.keyword.encode() + b" "):
+        if not get_authorization_header(request).startswith(
+            self.keyword.lower().encode() + b" "
+        ) and not get_authorization_header(request).startswith(self.keyword.encode() + b" "):
             return None
         throttle = FailedTokenThrottle()
         wait = throttle.wait_for(request)

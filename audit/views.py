@@ -15,8 +15,9 @@ PAGE_SIZE = 50
 
 
 class AuditFilterForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("操作人"), required=False, empty_label=_("全部"),
-                                  queryset=get_user_model().objects.order_by("username"))
+    user = forms.ModelChoiceField(
+        label=_("操作人"), required=False, empty_label=_("全部"), queryset=get_user_model().objects.order_by("username")
+    )
     household = SearchField(label=_("户编号"), required=False, max_length=32)
 
 

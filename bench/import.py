@@ -24,8 +24,13 @@ MEMBERS = int(os.environ.get("BENCH_IMPORT_MEMBERS", "100000"))
 
 
 def main() -> None:
-    env = {**os.environ, "DATABASE_URL": DB_URL, "DJANGO_SETTINGS_MODULE": "gannan.settings", "DJANGO_DEBUG": "true",
-           "IMPORT_MAX_BYTES": str(200 * 1024 * 1024)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": DB_URL,
+        "DJANGO_SETTINGS_MODULE": "gannan.settings",
+        "DJANGO_DEBUG": "true",
+        "IMPORT_MAX_BYTES": str(200 * 1024 * 1024),
+    }
     subprocess.run([sys.executable, __file__, "--child"], env=env, cwd=ROOT, check=True)
 
 
@@ -49,8 +54,24 @@ def roster(members: int) -> tuple[bytes, int]:
     townships = ["623021100", "623021101", "623022100"]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["户编号", "行政区划代码", "姓名", "证件号码", "与户主关系", "贫困户属性", "主要致贫原因", "识别年度",
-                     "脱贫年度", "脱贫类型", "返贫年度", "人均纯收入", "联系电话", "帮扶责任人"])
+    writer.writerow(
+        [
+            "户编号",
+            "行政区划代码",
+            "姓名",
+            "证件号码",
+            "与户主关系",
+            "贫困户属性",
+            "主要致贫原因",
+            "识别年度",
+            "脱贫年度",
+            "脱贫类型",
+            "返贫年度",
+            "人均纯收入",
+            "联系电话",
+            "帮扶责任人",
+        ]
+    )
     relations = ["子", "女", "配偶", "父母", "孙子女"]
     causes = ["因病", "因残", "因学", "缺技术", "缺资金", "缺劳力"]
     n = households = 0
@@ -66,9 +87,24 @@ def roster(members: int) -> tuple[bytes, int]:
         for i in range(size):
             born = date(1950, 1, 1) + timedelta(days=(n // 500) % 20000)
             body = f"623021{born:%Y%m%d}{n % 500 * 2 + (1 if i % 2 == 0 else 0):03d}"
-            writer.writerow([code, village, f"成员{n}", body + ric.calc_check_digit(body + "0"),
-                             "户主" if i == 0 else relations[i % 5], 1 + households % 3, causes[households % 6],
-                             identified, exited, kind, returned, income, f"139{households:08d}", "帮扶干部"])
+            writer.writerow(
+                [
+                    code,
+                    village,
+                    f"成员{n}",
+                    body + ric.calc_check_digit(body + "0"),
+                    "户主" if i == 0 else relations[i % 5],
+                    1 + households % 3,
+                    causes[households % 6],
+                    identified,
+                    exited,
+                    kind,
+                    returned,
+                    income,
+                    f"139{households:08d}",
+                    "帮扶干部",
+                ]
+            )
             n += 1
         households += 1
     return out.getvalue().encode("utf-8"), households
@@ -123,10 +159,17 @@ def child() -> None:
     call_command("migrate", verbosity=0)
     divisions_load()
     for township in ("623021100", "623021101", "623022100"):
-        Division.objects.bulk_create([
-            Division(code=f"{township}{201 + i:03d}", name=f"村{township[-3:]}{i}", level=Level.VILLAGE, parent_id=township)
-            for i in range(40)
-        ])
+        Division.objects.bulk_create(
+            [
+                Division(
+                    code=f"{township}{201 + i:03d}",
+                    name=f"村{township[-3:]}{i}",
+                    level=Level.VILLAGE,
+                    parent_id=township,
+                )
+                for i in range(40)
+            ]
+        )
     admin = User.objects.create_user(username="bench", password="x", role=Role.ADMIN)
     data, households = roster(MEMBERS)
     print(f"roster: {MEMBERS} members, {households} households, {len(data) / 1024 / 1024:.1f} MB CSV")

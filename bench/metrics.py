@@ -83,10 +83,22 @@ WHERE d.level = 'village' AND d.is_poor_village AND d.code LIKE %(prefix)s
 GROUP BY child
 """
 SQL_KEYS = [
-    "poor_households", "poor_population", "supported_population", "registered_population", "new_identified_population",
-    "exited_stable_population", "exited_consolidating_population", "returned_population", "removed_population",
-    "removed_while_poor_population", "new_identified_households", "exited_stable_households",
-    "exited_consolidating_households", "returned_households", "removed_households", "removed_while_poor_households",
+    "poor_households",
+    "poor_population",
+    "supported_population",
+    "registered_population",
+    "new_identified_population",
+    "exited_stable_population",
+    "exited_consolidating_population",
+    "returned_population",
+    "removed_population",
+    "removed_while_poor_population",
+    "new_identified_households",
+    "exited_stable_households",
+    "exited_consolidating_households",
+    "returned_households",
+    "removed_households",
+    "removed_while_poor_households",
 ]
 
 
@@ -99,8 +111,16 @@ def database_url(scale: int) -> str:
 
 def env_for(url: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "gannan.settings", "DJANGO_DEBUG": "false",
-                "DJANGO_SECRET_KEY": "bench-only-secret-key", "DJANGO_SECURE_COOKIES": "false", **extra})
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "gannan.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "bench-only-secret-key",
+            "DJANGO_SECURE_COOKIES": "false",
+            **extra,
+        }
+    )
     return env
 
 
@@ -132,7 +152,12 @@ def _lower_bound(prefix: str, child_len: int | None) -> dict:
     from django.db import connection
 
     child = f"SUBSTR({{col}}, 1, {child_len})" if child_len else "''"
-    params: dict[str, str | int] = {"prefix": prefix + "%", "start": f"{YEAR}-01-01", "end": f"{YEAR}-12-31", "year": YEAR}
+    params: dict[str, str | int] = {
+        "prefix": prefix + "%",
+        "start": f"{YEAR}-01-01",
+        "end": f"{YEAR}-12-31",
+        "year": YEAR,
+    }
     out: dict = {}
     with connection.cursor() as cursor:
         cursor.execute(SUMMARY_SQL.format(child=child.format(col="h.village_id")), params)
@@ -184,14 +209,44 @@ def worker() -> None:
     app_ms, summary, app_q = _timed(lambda: metrics_summary(division=prefecture, year=YEAR), repeat)
     sql_ms, bound, sql_q = _timed(lambda: _lower_bound(prefecture.prefix, None), repeat)
     same = all(summary[k] == v for k, v in bound[""].items())
-    rows.append({"what": "summary 623000", "app_ms": app_ms, "sql_ms": sql_ms, "app_queries": app_q, "sql_queries": sql_q, "same": same})
+    rows.append(
+        {
+            "what": "summary 623000",
+            "app_ms": app_ms,
+            "sql_ms": sql_ms,
+            "app_queries": app_q,
+            "sql_queries": sql_q,
+            "same": same,
+        }
+    )
     app_ms, breakdown, app_q = _timed(lambda: metrics_breakdown(division=prefecture, year=YEAR), repeat)
     sql_ms, bound, sql_q = _timed(lambda: _lower_bound(prefecture.prefix, 6), repeat)
-    same = all(bound.get(c["region"]["code"], {}).get(k, v) == v for c in breakdown["children"] for k, v in c.items() if k != "region"
-               ) and all(any(c["region"]["code"] == code for c in breakdown["children"]) for code in bound)
-    rows.append({"what": "breakdown by county", "app_ms": app_ms, "sql_ms": sql_ms, "app_queries": app_q, "sql_queries": sql_q, "same": same})
-    print(json.dumps({"households": Household.objects.count(), "rows": rows,
-                      "poor_2015": summary["poor_population"], "incidence_2015": summary["poverty_incidence"]}))
+    same = all(
+        bound.get(c["region"]["code"], {}).get(k, v) == v
+        for c in breakdown["children"]
+        for k, v in c.items()
+        if k != "region"
+    ) and all(any(c["region"]["code"] == code for c in breakdown["children"]) for code in bound)
+    rows.append(
+        {
+            "what": "breakdown by county",
+            "app_ms": app_ms,
+            "sql_ms": sql_ms,
+            "app_queries": app_q,
+            "sql_queries": sql_q,
+            "same": same,
+        }
+    )
+    print(
+        json.dumps(
+            {
+                "households": Household.objects.count(),
+                "rows": rows,
+                "poor_2015": summary["poor_population"],
+                "incidence_2015": summary["poverty_incidence"],
+            }
+        )
+    )
 
 
 # --- the page under load ------------------------------------------------------------------------
@@ -224,8 +279,22 @@ def _free_port() -> int:
 
 def _wrk(url: str, cookie: str, seconds: int, script: str) -> tuple[float, float, int, int]:
     out = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "30s", "-s", script, "-H", f"Cookie: sessionid={cookie}", url],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t2",
+            "-c8",
+            f"-d{seconds}s",
+            "--timeout",
+            "30s",
+            "-s",
+            script,
+            "-H",
+            f"Cookie: sessionid={cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+)", out)
     if match is None:
@@ -241,7 +310,9 @@ def _serve_and_measure(url: str, cookie: str, cache_seconds: int, seconds: int) 
     env = env_for(url, DJANGO_CONN_MAX_AGE="600", METRICS_CACHE_SECONDS=str(cache_seconds))
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "gannan.wsgi", "-b", f"127.0.0.1:{port}", "-w", workers, "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     try:
         for _ in range(100):
@@ -254,7 +325,9 @@ def _serve_and_measure(url: str, cookie: str, cache_seconds: int, seconds: int) 
             f.write(WRK_SCRIPT)
         base = f"http://127.0.0.1:{port}"
         for _ in range(int(workers) * 2):  # let every worker open its connection (and fill its cache, if on)
-            subprocess.run(["curl", "-s", "-o", "/dev/null", "-b", f"sessionid={cookie}", f"{base}/?year={YEAR}"], check=False)
+            subprocess.run(
+                ["curl", "-s", "-o", "/dev/null", "-b", f"sessionid={cookie}", f"{base}/?year={YEAR}"], check=False
+            )
         trivial = _wrk(f"{base}/accounts/login/", cookie, seconds, f.name)
         overview = _wrk(f"{base}/?year={YEAR}", cookie, seconds, f.name)
         os.unlink(f.name)
@@ -274,14 +347,21 @@ def page_bench(url: str) -> None:
         return
     cookie = _session_cookie(url)
     seconds = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
-    for label, cache_seconds in [("dashboard cache off (METRICS_CACHE_SECONDS=0)", 0),
-                                 ("dashboard cache on (METRICS_CACHE_SECONDS=60)", 60)]:
+    for label, cache_seconds in [
+        ("dashboard cache off (METRICS_CACHE_SECONDS=0)", 0),
+        ("dashboard cache on (METRICS_CACHE_SECONDS=60)", 60),
+    ]:
         workers, trivial, overview = _serve_and_measure(url, cookie, cache_seconds, seconds)
         print(f"\n  {label}: gunicorn -w {workers}, wrk -t2 -c8 -d{seconds}s on loopback, zhou_official, scale 1")
         print(f"  {'page':<34} {'p50 ms':>9} {'p95 ms':>9} {'requests':>9} {'errors':>7}")
-        for name, (p50, p95, n, errors) in [("trivial (/accounts/login/)", trivial), (f"overview 623000 ({YEAR})", overview)]:
+        for name, (p50, p95, n, errors) in [
+            ("trivial (/accounts/login/)", trivial),
+            (f"overview 623000 ({YEAR})", overview),
+        ]:
             print(f"  {name:<34} {p50:9.1f} {p95:9.1f} {n:9d} {errors:7d}")
-        ratio = f"{overview[1] / trivial[1]:.1f}" if overview[2] and trivial[1] else "n/a (no overview answered in time)"
+        ratio = (
+            f"{overview[1] / trivial[1]:.1f}" if overview[2] and trivial[1] else "n/a (no overview answered in time)"
+        )
         if trivial[3] or overview[3]:
             ratio += "  — INVALID: some answers were errors (non-2xx or socket errors)"
         print(f"  overview p95 / trivial p95 = {ratio} (target ≤ 3)")
@@ -297,16 +377,22 @@ def main() -> None:
         if out.returncode:
             raise SystemExit(out.stderr)
         results[scale] = (url, json.loads(out.stdout.strip().splitlines()[-1]))
-    print(f"\n  Metrics for {YEAR}, median of {os.environ.get('BENCH_REPEAT', '7')} runs; "
-          "SQL = hand-written GROUP BY, same numbers")
-    print(f"  {'scale':>5} {'households':>10} {'what':<22} {'app ms':>8} {'SQL ms':>8} {'ratio':>6} "
-          f"{'queries':>8} {'same':>5}")
+    print(
+        f"\n  Metrics for {YEAR}, median of {os.environ.get('BENCH_REPEAT', '7')} runs; "
+        "SQL = hand-written GROUP BY, same numbers"
+    )
+    print(
+        f"  {'scale':>5} {'households':>10} {'what':<22} {'app ms':>8} {'SQL ms':>8} {'ratio':>6} "
+        f"{'queries':>8} {'same':>5}"
+    )
     for scale, (_url, r) in results.items():
         for row in r["rows"]:
             ratio = row["app_ms"] / row["sql_ms"]
-            print(f"  {scale:>5} {r['households']:>10,} {row['what']:<22} {row['app_ms']:8.1f} "
-                  f"{row['sql_ms']:8.1f} {ratio:6.2f} "
-                  f"{row['app_queries']:>3} / {row['sql_queries']:<2} {'yes' if row['same'] else 'NO':>5}")
+            print(
+                f"  {scale:>5} {r['households']:>10,} {row['what']:<22} {row['app_ms']:8.1f} "
+                f"{row['sql_ms']:8.1f} {ratio:6.2f} "
+                f"{row['app_queries']:>3} / {row['sql_queries']:<2} {'yes' if row['same'] else 'NO':>5}"
+            )
     print("  (queries: app / SQL; target ratio ≤ 1.5)")
     if 1 in results:
         page_bench(results[1][0])

@@ -45,7 +45,9 @@ def timed(make) -> tuple[float, int]:
 
 def floor() -> float:
     """Seconds for one plain A4 page of Chinese text through WeasyPrint (best of 5)."""
-    html = "<html><body style='font-family: WenQuanYi Micro Hei'>" + "<p>甘南州精准扶贫 1234</p>" * 40 + "</body></html>"
+    html = (
+        "<html><body style='font-family: WenQuanYi Micro Hei'>" + "<p>甘南州精准扶贫 1234</p>" * 40 + "</body></html>"
+    )
     best = float("inf")
     for _ in range(5):
         start = time.perf_counter()
@@ -65,14 +67,25 @@ def main() -> None:
     assert township is not None and household is not None
     url = lambda h: f"{BASE}/households/{h.pk}/"  # noqa: E731
     rows = [
-        (f"five charts of {biggest.name} ({biggest.n} households)",
-         lambda: sheets.village_charts_pdf(village=biggest, year=YEAR, live_url=BASE)),
-        (f"one household card ({household.code})",
-         lambda: sheets.household_cards_pdf(households=Household.objects.filter(pk=household.pk), region=biggest,
-                                            region_url=BASE, household_url=url)),
-        (f"cards of {township.name} ({Household.objects.filter(village__parent=township).count()} households)",
-         lambda: sheets.household_cards_pdf(households=Household.objects.filter(village__parent=township),
-                                            region=township, region_url=BASE, household_url=url)),
+        (
+            f"five charts of {biggest.name} ({biggest.n} households)",
+            lambda: sheets.village_charts_pdf(village=biggest, year=YEAR, live_url=BASE),
+        ),
+        (
+            f"one household card ({household.code})",
+            lambda: sheets.household_cards_pdf(
+                households=Household.objects.filter(pk=household.pk), region=biggest, region_url=BASE, household_url=url
+            ),
+        ),
+        (
+            f"cards of {township.name} ({Household.objects.filter(village__parent=township).count()} households)",
+            lambda: sheets.household_cards_pdf(
+                households=Household.objects.filter(village__parent=township),
+                region=township,
+                region_url=BASE,
+                household_url=url,
+            ),
+        ),
     ]
     low = floor()
     print(f"lower bound: one plain page through WeasyPrint {low * 1000:.0f} ms")

@@ -62,8 +62,10 @@ def main() -> None:
         ("one rule at a time", one_rule_at_a_time),
         ("quality_run (stores)", lambda: quality_run(trigger="bench").found),
     ]
-    print(f"疑点 rules, {connection.vendor}, {members} members; best of {REPEAT}; lower bound: one member scan "
-          f"{scan_ms:.1f} ms")
+    print(
+        f"疑点 rules, {connection.vendor}, {members} members; best of {REPEAT}; lower bound: one member scan "
+        f"{scan_ms:.1f} ms"
+    )
     print(f"{'what':<32}{'found':>8}{'app ms':>10}{'scan ms':>10}{'ratio':>8}")
     for name, fn in rows:
         ms, found = best_ms(fn)

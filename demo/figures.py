@@ -48,8 +48,13 @@ FLOWS = {
     2012: Flow(new=6_000, returned=0, removed=2_000, exited=45_000),
     2013: Flow(new=5_000, returned=800, removed=2_500, exited=50_000),
     2014: Flow(new=8_000, returned=1_200, removed=6_000, exited=58_500),  # the 2014 建档立卡 review
-    2015: Flow(new=3_000, returned=1_200, removed=1_500, exited=EXITED_STABLE_2015 + EXITED_CONSOLIDATING_2015,
-               stable_share=EXITED_STABLE_2015 / (EXITED_STABLE_2015 + EXITED_CONSOLIDATING_2015)),
+    2015: Flow(
+        new=3_000,
+        returned=1_200,
+        removed=1_500,
+        exited=EXITED_STABLE_2015 + EXITED_CONSOLIDATING_2015,
+        stable_share=EXITED_STABLE_2015 / (EXITED_STABLE_2015 + EXITED_CONSOLIDATING_2015),
+    ),
     2016: Flow(new=2_500, returned=1_000, removed=1_200, exited=30_000, removed_exited=150),
     2017: Flow(new=1_000, returned=600, removed=800, exited=20_000, removed_exited=150),
     2018: Flow(new=300, returned=400, removed=300, exited=17_000),

@@ -79,8 +79,13 @@ CONTENT: dict[str, list[str]] = {
     Programme.MEDICAL: ["新农合参合资助", "大病保险与医疗救助", "家庭医生签约服务"],
 }
 UNITS: dict[str, str] = {
-    Programme.INDUSTRY: "农牧局", Programme.TRAINING: "人力资源和社会保障局", Programme.RELOCATION: "发展和改革局",
-    Programme.ECOLOGY: "林业局", Programme.EDUCATION: "教育局", Programme.DIBAO: "民政局", Programme.MEDICAL: "卫生局",
+    Programme.INDUSTRY: "农牧局",
+    Programme.TRAINING: "人力资源和社会保障局",
+    Programme.RELOCATION: "发展和改革局",
+    Programme.ECOLOGY: "林业局",
+    Programme.EDUCATION: "教育局",
+    Programme.DIBAO: "民政局",
+    Programme.MEDICAL: "卫生局",
     Programme.DISABILITY: "残疾人联合会",
 }
 BANKS = ["甘肃省农村信用社", "中国农业银行", "甘肃银行", "中国邮政储蓄银行"]
@@ -124,15 +129,24 @@ class Writer:
         self.payments: list[tuple[int, str, int, str, int | None, date, str]] = []
 
     def project(self, *, name: str, programme: str, division: str, year: int) -> int:
-        self.projects.append(Project(name=name, programme=programme, division_id=division, year=year,
-                                     budget=Decimal(0), status=ProjectStatus.COMPLETED))
+        self.projects.append(
+            Project(
+                name=name,
+                programme=programme,
+                division_id=division,
+                year=year,
+                budget=Decimal(0),
+                status=ProjectStatus.COMPLETED,
+            )
+        )
         return len(self.projects) - 1
 
     def allocate(self, project: int, source: str, amount: int) -> None:
         self.allocations[(project, source, self.projects[project].year)] += amount
 
-    def pay(self, project: int, source: str, amount: int, village: str, household: int | None, on: date,
-            purpose: str) -> None:
+    def pay(
+        self, project: int, source: str, amount: int, village: str, household: int | None, on: date, purpose: str
+    ) -> None:
         self.payments.append((project, source, amount, village, household, on, purpose))
 
     def write(self) -> list[Disbursement]:
@@ -142,14 +156,29 @@ class Writer:
         for p, project in enumerate(self.projects):
             project.budget = Decimal(budgets[p])
         Project.objects.bulk_create(self.projects, batch_size=1000)
-        Allocation.objects.bulk_create([
-            Allocation(project=self.projects[p], source=self.sources[s], amount=Decimal(amount), year=y,
-                       document_number=f"甘南州扶贫〔{y}〕{p + 1}号")
-            for (p, s, y), amount in self.allocations.items()
-        ], batch_size=2000)
+        Allocation.objects.bulk_create(
+            [
+                Allocation(
+                    project=self.projects[p],
+                    source=self.sources[s],
+                    amount=Decimal(amount),
+                    year=y,
+                    document_number=f"甘南州扶贫〔{y}〕{p + 1}号",
+                )
+                for (p, s, y), amount in self.allocations.items()
+            ],
+            batch_size=2000,
+        )
         rows = [
-            Disbursement(project=self.projects[p], source=self.sources[s], amount=Decimal(amount), village_id=village,
-                         household_id=household, date=on, purpose=purpose)
+            Disbursement(
+                project=self.projects[p],
+                source=self.sources[s],
+                amount=Decimal(amount),
+                village_id=village,
+                household_id=household,
+                date=on,
+                purpose=purpose,
+            )
             for p, s, amount, village, household, on, purpose in self.payments
         ]
         Disbursement.objects.bulk_create(rows, batch_size=2000)
@@ -158,7 +187,9 @@ class Writer:
 
 def _exits(years) -> dict[int, list[tuple[int, str, date]]]:
     """Households leaving poverty in each year: (household id, village code, exit date)."""
-    qs = StatusChange.objects.filter(status__in=EXITED_STATUSES, previous_status__in=POOR_STATUSES, date__year__in=years)
+    qs = StatusChange.objects.filter(
+        status__in=EXITED_STATUSES, previous_status__in=POOR_STATUSES, date__year__in=years
+    )
     out: dict[int, dict[int, tuple]] = defaultdict(dict)
     for hid, village, on in qs.values_list("household_id", "household__village_id", "date").order_by("household_id"):
         out[on.year].setdefault(hid, (hid, village, on))
@@ -192,8 +223,12 @@ def _special_funds(ctx: DemoContext, rng, w: Writer, counties: dict[str, str], v
         for (hid, village, on), more in zip(leavers, extra, strict=True):
             county = village[:6]
             if county not in county_project:
-                county_project[county] = w.project(name=f"{year}年{counties[county]}到户产业扶持项目",
-                                                   programme=Programme.INDUSTRY, division=county, year=year)
+                county_project[county] = w.project(
+                    name=f"{year}年{counties[county]}到户产业扶持项目",
+                    programme=Programme.INDUSTRY,
+                    division=county,
+                    year=year,
+                )
             county_money[county] += floor + more
             payments.append(((county_project[county], village, hid, min(on, date(year, 10, 31))), floor + more))
         codes = sorted(county_money) or sorted({v.code[:6] for v in villages})
@@ -202,11 +237,16 @@ def _special_funds(ctx: DemoContext, rng, w: Writer, counties: dict[str, str], v
             pool = poor[county] or [v for v in villages if v.code.startswith(county)]
             chosen = rng.sample(pool, min(len(pool), per_county_year))
             for v, amount in zip(chosen, apportion(money, [rng.uniform(0.6, 1.4) for _v in chosen]), strict=True):
-                p = w.project(name=f"{year}年{v.name}整村推进项目", programme=Programme.WHOLE_VILLAGE, division=v.code,
-                              year=year)
+                p = w.project(
+                    name=f"{year}年{v.name}整村推进项目", programme=Programme.WHOLE_VILLAGE, division=v.code, year=year
+                )
                 payments.append(((p, v.code, None, _day(rng, year)), amount))
-        buckets = [("central", round(cp[k] * 0.7)), ("provincial", cp[k] - round(cp[k] * 0.7)),
-                   ("prefecture", round(pc[k] * 0.3)), ("county", pc[k] - round(pc[k] * 0.3))]
+        buckets = [
+            ("central", round(cp[k] * 0.7)),
+            ("provincial", cp[k] - round(cp[k] * 0.7)),
+            ("prefecture", round(pc[k] * 0.3)),
+            ("county", pc[k] - round(pc[k] * 0.3)),
+        ]
         for (p, village, hid, on), source, amount in _split(payments, buckets):
             if hid is not None:
                 paid_households.append((len(w.payments), hid))
@@ -224,10 +264,13 @@ def _eco_villages(ctx: DemoContext, rng, w: Writer, villages: list[Division]) ->
     amounts = apportion(total, [rng.uniform(0.7, 1.3) for _v in chosen])
     payments = []
     for v, amount in zip(chosen, amounts, strict=True):
-        p = w.project(name=f"2016年{v.name}生态文明小康村建设", programme=Programme.ECO_VILLAGE, division=v.code, year=2016)
+        p = w.project(
+            name=f"2016年{v.name}生态文明小康村建设", programme=Programme.ECO_VILLAGE, division=v.code, year=2016
+        )
         payments.append(((p, v.code), amount))
-    for (p, village), source, amount in _split(payments, [("central", round(total * 0.7)),
-                                                           ("provincial", total - round(total * 0.7))]):
+    for (p, village), source, amount in _split(
+        payments, [("central", round(total * 0.7)), ("provincial", total - round(total * 0.7))]
+    ):
         w.allocate(p, source, amount)
         w.pay(p, source, amount, village, None, _day(rng, 2016, (4, 1), (9, 15)), "生态文明小康村建设")
     return count
@@ -242,19 +285,38 @@ def _county_programmes(ctx: DemoContext, rng, w: Writer, counties: dict[str, str
     weights = [len(by_county[c]) for c in codes]
     plans = [
         ("integrated", _scaled(ctx, INTEGRATED), (2015, 2016), Programme.INFRASTRUCTURE, "涉农整合基础设施项目"),
-        ("tianjin", _scaled(ctx, round(THREE_PARTY * 0.35)), (2012, 2013, 2014, 2015, 2016), Programme.EDUCATION,
-         "天津对口援助项目"),
-        ("assigned", _scaled(ctx, round(THREE_PARTY * 0.25)), (2012, 2013, 2014, 2015, 2016), Programme.MEDICAL,
-         "定点扶贫项目"),
+        (
+            "tianjin",
+            _scaled(ctx, round(THREE_PARTY * 0.35)),
+            (2012, 2013, 2014, 2015, 2016),
+            Programme.EDUCATION,
+            "天津对口援助项目",
+        ),
+        (
+            "assigned",
+            _scaled(ctx, round(THREE_PARTY * 0.25)),
+            (2012, 2013, 2014, 2015, 2016),
+            Programme.MEDICAL,
+            "定点扶贫项目",
+        ),
     ]
     # 双联 takes what is left of the 9.52亿, so the three parts add up exactly.
-    plans.append(("shuanglian", _scaled(ctx, THREE_PARTY) - plans[1][1] - plans[2][1], (2012, 2013, 2014, 2015, 2016),
-                  Programme.TRAINING, "双联帮扶项目"))
+    plans.append(
+        (
+            "shuanglian",
+            _scaled(ctx, THREE_PARTY) - plans[1][1] - plans[2][1],
+            (2012, 2013, 2014, 2015, 2016),
+            Programme.TRAINING,
+            "双联帮扶项目",
+        )
+    )
     for source, total, years, programme, label in plans:
         per_year = apportion(total, [1 + 0.15 * i for i in range(len(years))])
         for year, year_total in zip(years, per_year, strict=True):
             for county, amount in zip(codes, apportion(year_total, weights), strict=True):
-                p = w.project(name=f"{year}年{counties[county]}{label}", programme=programme, division=county, year=year)
+                p = w.project(
+                    name=f"{year}年{counties[county]}{label}", programme=programme, division=county, year=year
+                )
                 paid = amount if year < 2016 else round(amount * rng.uniform(0.9, 1.0))
                 targets = rng.sample(by_county[county], min(len(by_county[county]), 6))
                 parts = apportion(paid, [rng.uniform(0.5, 1.5) for _t in targets])
@@ -271,9 +333,18 @@ def _measures(rng, disbursements: list[Disbursement], paid_households: list[tupl
     for index, hid in paid_households:
         paid.add(hid)
         d = disbursements[index]
-        rows.append(Measure(household_id=hid, programme=Programme.INDUSTRY, content=rng.choice(CONTENT[Programme.INDUSTRY]),
-                            amount=d.amount, year=d.date.year, unit="县" + UNITS[Programme.INDUSTRY],
-                            project_id=d.project_id, disbursement=d))
+        rows.append(
+            Measure(
+                household_id=hid,
+                programme=Programme.INDUSTRY,
+                content=rng.choice(CONTENT[Programme.INDUSTRY]),
+                amount=d.amount,
+                year=d.date.year,
+                unit="县" + UNITS[Programme.INDUSTRY],
+                project_id=d.project_id,
+                disbursement=d,
+            )
+        )
     households = Household.objects.exclude(status=Status.REMOVED).values_list("pk", "main_cause", "identified_year")
     for hid, cause, identified in households.order_by("pk").iterator(chunk_size=5000):
         programmes = CAUSE_PROGRAMMES.get(cause)
@@ -282,9 +353,16 @@ def _measures(rng, disbursements: list[Disbursement], paid_households: list[tupl
         programme = programmes[0]
         if programme == Programme.INDUSTRY and hid in paid:
             continue  # its industry payment above answers 缺资金 / 缺土地
-        rows.append(Measure(household_id=hid, programme=programme, content=rng.choice(CONTENT[programme]),
-                            amount=Decimal(rng.choice([0, 500, 1000, 2000, 3000])), year=max(identified, 2014),
-                            unit="县" + UNITS[programme]))
+        rows.append(
+            Measure(
+                household_id=hid,
+                programme=programme,
+                content=rng.choice(CONTENT[programme]),
+                amount=Decimal(rng.choice([0, 500, 1000, 2000, 3000])),
+                year=max(identified, 2014),
+                unit="县" + UNITS[programme],
+            )
+        )
     Measure.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 
@@ -302,8 +380,9 @@ def _loans(ctx: DemoContext, rng) -> int:
     spans = StatusChange.objects.filter(date__lte=end_2015).exclude(ended_on__lte=end_2015)
     status_2015 = dict(spans.values_list("household_id", "status"))
     borrowers: dict[int, int] = {}
-    able = Member.objects.filter(labour__in=LABOUR_CAPABLE, birth_date__gte=date(1951, 1, 1),
-                                 birth_date__lte=date(1997, 10, 1))
+    able = Member.objects.filter(
+        labour__in=LABOUR_CAPABLE, birth_date__gte=date(1951, 1, 1), birth_date__lte=date(1997, 10, 1)
+    )
     for hid, mid in able.order_by("household_id", "id").values_list("household_id", "id").iterator(chunk_size=10000):
         if status_2015.get(hid, Status.REMOVED) != Status.REMOVED:
             borrowers.setdefault(hid, mid)
@@ -317,19 +396,35 @@ def _loans(ctx: DemoContext, rng) -> int:
         issued = date(2015, 11, 1) + timedelta(days=rng.randrange(304))
         r = rng.random()
         status = LoanStatus.REPAID if r < 0.95 else LoanStatus.OVERDUE if r < 0.97 else LoanStatus.CURRENT
-        rows.append(Loan(household_id=hid, borrower_id=borrowers[hid], bank=rng.choice(BANKS), amount=amount,
-                         issued_on=issued, term_months=36, purpose=rng.choice(["牛羊养殖", "种植", "农家乐", "入股合作社"]),
-                         status=status, interest_subsidy=(amount * INTEREST_RATE * 3).quantize(Decimal("0.01"))))
+        rows.append(
+            Loan(
+                household_id=hid,
+                borrower_id=borrowers[hid],
+                bank=rng.choice(BANKS),
+                amount=amount,
+                issued_on=issued,
+                term_months=36,
+                purpose=rng.choice(["牛羊养殖", "种植", "农家乐", "入股合作社"]),
+                status=status,
+                interest_subsidy=(amount * INTEREST_RATE * 3).quantize(Decimal("0.01")),
+            )
+        )
     Loan.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 
 
 def _mutual_aid(ctx: DemoContext, rng, sources: dict[str, FundSource], villages: list[Division]) -> dict[str, int]:
     """A fund in every village (founded when its 六有六通 says so), capital, members, loans and repayments."""
-    founded = dict(VillageYear.objects.filter(has_mutual_fund=True).values("village_id")
-                   .annotate(y=Min("year")).values_list("village_id", "y"))
-    funds = [MutualAidFund(village=v, name=f"{v.name}扶贫互助资金协会", founded_year=min(founded.get(v.code, 2016), 2016))
-             for v in villages]
+    founded = dict(
+        VillageYear.objects.filter(has_mutual_fund=True)
+        .values("village_id")
+        .annotate(y=Min("year"))
+        .values_list("village_id", "y")
+    )
+    funds = [
+        MutualAidFund(village=v, name=f"{v.name}扶贫互助资金协会", founded_year=min(founded.get(v.code, 2016), 2016))
+        for v in villages
+    ]
     MutualAidFund.objects.bulk_create(funds, batch_size=2000)
 
     capital_total = _scaled(ctx, MUTUAL_AID_CAPITAL)
@@ -337,36 +432,54 @@ def _mutual_aid(ctx: DemoContext, rng, sources: dict[str, FundSource], villages:
     capital_rows = []
     for fund, amount in zip(funds, capital, strict=True):
         shuanglian = round(amount * 0.6)
-        capital_rows.append(MutualAidCapital(fund=fund, source=sources["shuanglian"], amount=Decimal(shuanglian),
-                                             year=fund.founded_year))
-        capital_rows.append(MutualAidCapital(fund=fund, source=sources["provincial"], amount=Decimal(amount - shuanglian),
-                                             year=fund.founded_year))
+        capital_rows.append(
+            MutualAidCapital(
+                fund=fund, source=sources["shuanglian"], amount=Decimal(shuanglian), year=fund.founded_year
+            )
+        )
+        capital_rows.append(
+            MutualAidCapital(
+                fund=fund, source=sources["provincial"], amount=Decimal(amount - shuanglian), year=fund.founded_year
+            )
+        )
     MutualAidCapital.objects.bulk_create(capital_rows, batch_size=5000)
 
     in_village: dict[str, list[int]] = defaultdict(list)
     for hid, village in Household.objects.exclude(status=Status.REMOVED).values_list("pk", "village_id").order_by("pk"):
         in_village[village].append(hid)
     wanted = ctx.people(MUTUAL_AID_MEMBERS)
-    per_fund = apportion(wanted, [rng.uniform(0.6, 1.4) for _f in funds], [len(in_village[f.village_id]) for f in funds])
+    per_fund = apportion(
+        wanted, [rng.uniform(0.6, 1.4) for _f in funds], [len(in_village[f.village_id]) for f in funds]
+    )
     members = []
     for fund, k in zip(funds, per_fund, strict=True):
         for hid in rng.sample(in_village[fund.village_id], k):
-            members.append(MutualAidMember(fund=fund, household_id=hid,
-                                           joined_on=_day(rng, fund.founded_year, (3, 1), (8, 31))))
+            members.append(
+                MutualAidMember(fund=fund, household_id=hid, joined_on=_day(rng, fund.founded_year, (3, 1), (8, 31)))
+            )
     MutualAidMember.objects.bulk_create(members, batch_size=5000)
 
     by_fund: dict[int, list[MutualAidMember]] = defaultdict(list)
     for m in members:
         by_fund[m.fund_id].append(m)
-    lent = apportion(_scaled(ctx, MUTUAL_AID_LENT), [c if by_fund[f.pk] else 0 for f, c in zip(funds, capital, strict=True)])
+    lent = apportion(
+        _scaled(ctx, MUTUAL_AID_LENT), [c if by_fund[f.pk] else 0 for f, c in zip(funds, capital, strict=True)]
+    )
     loans = []
     for fund, total in zip(funds, lent, strict=True):
         borrowers = by_fund[fund.pk]
         for m, amount in zip(borrowers, apportion(total, [rng.uniform(0.5, 1.5) for _m in borrowers]), strict=True):
             if amount:
                 issued = min(m.joined_on + timedelta(days=rng.randrange(30, 240)), SEED_DAY)
-                loans.append(MutualAidLoan(fund=fund, member=m, amount=Decimal(amount), issued_on=issued,
-                                           due_on=issued + timedelta(days=365)))
+                loans.append(
+                    MutualAidLoan(
+                        fund=fund,
+                        member=m,
+                        amount=Decimal(amount),
+                        issued_on=issued,
+                        due_on=issued + timedelta(days=365),
+                    )
+                )
     MutualAidLoan.objects.bulk_create(loans, batch_size=5000)
 
     repayments = []
@@ -382,8 +495,12 @@ def _mutual_aid(ctx: DemoContext, rng, sources: dict[str, FundSource], villages:
             if part:
                 repayments.append(MutualAidRepayment(loan=loan, amount=part, date=on))
     MutualAidRepayment.objects.bulk_create(repayments, batch_size=5000)
-    return {"mutual_aid_funds": len(funds), "mutual_aid_members": len(members), "mutual_aid_loans": len(loans),
-            "mutual_aid_repayments": len(repayments)}
+    return {
+        "mutual_aid_funds": len(funds),
+        "mutual_aid_members": len(members),
+        "mutual_aid_loans": len(loans),
+        "mutual_aid_repayments": len(repayments),
+    }
 
 
 def build(ctx: DemoContext) -> None:
@@ -396,8 +513,12 @@ def build(ctx: DemoContext) -> None:
     eco = _eco_villages(ctx, rng, writer, villages)
     _county_programmes(ctx, rng, writer, counties, villages)
     disbursements = writer.write()
-    ctx.counts.update(projects=len(writer.projects), allocations=len(writer.allocations),
-                      disbursements=len(disbursements), eco_villages=eco)
+    ctx.counts.update(
+        projects=len(writer.projects),
+        allocations=len(writer.allocations),
+        disbursements=len(disbursements),
+        eco_villages=eco,
+    )
     ctx.counts["measures"] = _measures(rng, disbursements, paid_households)
     ctx.counts["loans"] = _loans(ctx, rng)
     ctx.counts.update(_mutual_aid(ctx, rng, sources, villages))
@@ -406,6 +527,16 @@ def build(ctx: DemoContext) -> None:
 def wipe(ctx: DemoContext) -> None:
     """Every funds row except the sources, one statement per table, children first."""
     with connection.cursor() as cursor:
-        for model in (MutualAidRepayment, MutualAidLoan, MutualAidMember, MutualAidCapital, MutualAidFund, Loan, Measure,
-                      Disbursement, Allocation, Project):
+        for model in (
+            MutualAidRepayment,
+            MutualAidLoan,
+            MutualAidMember,
+            MutualAidCapital,
+            MutualAidFund,
+            Loan,
+            Measure,
+            Disbursement,
+            Allocation,
+            Project,
+        ):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")

@@ -86,11 +86,38 @@ REMOVE_REASONS = [
     "户籍整户迁出本村",
 ]
 CADRE_UNITS = [
-    "{county}农牧局", "{county}教育局", "{county}卫生健康局", "{county}财政局", "{county}人力资源和社会保障局",
-    "{county}交通运输局", "{county}林业和草原局", "{county}扶贫开发办公室", "{county}人民医院", "{town}人民政府",
-    "甘南州扶贫开发办公室", "甘南州发展和改革委员会", "甘南州财政局", "天津市对口援助甘南工作组",
+    "{county}农牧局",
+    "{county}教育局",
+    "{county}卫生健康局",
+    "{county}财政局",
+    "{county}人力资源和社会保障局",
+    "{county}交通运输局",
+    "{county}林业和草原局",
+    "{county}扶贫开发办公室",
+    "{county}人民医院",
+    "{town}人民政府",
+    "甘南州扶贫开发办公室",
+    "甘南州发展和改革委员会",
+    "甘南州财政局",
+    "天津市对口援助甘南工作组",
 ]
-PHONE_PREFIXES = ["139", "138", "137", "136", "135", "189", "180", "151", "152", "157", "130", "131", "133", "153", "177"]
+PHONE_PREFIXES = [
+    "139",
+    "138",
+    "137",
+    "136",
+    "135",
+    "189",
+    "180",
+    "151",
+    "152",
+    "157",
+    "130",
+    "131",
+    "133",
+    "153",
+    "177",
+]
 
 
 @dataclass(slots=True)
@@ -186,9 +213,7 @@ class Simulation:
         self.ctx = ctx
         self.rng = ctx.rng("households")
         self.villages = villages
-        self.cumulative = {
-            county: list(itertools.accumulate(v.weight for v in vs)) for county, vs in villages.items()
-        }
+        self.cumulative = {county: list(itertools.accumulate(v.weight for v in vs)) for county, vs in villages.items()}
         self.plans: dict[str, list[Plan]] = {county: [] for county in figures.COUNTIES}
         self.serial: dict[str, int] = defaultdict(int)
 
@@ -216,8 +241,10 @@ class Simulation:
 
         if year in figures.DISSOLVE_YEARS:
             self.dissolve(year)
-        for plan in self.draw(pool(EXITED, lambda p: rng.random() - 0.3 * (p.status == Status.EXITED_CONSOLIDATING),
-                                   (3, 1), (9, 30)), people(flow.returned)):
+        for plan in self.draw(
+            pool(EXITED, lambda p: rng.random() - 0.3 * (p.status == Status.EXITED_CONSOLIDATING), (3, 1), (9, 30)),
+            people(flow.returned),
+        ):
             plan.events.append((Status.RETURNED, plan.day, rng.choice(RETURN_REASONS)))
         for plan in self.draw(pool(POOR, lambda p: rng.random(), (4, 1), (11, 30)), people(flow.removed)):
             plan.events.append((Status.REMOVED, plan.day, rng.choice(REMOVE_REASONS)))
@@ -231,7 +258,10 @@ class Simulation:
         else:
             total = people(flow.exited)
         stable = round(total * flow.stable_share)
-        for status, reason in [(Status.EXITED_STABLE, REASON_STABLE), (Status.EXITED_CONSOLIDATING, REASON_CONSOLIDATING)]:
+        for status, reason in [
+            (Status.EXITED_STABLE, REASON_STABLE),
+            (Status.EXITED_CONSOLIDATING, REASON_CONSOLIDATING),
+        ]:
             # The consolidating exits make up the total (in 2020: everyone left) even if the stable ones fell short.
             chosen = self.draw(poor, stable if status == Status.EXITED_STABLE else total, weights)
             total -= sum(plan.size for plan in chosen)
@@ -254,7 +284,9 @@ class Simulation:
                 for plan in self.draw(pool(POOR, lambda p: rng.random(), (4, 1), (11, 30), end), -new):
                     plan.events.append((Status.REMOVED, plan.day, rng.choice(REMOVE_REASONS)))
                 new = 0
-        for county, n in zip(figures.COUNTIES, apportion(new, [c.poor_2011 for c in figures.COUNTIES.values()]), strict=True):
+        for county, n in zip(
+            figures.COUNTIES, apportion(new, [c.poor_2011 for c in figures.COUNTIES.values()]), strict=True
+        ):
             self.identify(county, n, year)
 
     def dissolve(self, year: int) -> None:
@@ -263,15 +295,21 @@ class Simulation:
         start = date(year, 1, 1)
         for plans in self.plans.values():
             for plan in plans:
-                if (plan.attribute != Attribute.WUBAO or plan.status in CLOSED_STATUSES or plan.last_year >= year
-                        or rng.random() >= figures.DISSOLVE_SHARE):
+                if (
+                    plan.attribute != Attribute.WUBAO
+                    or plan.status in CLOSED_STATUSES
+                    or plan.last_year >= year
+                    or rng.random() >= figures.DISSOLVE_SHARE
+                ):
                     continue
                 present = [p for p in plan.people if p.present_on(start)]
                 if len(present) != 1 or any(p.joined > start for p in plan.people):
                     continue
                 person = present[0]
                 person.left, person.leave_reason = _day(rng, year, (2, 1), (9, 30)), LeaveReason.DEATH
-                plan.events.append((Status.DISSOLVED, person.left + timedelta(days=rng.randint(10, 60)), REASON_DISSOLVED))
+                plan.events.append(
+                    (Status.DISSOLVED, person.left + timedelta(days=rng.randint(10, 60)), REASON_DISSOLVED)
+                )
 
     def draw(self, pools: dict[str, list[Plan]], people: int, weights: dict[str, float] | None = None) -> list[Plan]:
         """Households totalling exactly `people`, split over the counties by `weights` (default: pool sizes).
@@ -359,8 +397,12 @@ def _people(rng, size: int, attribute: int, on: date) -> list[Person]:
             people.append(Person(relation, male, born, born, JoinReason.BIRTH))
             continue
         person = Person(relation, male, born, on)
-        if (relation == Relation.OTHER and not male and on.year < TODAY.year
-                and rng.random() < figures.MARRIAGE_IN_SHARE):
+        if (
+            relation == Relation.OTHER
+            and not male
+            and on.year < TODAY.year
+            and rng.random() < figures.MARRIAGE_IN_SHARE
+        ):
             married = max(on.year + rng.randint(1, 6), born.year + 20)
             if married <= TODAY.year:
                 person.joined = max(_day(rng, married, (1, 1), (12, 31)), on + timedelta(days=1))
@@ -370,7 +412,13 @@ def _people(rng, size: int, attribute: int, on: date) -> list[Person]:
     for year in range(on.year + 1, TODAY.year + 1):
         there = sum(1 for p in people if p.present_on(date(year, 1, 1)))
         leavers: list[tuple[float, str, tuple[int, int], str, bool | None]] = [
-            (figures.DEATH_RATE, LeaveReason.DEATH, (66, 92), Relation.PARENT if head_age < 62 else Relation.SIBLING, None),
+            (
+                figures.DEATH_RATE,
+                LeaveReason.DEATH,
+                (66, 92),
+                Relation.PARENT if head_age < 62 else Relation.SIBLING,
+                None,
+            ),
             (figures.MARRIAGE_OUT_RATE, LeaveReason.MARRIAGE_OUT, (20, 27), Relation.DAUGHTER, False),
             (figures.MOVE_OUT_RATE, LeaveReason.MOVED_OUT, (18, 35), Relation.SON, True),
         ]
@@ -390,17 +438,21 @@ def _age(born: date, on: date) -> int:
 def _villages(rng) -> dict[str, list[Village]]:
     rural = dict(VillageYear.objects.filter(year=figures.FIRST_YEAR).values_list("village_id", "rural_population"))
     result: dict[str, list[Village]] = {county: [] for county in figures.COUNTIES}
-    for code, is_poor, exit_year in Division.objects.filter(level=Level.VILLAGE).order_by("code").values_list(
-        "code", "is_poor_village", "poor_exit_year"
+    for code, is_poor, exit_year in (
+        Division.objects.filter(level=Level.VILLAGE)
+        .order_by("code")
+        .values_list("code", "is_poor_village", "poor_exit_year")
     ):
         people = rural.get(code) or 0
-        result[code[:6]].append(Village(
-            code=code,
-            plan_year=exit_year if is_poor and exit_year else rng.randint(2014, 2020),
-            weight=people * (1.4 if is_poor else 1.0),
-            room=int(people * 0.9),
-            tu=code.startswith(TU_TOWNSHIP),
-        ))
+        result[code[:6]].append(
+            Village(
+                code=code,
+                plan_year=exit_year if is_poor and exit_year else rng.randint(2014, 2020),
+                weight=people * (1.4 if is_poor else 1.0),
+                room=int(people * 0.9),
+                tu=code.startswith(TU_TOWNSHIP),
+            )
+        )
     return result
 
 
@@ -449,8 +501,10 @@ def _compose(rng, size: int, attribute: int) -> list[tuple[Relation, bool, int]]
         people = [(Relation.HEAD, rng.random() < 0.6, age)]
         # A 五保 household has no one of working age: its siblings are old too.
         low = 60 if attribute == Attribute.WUBAO else 18
-        people += [(Relation.SIBLING, rng.random() < 0.5, max(low, min(92, age + rng.randint(-6, 6))))
-                   for _i in range(size - 1)]
+        people += [
+            (Relation.SIBLING, rng.random() < 0.5, max(low, min(92, age + rng.randint(-6, 6))))
+            for _i in range(size - 1)
+        ]
         return people
     elder = rng.random() < 0.3
     male = rng.random() < 0.85
@@ -497,8 +551,17 @@ def _education(rng, age: int, ethnicity: str, male: bool, schooling: bool) -> tu
     if age <= 22:
         level = Education.JUNIOR if r < 0.7 else Education.SENIOR
     elif age <= 45:
-        level = (Education.ILLITERATE if r < 0.15 else Education.PRIMARY if r < 0.5
-                 else Education.JUNIOR if r < 0.9 else Education.SENIOR if r < 0.98 else Education.COLLEGE)
+        level = (
+            Education.ILLITERATE
+            if r < 0.15
+            else Education.PRIMARY
+            if r < 0.5
+            else Education.JUNIOR
+            if r < 0.9
+            else Education.SENIOR
+            if r < 0.98
+            else Education.COLLEGE
+        )
     elif age <= 60:
         level = Education.ILLITERATE if r < 0.4 else Education.PRIMARY if r < 0.8 else Education.JUNIOR
     else:
@@ -542,56 +605,98 @@ def _members(rng, ids: Ids, names: Names, plan: Plan, cause: int) -> list[tuple]
         relation, male, born = person.relation, person.male, person.born
         age = _age(born, person.left or TODAY)  # as now, or when they left
         # Children carry the family name of the father's line; wives and mothers keep their own.
-        family = (relation in (Relation.SON, Relation.DAUGHTER, Relation.GRANDCHILD)
-                  or (relation in (Relation.HEAD, Relation.SPOUSE, Relation.PARENT) and male)
-                  or (relation == Relation.SIBLING and head_male))
+        family = (
+            relation in (Relation.SON, Relation.DAUGHTER, Relation.GRANDCHILD)
+            or (relation in (Relation.HEAD, Relation.SPOUSE, Relation.PARENT) and male)
+            or (relation == Relation.SIBLING and head_male)
+        )
         education, student = _education(rng, age, plan.ethnicity, male, cause == 3)
         health = _health(rng, age)
         if i == sick:
             health = Health.DISABLED if cause == 2 else (Health.SERIOUS if rng.random() < 0.4 else Health.CHRONIC)
         labour = _labour(rng, age, health, student)
         working = labour in (Labour.SKILLED, Labour.ORDINARY) and age <= 50
-        members.append((
-            names.make(rng, plan.ethnicity, male, born, surname if family else None),
-            ids.make(plan.county, born, male),
-            relation,
-            "M" if male else "F",
-            born.isoformat(),
-            plan.ethnicity,
-            education,
-            student,
-            health,
-            labour,
-            rng.randint(3, 10) if working and rng.random() < 0.45 else 0,
-            True,  # medical insurance: every member by 2020 (基本医疗有保障)
-            age >= 60 or (age >= 16 and student != StudentStatus.IN_SCHOOL and rng.random() < 0.88),
-            plan.attribute == Attribute.DIBAO,
-            person.joined.isoformat(),
-            person.join_reason,
-            person.left.isoformat() if person.left else None,
-            person.leave_reason,
-            "",
-            closed,
-        ))
+        members.append(
+            (
+                names.make(rng, plan.ethnicity, male, born, surname if family else None),
+                ids.make(plan.county, born, male),
+                relation,
+                "M" if male else "F",
+                born.isoformat(),
+                plan.ethnicity,
+                education,
+                student,
+                health,
+                labour,
+                rng.randint(3, 10) if working and rng.random() < 0.45 else 0,
+                True,  # medical insurance: every member by 2020 (基本医疗有保障)
+                age >= 60 or (age >= 16 and student != StudentStatus.IN_SCHOOL and rng.random() < 0.88),
+                plan.attribute == Attribute.DIBAO,
+                person.joined.isoformat(),
+                person.join_reason,
+                person.left.isoformat() if person.left else None,
+                person.leave_reason,
+                "",
+                closed,
+            )
+        )
     return members
 
 
 MEMBER_COLUMNS = [
-    "household_id", "name", "id_number", "relation", "sex", "birth_date", "ethnicity", "education", "student_status",
-    "health", "labour", "migrant_months", "medical_insurance", "pension", "dibao", "joined_on", "join_reason", "left_on",
-    "leave_reason", "span_note", "household_closed",
+    "household_id",
+    "name",
+    "id_number",
+    "relation",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "student_status",
+    "health",
+    "labour",
+    "migrant_months",
+    "medical_insurance",
+    "pension",
+    "dibao",
+    "joined_on",
+    "join_reason",
+    "left_on",
+    "leave_reason",
+    "span_note",
+    "household_closed",
 ]
 CHECKS = ["enough_food", "enough_clothing", "education_secured", "medical_secured", "housing_secured"]
 YEAR_COLUMNS = [
-    "household_id", "year", "income_per_capita", "income_wages", "income_production", "income_property",
-    "income_transfer", *CHECKS,
+    "household_id",
+    "year",
+    "income_per_capita",
+    "income_wages",
+    "income_production",
+    "income_property",
+    "income_transfer",
+    *CHECKS,
 ]
 # How often each check still failed in a year a household ended poor.
 CHECK_FAILURES = [0.1, 0.08, 0.12, 0.15, 0.3]
 STATUS_COLUMNS = ["household_id", "status", "date", "reason", "ended_on", "previous_status", "sequence"]
 HOUSEHOLD_COLUMNS = [
-    "code", "village_id", "standard", "attribute", "main_cause", "secondary_causes", "identified_year", "phone",
-    "housing_grade", "safe_water", "cadre_name", "cadre_unit", "cadre_phone", "head_name", "member_count", "status",
+    "code",
+    "village_id",
+    "standard",
+    "attribute",
+    "main_cause",
+    "secondary_causes",
+    "identified_year",
+    "phone",
+    "housing_grade",
+    "safe_water",
+    "cadre_name",
+    "cadre_unit",
+    "cadre_phone",
+    "head_name",
+    "member_count",
+    "status",
     "version",
 ]
 
@@ -612,16 +717,26 @@ def _year_record(rng, plan: Plan, year: int, line: Decimal, factor: float, passe
     shares = [s * rng.uniform(0.7, 1.3) for s in shares]
     wages, production, prop = (int(total * s / sum(shares)) for s in shares[:3])
     checks = [True] * 5 if passed else [rng.random() >= p for p in CHECK_FAILURES]
-    return (year, _money(total), _money(wages), _money(production), _money(prop),
-            _money(total - wages - production - prop), *checks)
+    return (
+        year,
+        _money(total),
+        _money(wages),
+        _money(production),
+        _money(prop),
+        _money(total - wages - production - prop),
+        *checks,
+    )
 
 
 def _years(rng, plan: Plan, lines: dict[int, Decimal]) -> list[tuple]:
     """A record for every year the household ends poor, every exit year (passing the exit test), and 2020."""
     records = []
     events = plan.events
-    exit_years = {on.year for (status, on, _r), (before, _o, _q) in zip(events[1:], events, strict=False)
-                  if status in EXITED and before in POOR}
+    exit_years = {
+        on.year
+        for (status, on, _r), (before, _o, _q) in zip(events[1:], events, strict=False)
+        if status in EXITED and before in POOR
+    }
     for year in range(plan.identified_year, figures.LAST_YEAR + 1):
         status = [s for s, on, _r in events if on.year <= year][-1]
         if year in exit_years:
@@ -679,7 +794,7 @@ def build(ctx: DemoContext) -> None:
     ids, names = Ids(), Names(ctx.rng("households:names"))
     counts: defaultdict[str | None, int] = defaultdict(int)
     for start in range(0, len(plans), CHUNK):
-        chunk = plans[start:start + CHUNK]
+        chunk = plans[start : start + CHUNK]
         households, rosters, histories, records = [], [], [], []
         for plan in chunk:
             cause = _pick(rng, figures.CAUSE_SHARES)
@@ -690,45 +805,61 @@ def build(ctx: DemoContext) -> None:
             cadre_name, cadre_unit, cadre_phone = cadres.next(plan)
             others = [c for c in figures.CAUSE_SHARES if c != cause]
             removed = plan.status == Status.REMOVED
-            households.append((
-                plan.code,
-                plan.village,
-                Standard.PROVINCIAL if rng.random() < 0.08 else Standard.NATIONAL,
-                plan.attribute,
-                cause,
-                sorted(rng.sample(others, rng.choice([0, 0, 1, 1, 1, 2]))),
-                plan.identified_year,
-                _phone(rng) if rng.random() < 0.8 else "",
-                (rng.choice([HousingGrade.B, HousingGrade.C]) if removed
-                 else HousingGrade.A if rng.random() < 0.4 else HousingGrade.B),
-                not removed or rng.random() < 0.8,
-                cadre_name,
-                cadre_unit,
-                cadre_phone,
-                members[0][0],  # head_name (the head is first and stays, but in a dissolved household)
-                sum(1 for p in plan.people if p.left is None),  # member_count: present now
-                plan.status,  # the last change
-                1,
-            ))
+            households.append(
+                (
+                    plan.code,
+                    plan.village,
+                    Standard.PROVINCIAL if rng.random() < 0.08 else Standard.NATIONAL,
+                    plan.attribute,
+                    cause,
+                    sorted(rng.sample(others, rng.choice([0, 0, 1, 1, 1, 2]))),
+                    plan.identified_year,
+                    _phone(rng) if rng.random() < 0.8 else "",
+                    (
+                        rng.choice([HousingGrade.B, HousingGrade.C])
+                        if removed
+                        else HousingGrade.A
+                        if rng.random() < 0.4
+                        else HousingGrade.B
+                    ),
+                    not removed or rng.random() < 0.8,
+                    cadre_name,
+                    cadre_unit,
+                    cadre_phone,
+                    members[0][0],  # head_name (the head is first and stays, but in a dissolved household)
+                    sum(1 for p in plan.people if p.left is None),  # member_count: present now
+                    plan.status,  # the last change
+                    1,
+                )
+            )
             rosters.append(members)
             # The chain the services keep: in date order, the status before, and the next change's date.
-            histories.append([
-                (status, on.isoformat(), reason, link.ended_on, link.previous_status, link.sequence)
-                for (status, on, reason), link in zip(plan.events, status_chain([(s, on) for s, on, _r in plan.events]),
-                                                      strict=True)
-            ])
+            histories.append(
+                [
+                    (status, on.isoformat(), reason, link.ended_on, link.previous_status, link.sequence)
+                    for (status, on, reason), link in zip(
+                        plan.events, status_chain([(s, on) for s, on, _r in plan.events]), strict=True
+                    )
+                ]
+            )
             records.append(_years(rng, plan, lines))
         bulk_insert(Household, HOUSEHOLD_COLUMNS, households)
         pks = dict(Household.objects.filter(code__in=[plan.code for plan in chunk]).values_list("code", "pk"))
-        for model, columns, rows in [(Member, MEMBER_COLUMNS, rosters), (StatusChange, STATUS_COLUMNS, histories),
-                                     (HouseholdYear, YEAR_COLUMNS, records)]:
-            flat = [(pks[plan.code], *row) for plan, per_household in zip(chunk, rows, strict=True)
-                    for row in per_household]
+        for model, columns, rows in [
+            (Member, MEMBER_COLUMNS, rosters),
+            (StatusChange, STATUS_COLUMNS, histories),
+            (HouseholdYear, YEAR_COLUMNS, records),
+        ]:
+            flat = [
+                (pks[plan.code], *row) for plan, per_household in zip(chunk, rows, strict=True) for row in per_household
+            ]
             bulk_insert(model, columns, flat)
             counts[model._meta.model_name] += len(flat)
         counts["households"] += len(households)
     ctx.counts.update(
-        households=counts["households"], members=counts["member"], status_changes=counts["statuschange"],
+        households=counts["households"],
+        members=counts["member"],
+        status_changes=counts["statuschange"],
         household_years=counts["householdyear"],
     )
 

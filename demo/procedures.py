@@ -24,9 +24,27 @@ from procedures.steps import KIND_OF_STATUS, NOTICE_DAYS, NOTICES, PATHS, next_s
 from . import figures
 from .context import DemoContext
 
-CASE_COLUMNS = ["household_id", "village_id", "kind", "state", "step", "step_since", "reason_code", "reason",
-                "target_status", "opened_on", "opened_by_id", "notice_start", "notice_end", "announced_on",
-                "rejections", "last_rejection", "override_reason", "historical", "status_change_id"]
+CASE_COLUMNS = [
+    "household_id",
+    "village_id",
+    "kind",
+    "state",
+    "step",
+    "step_since",
+    "reason_code",
+    "reason",
+    "target_status",
+    "opened_on",
+    "opened_by_id",
+    "notice_start",
+    "notice_end",
+    "announced_on",
+    "rejections",
+    "last_rejection",
+    "override_reason",
+    "historical",
+    "status_change_id",
+]
 CHUNK = 20000
 # Open cases per county: (kind, reason code, reason, where it stands, an objection raised in its notice).
 # Where it stands: the next step to take, "in_notice" (its first notice runs until a few days from now)
@@ -60,19 +78,42 @@ APPLIES_AGAIN = "收入超过识别标准"
 
 
 def _history(ctx: DemoContext) -> int:
-    rows = StatusChange.objects.values_list("id", "household_id", "household__village_id", "status", "date") \
-        .order_by("id")
+    rows = StatusChange.objects.values_list("id", "household_id", "household__village_id", "status", "date").order_by(
+        "id"
+    )
     n, last = 0, 0
     while True:
         chunk = list(rows.filter(id__gt=last)[:CHUNK])
         if not chunk:
             return n
-        bulk_insert(Case, CASE_COLUMNS, [
-            (household, village, KIND_OF_STATUS[status], State.APPROVED, "", on.isoformat(), "", "", status,
-             (on - timedelta(days=40)).isoformat(), None, (on - timedelta(days=30)).isoformat(),
-             (on - timedelta(days=24)).isoformat(), on.isoformat(), 0, "", "", True, pk)
-            for pk, household, village, status, on in chunk
-        ])
+        bulk_insert(
+            Case,
+            CASE_COLUMNS,
+            [
+                (
+                    household,
+                    village,
+                    KIND_OF_STATUS[status],
+                    State.APPROVED,
+                    "",
+                    on.isoformat(),
+                    "",
+                    "",
+                    status,
+                    (on - timedelta(days=40)).isoformat(),
+                    None,
+                    (on - timedelta(days=30)).isoformat(),
+                    (on - timedelta(days=24)).isoformat(),
+                    on.isoformat(),
+                    0,
+                    "",
+                    "",
+                    True,
+                    pk,
+                )
+                for pk, household, village, status, on in chunk
+            ],
+        )
         n += len(chunk)
         last = chunk[-1][0]
 
@@ -93,14 +134,23 @@ def _walk(rng, case: Case, stands: str, today: date) -> list[Step]:
         elif step == StepCode.ASSESS:
             on += timedelta(days=2)
             attendance, against = rng.randint(25, 45), rng.randint(0, 3)
-            taken.append((step, on, Outcome.DONE, "",
-                          {"attendance": attendance, "votes_for": attendance - against - 1, "votes_against": against}))
+            taken.append(
+                (
+                    step,
+                    on,
+                    Outcome.DONE,
+                    "",
+                    {"attendance": attendance, "votes_for": attendance - against - 1, "votes_against": against},
+                )
+            )
         elif step in (StepCode.VERIFY, StepCode.AGREE):
             on += timedelta(days=1)
             taken.append((step, on, Outcome.DONE, "", {"signed_on": on.isoformat()} if step == StepCode.AGREE else {}))
         elif step in NOTICES:
             first = step == StepCode.NOTICE
-            on = today - timedelta(days=rng.randint(1, 5)) if first and stands == "in_notice" else on + timedelta(days=1)
+            on = (
+                today - timedelta(days=rng.randint(1, 5)) if first and stands == "in_notice" else on + timedelta(days=1)
+            )
             ends = on + timedelta(days=NOTICE_DAYS - 1)
             taken.append((step, on, Outcome.DONE, "", {"ends_on": ends.isoformat()}))
             case.notice_start, case.notice_end = on, ends
@@ -137,11 +187,19 @@ def _open_cases(ctx: DemoContext, today: date) -> int:
                 qs = qs.filter(pk__in=again)
             pool = list(qs.order_by("code").values_list("pk", "village_id")[:400])
             for (_kind, reason_code, reason, stands, objection), (pk, village) in zip(
-                    wanted, rng.sample(pool, min(len(pool), len(wanted))), strict=False):
+                wanted, rng.sample(pool, min(len(pool), len(wanted))), strict=False
+            ):
                 in_notice = stands == "in_notice"
                 opened = today - timedelta(days=rng.randint(12, 20) if in_notice else rng.randint(30, 40))
-                case = Case(household_id=pk, village_id=village, kind=kind, reason_code=reason_code, reason=reason,
-                            opened_on=opened, step_since=opened)
+                case = Case(
+                    household_id=pk,
+                    village_id=village,
+                    kind=kind,
+                    reason_code=reason_code,
+                    reason=reason,
+                    opened_on=opened,
+                    step_since=opened,
+                )
                 steps.append(_walk(rng, case, stands, today))
                 cases.append(case)
                 taken.add(pk)
@@ -149,10 +207,13 @@ def _open_cases(ctx: DemoContext, today: date) -> int:
                     assert case.notice_start is not None  # in notice
                     objections.append((len(cases) - 1, min(case.notice_start + timedelta(days=1), today), objection))
     Case.objects.bulk_create(cases)
-    CaseStep.objects.bulk_create([
-        CaseStep(case=case, step=step, on=on, outcome=outcome, remarks=remarks, data=data)
-        for case, own in zip(cases, steps, strict=True) for step, on, outcome, remarks, data in own
-    ])
+    CaseStep.objects.bulk_create(
+        [
+            CaseStep(case=case, step=step, on=on, outcome=outcome, remarks=remarks, data=data)
+            for case, own in zip(cases, steps, strict=True)
+            for step, on, outcome, remarks, data in own
+        ]
+    )
     Objection.objects.bulk_create([Objection(case=cases[i], raised_on=on, text=text) for i, on, text in objections])
     return len(cases)
 

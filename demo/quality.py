@@ -41,15 +41,20 @@ def build(ctx: DemoContext) -> None:
     on_register = Household.objects.filter(pk__in=chosen)
     targets = {
         "RG02": on_register.filter(pk__in=kinds["RG02"]),
-        "GU03": on_register.filter(pk__in=kinds["GU03"]).filter(Exists(HouseholdYear.objects.filter(
-            household=OuterRef("pk"), year=year, medical_secured=True))),
+        "GU03": on_register.filter(pk__in=kinds["GU03"]).filter(
+            Exists(HouseholdYear.objects.filter(household=OuterRef("pk"), year=year, medical_secured=True))
+        ),
         "CA01": on_register.filter(pk__in=kinds["CA01"]).exclude(
-            Exists(_members(health__in=[Health.CHRONIC, Health.SERIOUS]))),
+            Exists(_members(health__in=[Health.CHRONIC, Health.SERIOUS]))
+        ),
         # Not a 因学 household: taking its students out of school would also break CA03.
-        "ED01": on_register.filter(pk__in=kinds["ED01"]).exclude(main_cause=3).filter(Exists(_members(**school_age))).filter(Exists(
-            HouseholdYear.objects.filter(household=OuterRef("pk"), year=year, education_secured=True))),
-        "IN03": on_register.filter(pk__in=kinds["IN03"]).filter(Exists(_members(migrant_months__gte=3))).filter(
-            Exists(HouseholdYear.objects.filter(household=OuterRef("pk"), year=year, income_wages__gt=0))),
+        "ED01": on_register.filter(pk__in=kinds["ED01"])
+        .exclude(main_cause=3)
+        .filter(Exists(_members(**school_age)))
+        .filter(Exists(HouseholdYear.objects.filter(household=OuterRef("pk"), year=year, education_secured=True))),
+        "IN03": on_register.filter(pk__in=kinds["IN03"])
+        .filter(Exists(_members(migrant_months__gte=3)))
+        .filter(Exists(HouseholdYear.objects.filter(household=OuterRef("pk"), year=year, income_wages__gt=0))),
         "AT03": on_register.filter(pk__in=kinds["AT03"], attribute=Attribute.GENERAL),
     }
     planted = {rule: list(qs.order_by("pk").values_list("pk", flat=True)) for rule, qs in targets.items()}
@@ -58,14 +63,16 @@ def build(ctx: DemoContext) -> None:
     Household.objects.filter(pk__in=planted["CA01"]).update(main_cause=1)
     Member.objects.filter(household__in=planted["ED01"], **school_age).update(student_status=StudentStatus.DROPPED_OUT)
     HouseholdYear.objects.filter(household__in=planted["IN03"], year=year).update(
-        income_production=F("income_production") + F("income_wages"), income_wages=0)
+        income_production=F("income_production") + F("income_wages"), income_wages=0
+    )
     Member.objects.filter(household__in=planted["AT03"], relation=Relation.HEAD).update(dibao=True)
     codes = dict(Household.objects.filter(pk__in=chosen).values_list("pk", "code"))
     refresh_statistics()  # the tables were just filled in bulk
     run = quality_run(trigger="demo")
     # Into the run's one audit entry (seed_demo writes it from ctx.counts).
-    ctx.counts.update(quality_planted={rule: [codes[pk] for pk in pks] for rule, pks in planted.items()},
-                      quality_issues=run.found)
+    ctx.counts.update(
+        quality_planted={rule: [codes[pk] for pk in pks] for rule, pks in planted.items()}, quality_issues=run.found
+    )
 
 
 def wipe(ctx: DemoContext) -> None:

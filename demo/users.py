@@ -40,4 +40,7 @@ def wipe(ctx: DemoContext) -> None:
 
 def logins() -> list[tuple[str, str, str, str]]:
     """(username, password, role, region) of each demo login, for the table the command prints."""
-    return [(username, PASSWORD, str(Role(role).label), description) for username, role, _d, description, _name in DEMO_USERS]
+    return [
+        (username, PASSWORD, str(Role(role).label), description)
+        for username, role, _d, description, _name in DEMO_USERS
+    ]

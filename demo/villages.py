@@ -38,9 +38,17 @@ def build(ctx: DemoContext) -> None:
     }
     total = sum(counts.values())
     poor_total = round(sum(c.poor_villages for c in figures.COUNTIES.values()) * total / 660) if thin < 1 else 284
-    poor_counts = dict(zip(figures.COUNTIES, apportion(
-        poor_total, [c.poor_villages for c in figures.COUNTIES.values()], list(counts.values()),
-    ), strict=True))
+    poor_counts = dict(
+        zip(
+            figures.COUNTIES,
+            apportion(
+                poor_total,
+                [c.poor_villages for c in figures.COUNTIES.values()],
+                list(counts.values()),
+            ),
+            strict=True,
+        )
+    )
 
     villages: list[Division] = []
     weights: dict[str, float] = {}
@@ -51,15 +59,17 @@ def build(ctx: DemoContext) -> None:
         for township, extra in zip(ts, per_township, strict=True):
             seat = township.name.removesuffix("镇").removesuffix("乡").removesuffix("土族")
             names = {seat}
-            county_villages.append(Division(code=f"{township.code}201", name=f"{seat}村", level=Level.VILLAGE,
-                                            parent=township))
+            county_villages.append(
+                Division(code=f"{township.code}201", name=f"{seat}村", level=Level.VILLAGE, parent=township)
+            )
             for i in range(extra):
                 name = village_name(rng, rng.random() < tibetan)
                 while name in names:
                     name = village_name(rng, rng.random() < tibetan)
                 names.add(name)
-                county_villages.append(Division(code=f"{township.code}{202 + i}", name=f"{name}村",
-                                                level=Level.VILLAGE, parent=township))
+                county_villages.append(
+                    Division(code=f"{township.code}{202 + i}", name=f"{name}村", level=Level.VILLAGE, parent=township)
+                )
         for v in rng.sample(county_villages, poor_counts[county]):
             v.is_poor_village = True
             v.poor_listed_year = 2014 if rng.random() < figures.VILLAGE_LISTED_2014_SHARE else 2011
@@ -70,9 +80,18 @@ def build(ctx: DemoContext) -> None:
     # 出列 years: faster counties first, none left after 2020.
     poor = [v for v in villages if v.is_poor_village]
     poor.sort(key=lambda v: rng.random() / figures.COUNTIES[v.code[:6]].speed)
-    exit_years = [y for y, n in zip(figures.VILLAGE_EXIT_SHARES, apportion(
-        len(poor), list(figures.VILLAGE_EXIT_SHARES.values()),
-    ), strict=True) for _i in range(n)]
+    exit_years = [
+        y
+        for y, n in zip(
+            figures.VILLAGE_EXIT_SHARES,
+            apportion(
+                len(poor),
+                list(figures.VILLAGE_EXIT_SHARES.values()),
+            ),
+            strict=True,
+        )
+        for _i in range(n)
+    ]
     for v, year in zip(poor, exit_years, strict=True):
         v.poor_exit_year = year
     Division.objects.bulk_create(villages, batch_size=500)

@@ -43,8 +43,9 @@ class FundSourceFilter(django_filters.FilterSet):
             first = EARLIEST_RECORD_YEAR if field_name == "founded_year" else FIRST_YEAR
             return YearFilter(param=field_name, field_name=field_name, first=first, label=field.verbose_name)
         if field_name == "project":
-            return django_filters.ModelChoiceFilter(field_name="project", queryset=_projects_in_scope,
-                                                    label=field.verbose_name)
+            return django_filters.ModelChoiceFilter(
+                field_name="project", queryset=_projects_in_scope, label=field.verbose_name
+            )
         return super().filter_for_field(field, field_name, lookup_expr)
 
 
@@ -110,8 +111,9 @@ class MutualAidFundFilter(django_filters.FilterSet):
         fields = ["founded_year"]
 
 
-class FundsViewSet(RegionAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                   viewsets.GenericViewSet):
+class FundsViewSet(
+    RegionAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     request: AuthenticatedAPIRequest  # ReadOrEditRegion lets no anonymous caller this far
     model: type[Model]
     selector: Callable[..., QuerySet[Any]]  # (user=) → the rows the user may see
@@ -123,7 +125,9 @@ class FundsViewSet(RegionAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         return type(self).selector(user=self.request.user).order_by("pk")
 
     def perform_create(self, serializer):
-        serializer.instance = _call(type(self).service, user=self.request.user, **self.service_kwargs(serializer.validated_data))
+        serializer.instance = _call(
+            type(self).service, user=self.request.user, **self.service_kwargs(serializer.validated_data)
+        )
 
     def service_kwargs(self, data):
         return data

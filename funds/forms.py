@@ -42,8 +42,12 @@ class ScopedForm(forms.Form):
 class ProjectForm(ScopedForm):
     name = forms.CharField(label=_("项目名称"), max_length=120)
     programme = forms.ChoiceField(label=_("项目类别"), choices=Programme.choices)
-    division = forms.ModelChoiceField(label=_("实施区划（县、乡镇或村）"), queryset=Division.objects.none(),
-                                      to_field_name="code", widget=forms.TextInput)
+    division = forms.ModelChoiceField(
+        label=_("实施区划（县、乡镇或村）"),
+        queryset=Division.objects.none(),
+        to_field_name="code",
+        widget=forms.TextInput,
+    )
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     budget = _money(_("预算（元）"))
     status = forms.ChoiceField(label=_("状态"), choices=ProjectStatus.choices, initial=ProjectStatus.ONGOING)
@@ -62,10 +66,20 @@ class AllocationForm(ScopedForm):
 class DisbursementForm(ScopedForm):
     project = forms.ModelChoiceField(label=_("项目"), queryset=Project.objects.none())
     source = forms.ModelChoiceField(label=_("资金来源"), queryset=FundSource.objects.all())
-    household = forms.ModelChoiceField(label=_("贫困户（到户，填户编号）"), queryset=Household.objects.none(),
-                                       to_field_name="code", required=False, widget=forms.TextInput)
-    village = forms.ModelChoiceField(label=_("村（到村，填区划代码）"), queryset=Division.objects.none(),
-                                     to_field_name="code", required=False, widget=forms.TextInput)
+    household = forms.ModelChoiceField(
+        label=_("贫困户（到户，填户编号）"),
+        queryset=Household.objects.none(),
+        to_field_name="code",
+        required=False,
+        widget=forms.TextInput,
+    )
+    village = forms.ModelChoiceField(
+        label=_("村（到村，填区划代码）"),
+        queryset=Division.objects.none(),
+        to_field_name="code",
+        required=False,
+        widget=forms.TextInput,
+    )
     amount = _money(_("金额（元）"))
     on = forms.DateField(label=_("拨付日期"), widget=DATE)
     purpose = forms.CharField(label=_("用途"), max_length=200, required=False)
@@ -77,22 +91,28 @@ class DisbursementForm(ScopedForm):
 
 
 class MeasureForm(ScopedForm):
-    household = forms.ModelChoiceField(label=_("贫困户（户编号）"), queryset=Household.objects.none(),
-                                       to_field_name="code", widget=forms.TextInput)
+    household = forms.ModelChoiceField(
+        label=_("贫困户（户编号）"), queryset=Household.objects.none(), to_field_name="code", widget=forms.TextInput
+    )
     programme = forms.ChoiceField(label=_("帮扶类别"), choices=Programme.choices)
     content = forms.CharField(label=_("帮扶内容"), max_length=200)
     amount = _money(_("金额（元）"))
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     unit = forms.CharField(label=_("帮扶单位"), max_length=64, required=False)
     project = forms.ModelChoiceField(label=_("项目"), queryset=Project.objects.none(), required=False)
-    scoped = {"household": (Household.objects.all(), "village__code"), "project": (Project.objects.all(), "division__code")}
+    scoped = {
+        "household": (Household.objects.all(), "village__code"),
+        "project": (Project.objects.all(), "division__code"),
+    }
 
 
 class LoanForm(ScopedForm):
-    household = forms.ModelChoiceField(label=_("贫困户（户编号）"), queryset=Household.objects.none(),
-                                       to_field_name="code", widget=forms.TextInput)
-    borrower = forms.ModelChoiceField(label=_("借款人（证件号码）"), queryset=Member.objects.none(),
-                                      to_field_name="id_number", widget=forms.TextInput)
+    household = forms.ModelChoiceField(
+        label=_("贫困户（户编号）"), queryset=Household.objects.none(), to_field_name="code", widget=forms.TextInput
+    )
+    borrower = forms.ModelChoiceField(
+        label=_("借款人（证件号码）"), queryset=Member.objects.none(), to_field_name="id_number", widget=forms.TextInput
+    )
     bank = forms.CharField(label=_("贷款银行"), max_length=64)
     amount = _money(_("贷款金额（元）"))
     issued_on = forms.DateField(label=_("发放日期"), widget=DATE)
@@ -100,12 +120,16 @@ class LoanForm(ScopedForm):
     purpose = forms.CharField(label=_("用途"), max_length=200, required=False)
     status = forms.ChoiceField(label=_("状态"), choices=LoanStatus.choices, initial=LoanStatus.CURRENT)
     interest_subsidy = _money(_("财政贴息（元）"))
-    scoped = {"household": (Household.objects.all(), "village__code"), "borrower": (Member.objects.all(), "household__village__code")}
+    scoped = {
+        "household": (Household.objects.all(), "village__code"),
+        "borrower": (Member.objects.all(), "household__village__code"),
+    }
 
 
 class MutualAidFundForm(ScopedForm):
-    village = forms.ModelChoiceField(label=_("村（区划代码）"), queryset=Division.objects.none(), to_field_name="code",
-                                     widget=forms.TextInput)
+    village = forms.ModelChoiceField(
+        label=_("村（区划代码）"), queryset=Division.objects.none(), to_field_name="code", widget=forms.TextInput
+    )
     name = forms.CharField(label=_("名称"), max_length=120)
     founded_year = forms.IntegerField(label=_("成立年度"), min_value=2000, max_value=2100)
     scoped = {"village": (Division.objects.filter(level=Level.VILLAGE), "code")}
@@ -121,10 +145,14 @@ class MutualAidCapitalForm(ScopedForm):
 
 class MutualAidMemberForm(ScopedForm):
     fund = forms.ModelChoiceField(label=_("互助资金协会"), queryset=MutualAidFund.objects.none())
-    household = forms.ModelChoiceField(label=_("农牧户（户编号）"), queryset=Household.objects.none(),
-                                       to_field_name="code", widget=forms.TextInput)
+    household = forms.ModelChoiceField(
+        label=_("农牧户（户编号）"), queryset=Household.objects.none(), to_field_name="code", widget=forms.TextInput
+    )
     joined_on = forms.DateField(label=_("入社日期"), widget=DATE)
-    scoped = {"fund": (MutualAidFund.objects.all(), "village__code"), "household": (Household.objects.all(), "village__code")}
+    scoped = {
+        "fund": (MutualAidFund.objects.all(), "village__code"),
+        "household": (Household.objects.all(), "village__code"),
+    }
 
 
 class MutualAidLoanForm(ScopedForm):

@@ -107,7 +107,9 @@ class Project(models.Model):
 class Allocation(models.Model):
     """Money from a source put into a project (资金到位), with its document number (文号)."""
 
-    source = models.ForeignKey(FundSource, verbose_name=_("资金来源"), on_delete=models.PROTECT, related_name="allocations")
+    source = models.ForeignKey(
+        FundSource, verbose_name=_("资金来源"), on_delete=models.PROTECT, related_name="allocations"
+    )
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="allocations")
     amount = models.DecimalField(_("金额（元）"), **MONEY)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -134,7 +136,11 @@ class Disbursement(models.Model):
         FundSource, verbose_name=_("资金来源"), on_delete=models.PROTECT, related_name="disbursements"
     )
     household = models.ForeignKey(
-        "households.Household", verbose_name=_("贫困户"), null=True, blank=True, on_delete=models.PROTECT,
+        "households.Household",
+        verbose_name=_("贫困户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="disbursements",
     )
     village = models.ForeignKey(
@@ -173,7 +179,11 @@ class Measure(models.Model):
         Project, verbose_name=_("项目"), null=True, blank=True, on_delete=models.SET_NULL, related_name="measures"
     )
     disbursement = models.ForeignKey(
-        Disbursement, verbose_name=_("资金拨付"), null=True, blank=True, on_delete=models.SET_NULL,
+        Disbursement,
+        verbose_name=_("资金拨付"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="measures",
     )
 
@@ -241,7 +251,9 @@ class MutualAidFund(models.Model):
 class MutualAidCapital(models.Model):
     """Capital paid into a mutual-aid fund from one source."""
 
-    fund = models.ForeignKey(MutualAidFund, verbose_name=_("互助资金协会"), on_delete=models.CASCADE, related_name="capital")
+    fund = models.ForeignKey(
+        MutualAidFund, verbose_name=_("互助资金协会"), on_delete=models.CASCADE, related_name="capital"
+    )
     source = models.ForeignKey(FundSource, verbose_name=_("资金来源"), on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(_("金额（元）"), **MONEY)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -258,9 +270,14 @@ class MutualAidCapital(models.Model):
 class MutualAidMember(models.Model):
     """A household that joined a village's mutual-aid fund (入社农牧户)."""
 
-    fund = models.ForeignKey(MutualAidFund, verbose_name=_("互助资金协会"), on_delete=models.CASCADE, related_name="members")
+    fund = models.ForeignKey(
+        MutualAidFund, verbose_name=_("互助资金协会"), on_delete=models.CASCADE, related_name="members"
+    )
     household = models.ForeignKey(
-        "households.Household", verbose_name=_("贫困户"), on_delete=models.PROTECT, related_name="mutual_aid_memberships"
+        "households.Household",
+        verbose_name=_("贫困户"),
+        on_delete=models.PROTECT,
+        related_name="mutual_aid_memberships",
     )
     joined_on = models.DateField(_("入社日期"))
 
@@ -277,8 +294,12 @@ class MutualAidMember(models.Model):
 class MutualAidLoan(models.Model):
     """A loan from a mutual-aid fund to one of its members (借款)."""
 
-    fund = models.ForeignKey(MutualAidFund, verbose_name=_("互助资金协会"), on_delete=models.CASCADE, related_name="loans")
-    member = models.ForeignKey(MutualAidMember, verbose_name=_("借款社员"), on_delete=models.PROTECT, related_name="loans")
+    fund = models.ForeignKey(
+        MutualAidFund, verbose_name=_("互助资金协会"), on_delete=models.CASCADE, related_name="loans"
+    )
+    member = models.ForeignKey(
+        MutualAidMember, verbose_name=_("借款社员"), on_delete=models.PROTECT, related_name="loans"
+    )
     amount = models.DecimalField(_("借款金额（元）"), **MONEY)
     issued_on = models.DateField(_("借款日期"))
     due_on = models.DateField(_("到期日期"))

@@ -112,13 +112,19 @@ def _exited_in(year: int, prefix: str) -> QuerySet[Household]:
 
 def _with_exit_population(households: QuerySet[Household], year: int) -> QuerySet[Household]:
     """`exit_population`: the members present on the day of the household's exit in `year` (register.md)."""
-    day = StatusChange.objects.filter(
-        household=OuterRef("pk"), status__in=EXITED_STATUSES, previous_status__in=POOR_STATUSES, date__year=year
-    ).order_by("-date").values("date")[:1]
+    day = (
+        StatusChange.objects.filter(
+            household=OuterRef("pk"), status__in=EXITED_STATUSES, previous_status__in=POOR_STATUSES, date__year=year
+        )
+        .order_by("-date")
+        .values("date")[:1]
+    )
     present = (
         Member.objects.filter(household=OuterRef("pk"), joined_on__lte=OuterRef("exit_day"))
         .filter(Q(left_on__isnull=True) | Q(left_on__gt=OuterRef("exit_day")))
-        .values("household").annotate(n=Count("pk")).values("n")
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     households = households.annotate(exit_day=Subquery(day))
     return households.annotate(exit_population=Coalesce(Subquery(present, output_field=IntegerField()), 0))
@@ -184,8 +190,9 @@ def to_household_share(*, region: Division, year: int | None = None) -> dict[str
     return row
 
 
-def to_household_share_by_child(*, region: Division, year: int | None = None,
-                                children: list[Division] | None = None) -> list[dict[str, Any]]:
+def to_household_share_by_child(
+    *, region: Division, year: int | None = None, children: list[Division] | None = None
+) -> list[dict[str, Any]]:
     """`to_household_share` for each direct child of the region (`children` if already read), one grouped query."""
     length = _child_length(region)
     if length is None:
@@ -195,9 +202,15 @@ def to_household_share_by_child(*, region: Division, year: int | None = None,
     rows = []
     for child in children if children is not None else children_of(region):
         r = sums.get(child.prefix, {"special_disbursed": ZERO, "special_to_households": ZERO})
-        rows.append({"code": child.code, "name": child.name, "special_disbursed": r["special_disbursed"],
-                     "special_to_households": r["special_to_households"],
-                     "to_household_share": percent(r["special_to_households"], r["special_disbursed"])})
+        rows.append(
+            {
+                "code": child.code,
+                "name": child.name,
+                "special_disbursed": r["special_disbursed"],
+                "special_to_households": r["special_to_households"],
+                "to_household_share": percent(r["special_to_households"], r["special_disbursed"]),
+            }
+        )
     return rows
 
 
@@ -297,8 +310,10 @@ def loan_coverage(*, region: Division, year: int, counts: dict[str, dict[str, in
     end = year_end(year)
     if counts is None:
         counts = loan_eligible_counts(region=region, year=year)
-    row: dict[str, Any] = {"loan_eligible_households": sum(r["eligible"] for r in counts.values()),
-           "loan_households": sum(r["with_loan"] for r in counts.values())}
+    row: dict[str, Any] = {
+        "loan_eligible_households": sum(r["eligible"] for r in counts.values()),
+        "loan_households": sum(r["with_loan"] for r in counts.values()),
+    }
     row["loan_coverage"] = percent(row["loan_households"], row["loan_eligible_households"])
     book = Loan.objects.filter(household__village__code__startswith=region.prefix, issued_on__lte=end)
     row |= book.aggregate(**_LOAN_SUMS)
@@ -306,8 +321,13 @@ def loan_coverage(*, region: Division, year: int, counts: dict[str, dict[str, in
     return row
 
 
-def loan_coverage_by_child(*, region: Division, year: int, children: list[Division] | None = None,
-                           counts: dict[str, dict[str, int]] | None = None) -> list[dict[str, Any]]:
+def loan_coverage_by_child(
+    *,
+    region: Division,
+    year: int,
+    children: list[Division] | None = None,
+    counts: dict[str, dict[str, int]] | None = None,
+) -> list[dict[str, Any]]:
     """`loan_coverage` (households only) for each direct child, in one grouped query (none given `counts`)."""
     if _child_length(region) is None:
         return []
@@ -316,8 +336,15 @@ def loan_coverage_by_child(*, region: Division, year: int, children: list[Divisi
     rows = []
     for child in children if children is not None else children_of(region):
         r = counts.get(child.prefix, {"eligible": 0, "with_loan": 0})
-        rows.append({"code": child.code, "name": child.name, "loan_eligible_households": r["eligible"],
-                     "loan_households": r["with_loan"], "loan_coverage": percent(r["with_loan"], r["eligible"])})
+        rows.append(
+            {
+                "code": child.code,
+                "name": child.name,
+                "loan_eligible_households": r["eligible"],
+                "loan_households": r["with_loan"],
+                "loan_coverage": percent(r["with_loan"], r["eligible"]),
+            }
+        )
     return rows
 
 
@@ -381,15 +408,18 @@ def cause_measure_gap_list(*, region: Division, year: int) -> QuerySet[Household
 
 def cause_measure_gaps(*, region: Division, year: int) -> dict[str, Any]:
     qs = _households_in(year, POOR_STATUSES, region.prefix).filter(cause_measure_gap_filter(year))
-    by_cause = {str(r["main_cause"]): r["n"] for r in qs.values("main_cause").annotate(n=Count("pk")).order_by("main_cause")}
+    by_cause = {
+        str(r["main_cause"]): r["n"] for r in qs.values("main_cause").annotate(n=Count("pk")).order_by("main_cause")
+    }
     return {"cause_measure_gap_households": sum(by_cause.values()), "cause_measure_gaps_by_cause": by_cause}
 
 
 # --- all of it ------------------------------------------------------------------------------------
 
 
-def funds_summary(*, region: Division, year: int,
-                  loan_counts: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
+def funds_summary(
+    *, region: Division, year: int, loan_counts: dict[str, dict[str, int]] | None = None
+) -> dict[str, Any]:
     """Every scalar funds figure of the region for `year`, keyed as in this module's docstring.
 
     `loan_counts`: `loan_eligible_counts(region, year)`, if the caller already read it.

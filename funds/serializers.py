@@ -78,8 +78,18 @@ class LoanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Loan
-        fields = ["id", "household", "borrower", "bank", "amount", "issued_on", "term_months", "purpose", "status",
-                  "interest_subsidy"]
+        fields = [
+            "id",
+            "household",
+            "borrower",
+            "bank",
+            "amount",
+            "issued_on",
+            "term_months",
+            "purpose",
+            "status",
+            "interest_subsidy",
+        ]
 
 
 class LoanStatusSerializer(serializers.Serializer):

@@ -61,12 +61,19 @@ def _positive(amount: Decimal, field: str = "amount") -> None:
         raise ValidationError({field: [_("金额必须大于零。")]})
 
 
-def _save_audited(*, user: User, obj: models.Model, region_code: str, household_code: str = "", summary: str = "",
-                  batch: str = "") -> None:
+def _save_audited(
+    *, user: User, obj: models.Model, region_code: str, household_code: str = "", summary: str = "", batch: str = ""
+) -> None:
     obj.save()
     audit_record(
-        user=user, action=Action.CREATE, obj=obj, changes=diff({}, snapshot(obj)),
-        household_code=household_code, region_code=region_code, summary=summary or str(obj), batch=batch,
+        user=user,
+        action=Action.CREATE,
+        obj=obj,
+        changes=diff({}, snapshot(obj)),
+        household_code=household_code,
+        region_code=region_code,
+        summary=summary or str(obj),
+        batch=batch,
     )
 
 
@@ -88,8 +95,9 @@ def fund_source_create(*, user: User, code: str, name: str, kind: str) -> FundSo
     return source
 
 
-def project_create(*, user: User, name: str, programme: str, division: Division, year: int, budget: Decimal,
-                   status: str = "ongoing") -> Project:
+def project_create(
+    *, user: User, name: str, programme: str, division: Division, year: int, budget: Decimal, status: str = "ongoing"
+) -> Project:
     if division.level not in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE):
         raise ValidationError({"division": [_("项目只能设在县、乡镇或村。")]})
     check_can_write(user, division.code)
@@ -102,16 +110,18 @@ def project_create(*, user: User, name: str, programme: str, division: Division,
     return project
 
 
-def allocation_create(*, user: User, project: Project, source: FundSource, amount: Decimal, year: int,
-                      document_number: str = "") -> Allocation:
+def allocation_create(
+    *, user: User, project: Project, source: FundSource, amount: Decimal, year: int, document_number: str = ""
+) -> Allocation:
     """Record money from `source` arriving in `project` (资金到位)."""
     check_can_write(user, project.division_id)
     _positive(amount)
     allocation = Allocation(project=project, source=source, amount=amount, year=year, document_number=document_number)
     _clean(allocation)
     with transaction.atomic():
-        _save_audited(user=user, obj=allocation, region_code=project.division_id,
-                      summary=f"{project.name} {source.name} {amount}")
+        _save_audited(
+            user=user, obj=allocation, region_code=project.division_id, summary=f"{project.name} {source.name} {amount}"
+        )
     return allocation
 
 
@@ -122,8 +132,17 @@ def project_balance(*, project: Project) -> Decimal:
     return allocated - paid
 
 
-def disbursement_create(*, user: User, project: Project, source: FundSource, amount: Decimal, on: date, purpose: str = "",
-                        household: Household | None = None, village: Division | None = None) -> Disbursement:
+def disbursement_create(
+    *,
+    user: User,
+    project: Project,
+    source: FundSource,
+    amount: Decimal,
+    on: date,
+    purpose: str = "",
+    household: Household | None = None,
+    village: Division | None = None,
+) -> Disbursement:
     """Pay money from `project` to a household (到户) or, with no household, to `village` (到村).
 
     Refused when the project's payments would exceed its allocations, saying by how much.
@@ -137,8 +156,9 @@ def disbursement_create(*, user: User, project: Project, source: FundSource, amo
     if not village.code.startswith(project.division.prefix):
         raise ValidationError({"village": [_("受益村不在项目实施区划 %(d)s 内。") % {"d": project.division.name}]})
     _positive(amount)
-    disbursement = Disbursement(project=project, source=source, household=household, village=village,
-                                amount=amount, date=on, purpose=purpose)
+    disbursement = Disbursement(
+        project=project, source=source, household=household, village=village, amount=amount, date=on, purpose=purpose
+    )
     _clean(disbursement)
     with transaction.atomic():
         # Lock the project so two clerks paying at once cannot both pass the check.
@@ -146,17 +166,31 @@ def disbursement_create(*, user: User, project: Project, source: FundSource, amo
         excess = Decimal(amount) - project_balance(project=project)
         if excess > 0:
             raise ValidationError({"amount": [_("超出已到位资金 %(x)s 元。") % {"x": f"{excess:,.2f}"}]})
-        _save_audited(user=user, obj=disbursement, region_code=village.code,
-                      household_code=household.code if household else "", summary=f"{project.name} {amount}")
+        _save_audited(
+            user=user,
+            obj=disbursement,
+            region_code=village.code,
+            household_code=household.code if household else "",
+            summary=f"{project.name} {amount}",
+        )
     return disbursement
 
 
 # --- households: measures and loans ----------------------------------------------------------
 
 
-def measure_create(*, user: User, household: Household, programme: str, content: str, year: int, amount: Decimal = ZERO,
-                   unit: str = "", project: Project | None = None,
-                   disbursement: Disbursement | None = None) -> Measure:
+def measure_create(
+    *,
+    user: User,
+    household: Household,
+    programme: str,
+    content: str,
+    year: int,
+    amount: Decimal = ZERO,
+    unit: str = "",
+    project: Project | None = None,
+    disbursement: Disbursement | None = None,
+) -> Measure:
     check_can_write(user, household.village_id)
     if Decimal(amount) < 0:
         raise ValidationError({"amount": [_("不能为负数。")]})
@@ -164,12 +198,25 @@ def measure_create(*, user: User, household: Household, programme: str, content:
         raise ValidationError({"disbursement": [_("该笔拨付不是发给本户的。")]})
     if disbursement is not None and project is None:
         project = disbursement.project
-    measure = Measure(household=household, programme=programme, content=content, year=year, amount=amount,
-                      unit=unit, project=project, disbursement=disbursement)
+    measure = Measure(
+        household=household,
+        programme=programme,
+        content=content,
+        year=year,
+        amount=amount,
+        unit=unit,
+        project=project,
+        disbursement=disbursement,
+    )
     _clean(measure)
     with transaction.atomic():
-        _save_audited(user=user, obj=measure, region_code=household.village_id, household_code=household.code,
-                      summary=f"{household.code} {measure}")
+        _save_audited(
+            user=user,
+            obj=measure,
+            region_code=household.village_id,
+            household_code=household.code,
+            summary=f"{household.code} {measure}",
+        )
     return measure
 
 
@@ -177,8 +224,7 @@ def _age_on(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def loan_check(*, household: Household, borrower: Member, amount: Decimal, issued_on: date,
-               term_months: int) -> None:
+def loan_check(*, household: Household, borrower: Member, amount: Decimal, issued_on: date, term_months: int) -> None:
     """The glossary's loan rules; a ValidationError keyed by field says which one failed."""
     errors: dict[str, list[str]] = {}
     if Decimal(amount) <= 0:
@@ -192,23 +238,49 @@ def loan_check(*, household: Household, borrower: Member, amount: Decimal, issue
     else:
         age = _age_on(borrower.birth_date, issued_on)
         if not BORROWER_MIN_AGE <= age <= BORROWER_MAX_AGE:
-            errors["borrower"] = [_("借款人须年满 18 周岁且不超过 65 周岁，%(name)s 在发放日为 %(age)d 岁。")
-                                  % {"name": borrower.name, "age": age}]
+            errors["borrower"] = [
+                _("借款人须年满 18 周岁且不超过 65 周岁，%(name)s 在发放日为 %(age)d 岁。")
+                % {"name": borrower.name, "age": age}
+            ]
     if errors:
         raise ValidationError(errors)
 
 
-def loan_create(*, user: User, household: Household, borrower: Member, bank: str, amount: Decimal, issued_on: date,
-                term_months: int, purpose: str = "", status: str = LoanStatus.CURRENT,
-                interest_subsidy: Decimal = ZERO) -> Loan:
+def loan_create(
+    *,
+    user: User,
+    household: Household,
+    borrower: Member,
+    bank: str,
+    amount: Decimal,
+    issued_on: date,
+    term_months: int,
+    purpose: str = "",
+    status: str = LoanStatus.CURRENT,
+    interest_subsidy: Decimal = ZERO,
+) -> Loan:
     check_can_write(user, household.village_id)
     loan_check(household=household, borrower=borrower, amount=amount, issued_on=issued_on, term_months=term_months)
-    loan = Loan(household=household, borrower=borrower, bank=bank, amount=amount, issued_on=issued_on,
-                term_months=term_months, purpose=purpose, status=status, interest_subsidy=interest_subsidy)
+    loan = Loan(
+        household=household,
+        borrower=borrower,
+        bank=bank,
+        amount=amount,
+        issued_on=issued_on,
+        term_months=term_months,
+        purpose=purpose,
+        status=status,
+        interest_subsidy=interest_subsidy,
+    )
     _clean(loan)
     with transaction.atomic():
-        _save_audited(user=user, obj=loan, region_code=household.village_id, household_code=household.code,
-                      summary=f"{household.code} {bank} {amount}")
+        _save_audited(
+            user=user,
+            obj=loan,
+            region_code=household.village_id,
+            household_code=household.code,
+            summary=f"{household.code} {bank} {amount}",
+        )
     return loan
 
 
@@ -222,8 +294,15 @@ def loan_status_set(*, user: User, loan: Loan, status: str) -> Loan:
     loan.status = status
     with transaction.atomic():
         loan.save(update_fields=["status"])
-        audit_record(user=user, action=Action.UPDATE, obj=loan, changes=diff(before, snapshot(loan, ["status"])),
-                     household_code=household.code, region_code=household.village_id, summary=str(loan))
+        audit_record(
+            user=user,
+            action=Action.UPDATE,
+            obj=loan,
+            changes=diff(before, snapshot(loan, ["status"])),
+            household_code=household.code,
+            region_code=household.village_id,
+            summary=str(loan),
+        )
     return loan
 
 
@@ -243,8 +322,9 @@ def mutual_aid_fund_create(*, user: User, village: Division, name: str, founded_
     return fund
 
 
-def mutual_aid_capital_add(*, user: User, fund: MutualAidFund, source: FundSource, amount: Decimal,
-                           year: int) -> MutualAidCapital:
+def mutual_aid_capital_add(
+    *, user: User, fund: MutualAidFund, source: FundSource, amount: Decimal, year: int
+) -> MutualAidCapital:
     check_can_write(user, fund.village_id)
     _positive(amount)
     capital = MutualAidCapital(fund=fund, source=source, amount=amount, year=year)
@@ -262,8 +342,13 @@ def mutual_aid_member_add(*, user: User, fund: MutualAidFund, household: Househo
         raise ValidationError({"household": [_("该户已经入社。")]})
     membership = MutualAidMember(fund=fund, household=household, joined_on=joined_on)
     with transaction.atomic():
-        _save_audited(user=user, obj=membership, region_code=fund.village_id, household_code=household.code,
-                      summary=f"{fund.name} {household.code}")
+        _save_audited(
+            user=user,
+            obj=membership,
+            region_code=fund.village_id,
+            household_code=household.code,
+            summary=f"{fund.name} {household.code}",
+        )
     return membership
 
 
@@ -275,8 +360,9 @@ def mutual_aid_available(*, fund: MutualAidFund) -> Decimal:
     return capital - lent + repaid
 
 
-def mutual_aid_loan_create(*, user: User, member: MutualAidMember, amount: Decimal, issued_on: date,
-                           due_on: date) -> MutualAidLoan:
+def mutual_aid_loan_create(
+    *, user: User, member: MutualAidMember, amount: Decimal, issued_on: date, due_on: date
+) -> MutualAidLoan:
     fund = member.fund
     check_can_write(user, fund.village_id)
     _positive(amount)
@@ -288,8 +374,13 @@ def mutual_aid_loan_create(*, user: User, member: MutualAidMember, amount: Decim
         excess = Decimal(amount) - mutual_aid_available(fund=fund)
         if excess > 0:
             raise ValidationError({"amount": [_("超出互助资金可借余额 %(x)s 元。") % {"x": f"{excess:,.2f}"}]})
-        _save_audited(user=user, obj=loan, region_code=fund.village_id, household_code=member.household.code,
-                      summary=f"{fund.name} {amount}")
+        _save_audited(
+            user=user,
+            obj=loan,
+            region_code=fund.village_id,
+            household_code=member.household.code,
+            summary=f"{fund.name} {amount}",
+        )
     return loan
 
 
@@ -304,4 +395,3 @@ def mutual_aid_repayment_add(*, user: User, loan: MutualAidLoan, amount: Decimal
         repayment = MutualAidRepayment(loan=loan, amount=amount, date=on)
         _save_audited(user=user, obj=repayment, region_code=loan.fund.village_id, summary=f"{loan.pk} {amount}")
     return repayment
-

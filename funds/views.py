@@ -1,4 +1,3 @@
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
@@ -38,32 +37,63 @@ def gaps(request, code: str):
         if cause not in {str(v) for v in Cause.values}:
             raise ValidationError({"cause": [_("参数 cause 不是致贫原因代码之一。")]})
         households = households.filter(main_cause=int(cause))
-    return render(request, "funds/gaps.html", {
-        "region": place, "year": year, "households": households[:500], "count": households.count(),
-    })
+    return render(
+        request,
+        "funds/gaps.html",
+        {
+            "region": place,
+            "year": year,
+            "households": households[:500],
+            "count": households.count(),
+        },
+    )
 
 
 # --- forms: one view, a form class and a service per kind of record -------------------------------
 
 FORMS = {
-    "project": (forms.ProjectForm, lambda user, d: services.project_create(user=user, **d), gettext_lazy("新建扶贫项目")),
-    "allocation": (forms.AllocationForm, lambda user, d: services.allocation_create(user=user, **d),
-                   gettext_lazy("资金到位（下达）")),
-    "disbursement": (forms.DisbursementForm, lambda user, d: services.disbursement_create(user=user, **d),
-                      gettext_lazy("资金拨付（到户或到村）")),
+    "project": (
+        forms.ProjectForm,
+        lambda user, d: services.project_create(user=user, **d),
+        gettext_lazy("新建扶贫项目"),
+    ),
+    "allocation": (
+        forms.AllocationForm,
+        lambda user, d: services.allocation_create(user=user, **d),
+        gettext_lazy("资金到位（下达）"),
+    ),
+    "disbursement": (
+        forms.DisbursementForm,
+        lambda user, d: services.disbursement_create(user=user, **d),
+        gettext_lazy("资金拨付（到户或到村）"),
+    ),
     "measure": (forms.MeasureForm, lambda user, d: services.measure_create(user=user, **d), gettext_lazy("帮扶措施")),
     "loan": (forms.LoanForm, lambda user, d: services.loan_create(user=user, **d), gettext_lazy("精准扶贫专项贷款")),
-    "mutual-aid-fund": (forms.MutualAidFundForm, lambda user, d: services.mutual_aid_fund_create(user=user, **d),
-                        gettext_lazy("互助资金协会")),
-    "mutual-aid-capital": (forms.MutualAidCapitalForm, lambda user, d: services.mutual_aid_capital_add(user=user, **d),
-                           gettext_lazy("互助资金本金注入")),
-    "mutual-aid-member": (forms.MutualAidMemberForm, lambda user, d: services.mutual_aid_member_add(user=user, **d),
-                          gettext_lazy("入社农牧户")),
-    "mutual-aid-loan": (forms.MutualAidLoanForm, lambda user, d: services.mutual_aid_loan_create(user=user, **d),
-                        gettext_lazy("互助资金借款")),
-    "mutual-aid-repayment": (forms.MutualAidRepaymentForm,
-                             lambda user, d: services.mutual_aid_repayment_add(user=user, **d),
-                             gettext_lazy("互助资金还款")),
+    "mutual-aid-fund": (
+        forms.MutualAidFundForm,
+        lambda user, d: services.mutual_aid_fund_create(user=user, **d),
+        gettext_lazy("互助资金协会"),
+    ),
+    "mutual-aid-capital": (
+        forms.MutualAidCapitalForm,
+        lambda user, d: services.mutual_aid_capital_add(user=user, **d),
+        gettext_lazy("互助资金本金注入"),
+    ),
+    "mutual-aid-member": (
+        forms.MutualAidMemberForm,
+        lambda user, d: services.mutual_aid_member_add(user=user, **d),
+        gettext_lazy("入社农牧户"),
+    ),
+    "mutual-aid-loan": (
+        forms.MutualAidLoanForm,
+        lambda user, d: services.mutual_aid_loan_create(user=user, **d),
+        gettext_lazy("互助资金借款"),
+    ),
+    "mutual-aid-repayment": (
+        forms.MutualAidRepaymentForm,
+        lambda user, d: services.mutual_aid_repayment_add(user=user, **d),
+        gettext_lazy("互助资金还款"),
+    ),
 }
 
 

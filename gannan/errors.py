@@ -60,7 +60,9 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     # The resolver's own message names URL patterns: not for users.
-    return error_page(request, 404, exception if isinstance(exception, Http404) and not _is_resolver(exception) else None)
+    return error_page(
+        request, 404, exception if isinstance(exception, Http404) and not _is_resolver(exception) else None
+    )
 
 
 def server_error(request):

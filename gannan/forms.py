@@ -1,4 +1,7 @@
-"""Query-string filters of pages and exports: a bad value answers 400 naming the filter, never a 500 or a silent "all"."""
+"""Query-string filters of pages and exports.
+
+A bad value answers 400 naming the filter, never a 500 or a silent "all".
+"""
 
 import unicodedata
 from typing import Any
@@ -37,9 +40,12 @@ def filters_or_400(form: forms.Form) -> dict[str, Any]:
     if not form.is_bound:
         return {}
     if not form.is_valid():
-        raise ValidationError([
-            _("筛选条件“%(field)s”（%(name)s）：%(reason)s") % {
-                "field": form.fields[name].label if name in form.fields else name, "name": name, "reason": message}
-            for name, messages in form.errors.items() for message in messages
-        ])
+        raise ValidationError(
+            [
+                _("筛选条件“%(field)s”（%(name)s）：%(reason)s")
+                % {"field": form.fields[name].label if name in form.fields else name, "name": name, "reason": message}
+                for name, messages in form.errors.items()
+                for message in messages
+            ]
+        )
     return dict(form.cleaned_data)

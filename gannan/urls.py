@@ -28,8 +28,11 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     # ReDoc renders in a web worker started from a blob: URL; nothing else is allowed beyond the site's policy.
-    path("api/redoc/", csp_update({"worker-src": ["'self'", "blob:"]})(SpectacularRedocView.as_view(url_name="schema")),
-         name="redoc"),
+    path(
+        "api/redoc/",
+        csp_update({"worker-src": ["'self'", "blob:"]})(SpectacularRedocView.as_view(url_name="schema")),
+        name="redoc",
+    ),
     path("api/metrics/", include("metrics.api_urls")),
     path("api/funds/", include("funds.api_urls")),
     path("api/quality/", include("quality.api_urls")),

@@ -46,8 +46,16 @@ class MemberAdmin(ReadOnlyAdmin):
 
 @admin.register(HouseholdYear)
 class HouseholdYearAdmin(ReadOnlyAdmin):
-    list_display = ["household", "year", "income_per_capita", "enough_food", "enough_clothing",
-                    "education_secured", "medical_secured", "housing_secured"]
+    list_display = [
+        "household",
+        "year",
+        "income_per_capita",
+        "enough_food",
+        "enough_clothing",
+        "education_secured",
+        "medical_secured",
+        "housing_secured",
+    ]
     list_filter = ["year"]
     search_fields = ["household__code", "household__head_name"]
     list_select_related = ["household"]
@@ -74,10 +82,16 @@ class PovertyLineAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = snapshot(PovertyLine.objects.get(pk=obj.pk)) if change else {}
         super().save_model(request, obj, form, change)
-        audit_record(user=request.user, action=Action.UPDATE if change else Action.CREATE, obj=obj,
-                     changes=diff(before, snapshot(obj)), summary=str(obj))
+        audit_record(
+            user=request.user,
+            action=Action.UPDATE if change else Action.CREATE,
+            obj=obj,
+            changes=diff(before, snapshot(obj)),
+            summary=str(obj),
+        )
 
     def delete_model(self, request, obj):
-        audit_record(user=request.user, action=Action.DELETE, obj=obj, changes=diff(snapshot(obj), {}),
-                     summary=str(obj))
+        audit_record(
+            user=request.user, action=Action.DELETE, obj=obj, changes=diff(snapshot(obj), {}), summary=str(obj)
+        )
         super().delete_model(request, obj)

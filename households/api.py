@@ -23,7 +23,10 @@ from .serializers import (
 )
 from .services import check_can_edit, household_update, household_year_save
 
-REFUSED = {400: OpenApiResponse(description="规则不满足（按字段列出原因）"), 403: OpenApiResponse(description="无权修改")}
+REFUSED = {
+    400: OpenApiResponse(description="规则不满足（按字段列出原因）"),
+    403: OpenApiResponse(description="无权修改"),
+}
 
 
 def can_edit(user: User, household: Household) -> bool:
@@ -86,7 +89,11 @@ class HouseholdViewSet(
 
     @extend_schema(
         request=HouseholdWriteSerializer,
-        responses={200: HouseholdSerializer, **REFUSED, 409: OpenApiResponse(description="版本已过期：他人已修改，本次未保存")},
+        responses={
+            200: HouseholdSerializer,
+            **REFUSED,
+            409: OpenApiResponse(description="版本已过期：他人已修改，本次未保存"),
+        },
     )
     def update(self, request, *args, **kwargs):
         household = self.get_object()
@@ -99,13 +106,23 @@ class HouseholdViewSet(
         version = data.pop("version")
         correction = data.pop("correction", "")
         with service_errors():
-            household = household_update(user=request.user, household=household, data=data, version=version,
-                                         members=members, correction=correction)
+            household = household_update(
+                user=request.user,
+                household=household,
+                data=data,
+                version=version,
+                members=members,
+                correction=correction,
+            )
         return Response(self._detail(household))
 
     @extend_schema(
         request=HouseholdWriteSerializer,
-        responses={200: HouseholdSerializer, **REFUSED, 409: OpenApiResponse(description="版本已过期：他人已修改，本次未保存")},
+        responses={
+            200: HouseholdSerializer,
+            **REFUSED,
+            409: OpenApiResponse(description="版本已过期：他人已修改，本次未保存"),
+        },
     )
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)

@@ -48,13 +48,17 @@ def _importer(request, kind: str):
 def index(request):
     divisions = scope_filter(Division.objects.all(), request.user, "code")
     divisions = divisions.exclude(level="village").exclude(level="province").order_by("code")
-    return render(request, "data/index.html", {
-        "can_import": request.user.can_edit_households,
-        "divisions": divisions,
-        "statuses": Status.choices,
-        "attributes": Attribute.choices,
-        "causes": Cause.choices,
-    })
+    return render(
+        request,
+        "data/index.html",
+        {
+            "can_import": request.user.can_edit_households,
+            "divisions": divisions,
+            "statuses": Status.choices,
+            "attributes": Attribute.choices,
+            "causes": Cause.choices,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,10 +94,18 @@ def upload(request, kind: str):
 
 def _preview_save(token: str, report: RosterReport) -> None:
     """The dry run's named changes, kept next to the upload so that paging through them does not re-read the file."""
-    pending_preview_path(token).write_text(json.dumps({
-        "file_name": report.file_name, "rows": report.rows, "counts": report.counts,
-        "warnings": [asdict(w) for w in report.warnings], "changes": [asdict(c) for c in report.changes],
-    }, ensure_ascii=False))
+    pending_preview_path(token).write_text(
+        json.dumps(
+            {
+                "file_name": report.file_name,
+                "rows": report.rows,
+                "counts": report.counts,
+                "warnings": [asdict(w) for w in report.warnings],
+                "changes": [asdict(c) for c in report.changes],
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 def _preview_load(token: str) -> RosterReport | None:
@@ -101,9 +113,13 @@ def _preview_load(token: str) -> RosterReport | None:
     if not path.is_file():
         return None
     saved = json.loads(path.read_text())
-    return RosterReport(file_name=saved["file_name"], rows=saved["rows"], counts=saved["counts"],
-                        warnings=[Problem(**w) for w in saved["warnings"]],
-                        changes=[RowChange(**c) for c in saved["changes"]])
+    return RosterReport(
+        file_name=saved["file_name"],
+        rows=saved["rows"],
+        counts=saved["counts"],
+        warnings=[Problem(**w) for w in saved["warnings"]],
+        changes=[RowChange(**c) for c in saved["changes"]],
+    )
 
 
 def _pending(request, kind: str, token: str) -> dict:
@@ -134,12 +150,23 @@ def confirm(request, kind: str):
     planned = _preview_load(token)
     if planned is not None and planned.removals and request.POST.get("confirm_removals") != "1":
         # Removing members loses their records: the clerk ticks that they mean it, after reading the names.
-        return _report_page(request, kind, planned, labels, token=token, status=400,
-                            problem=_("本次导入将删除 %(n)d 名成员：请勾选确认后再导入。") % {"n": planned.removals})
+        return _report_page(
+            request,
+            kind,
+            planned,
+            labels,
+            token=token,
+            status=400,
+            problem=_("本次导入将删除 %(n)d 名成员：请勾选确认后再导入。") % {"n": planned.removals},
+        )
     if path.stat().st_size > settings.IMPORT_BACKGROUND_BYTES:
         # A large file is applied by the worker: the clerk watches the job's progress page.
-        job = job_start(user=request.user, kind="households.import", title=_("导入 %(name)s") % {"name": entry["name"]},
-                        params={"kind": kind, "token": token, "name": entry["name"]})
+        job = job_start(
+            user=request.user,
+            kind="households.import",
+            title=_("导入 %(name)s") % {"name": entry["name"]},
+            params={"kind": kind, "token": token, "name": entry["name"]},
+        )
         pending_preview_path(token).unlink(missing_ok=True)
         pending = request.session.get("imports", {})
         del pending[token]
@@ -158,8 +185,16 @@ def confirm(request, kind: str):
 CHANGES_PER_PAGE = 50
 
 
-def _report_page(request, kind: str, report: Report, labels: dict[str, str], *, token: str, status: int | None = None,
-                 problem: str = "") -> HttpResponse:
+def _report_page(
+    request,
+    kind: str,
+    report: Report,
+    labels: dict[str, str],
+    *,
+    token: str,
+    status: int | None = None,
+    problem: str = "",
+) -> HttpResponse:
     shown = 1000
     changes = getattr(report, "changes", [])
     page = Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page")) if changes else None
@@ -168,20 +203,25 @@ def _report_page(request, kind: str, report: Report, labels: dict[str, str], *, 
         # The result links to what was imported: each household added or changed (the first hundred).
         codes = list(dict.fromkeys(c.household_code for c in changes if not c.member_name))[:100]
         imported = list(Household.objects.filter(code__in=codes).order_by("code").values("pk", "code", "head_name"))
-    return render(request, "data/report.html", {
-        "kind": kind,
-        "title": KIND_TITLES[kind],
-        "report": report,
-        "counts": [(labels[k], v) for k, v in report.counts.items()],
-        "errors": report.errors[:shown],
-        "hidden_errors": max(len(report.errors) - shown, 0),
-        "warnings": report.warnings[:shown],
-        "token": token,
-        "changes": page,
-        "removals": getattr(report, "removals", 0),
-        "imported": imported,
-        "problem": problem,
-    }, status=status or (200 if report.ok else 422))
+    return render(
+        request,
+        "data/report.html",
+        {
+            "kind": kind,
+            "title": KIND_TITLES[kind],
+            "report": report,
+            "counts": [(labels[k], v) for k, v in report.counts.items()],
+            "errors": report.errors[:shown],
+            "hidden_errors": max(len(report.errors) - shown, 0),
+            "warnings": report.warnings[:shown],
+            "token": token,
+            "changes": page,
+            "removals": getattr(report, "removals", 0),
+            "imported": imported,
+            "problem": problem,
+        },
+        status=status or (200 if report.ok else 422),
+    )
 
 
 @require_GET
@@ -211,14 +251,22 @@ def export(request, fmt: str):
         raise PermissionDenied(_("只有管理员可以导出完整证件号码。"))
     if full:
         audit_record(
-            user=request.user, action=Action.EXPORT, object_type="household_roster", object_id=fmt,
+            user=request.user,
+            action=Action.EXPORT,
+            object_type="household_roster",
+            object_id=fmt,
             changes={"filters": {k: v for k, v in params.items() if v}, "full_ids": True},
-            region_code=params.get("division", ""), summary=_("导出贫困户信息采集表（完整证件号码）"),
+            region_code=params.get("division", ""),
+            summary=_("导出贫困户信息采集表（完整证件号码）"),
         )
     if fmt == "xlsx":
         # A county's workbook takes longer than a page should wait: a background job with a progress bar.
-        job = job_start(user=request.user, kind="households.roster_xlsx", title=_("贫困户信息采集表 XLSX"),
-                        params={**{k: v for k, v in params.items() if v}, "full_ids": full})
+        job = job_start(
+            user=request.user,
+            kind="households.roster_xlsx",
+            title=_("贫困户信息采集表 XLSX"),
+            params={**{k: v for k, v in params.items() if v}, "full_ids": full},
+        )
         return redirect("jobs:detail", pk=job.pk)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"贫困户信息采集表-{stamp}.{fmt}"
@@ -240,12 +288,17 @@ def events_export(request):
         raise PermissionDenied(_("只有管理员可以导出完整证件号码。"))
     if full:
         audit_record(
-            user=request.user, action=Action.EXPORT, object_type="household_events", object_id="csv",
+            user=request.user,
+            action=Action.EXPORT,
+            object_type="household_events",
+            object_id="csv",
             changes={"filters": {"division": division} if division else {}, "full_ids": True},
-            region_code=division, summary=_("导出变动记录（完整证件号码）"),
+            region_code=division,
+            summary=_("导出变动记录（完整证件号码）"),
         )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(roster_csv(event_rows(households, full_ids=full)),
-                                     content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        roster_csv(event_rows(households, full_ids=full)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = _attachment(f"变动记录-{stamp}.csv")
     return response

@@ -126,7 +126,7 @@ def member_reason(kind: str, value: str) -> tuple[str, str]:
     """
     for code, label in _reason_codes(kind):
         if value.startswith(label):
-            return code, value[len(label):].strip(NOTE_SEPARATORS)[:200]
+            return code, value[len(label) :].strip(NOTE_SEPARATORS)[:200]
     if kind == JOIN and not value:
         return JoinReason.REGISTERED.value, ""
     labels = "、".join(label for code, label in choice_pairs(JoinReason if kind == JOIN else LeaveReason) if code)
@@ -202,8 +202,12 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
             event.id_number = values["id_number"]
         else:
             if values.get("id_number"):
-                report.error(number, headers["id_number"], values["id_number"],
-                             _("户级变动（%(type)s）不填证件号码。") % {"type": TYPE_LABELS[kind]})
+                report.error(
+                    number,
+                    headers["id_number"],
+                    values["id_number"],
+                    _("户级变动（%(type)s）不填证件号码。") % {"type": TYPE_LABELS[kind]},
+                )
                 continue
             if kind in (Status.REMOVED, Status.DISSOLVED) and not reason:
                 report.error(number, headers["reason"], "", _("%(type)s必须填写原因。") % {"type": TYPE_LABELS[kind]})
@@ -254,8 +258,16 @@ def years_only(history: list[tuple[str, date]], identified_year: int) -> list[tu
     return out
 
 
-def _plan_history(plan: Plan, events: list[Event], existing: list[StatusChange], *, user: User, correction: str,
-                  report: Report, headers: dict[str, str]) -> None:
+def _plan_history(
+    plan: Plan,
+    events: list[Event],
+    existing: list[StatusChange],
+    *,
+    user: User,
+    correction: str,
+    report: Report,
+    headers: dict[str, str],
+) -> None:
     """Compare the file's household events with the stored history: unchanged, dated, appended, or refused."""
     household = plan.household
     wanted = sorted(events, key=lambda e: (e.on, e.row))
@@ -281,9 +293,16 @@ def _plan_history(plan: Plan, events: list[Event], existing: list[StatusChange],
     last = existing[-1] if existing else None
     for e in new:
         if last is not None and e.on < last.date:
-            report.error(e.row, headers["date"], e.on, _(
-                "与系统中的状态记录不一致：该户最近一次状态变更为 %(d)s %(s)s。导入只能补充其后的变动，"
-                "或为按年度导入的记录补上日期，不能改写历史。") % {"d": last.date.isoformat(), "s": Status(last.status).label})
+            report.error(
+                e.row,
+                headers["date"],
+                e.on,
+                _(
+                    "与系统中的状态记录不一致：该户最近一次状态变更为 %(d)s %(s)s。导入只能补充其后的变动，"
+                    "或为按年度导入的记录补上日期，不能改写历史。"
+                )
+                % {"d": last.date.isoformat(), "s": Status(last.status).label},
+            )
             return
     if _check_chain(last.status if last else None, new, report, headers):
         return
@@ -300,15 +319,28 @@ def _check_chain(current: str | None, events: list[Event], report: Report, heade
     """Refuse the first event that may not follow the one before (the services' transitions); True if refused."""
     for e in events:
         if e.kind not in TRANSITIONS.get(current, set()):
-            report.error(e.row, headers["event_type"], TYPE_LABELS[e.kind], _("不能从“%(a)s”变更为“%(b)s”。") % {
-                "a": Status(current).label if current else _("未建档"), "b": Status(e.kind).label})
+            report.error(
+                e.row,
+                headers["event_type"],
+                TYPE_LABELS[e.kind],
+                _("不能从“%(a)s”变更为“%(b)s”。")
+                % {"a": Status(current).label if current else _("未建档"), "b": Status(e.kind).label},
+            )
             return True
         current = e.kind
     return False
 
 
-def _plan_members(plan: Plan, events: list[Event], members: list[Member], *, user: User, correction: str,
-                  report: Report, headers: dict[str, str]) -> None:
+def _plan_members(
+    plan: Plan,
+    events: list[Event],
+    members: list[Member],
+    *,
+    user: User,
+    correction: str,
+    report: Report,
+    headers: dict[str, str],
+) -> None:
     """Each member event sets a roster member's day of joining or leaving (and its reason)."""
     by_id = {m.id_number: m for m in members}  # a later row of the same person (left and came back) wins
     spans = {m.pk: {name: getattr(m, name) for name in SPAN_FIELDS} for m in members}
@@ -317,13 +349,21 @@ def _plan_members(plan: Plan, events: list[Event], members: list[Member], *, use
     for e in sorted(events, key=lambda e: (e.on, e.row)):
         member = by_id.get(e.id_number)
         if member is None:
-            report.error(e.row, headers["id_number"], e.id_number,
-                         _("该证件号码不是户 %(code)s 的成员：成员须先由贫困户信息采集表导入。") % {"code": e.household_code})
+            report.error(
+                e.row,
+                headers["id_number"],
+                e.id_number,
+                _("该证件号码不是户 %(code)s 的成员：成员须先由贫困户信息采集表导入。") % {"code": e.household_code},
+            )
             continue
         if (e.id_number, e.kind) in seen:
-            report.error(e.row, headers["event_type"], TYPE_LABELS[e.kind],
-                         _("与第 %(n)d 行重复：同一成员只能有一条%(type)s。") % {"n": seen[(e.id_number, e.kind)],
-                                                                          "type": TYPE_LABELS[e.kind]})
+            report.error(
+                e.row,
+                headers["event_type"],
+                TYPE_LABELS[e.kind],
+                _("与第 %(n)d 行重复：同一成员只能有一条%(type)s。")
+                % {"n": seen[(e.id_number, e.kind)], "type": TYPE_LABELS[e.kind]},
+            )
             continue
         seen[(e.id_number, e.kind)] = e.row
         span = spans[member.pk]
@@ -340,14 +380,24 @@ def _plan_members(plan: Plan, events: list[Event], members: list[Member], *, use
         join = next((e for e in rows if e.kind == JOIN), None)
         leave = next((e for e in rows if e.kind == LEAVE), None)
         if join and span["joined_on"] < member.birth_date:
-            report.error(join.row, headers["date"], join.on, _("加入日期 %(j)s 早于出生日期 %(b)s：不能在出生前加入。")
-                         % {"j": join.on.isoformat(), "b": member.birth_date.isoformat()})
+            report.error(
+                join.row,
+                headers["date"],
+                join.on,
+                _("加入日期 %(j)s 早于出生日期 %(b)s：不能在出生前加入。")
+                % {"j": join.on.isoformat(), "b": member.birth_date.isoformat()},
+            )
             continue
         if span["left_on"] and span["left_on"] < span["joined_on"]:
             where = leave or join
             assert where is not None  # the stored span was valid: one of the file's events made it wrong
-            report.error(where.row, headers["date"], where.on, _("离开日期 %(l)s 早于加入日期 %(j)s：不能在加入前离开。")
-                         % {"l": span["left_on"].isoformat(), "j": span["joined_on"].isoformat()})
+            report.error(
+                where.row,
+                headers["date"],
+                where.on,
+                _("离开日期 %(l)s 早于加入日期 %(j)s：不能在加入前离开。")
+                % {"l": span["left_on"].isoformat(), "j": span["joined_on"].isoformat()},
+            )
             continue
         before = {name: getattr(member, name) for name in SPAN_FIELDS}
         if span == before:
@@ -369,8 +419,9 @@ def _plan_members(plan: Plan, events: list[Event], members: list[Member], *, use
             report.counts["members_left"] += 1
         changed.append(member.pk)
     if changed:
-        plan.members = [{**{name: getattr(m, name) for name in MEMBER_FIELDS}, **spans[m.pk], "id": m.pk}
-                        for m in members]
+        plan.members = [
+            {**{name: getattr(m, name) for name in MEMBER_FIELDS}, **spans[m.pk], "id": m.pk} for m in members
+        ]
 
 
 def _plan(events: list[Event], *, user: User, correction: str, report: Report, headers: dict[str, str]) -> list[Plan]:
@@ -381,9 +432,12 @@ def _plan(events: list[Event], *, user: User, correction: str, report: Report, h
     plans = []
     codes = list(by_code)
     for start in range(0, len(codes), CHUNK):
-        chunk = codes[start:start + CHUNK]
-        households = {h.code: h for h in Household.objects.filter(code__in=chunk).select_related("village")
-                      if in_scope(user, h.village_id)}
+        chunk = codes[start : start + CHUNK]
+        households = {
+            h.code: h
+            for h in Household.objects.filter(code__in=chunk).select_related("village")
+            if in_scope(user, h.village_id)
+        }
         pks = [h.pk for h in households.values()]
         members: dict[int, list[Member]] = defaultdict(list)
         for m in Member.objects.filter(household_id__in=pks).order_by("id"):
@@ -399,10 +453,24 @@ def _plan(events: list[Event], *, user: User, correction: str, report: Report, h
                     report.error(e.row, headers["household_code"], code, _("户编号不存在或不在您的管辖范围内。"))
                 continue
             plan = Plan(household=household, first_row=min(e.row for e in rows))
-            _plan_history(plan, [e for e in rows if e.kind not in (JOIN, LEAVE)], changes[household.pk],
-                          user=user, correction=correction, report=report, headers=headers)
-            _plan_members(plan, [e for e in rows if e.kind in (JOIN, LEAVE)], members[household.pk],
-                          user=user, correction=correction, report=report, headers=headers)
+            _plan_history(
+                plan,
+                [e for e in rows if e.kind not in (JOIN, LEAVE)],
+                changes[household.pk],
+                user=user,
+                correction=correction,
+                report=report,
+                headers=headers,
+            )
+            _plan_members(
+                plan,
+                [e for e in rows if e.kind in (JOIN, LEAVE)],
+                members[household.pk],
+                user=user,
+                correction=correction,
+                report=report,
+                headers=headers,
+            )
             if plan.history is not None or plan.appended or plan.members is not None:
                 plans.append(plan)
     return plans
@@ -411,21 +479,38 @@ def _plan(events: list[Event], *, user: User, correction: str, report: Report, h
 # --- applying ------------------------------------------------------------------------------
 
 
-def _apply(plans: list[Plan], *, user: User, correction: str, batch: str, report: Report,
-           headers: dict[str, str]) -> None:
+def _apply(
+    plans: list[Plan], *, user: User, correction: str, batch: str, report: Report, headers: dict[str, str]
+) -> None:
     """Each household's status events, then its members' spans, through the services."""
     for plan in plans:
         household = plan.household
         try:
             if plan.history is not None:
-                household_history_date(user=user, household=household, history=plan.history, correction=correction,
-                                       batch=batch)
+                household_history_date(
+                    user=user, household=household, history=plan.history, correction=correction, batch=batch
+                )
             for e in plan.appended:
-                household_status_change(user=user, household=household, status=e.kind, on=e.on, reason=e.reason,
-                                        authorised=True, correction=correction, batch=batch)
+                household_status_change(
+                    user=user,
+                    household=household,
+                    status=e.kind,
+                    on=e.on,
+                    reason=e.reason,
+                    authorised=True,
+                    correction=correction,
+                    batch=batch,
+                )
             if plan.members is not None:
-                household_update(user=user, household=household, data={}, version=household.version,
-                                 members=plan.members, correction=correction, batch=batch)
+                household_update(
+                    user=user,
+                    household=household,
+                    data={},
+                    version=household.version,
+                    members=plan.members,
+                    correction=correction,
+                    batch=batch,
+                )
         except (ValidationError, PermissionDenied) as e:
             messages = e.messages if isinstance(e, ValidationError) else [str(e)]
             for message in messages:
@@ -466,14 +551,19 @@ def events_import(*, data: bytes, file_name: str, user: User, dry_run: bool = Fa
             cases_record_history(changes=StatusChange.objects.filter(pk__gt=newest))
             dated = [p.household.pk for p in plans if p.history is not None]
             for start in range(0, len(dated), CHUNK):
-                changes = StatusChange.objects.filter(household__in=dated[start:start + CHUNK])
+                changes = StatusChange.objects.filter(household__in=dated[start : start + CHUNK])
                 cases_refresh_history(changes=changes)
                 cases_record_history(changes=changes)
         if report.changed and not report.errors and not dry_run:
             audit_record(
-                user=user, action=Action.IMPORT, object_type="import", object_id=file_name[:64], changes=report.counts,
+                user=user,
+                action=Action.IMPORT,
+                object_type="import",
+                object_id=file_name[:64],
+                changes=report.counts,
                 region_code=user.region_code,
-                summary=_("导入变动记录 %(name)s：%(n)d 行") % {"name": file_name, "n": report.rows}, batch=batch,
+                summary=_("导入变动记录 %(name)s：%(n)d 行") % {"name": file_name, "n": report.rows},
+                batch=batch,
             )
         if dry_run or report.errors:
             transaction.set_rollback(True)
@@ -514,18 +604,34 @@ def event_rows(households: QuerySet[Household], *, full_ids: bool) -> Iterator[l
 def _event_batch(batch: list[tuple[int, str]], *, full_ids: bool) -> Iterator[list[Any]]:
     pks = [pk for pk, _code in batch]
     changes: dict[int, list[tuple[date, list[Any]]]] = defaultdict(list)
-    for pk, status, on, reason in (StatusChange.objects.filter(household_id__in=pks).order_by("date", "id")
-                                   .values_list("household_id", "status", "date", "reason")):
+    for pk, status, on, reason in (
+        StatusChange.objects.filter(household_id__in=pks)
+        .order_by("date", "id")
+        .values_list("household_id", "status", "date", "reason")
+    ):
         changes[pk].append((on, ["", TYPE_LABELS[status], on.isoformat(), reason]))
-    members = Member.objects.filter(household_id__in=pks).order_by("id").values_list(
-        "household_id", "id_number", "joined_on", "join_reason", "left_on", "leave_reason", "span_note")
+    members = (
+        Member.objects.filter(household_id__in=pks)
+        .order_by("id")
+        .values_list("household_id", "id_number", "joined_on", "join_reason", "left_on", "leave_reason", "span_note")
+    )
     for pk, number, joined, join_reason, left, leave_reason, note in members:
         shown = number if full_ids else mask_id(number)
-        changes[pk].append((joined, [shown, TYPE_LABELS[JOIN], joined.isoformat(),
-                                     _member_reason_text(JOIN, join_reason, "" if left else note)]))
+        changes[pk].append(
+            (
+                joined,
+                [
+                    shown,
+                    TYPE_LABELS[JOIN],
+                    joined.isoformat(),
+                    _member_reason_text(JOIN, join_reason, "" if left else note),
+                ],
+            )
+        )
         if left:
-            changes[pk].append((left, [shown, TYPE_LABELS[LEAVE], left.isoformat(),
-                                       _member_reason_text(LEAVE, leave_reason, note)]))
+            changes[pk].append(
+                (left, [shown, TYPE_LABELS[LEAVE], left.isoformat(), _member_reason_text(LEAVE, leave_reason, note)])
+            )
     for pk, code in batch:
         for _on, row in sorted(changes.get(pk, []), key=lambda item: item[0]):
             yield [code, *row]

@@ -41,8 +41,18 @@ def _formatter(column: Column) -> Callable[[Any], Any]:
     return lambda value: "" if value is None else value
 
 
-HOUSEHOLD_KEYS = ("attribute", "main_cause", "identified_year", "standard", "phone", "housing_grade", "safe_water",
-                  "cadre_name", "cadre_unit", "cadre_phone")
+HOUSEHOLD_KEYS = (
+    "attribute",
+    "main_cause",
+    "identified_year",
+    "standard",
+    "phone",
+    "housing_grade",
+    "safe_water",
+    "cadre_name",
+    "cadre_unit",
+    "cadre_phone",
+)
 
 
 def _batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -63,8 +73,13 @@ def _grouped(rows: Iterable[Any]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-def roster_rows(households: QuerySet[Household], *, full_ids: bool,
-                progress: Callable[[int, int], None] | None = None, with_departed: bool = False) -> Iterator[list[Any]]:
+def roster_rows(
+    households: QuerySet[Household],
+    *,
+    full_ids: bool,
+    progress: Callable[[int, int], None] | None = None,
+    with_departed: bool = False,
+) -> Iterator[list[Any]]:
     """The header, then one row per member: household columns repeated, history as four columns.
 
     `with_departed` adds the members who left (with the events file, which dates their leaving, the whole
@@ -91,10 +106,16 @@ def roster_rows(households: QuerySet[Household], *, full_ids: bool,
             if not with_departed:
                 wanted = wanted.filter(left_on__isnull=True)
             members = _grouped(wanted.values("household_id", *member_keys))
-            years = _grouped(HouseholdYear.objects.filter(household_id__in=pks).order_by("household_id", "-year")
-                             .values("household_id", "year", *year_keys))
-            changes = _grouped(StatusChange.objects.filter(household_id__in=pks).order_by("date", "id")
-                               .values("household_id", "status", "date"))
+            years = _grouped(
+                HouseholdYear.objects.filter(household_id__in=pks)
+                .order_by("household_id", "-year")
+                .values("household_id", "year", *year_keys)
+            )
+            changes = _grouped(
+                StatusChange.objects.filter(household_id__in=pks)
+                .order_by("date", "id")
+                .values("household_id", "status", "date")
+            )
             for household in batch:
                 history = history_columns([(c["status"], c["date"]) for c in changes.get(household["pk"], [])])
                 shared: dict[str, Any] = {
@@ -169,12 +190,23 @@ def roster_xlsx(rows: Iterable[list[Any]], out: BinaryIO, *, title: str = "贫�
 
 # --- blank templates ------------------------------------------------------------------------
 
+
 def _example_roster() -> list[Any]:
     example = {
         # Sequence 0000 is never given to a household (numbering starts at 0001): the example is nobody's.
-        "household_code": "6230211002010000", "village_code": "623021100201", "name": "扎西", "id_number": "623021198001011235",
-        "relation": "户主", "attribute": "一般贫困户", "main_cause": "因病", "identified_year": 2014, "exit_year": 2016,
-        "exit_type": "稳定脱贫", "returned_year": "", "income_per_capita": Decimal("4200.00"), "year": 2016,
+        "household_code": "6230211002010000",
+        "village_code": "623021100201",
+        "name": "扎西",
+        "id_number": "623021198001011235",
+        "relation": "户主",
+        "attribute": "一般贫困户",
+        "main_cause": "因病",
+        "identified_year": 2014,
+        "exit_year": 2016,
+        "exit_type": "稳定脱贫",
+        "returned_year": "",
+        "income_per_capita": Decimal("4200.00"),
+        "year": 2016,
     }
     return [example.get(c.key, "") for c in roster_columns()]
 
@@ -195,9 +227,11 @@ def template_workbook(kind: str) -> bytes:
             vcols = village_columns()
             headers = [(zh, required) for _k, zh, _a, required in vcols]
             example = ["623021100201", "城关村", 2016, 1850, "是", "", 2011] + [""] * (len(vcols) - 7)
-            lists = [(i, "bool") for i, (k, *_rest) in enumerate(vcols) if k not in ("village_code", "name", "year",
-                                                                                   "rural_population", "exit_year",
-                                                                                   "poor_listed_year")]
+            lists = [
+                (i, "bool")
+                for i, (k, *_rest) in enumerate(vcols)
+                if k not in ("village_code", "name", "year", "rural_population", "exit_year", "poor_listed_year")
+            ]
         sheet.append([h for h, _r in headers])
         for i, (_h, required) in enumerate(headers, start=1):
             cell = sheet.cell(row=1, column=i)

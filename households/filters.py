@@ -18,7 +18,8 @@ class HouseholdFilter(django_filters.FilterSet):
     identified_year = YearFilter(param="identified_year", label=_("识别年度"))
     q = django_filters.CharFilter(method="filter_q", label=_("户编号、成员姓名或证件号码"))
     year = django_filters.NumberFilter(
-        method="filter_year", label=_("年度：按该年末的状态与人口列出（status 随之按该年末筛选）"),
+        method="filter_year",
+        label=_("年度：按该年末的状态与人口列出（status 随之按该年末筛选）"),
     )
 
     class Meta:

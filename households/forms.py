@@ -45,7 +45,10 @@ class HouseholdForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     correction = forms.CharField(
-        label=_("更正原因"), max_length=200, required=False, widget=forms.TextInput(attrs={"size": 60}),
+        label=_("更正原因"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 60}),
         help_text=_("删除录入错误的成员时必填；会记入审计"),
     )
 
@@ -58,7 +61,9 @@ class HouseholdForm(forms.Form):
         self.fields["code"] = fields["code"]
         if creating:
             self.fields["code"].required = False
-            self.fields["code"].help_text = _("村的 12 位区划代码加 4 位顺序号，如 6230211002010001；留空则按本村下一个顺序号自动编号。")
+            self.fields["code"].help_text = _(
+                "村的 12 位区划代码加 4 位顺序号，如 6230211002010001；留空则按本村下一个顺序号自动编号。"
+            )
         self.fields["village"] = VillageChoiceField(
             queryset=villages,
             label=Household._meta.get_field("village").verbose_name,
@@ -130,8 +135,9 @@ class BaseMemberFormSet(forms.BaseFormSet):
 
 
 # The stubs type the factory's class as a plain BaseFormSet.
-MemberFormSet = cast(type[BaseMemberFormSet],
-                     forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True))
+MemberFormSet = cast(
+    type[BaseMemberFormSet], forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True)
+)
 
 
 def member_initial(household: Household) -> list[dict[str, Any]]:
@@ -167,7 +173,9 @@ class YearForm(forms.ModelForm):
         return [self[name] for name in self.fields if name == "year" or name.startswith("income_")]
 
     def check_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in ("year", "version") and not name.startswith("income_")]
+        return [
+            self[name] for name in self.fields if name not in ("year", "version") and not name.startswith("income_")
+        ]
 
     def validate_unique(self) -> None:
         """The service decides; the form only checks the shape."""
@@ -179,21 +187,28 @@ class YearForm(forms.ModelForm):
 class HouseholdFilterForm(forms.Form):
     """The list's search box and filters (GET)."""
 
-    q = SearchField(label=_("搜索"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("姓名、户编号或证件号码"), "size": 24}))
+    q = SearchField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("姓名、户编号或证件号码"), "size": 24}),
+    )
     division = forms.ChoiceField(label=_("区划"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices])
-    attribute = forms.TypedChoiceField(label=_("贫困户属性"), required=False, coerce=int, empty_value="",
-                                       choices=[("", _("全部")), *Attribute.choices])
-    main_cause = forms.TypedChoiceField(label=_("主要致贫原因"), required=False, coerce=int, empty_value="",
-                                        choices=[("", _("全部")), *Cause.choices])
+    attribute = forms.TypedChoiceField(
+        label=_("贫困户属性"), required=False, coerce=int, empty_value="", choices=[("", _("全部")), *Attribute.choices]
+    )
+    main_cause = forms.TypedChoiceField(
+        label=_("主要致贫原因"), required=False, coerce=int, empty_value="", choices=[("", _("全部")), *Cause.choices]
+    )
     year = forms.TypedChoiceField(label=_("年末状态"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        divisions = scope_filter(
-            Division.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]), user, "code"
-        ).order_by("code").values_list("code", "name", "level")
+        divisions = (
+            scope_filter(Division.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]), user, "code")
+            .order_by("code")
+            .values_list("code", "name", "level")
+        )
         indent: dict[str, str] = {Level.COUNTY: "", Level.TOWNSHIP: "\u3000", Level.VILLAGE: "\u3000\u3000"}
         choices = [("", _("全部")), *((c, indent[lvl] + n) for c, n, lvl in divisions)]
         cast(forms.ChoiceField, self.fields["division"]).choices = choices

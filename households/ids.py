@@ -69,7 +69,7 @@ def validate_id_with_birth_date(raw: str, *, today: date | None = None) -> tuple
 
 
 def sex_from_id(number: str) -> str:
-    """"M" for an odd sequence digit, "F" for an even one."""
+    """ "M" for an odd sequence digit, "F" for an even one."""
     return "M" if int(number[16]) % 2 == 1 else "F"
 
 

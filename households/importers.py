@@ -100,12 +100,18 @@ def id_number(value: Any) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 2**53:
             return str(int(value))
-        raise CellError(_("证件号码被 Excel 存成了数字（%(v)s），后几位已丢失。请把该列设为“文本”格式，重新填写证件号码。") % {"v": f"{value:.14E}"})
+        raise CellError(
+            _("证件号码被 Excel 存成了数字（%(v)s），后几位已丢失。请把该列设为“文本”格式，重新填写证件号码。")
+            % {"v": f"{value:.14E}"}
+        )
     s = text(value)
     if "*" in s:
         raise CellError(_("证件号码已部分隐藏（来自脱敏导出）：导入需要完整的证件号码。"))
     if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", s):
-        raise CellError(_("证件号码被 Excel 存成了数字（%(v)s），后几位已丢失。请把该列设为“文本”格式，重新填写证件号码。") % {"v": s})
+        raise CellError(
+            _("证件号码被 Excel 存成了数字（%(v)s），后几位已丢失。请把该列设为“文本”格式，重新填写证件号码。")
+            % {"v": s}
+        )
     if re.fullmatch(r"\d{15,18}\.0+", s):
         s = s.split(".")[0]
     return normalize_id(s)
@@ -117,8 +123,13 @@ def birth_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     s = text(value)
-    for pattern in (r"(\d{4})-(\d{1,2})-(\d{1,2})", r"(\d{4})/(\d{1,2})/(\d{1,2})", r"(\d{4})\.(\d{1,2})\.(\d{1,2})",
-                    r"(\d{4})(\d{2})(\d{2})", r"(\d{4})年(\d{1,2})月(\d{1,2})日"):
+    for pattern in (
+        r"(\d{4})-(\d{1,2})-(\d{1,2})",
+        r"(\d{4})/(\d{1,2})/(\d{1,2})",
+        r"(\d{4})\.(\d{1,2})\.(\d{1,2})",
+        r"(\d{4})(\d{2})(\d{2})",
+        r"(\d{4})年(\d{1,2})月(\d{1,2})日",
+    ):
         m = re.fullmatch(pattern, s)
         if m:
             try:
@@ -179,23 +190,37 @@ def roster_columns() -> list[Column]:
         Column("income_per_capita", "人均纯收入", "year", income, True),
     ]
     optional_household = [
-        ("standard", choice(Standard), Standard), ("secondary_causes", secondary_causes, None),
-        ("phone", plain_text, None), ("housing_grade", choice(HousingGrade), HousingGrade),
-        ("safe_water", boolean, "bool"), ("cadre_name", plain_text, None), ("cadre_unit", plain_text, None),
+        ("standard", choice(Standard), Standard),
+        ("secondary_causes", secondary_causes, None),
+        ("phone", plain_text, None),
+        ("housing_grade", choice(HousingGrade), HousingGrade),
+        ("safe_water", boolean, "bool"),
+        ("cadre_name", plain_text, None),
+        ("cadre_unit", plain_text, None),
         ("cadre_phone", plain_text, None),
     ]
     cols += [Column(n, _verbose(Household, n), "household", p, False, c) for n, p, c in optional_household]
     optional_member = [
-        ("sex", choice(Sex), Sex), ("birth_date", birth_date, None), ("ethnicity", choice(Ethnicity), Ethnicity),
-        ("education", choice(Education), Education), ("student_status", choice(StudentStatus), StudentStatus),
-        ("health", choice(Health), Health), ("labour", choice(Labour), Labour),
-        ("migrant_months", non_negative_int, None), ("medical_insurance", boolean, "bool"),
-        ("pension", boolean, "bool"), ("dibao", boolean, "bool"),
+        ("sex", choice(Sex), Sex),
+        ("birth_date", birth_date, None),
+        ("ethnicity", choice(Ethnicity), Ethnicity),
+        ("education", choice(Education), Education),
+        ("student_status", choice(StudentStatus), StudentStatus),
+        ("health", choice(Health), Health),
+        ("labour", choice(Labour), Labour),
+        ("migrant_months", non_negative_int, None),
+        ("medical_insurance", boolean, "bool"),
+        ("pension", boolean, "bool"),
+        ("dibao", boolean, "bool"),
     ]
     cols += [Column(n, _verbose(Member, n), "member", p, False, c) for n, p, c in optional_member]
     cols.append(Column("year", _verbose(HouseholdYear, "year"), "year", year, False))
-    parts = [("income_wages", income), ("income_production", decimal), ("income_property", income),
-             ("income_transfer", income)]
+    parts = [
+        ("income_wages", income),
+        ("income_production", decimal),
+        ("income_property", income),
+        ("income_transfer", income),
+    ]
     cols += [Column(n, _verbose(HouseholdYear, n), "year", p, False) for n, p in parts]
     checks = ["enough_food", "enough_clothing", "education_secured", "medical_secured", "housing_secured"]
     cols += [Column(n, _verbose(HouseholdYear, n), "year", boolean, False, "bool") for n in checks]
@@ -222,8 +247,13 @@ def history_columns(changes: list[tuple[str, date]]) -> dict[str, Any]:
     Later changes the columns cannot express (a second exit, 清退) are left out;
     `rest` counts them.
     """
-    out: dict[str, Any] = {"identified_year": None, "exit_year": None, "exit_type": None, "returned_year": None,
-                           "rest": 0}
+    out: dict[str, Any] = {
+        "identified_year": None,
+        "exit_year": None,
+        "exit_type": None,
+        "returned_year": None,
+        "rest": 0,
+    }
     i = 0
     if i < len(changes) and changes[i][0] == Status.IDENTIFIED:
         out["identified_year"] = changes[i][1].year
@@ -279,8 +309,10 @@ class RosterReport(Report):
 
 
 def _head_name(plan: "Planned") -> str:
-    return next((m["name"] for _n, m in plan.members if m.get("relation") == Relation.HEAD),
-                plan.members[0][1].get("name", "") if plan.members else "")
+    return next(
+        (m["name"] for _n, m in plan.members if m.get("relation") == Relation.HEAD),
+        plan.members[0][1].get("name", "") if plan.members else "",
+    )
 
 
 @contextmanager
@@ -326,8 +358,12 @@ def households_import(*, data: bytes, file_name: str, user: User, dry_run: bool 
     dated = len(creates) + sum(1 for _plan, _household, change in updates if change["append"])
     if dated:
         # The roster has years, not dates: say which date is recorded rather than invent one silently.
-        report.warn(None, "", "", _("文件中的识别、脱贫、返贫只有年度：%(n)d 户的状态日期按当年 12 月 31 日记录。")
-                    % {"n": dated})
+        report.warn(
+            None,
+            "",
+            "",
+            _("文件中的识别、脱贫、返贫只有年度：%(n)d 户的状态日期按当年 12 月 31 日记录。") % {"n": dated},
+        )
     batch = f"导入 {file_name} by {user.username}"[:200]
     with transaction.atomic():
         _apply(creates, updates, user=user, batch=batch, report=report, headers=headers)
@@ -340,9 +376,14 @@ def households_import(*, data: bytes, file_name: str, user: User, dry_run: bool 
                     report.warn(first_rows[code], headers["household_code"], code, message)
         if report.changed and not report.errors and not dry_run:
             audit_record(
-                user=user, action=Action.IMPORT, object_type="import", object_id=file_name[:64], changes=report.counts,
+                user=user,
+                action=Action.IMPORT,
+                object_type="import",
+                object_id=file_name[:64],
+                changes=report.counts,
                 region_code=user.region_code,
-                summary=_("导入贫困户信息采集表 %(name)s：%(n)d 行") % {"name": file_name, "n": report.rows}, batch=batch,
+                summary=_("导入贫困户信息采集表 %(name)s：%(n)d 行") % {"name": file_name, "n": report.rows},
+                batch=batch,
             )
         if dry_run or report.errors:
             transaction.set_rollback(True)
@@ -356,9 +397,12 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
     present = [c for c in columns if c.key in index]
     # A file repeats the same few villages, years, codes and labels on every row: each column parses
     # a value once. Names and ID numbers are unique and secondary causes a list, so they are not kept.
-    memos: dict[str, dict[Any, Any]] = {c.key: {} for c in present if c.key not in ("name", "id_number", "secondary_causes")}
-    cells_read = [(c, index[c.key], memos.get(c.key), c.required and c.target in ("household", "member"))
-                  for c in present]
+    memos: dict[str, dict[Any, Any]] = {
+        c.key: {} for c in present if c.key not in ("name", "id_number", "secondary_causes")
+    }
+    cells_read = [
+        (c, index[c.key], memos.get(c.key), c.required and c.target in ("household", "member")) for c in present
+    ]
     shared_keys = [c.key for c in present if c.target in ("household", "history", "year")]
     member_keys = [(c.field_name, c.key) for c in present if c.target == "member"]
     households: dict[str, Planned] = {}
@@ -400,13 +444,17 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
         plan = households.get(code)
         if plan is None:
             plan = households[code] = Planned(code=code, first_row=number)
-            plan.household = {c.field_name: values[c.key] for c in present if c.target == "household" and c.key in values}
+            plan.household = {
+                c.field_name: values[c.key] for c in present if c.target == "household" and c.key in values
+            }
             plan.history = {c.key: values.get(c.key) for c in present if c.target == "history"}
             plan.year_fields = {c.key: values[c.key] for c in present if c.target == "year" and c.key in values}
             plan.shared = household_part
         elif plan.shared != household_part:
             differ = [c.header for c in present if household_part.get(c.key) != plan.shared.get(c.key)]
-            report.error(number, "、".join(differ), "", _("同一户的户级信息与第 %(n)d 行不一致。") % {"n": plan.first_row})
+            report.error(
+                number, "、".join(differ), "", _("同一户的户级信息与第 %(n)d 行不一致。") % {"n": plan.first_row}
+            )
             bad = True
         plan.rows.append(number)
         if bad:
@@ -423,7 +471,12 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
             continue
         number_id = member["id_number"]
         if number_id in id_rows:
-            report.error(number, "证件号码", number_id, _("与第 %(n)d 行的证件号码重复：一人只能属于一户。") % {"n": id_rows[number_id]})
+            report.error(
+                number,
+                "证件号码",
+                number_id,
+                _("与第 %(n)d 行的证件号码重复：一人只能属于一户。") % {"n": id_rows[number_id]},
+            )
             continue
         id_rows[number_id] = number
         plan.members.append((number, member))
@@ -431,14 +484,27 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
         heads = [n for n, m in plan.members if m["relation"] == Relation.HEAD]
         if len(heads) != 1 and len(plan.members) == len(plan.rows):
             where = heads[1] if len(heads) > 1 else plan.first_row
-            report.error(where, "与户主关系", plan.code,
-                         _("每户必须有且只有一位户主，户 %(code)s 现在有 %(n)d 位。") % {"code": plan.code, "n": len(heads)})
+            report.error(
+                where,
+                "与户主关系",
+                plan.code,
+                _("每户必须有且只有一位户主，户 %(code)s 现在有 %(n)d 位。") % {"code": plan.code, "n": len(heads)},
+            )
         _check_history(plan, report)
         if plan.year_fields.get("income_per_capita") is not None:
             # Without a 年度 column the income is that of the household's latest event.
             plan.year = plan.year_fields.pop("year", None) or max(
-                (y for y in (plan.household.get("identified_year"), plan.history.get("exit_year"),
-                             plan.history.get("returned_year")) if y), default=None)
+                (
+                    y
+                    for y in (
+                        plan.household.get("identified_year"),
+                        plan.history.get("exit_year"),
+                        plan.history.get("returned_year"),
+                    )
+                    if y
+                ),
+                default=None,
+            )
             _check_income_parts(plan, report)
         else:
             plan.year_fields = {}
@@ -447,7 +513,11 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
 
 def _check_history(plan: Planned, report: Report) -> None:
     identified = plan.household.get("identified_year")
-    exit_year, exit_type, returned = plan.history.get("exit_year"), plan.history.get("exit_type"), plan.history.get("returned_year")
+    exit_year, exit_type, returned = (
+        plan.history.get("exit_year"),
+        plan.history.get("exit_type"),
+        plan.history.get("returned_year"),
+    )
     row = plan.first_row
     if exit_type and not exit_year:
         report.error(row, "脱贫类型", Status(exit_type).label, _("填写了脱贫类型，但没有脱贫年度。"))
@@ -466,8 +536,12 @@ def _check_income_parts(plan: Planned, report: Report) -> None:
     parts = [fields.get(n) for n in ("income_wages", "income_production", "income_property", "income_transfer")]
     total = sum((p for p in parts if p is not None), Decimal("0"))
     if any(p is not None for p in parts) and total and abs(total - fields["income_per_capita"]) > 1:
-        report.error(plan.first_row, "人均纯收入", fields["income_per_capita"],
-                     _("四项收入之和为 %(sum)s 元，与人均纯收入不一致。") % {"sum": total})
+        report.error(
+            plan.first_row,
+            "人均纯收入",
+            fields["income_per_capita"],
+            _("四项收入之和为 %(sum)s 元，与人均纯收入不一致。") % {"sum": total},
+        )
 
 
 def _check_against_register(planned: dict[str, Planned], user: User, report: RosterReport, headers: dict[str, str]):
@@ -480,16 +554,18 @@ def _check_against_register(planned: dict[str, Planned], user: User, report: Ros
     village_codes = {p.household.get("village") for p in planned.values()}
     villages = Division.objects.in_bulk([c for c in village_codes if c])
     for start in range(0, len(codes), CHUNK):
-        chunk = [planned[c] for c in codes[start:start + CHUNK]]
+        chunk = [planned[c] for c in codes[start : start + CHUNK]]
         existing = {
             h.code: h
-            for h in Household.objects.filter(code__in=[p.code for p in chunk]).prefetch_related("members", "years", "status_changes")
+            for h in Household.objects.filter(code__in=[p.code for p in chunk]).prefetch_related(
+                "members", "years", "status_changes"
+            )
         }
         ids = [m["id_number"] for p in chunk for _n, m in p.members]
         taken = {}
         for start_ids in range(0, len(ids), CHUNK):
             for row in (
-                Member.objects.filter(id_number__in=ids[start_ids:start_ids + CHUNK])
+                Member.objects.filter(id_number__in=ids[start_ids : start_ids + CHUNK])
                 .filter(left_on__isnull=True, household_closed=False)
                 .values("id_number", "household__code", "household__village_id", "household__head_name")
             ):
@@ -501,13 +577,19 @@ def _check_against_register(planned: dict[str, Planned], user: User, report: Ros
                 continue
             # Another region's village reads exactly like a code that does not exist.
             if village is None or village.level != Level.VILLAGE or not in_scope(user, village_code):
-                report.error(plan.first_row, headers["village_code"], village_code,
-                             _("行政区划代码不存在、不是村一级或不在您的管辖范围内（请先导入村级数据）。"))
+                report.error(
+                    plan.first_row,
+                    headers["village_code"],
+                    village_code,
+                    _("行政区划代码不存在、不是村一级或不在您的管辖范围内（请先导入村级数据）。"),
+                )
                 continue
             plan.household["village"] = village
             household = existing.get(plan.code)
             if household is not None and not in_scope(user, household.village_id):
-                report.error(plan.first_row, headers["household_code"], plan.code, _("该户编号已被使用，请换一个户编号。"))
+                report.error(
+                    plan.first_row, headers["household_code"], plan.code, _("该户编号已被使用，请换一个户编号。")
+                )
                 continue
             for number, member in plan.members:
                 other = taken.get(member["id_number"])
@@ -515,7 +597,9 @@ def _check_against_register(planned: dict[str, Planned], user: User, report: Ros
                     continue
                 if in_scope(user, other["household__village_id"]):
                     reason = _("该证件号码已登记在贫困户 %(code)s（户主 %(head)s）中，一人只能属于一户。") % {
-                        "code": other["household__code"], "head": other["household__head_name"]}
+                        "code": other["household__code"],
+                        "head": other["household__head_name"],
+                    }
                 else:
                     reason = _("该证件号码已登记在其他地区的贫困户中，一人只能属于一户。")
                 report.error(number, headers["id_number"], member["id_number"], reason)
@@ -535,18 +619,25 @@ def _check_against_register(planned: dict[str, Planned], user: User, report: Ros
     return creates, updates
 
 
-def _compare(plan: Planned, household: Household, report: RosterReport, headers: dict[str, str]
-             ) -> dict[str, Any] | None:
+def _compare(
+    plan: Planned, household: Household, report: RosterReport, headers: dict[str, str]
+) -> dict[str, Any] | None:
     """What the file changes on an existing household (None when nothing); history conflicts are errors."""
-    fields = {k: v for k, v in plan.household.items() if getattr(household, k if k != "village" else "village_id") !=
-              (v.code if k == "village" else v)}
+    fields = {
+        k: v
+        for k, v in plan.household.items()
+        if getattr(household, k if k != "village" else "village_id") != (v.code if k == "village" else v)
+    }
     everyone = list(household.members.all())
     stored = {m.id_number: m for m in everyone if m.left_on is None}
     # A roster exported with the members who left lists them again: they stay as they are.
     departed = {m.id_number for m in everyone if m.left_on is not None} - set(stored)
     # Who left earlier stays in the file as they are.
-    members = [{**{name: getattr(m, name) for name in MEMBER_FIELDS + SPAN_FIELDS}, "id": m.pk}
-               for m in everyone if m.left_on is not None]
+    members = [
+        {**{name: getattr(m, name) for name in MEMBER_FIELDS + SPAN_FIELDS}, "id": m.pk}
+        for m in everyone
+        if m.left_on is not None
+    ]
     member_changes = 0
     head = _head_name(plan)
     named: list[RowChange] = []
@@ -576,8 +667,15 @@ def _compare(plan: Planned, household: Household, report: RosterReport, headers:
     # The roster carries no dates: a member no longer on it left today (the past stays as it was).
     for gone in sorted(removed):
         old = stored[gone]
-        members.append({**{name: getattr(old, name) for name in MEMBER_FIELDS + SPAN_FIELDS}, "id": old.pk,
-                        "left_on": timezone.localdate(), "leave_reason": LeaveReason.OTHER, "span_note": _("名册中已无此人")})
+        members.append(
+            {
+                **{name: getattr(old, name) for name in MEMBER_FIELDS + SPAN_FIELDS},
+                "id": old.pk,
+                "left_on": timezone.localdate(),
+                "leave_reason": LeaveReason.OTHER,
+                "span_note": _("名册中已无此人"),
+            }
+        )
     kept = len(everyone) - len(stored)  # who left earlier, carried over as they are
     members_changed = bool(member_changes or removed or len(members) - kept != len(stored))
     year_changed = False
@@ -594,11 +692,25 @@ def _compare(plan: Planned, household: Household, report: RosterReport, headers:
         if now[key] is None and not now["rest"]:
             appended.append(key)
             continue
-        shown = {"identified_year": now["identified_year"], "exit_year": now["exit_year"], "returned_year": now["returned_year"]}
-        report.error(plan.first_row, headers[key], wanted.get(key) or "",
-                     _("与系统中的状态记录不一致（系统中：识别 %(i)s，脱贫 %(e)s，返贫 %(r)s）；"
-                       "导入只能补充新的状态，不能改写历史。")
-                     % {"i": shown["identified_year"] or "-", "e": shown["exit_year"] or "-", "r": shown["returned_year"] or "-"})
+        shown = {
+            "identified_year": now["identified_year"],
+            "exit_year": now["exit_year"],
+            "returned_year": now["returned_year"],
+        }
+        report.error(
+            plan.first_row,
+            headers[key],
+            wanted.get(key) or "",
+            _(
+                "与系统中的状态记录不一致（系统中：识别 %(i)s，脱贫 %(e)s，返贫 %(r)s）；"
+                "导入只能补充新的状态，不能改写历史。"
+            )
+            % {
+                "i": shown["identified_year"] or "-",
+                "e": shown["exit_year"] or "-",
+                "r": shown["returned_year"] or "-",
+            },
+        )
         return None
     if not (fields or members_changed or year_changed or appended):
         report.counts["households_unchanged"] += 1
@@ -606,8 +718,12 @@ def _compare(plan: Planned, household: Household, report: RosterReport, headers:
     report.counts["households_update"] += 1
     report.changes.append(RowChange("update", plan.code, head, "", plan.first_row))
     report.changes += named
-    return {"fields": fields, "members": members if members_changed else None, "year": year_changed,
-            "append": [k for k in appended if wanted.get(k)]}
+    return {
+        "fields": fields,
+        "members": members if members_changed else None,
+        "year": year_changed,
+        "append": [k for k in appended if wanted.get(k)],
+    }
 
 
 def _warn_exits(planned: dict[str, Planned], report: Report, headers: dict[str, str]) -> None:
@@ -621,14 +737,25 @@ def _warn_exits(planned: dict[str, Planned], report: Report, headers: dict[str, 
         amount = plan.year_fields["income_per_capita"]
         line = lines.get(exit_year)
         if line is not None and amount <= line:
-            report.warn(plan.first_row, headers["income_per_capita"], amount,
-                        _("户 %(code)s 于 %(y)d 年脱贫，但人均纯收入未超过当年贫困线 %(line)s 元"
-                          "（按国家系统已批准的脱贫导入）。")
-                        % {"code": plan.code, "y": exit_year, "line": line})
+            report.warn(
+                plan.first_row,
+                headers["income_per_capita"],
+                amount,
+                _(
+                    "户 %(code)s 于 %(y)d 年脱贫，但人均纯收入未超过当年贫困线 %(line)s 元"
+                    "（按国家系统已批准的脱贫导入）。"
+                )
+                % {"code": plan.code, "y": exit_year, "line": line},
+            )
         failed = [headers[c] for c in checks if plan.year_fields.get(c) is False]
         if failed:
-            report.warn(plan.first_row, "、".join(failed), "否",
-                        _("户 %(code)s 于 %(y)d 年脱贫，但这些保障未达标（按国家系统已批准的脱贫导入）。") % {"code": plan.code, "y": exit_year})
+            report.warn(
+                plan.first_row,
+                "、".join(failed),
+                "否",
+                _("户 %(code)s 于 %(y)d 年脱贫，但这些保障未达标（按国家系统已批准的脱贫导入）。")
+                % {"code": plan.code, "y": exit_year},
+            )
 
 
 # --- applying -------------------------------------------------------------------------------
@@ -636,7 +763,11 @@ def _warn_exits(planned: dict[str, Planned], report: Report, headers: dict[str, 
 
 def _event_reasons() -> dict[str, str]:
     """The reason recorded with each history column's status change (translated once per import)."""
-    return {"identified_year": _("建档立卡"), "exit_year": _("导入：国家系统已批准脱贫"), "returned_year": _("导入：返贫")}
+    return {
+        "identified_year": _("建档立卡"),
+        "exit_year": _("导入：国家系统已批准脱贫"),
+        "returned_year": _("导入：返贫"),
+    }
 
 
 def _history_events(plan: Planned, keys: list[str], reasons: dict[str, str]) -> list[tuple[str, date, str]]:
@@ -658,15 +789,18 @@ def _apply(creates: list[Planned], updates, *, user: User, batch: str, report: R
     reasons = _event_reasons()
     try:
         for start in range(0, len(creates), CHUNK):
-            chunk = creates[start:start + CHUNK]
+            chunk = creates[start : start + CHUNK]
             households_register_bulk(
                 user=user,
-                entries=[{
-                    "data": plan.household,
-                    "members": [m for _n, m in plan.members],
-                    "history": _history_events(plan, ["identified_year", "exit_year", "returned_year"], reasons),
-                    "year": (plan.year, plan.year_fields) if plan.year is not None else None,
-                } for plan in chunk],
+                entries=[
+                    {
+                        "data": plan.household,
+                        "members": [m for _n, m in plan.members],
+                        "history": _history_events(plan, ["identified_year", "exit_year", "returned_year"], reasons),
+                        "year": (plan.year, plan.year_fields) if plan.year is not None else None,
+                    }
+                    for plan in chunk
+                ],
                 batch=batch,
             )
     except ValidationError as e:
@@ -683,13 +817,20 @@ def _apply(creates: list[Planned], updates, *, user: User, batch: str, report: R
         household = Household.objects.select_related("village").get(pk=read.pk)
         try:
             if change["fields"] or change["members"] is not None:
-                household_update(user=user, household=household, data=change["fields"], version=read.version,
-                                 members=change["members"], batch=batch)
+                household_update(
+                    user=user,
+                    household=household,
+                    data=change["fields"],
+                    version=read.version,
+                    members=change["members"],
+                    batch=batch,
+                )
             if change["year"]:
                 household_year_save(user=user, household=household, year=plan.year, data=plan.year_fields, batch=batch)
             for status, on, reason in _history_events(plan, change["append"], reasons):
-                household_status_change(user=user, household=household, status=status, on=on, reason=reason,
-                                        batch=batch)
+                household_status_change(
+                    user=user, household=household, status=status, on=on, reason=reason, batch=batch
+                )
         except (ValidationError, PermissionDenied) as e:
             messages = e.messages if isinstance(e, ValidationError) else [str(e)]
             for message in messages:

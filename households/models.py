@@ -77,7 +77,9 @@ class Household(models.Model):
     secondary_causes = models.JSONField(_("其他致贫原因"), default=list, blank=True)
     identified_year = models.PositiveSmallIntegerField(_("识别年度"))
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    housing_grade = models.CharField(_("住房安全等级"), max_length=1, choices=HousingGrade.choices, default=HousingGrade.B)
+    housing_grade = models.CharField(
+        _("住房安全等级"), max_length=1, choices=HousingGrade.choices, default=HousingGrade.B
+    )
     safe_water = models.BooleanField(_("饮水安全"), default=True)
     cadre_name = models.CharField(_("帮扶责任人"), max_length=32, blank=True)
     cadre_unit = models.CharField(_("帮扶单位"), max_length=64, blank=True)
@@ -221,11 +223,13 @@ class Member(models.Model):
         ordering = ["household_id", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["household"], condition=models.Q(relation="head", left_on__isnull=True),
+                fields=["household"],
+                condition=models.Q(relation="head", left_on__isnull=True),
                 name="one_head_per_household",
             ),
             models.UniqueConstraint(
-                fields=["id_number"], condition=models.Q(left_on__isnull=True, household_closed=False),
+                fields=["id_number"],
+                condition=models.Q(left_on__isnull=True, household_closed=False),
                 name="one_household_per_person",
             ),
         ]
@@ -261,12 +265,18 @@ class HouseholdYear(models.Model):
     above_line: bool
     # Per-capita net income, yuan per person per year, and its four parts.
     income_per_capita = models.DecimalField(_("人均纯收入（元）"), max_digits=10, decimal_places=2)
-    income_wages = models.DecimalField(_("工资性收入（人均，元）"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    income_wages = models.DecimalField(
+        _("工资性收入（人均，元）"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
     income_production = models.DecimalField(
         _("生产经营性收入（人均，元）"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
-    income_property = models.DecimalField(_("财产性收入（人均，元）"), max_digits=10, decimal_places=2, default=Decimal("0"))
-    income_transfer = models.DecimalField(_("转移性收入（人均，元）"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    income_property = models.DecimalField(
+        _("财产性收入（人均，元）"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    income_transfer = models.DecimalField(
+        _("转移性收入（人均，元）"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
     enough_food = models.BooleanField(_("不愁吃"), default=False)
     enough_clothing = models.BooleanField(_("不愁穿"), default=False)
     education_secured = models.BooleanField(_("义务教育有保障"), default=False)

@@ -22,12 +22,16 @@ def households_as_at(households: QuerySet[Household], year: int) -> QuerySet[Hou
     31 Dec Y, the members present then): no per-household Python.
     """
     end = date(year, 12, 31)
-    then = StatusChange.objects.filter(household=OuterRef("pk"), date__lte=end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=end)
-    ).values("status")[:1]
+    then = (
+        StatusChange.objects.filter(household=OuterRef("pk"), date__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+        .values("status")[:1]
+    )
     people = (
         Member.objects.filter(present_on(end), household=OuterRef("pk"))
-        .values("household").annotate(n=Count("pk")).values("n")
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     households = households.annotate(
         status_then=Subquery(then), people_then=Coalesce(Subquery(people, output_field=IntegerField()), 0)
@@ -35,8 +39,16 @@ def households_as_at(households: QuerySet[Household], year: int) -> QuerySet[Hou
     return households.filter(status_then__isnull=False)
 
 
-def household_list(*, user: User, q: str = "", division: str = "", status: str = "", attribute: str | int = "",
-                   main_cause: str | int = "", year: int | None = None) -> QuerySet[Household]:
+def household_list(
+    *,
+    user: User,
+    q: str = "",
+    division: str = "",
+    status: str = "",
+    attribute: str | int = "",
+    main_cause: str | int = "",
+    year: int | None = None,
+) -> QuerySet[Household]:
     """Households the user may see, narrowed by the list's filters.
 
     `q` matches the household number, a member's name or a member's ID number
@@ -89,9 +101,13 @@ def household_list_with_matched_member(households: QuerySet[Household], q: str) 
     if not q:
         return households
     number = normalize_id(q)
-    matched = Member.objects.filter(household=OuterRef("pk")).exclude(relation=Relation.HEAD).filter(
-        Q(name__contains=q) | Q(id_number__contains=number)
-    ).order_by("id").values("name")[:1]
+    matched = (
+        Member.objects.filter(household=OuterRef("pk"))
+        .exclude(relation=Relation.HEAD)
+        .filter(Q(name__contains=q) | Q(id_number__contains=number))
+        .order_by("id")
+        .values("name")[:1]
+    )
     return households.annotate(matched_member=Subquery(matched))
 
 
@@ -102,20 +118,30 @@ HOUSEHOLD_CODE_SEQUENCE = 4
 def household_code_next(*, village_code: str) -> str:
     """The next free 户编号 of a village: its code and the sequence after the highest one in use (one query)."""
     length = len(village_code) + HOUSEHOLD_CODE_SEQUENCE
-    highest = (Household.objects.filter(code__startswith=village_code).annotate(n=Length("code")).filter(n=length)
-               .aggregate(m=Max("code"))["m"])
-    sequence = int(highest[len(village_code):]) + 1 if highest and highest[len(village_code):].isdigit() else 1
+    highest = (
+        Household.objects.filter(code__startswith=village_code)
+        .annotate(n=Length("code"))
+        .filter(n=length)
+        .aggregate(m=Max("code"))["m"]
+    )
+    sequence = int(highest[len(village_code) :]) + 1 if highest and highest[len(village_code) :].isdigit() else 1
     return f"{village_code}{sequence:0{HOUSEHOLD_CODE_SEQUENCE}d}"
 
 
 def household_code_problem(*, code: str, village_code: str) -> str | None:
     """Why `code` is not a 户编号 of the village (None when it is)."""
-    sequence = code[len(village_code):]
-    if code.startswith(village_code) and len(sequence) == HOUSEHOLD_CODE_SEQUENCE and sequence.isdigit() \
-            and int(sequence) > 0:
+    sequence = code[len(village_code) :]
+    if (
+        code.startswith(village_code)
+        and len(sequence) == HOUSEHOLD_CODE_SEQUENCE
+        and sequence.isdigit()
+        and int(sequence) > 0
+    ):
         return None
     return _("户编号由所在村的 12 位区划代码加 4 位顺序号组成（如 %(example)s），收到的是“%(code)s”。") % {
-        "example": f"{village_code}0001", "code": code}
+        "example": f"{village_code}0001",
+        "code": code,
+    }
 
 
 def household_get(*, user: User, pk: int) -> Household:
@@ -135,9 +161,7 @@ def household_file(*, household: Household, with_audit: bool) -> dict[str, Any]:
         record.poverty_line = lines.get(record.year)
         record.above_line = record.poverty_line is not None and record.income_per_capita > record.poverty_line
     history = StatusChange.objects.filter(household=household).select_related("by").order_by("-date", "-id")
-    trail = (
-        AuditEntry.objects.filter(household_code=household.code).select_related("user")[:200] if with_audit else []
-    )
+    trail = AuditEntry.objects.filter(household_code=household.code).select_related("user")[:200] if with_audit else []
     return {
         "members": sorted(household.members.all(), key=lambda m: (m.relation != Relation.HEAD, m.pk)),
         "years": years,

@@ -29,16 +29,26 @@ class MemberSerializer(serializers.ModelSerializer):
 class HouseholdSerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
     members = MemberSerializer(many=True, read_only=True)
-    status_then = serializers.CharField(read_only=True, default=None,
-                                        help_text=_("以 ?year=Y 列出时：该年末的状态"))
-    people_then = serializers.IntegerField(read_only=True, default=None,
-                                           help_text=_("以 ?year=Y 列出时：该年末在户的人口"))
+    status_then = serializers.CharField(read_only=True, default=None, help_text=_("以 ?year=Y 列出时：该年末的状态"))
+    people_then = serializers.IntegerField(
+        read_only=True, default=None, help_text=_("以 ?year=Y 列出时：该年末在户的人口")
+    )
 
     class Meta:
         model = Household
         fields = [
-            "id", *HOUSEHOLD_FIELDS, "village_name", "head_name", "member_count", "status", "version",
-            "created_at", "updated_at", "members", "status_then", "people_then",
+            "id",
+            *HOUSEHOLD_FIELDS,
+            "village_name",
+            "head_name",
+            "member_count",
+            "status",
+            "version",
+            "created_at",
+            "updated_at",
+            "members",
+            "status_then",
+            "people_then",
         ]
         read_only_fields = fields
 
@@ -62,15 +72,21 @@ class MemberWriteSerializer(serializers.ModelSerializer):
 
 class HouseholdWriteSerializer(serializers.ModelSerializer):
     village = ScopedPrimaryKeyField(
-        queryset=Division.objects.filter(level=Level.VILLAGE).select_related("parent"), scope_path="code",
+        queryset=Division.objects.filter(level=Level.VILLAGE).select_related("parent"),
+        scope_path="code",
         help_text=_("所在村的12位区划代码"),
         error_messages={"does_not_exist": _("没有区划代码为 {pk_value} 的村。")},
     )
     members = MemberWriteSerializer(many=True, help_text=_("全体家庭成员；修改时不填表示成员不变"))
-    identified_on = serializers.DateField(required=False, write_only=True, help_text=_("申请日期（新识别程序启动日期），默认今天"))
+    identified_on = serializers.DateField(
+        required=False, write_only=True, help_text=_("申请日期（新识别程序启动日期），默认今天")
+    )
     version = serializers.IntegerField(required=False, help_text=_("修改时必填：读取时的版本号"))
     correction = serializers.CharField(
-        required=False, allow_blank=True, max_length=200, write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        write_only=True,
         help_text=_("更正原因：删除录入错误的成员时必填（成员离开请填离开日期和原因）"),
     )
 
@@ -78,8 +94,15 @@ class HouseholdWriteSerializer(serializers.ModelSerializer):
         model = Household
         fields = [*HOUSEHOLD_FIELDS, "members", "identified_on", "version", "correction"]
         # A new household's number may be left empty: the service gives it the village's next one.
-        extra_kwargs = {"code": {"required": False, "allow_blank": True, "help_text": _(
-            "村的 12 位区划代码加 4 位顺序号，如 6230211002010001；留空则按本村下一个顺序号自动编号。")}}
+        extra_kwargs = {
+            "code": {
+                "required": False,
+                "allow_blank": True,
+                "help_text": _(
+                    "村的 12 位区划代码加 4 位顺序号，如 6230211002010001；留空则按本村下一个顺序号自动编号。"
+                ),
+            }
+        }
 
     def get_fields(self):
         fields = super().get_fields()
@@ -147,7 +170,16 @@ class StatusChangeSerializer(serializers.ModelSerializer):
     class Meta:
         model = StatusChange
         fields = [
-            "id", "household", "household_code", "status", "date", "reason", "previous_status", "ended_on",
-            "sequence", "by", "created_at",
+            "id",
+            "household",
+            "household_code",
+            "status",
+            "date",
+            "reason",
+            "previous_status",
+            "ended_on",
+            "sequence",
+            "by",
+            "created_at",
         ]
         read_only_fields = ["previous_status", "ended_on", "sequence", "created_at"]

@@ -26,8 +26,11 @@ IMPORTERS = {
     "villages": (villages_import, VILLAGE_COUNT_LABELS),
     "events": (events_import, EVENT_COUNT_LABELS),
 }
-KIND_TITLES = {"households": gettext_lazy("导入贫困户信息采集表"), "villages": gettext_lazy("导入村级数据"),
-               "events": gettext_lazy("导入变动记录")}
+KIND_TITLES = {
+    "households": gettext_lazy("导入贫困户信息采集表"),
+    "villages": gettext_lazy("导入村级数据"),
+    "events": gettext_lazy("导入变动记录"),
+}
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 

@@ -64,23 +64,31 @@ def household_list_view(request: AuthenticatedRequest) -> HttpResponse:
     households = household_list(user=request.user, **form.filters())
     shown = household_list_with_matched_member(household_list_with_head_id(households), form.filters().get("q", ""))
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "households/list.html", {
-        "form": form,
-        "page": page,
-        "totals": household_list_totals(households),
-        "can_create": request.user.can_edit_households,
-        "year": form.filters().get("year"),
-    })
+    return render(
+        request,
+        "households/list.html",
+        {
+            "form": form,
+            "page": page,
+            "totals": household_list_totals(households),
+            "can_create": request.user.can_edit_households,
+            "year": form.filters().get("year"),
+        },
+    )
 
 
 def household_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     household = _get(request, pk)
-    return render(request, "households/detail.html", {
-        "household": household,
-        "can_edit": _can_edit(request.user, household),
-        "checks": GUARANTEE_CHECKS,
-        **household_file(household=household, with_audit=request.user.is_admin),
-    })
+    return render(
+        request,
+        "households/detail.html",
+        {
+            "household": household,
+            "can_edit": _can_edit(request.user, household),
+            "checks": GUARANTEE_CHECKS,
+            **household_file(household=household, with_audit=request.user.is_admin),
+        },
+    )
 
 
 def household_create(request: AuthenticatedRequest) -> HttpResponse:
@@ -97,11 +105,20 @@ def household_create(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as e:
             add_service_errors(form, e, elsewhere=member_errors)
         else:
-            messages.success(request, _("已登记：%(code)s，新识别程序已启动（公告后列为贫困户）。") % {"code": household.code})
+            messages.success(
+                request, _("已登记：%(code)s，新识别程序已启动（公告后列为贫困户）。") % {"code": household.code}
+            )
             return redirect("households:detail", pk=household.pk)
-    return render(request, "households/edit.html", {
-        "form": form, "members": members, "member_errors": member_errors, "household": None,
-    })
+    return render(
+        request,
+        "households/edit.html",
+        {
+            "form": form,
+            "members": members,
+            "member_errors": member_errors,
+            "household": None,
+        },
+    )
 
 
 def household_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -114,8 +131,12 @@ def household_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and members.is_valid():
         try:
             household_update(
-                user=request.user, household=household, data=form.service_data(),
-                version=form.cleaned_data["version"] or 0, members=members.service_data(), correction=form.cleaned_data["correction"],
+                user=request.user,
+                household=household,
+                data=form.service_data(),
+                version=form.cleaned_data["version"] or 0,
+                members=members.service_data(),
+                correction=form.cleaned_data["correction"],
             )
         except StaleVersion as e:
             # Keep the clerk's input on the page: they compare with the saved record and save again.
@@ -128,9 +149,17 @@ def household_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存：%(code)s") % {"code": household.code})
             return redirect("households:detail", pk=household.pk)
-    return render(request, "households/edit.html", {
-        "form": form, "members": members, "member_errors": member_errors, "household": household, "stale": stale,
-    })
+    return render(
+        request,
+        "households/edit.html",
+        {
+            "form": form,
+            "members": members,
+            "member_errors": member_errors,
+            "household": household,
+            "stale": stale,
+        },
+    )
 
 
 def household_year_edit(request: AuthenticatedRequest, pk: int, year: int | None = None) -> HttpResponse:
@@ -144,8 +173,13 @@ def household_year_edit(request: AuthenticatedRequest, pk: int, year: int | None
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in YEAR_FIELDS}
         try:
-            household_year_save(user=request.user, household=household, year=form.cleaned_data["year"], data=data,
-                                version=(form.cleaned_data["version"] or 0) if record is not None else None)
+            household_year_save(
+                user=request.user,
+                household=household,
+                year=form.cleaned_data["year"],
+                data=data,
+                version=(form.cleaned_data["version"] or 0) if record is not None else None,
+            )
         except ValidationError as e:
             add_service_errors(form, e)
         else:

@@ -24,8 +24,9 @@ class Job(models.Model):
 
     kind = models.CharField(_("任务类型"), max_length=64)
     title = models.CharField(_("任务"), max_length=200)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.CASCADE,
-                             related_name="jobs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.CASCADE, related_name="jobs"
+    )
     params = models.JSONField(_("参数"), default=dict, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
     done = models.PositiveIntegerField(_("已完成"), default=0)

@@ -21,15 +21,17 @@ def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def job_status(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """What the progress bar polls (static/js/jobs.js)."""
     job = job_get(user=request.user, pk=pk)
-    return JsonResponse({
-        "status": job.status,
-        "status_label": job.get_status_display(),
-        "done": job.done,
-        "total": job.total,
-        "percent": job.percent,
-        "error": job.error,
-        "finished": job.is_finished,
-    })
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "done": job.done,
+            "total": job.total,
+            "percent": job.percent,
+            "error": job.error,
+            "finished": job.is_finished,
+        }
+    )
 
 
 @never_cache
@@ -37,7 +39,11 @@ def job_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     job = job_get(user=request.user, pk=pk)
     if not job.file:
         raise Http404
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
-                            content_type=job.content_type or "application/octet-stream")
+    response = FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=job.content_type or "application/octet-stream",
+    )
     response["Cache-Control"] = "private, no-store"
     return response

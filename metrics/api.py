@@ -1,6 +1,5 @@
 """The metrics API (docs/metrics.md): summary, timeseries, breakdown."""
 
-
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,15 +15,24 @@ from .funds import funds_summary
 from .params import check_order, data_year, parse_region
 
 REGION = OpenApiParameter(
-    "region", OpenApiTypes.STR, description="区划代码（6、9 或 12 位）；省略时为调用者的所属区划。所属区划以外的代码返回 404。"
+    "region",
+    OpenApiTypes.STR,
+    description="区划代码（6、9 或 12 位）；省略时为调用者的所属区划。所属区划以外的代码返回 404。",
 )
-YEAR = OpenApiParameter("year", OpenApiTypes.INT, description=(
-    f"年度（{FIRST_YEAR}–今年），指该年 12 月 31 日末的状态。省略时为有数据的最近年度："
-    f"最新一条状态变更所在的年度（不晚于今年；没有任何状态变更时为 {FIRST_YEAR}）。"
-))
-BASIS = OpenApiParameter("basis", OpenApiTypes.STR, enum=["reported", "current"], description=(
-    "已锁定的年度默认答上报时的数据（并给出 closed_at）；current 按登记簿重新计算。"
-))
+YEAR = OpenApiParameter(
+    "year",
+    OpenApiTypes.INT,
+    description=(
+        f"年度（{FIRST_YEAR}–今年），指该年 12 月 31 日末的状态。省略时为有数据的最近年度："
+        f"最新一条状态变更所在的年度（不晚于今年；没有任何状态变更时为 {FIRST_YEAR}）。"
+    ),
+)
+BASIS = OpenApiParameter(
+    "basis",
+    OpenApiTypes.STR,
+    enum=["reported", "current"],
+    description=("已锁定的年度默认答上报时的数据（并给出 closed_at）；current 按登记簿重新计算。"),
+)
 FROM = OpenApiParameter("from", OpenApiTypes.INT, description=f"起始年度，默认 {FIRST_YEAR}")
 TO = OpenApiParameter("to", OpenApiTypes.INT, description="截止年度，默认今年")
 
@@ -83,5 +91,3 @@ class BreakdownView(MetricsView):
         division = parse_region(self.request.user, request.query_params.get("region"))
         year = parse_year(request.query_params.get("year"), name="year", default=data_year)
         return Response(selectors.metrics_breakdown(division=division, year=year))
-
-

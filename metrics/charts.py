@@ -50,8 +50,20 @@ def year_highlight(year: int | None) -> list[dict[str, Any]]:
     """A band behind the selected year, so the chart shows which year the page is about."""
     if year is None:
         return []
-    return [{"type": "rect", "xref": "x", "yref": "paper", "x0": year - 0.5, "x1": year + 0.5, "y0": 0, "y1": 1,
-             "fillcolor": HIGHLIGHT, "line": {"width": 0}, "layer": "below"}]
+    return [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "x0": year - 0.5,
+            "x1": year + 0.5,
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": HIGHLIGHT,
+            "line": {"width": 0},
+            "layer": "below",
+        }
+    ]
 
 
 @dataclass
@@ -70,7 +82,9 @@ class Chart:
     def has_data(self) -> bool:
         """Any number other than 0 (or any number at all, with `zero_is_data`) beyond the first (label) column."""
         return any(
-            isinstance(v, int | float | Decimal | np.number) and not isinstance(v, bool) and not pd.isna(v)
+            isinstance(v, int | float | Decimal | np.number)
+            and not isinstance(v, bool)
+            and not pd.isna(v)
             and (self.zero_is_data or v != 0)
             for v in self.table.iloc[:, 1:].to_numpy().ravel()
         )
@@ -89,9 +103,20 @@ def _no_data(figure: dict[str, Any]) -> dict[str, Any]:
     """The figure without traces or axes, saying that there is nothing to show (not empty axes that look broken)."""
     layout = {k: v for k, v in figure.get("layout", {}).items() if k not in ("shapes", "annotations", "yaxis2")}
     layout.update(
-        xaxis={"visible": False}, yaxis={"visible": False}, showlegend=False,
-        annotations=[{"text": _("暂无数据"), "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
-                      "showarrow": False, "font": {"size": 16, "color": GREY}}],
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        showlegend=False,
+        annotations=[
+            {
+                "text": _("暂无数据"),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 16, "color": GREY},
+            }
+        ],
     )
     return {"data": [], "layout": layout}
 
@@ -127,21 +152,40 @@ def trend(series: pd.DataFrame, year: int | None = None) -> Chart:
     )
     years, poor, rate = (table[c].tolist() for c in table.columns)
     fig = go.Figure()
-    fig.add_bar(x=years, y=poor, name=_("贫困人口"), marker_color=[RED if y == year or year is None else PALE_RED for y in years],
-                hovertemplate="%{x}: %{y:,d}<extra></extra>")
-    fig.add_scatter(x=years, y=rate, name=_("贫困发生率(%)"), yaxis="y2", mode="lines+markers", line_color=BLUE,
-                    hovertemplate="%{x}: %{y:.1f}%<extra></extra>")
+    fig.add_bar(
+        x=years,
+        y=poor,
+        name=_("贫困人口"),
+        marker_color=[RED if y == year or year is None else PALE_RED for y in years],
+        hovertemplate="%{x}: %{y:,d}<extra></extra>",
+    )
     fig.add_scatter(
-        x=[GOAL_YEAR], y=[0], name=_("2020年目标：贫困人口清零"), mode="markers",
+        x=years,
+        y=rate,
+        name=_("贫困发生率(%)"),
+        yaxis="y2",
+        mode="lines+markers",
+        line_color=BLUE,
+        hovertemplate="%{x}: %{y:.1f}%<extra></extra>",
+    )
+    fig.add_scatter(
+        x=[GOAL_YEAR],
+        y=[0],
+        name=_("2020年目标：贫困人口清零"),
+        mode="markers",
         marker={"symbol": "star", "size": 16, "color": GREEN},
     )
     return Chart(
         key="trend",
         title=_("贫困人口与贫困发生率"),
         table=table,
-        figure=_layout(fig, yaxis=count_axis(poor, _("人")),
-                       yaxis2=percent_axis(rate, overlaying="y", side="right", showgrid=False),
-                       xaxis={"dtick": 1}, shapes=year_highlight(year)),
+        figure=_layout(
+            fig,
+            yaxis=count_axis(poor, _("人")),
+            yaxis2=percent_axis(rate, overlaying="y", side="right", showgrid=False),
+            xaxis={"dtick": 1},
+            shapes=year_highlight(year),
+        ),
     )
 
 
@@ -175,8 +219,12 @@ def incidence_by_region(rows: pd.DataFrame, urls: list[str]) -> Chart:
         key="incidence_by_region",
         title=_("各下级区划贫困发生率"),
         table=table,
-        figure=_layout(fig, xaxis=percent_axis(rows["poverty_incidence"]), height=max(300, 22 * len(rows) + 80),
-                       margin={"l": 110, "r": 20, "t": 20, "b": 40}),
+        figure=_layout(
+            fig,
+            xaxis=percent_axis(rows["poverty_incidence"]),
+            height=max(300, 22 * len(rows) + 80),
+            margin={"l": 110, "r": 20, "t": 20, "b": 40},
+        ),
         links=rows["url"].tolist(),
     )
 
@@ -193,8 +241,12 @@ def split(key: str, title: str, values: dict[str, int], labels: dict[str, str]) 
     )
     fig = go.Figure()
     fig.add_bar(x=table[_("名称")].tolist(), y=table[_("贫困人口")].tolist(), marker_color=RED)
-    return Chart(key=key, title=title, table=table,
-                 figure=_layout(fig, yaxis=count_axis(table[_("贫困人口")], _("人")), xaxis={"tickangle": -30}))
+    return Chart(
+        key=key,
+        title=title,
+        table=table,
+        figure=_layout(fig, yaxis=count_axis(table[_("贫困人口")], _("人")), xaxis={"tickangle": -30}),
+    )
 
 
 def exits(series: pd.DataFrame, targets: pd.DataFrame, year: int | None = None) -> Chart:
@@ -210,7 +262,9 @@ def exits(series: pd.DataFrame, targets: pd.DataFrame, year: int | None = None) 
             _("年度"): years,
             _("稳定脱贫人口"): series["exited_stable_population"].astype(int).to_numpy(),
             _("巩固提升人口"): series["exited_consolidating_population"].astype(int).to_numpy(),
-            _("脱贫人口"): (series["exited_stable_population"] + series["exited_consolidating_population"]).astype(int).to_numpy(),
+            _("脱贫人口"): (series["exited_stable_population"] + series["exited_consolidating_population"])
+            .astype(int)
+            .to_numpy(),
             _("计划脱贫人口"): target.reindex(years).astype("Int64").reset_index(drop=True),
         }
     )
@@ -221,9 +275,14 @@ def exits(series: pd.DataFrame, targets: pd.DataFrame, year: int | None = None) 
     goal = [None if pd.isna(v) else int(v) for v in table[_("计划脱贫人口")]]
     fig.add_scatter(x=x, y=goal, name=_("计划脱贫人口"), mode="lines+markers", line={"color": YELLOW, "dash": "dash"})
     top = [*table[_("脱贫人口")], *[g for g in goal if g is not None]]
-    return Chart(key="exits", title=_("历年脱贫人口与计划"), table=table,
-                 figure=_layout(fig, barmode="stack", yaxis=count_axis(top, _("人")), xaxis={"dtick": 1},
-                                shapes=year_highlight(year)))
+    return Chart(
+        key="exits",
+        title=_("历年脱贫人口与计划"),
+        table=table,
+        figure=_layout(
+            fig, barmode="stack", yaxis=count_axis(top, _("人")), xaxis={"dtick": 1}, shapes=year_highlight(year)
+        ),
+    )
 
 
 def waterfall(
@@ -243,13 +302,20 @@ def waterfall(
     table = pd.DataFrame({_("项目"): [s[0] for s in steps], _("人数"): [s[1] for s in steps]})
     fig = go.Figure(
         go.Waterfall(
-            x=[s[0] for s in steps], y=[s[1] for s in steps], measure=[s[2] for s in steps],
-            increasing={"marker": {"color": RED}}, decreasing={"marker": {"color": GREEN}},
+            x=[s[0] for s in steps],
+            y=[s[1] for s in steps],
+            measure=[s[2] for s in steps],
+            increasing={"marker": {"color": RED}},
+            decreasing={"marker": {"color": GREEN}},
             totals={"marker": {"color": GREY}},
         )
     )
-    return Chart(key="waterfall", title=_("%(year)d年贫困人口增减") % {"year": year}, table=table,
-                 figure=_layout(fig, yaxis=count_axis(_running_totals([s[1] for s in steps]), _("人")), showlegend=False))
+    return Chart(
+        key="waterfall",
+        title=_("%(year)d年贫困人口增减") % {"year": year},
+        table=table,
+        figure=_layout(fig, yaxis=count_axis(_running_totals([s[1] for s in steps]), _("人")), showlegend=False),
+    )
 
 
 def _running_totals(steps: list[int]) -> list[int]:
@@ -273,8 +339,12 @@ def guarantees(failures: pd.DataFrame, checks: Sequence[tuple[str, str | Promise
     )
     fig = go.Figure()
     fig.add_bar(x=table[_("指标")].tolist(), y=table[_("未达标户数")].tolist(), marker_color=YELLOW)
-    return Chart(key="guarantees", title=_("两不愁三保障未达标户数"), table=table,
-                 figure=_layout(fig, yaxis=count_axis(table[_("未达标户数")], _("户")), showlegend=False))
+    return Chart(
+        key="guarantees",
+        title=_("两不愁三保障未达标户数"),
+        table=table,
+        figure=_layout(fig, yaxis=count_axis(table[_("未达标户数")], _("户")), showlegend=False),
+    )
 
 
 def checklist(villages: pd.DataFrame, items: Sequence[tuple[str, str | Promise]], urls: list[str]) -> Chart:
@@ -282,25 +352,54 @@ def checklist(villages: pd.DataFrame, items: Sequence[tuple[str, str | Promise]]
     labels = [str(label) for _f, label in items]
     table = pd.DataFrame({_("村"): villages["name"].to_numpy(), _("区划代码"): villages["code"].to_numpy()})
     for f, label in zip([f for f, _label in items], labels, strict=True):
-        table[label] = villages[f].map(lambda v: None if v is None or pd.isna(v) else int(bool(v))).astype("Int64").reset_index(drop=True) if not villages.empty else []
+        table[label] = (
+            villages[f]
+            .map(lambda v: None if v is None or pd.isna(v) else int(bool(v)))
+            .astype("Int64")
+            .reset_index(drop=True)
+            if not villages.empty
+            else []
+        )
     table[_("达标项数")] = table[labels].sum(axis=1, min_count=1).astype("Int64") if not villages.empty else []
     z = [[None if pd.isna(v) else int(v) for v in table.loc[i, labels]] for i in table.index]
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=labels, y=table[_("村")].tolist(), zmin=0, zmax=1, xgap=2, ygap=2,
+            z=z,
+            x=labels,
+            y=table[_("村")].tolist(),
+            zmin=0,
+            zmax=1,
+            xgap=2,
+            ygap=2,
             colorscale=[[0, "#fde2e2"], [0.5, "#fde2e2"], [0.5, GREEN], [1, GREEN]],
-            colorbar={"tickmode": "array", "tickvals": [0.25, 0.75], "ticktext": [_("未达标"), _("已达标")],
-                      "len": min(1, 200 / (24 * max(len(table), 1) + 120)), "y": 1, "yanchor": "top", "thickness": 14},
+            colorbar={
+                "tickmode": "array",
+                "tickvals": [0.25, 0.75],
+                "ticktext": [_("未达标"), _("已达标")],
+                "len": min(1, 200 / (24 * max(len(table), 1) + 120)),
+                "y": 1,
+                "yanchor": "top",
+                "thickness": 14,
+            },
             customdata=[[u] * len(labels) for u in urls],
             hovertemplate="%{y} · %{x}<extra></extra>",
         )
     )
     # The item names sit on top, next to the first villages, not below a long list of them.
-    return Chart(key="checklist", title=_("贫困村六有六通进展"), table=table,
-                 figure=_layout(fig, height=max(300, 24 * len(table) + 140), margin={"l": 110, "r": 20, "t": 20, "b": 20},
-                                xaxis={"tickangle": -40, "side": "top"}, yaxis={"autorange": "reversed"}),
-                 links=list(urls), zero_is_data=True)
-
+    return Chart(
+        key="checklist",
+        title=_("贫困村六有六通进展"),
+        table=table,
+        figure=_layout(
+            fig,
+            height=max(300, 24 * len(table) + 140),
+            margin={"l": 110, "r": 20, "t": 20, "b": 20},
+            xaxis={"tickangle": -40, "side": "top"},
+            yaxis={"autorange": "reversed"},
+        ),
+        links=list(urls),
+        zero_is_data=True,
+    )
 
 
 # How the value axis of a chart given as rows is labelled, by the unit of its numbers.
@@ -311,8 +410,14 @@ def _value_axis(unit: str, values: list[float]) -> dict[str, Any]:
     if unit == WAN_YUAN:  # the numbers are 万元: ticks read 5,000万 / 1亿, the title says 元
         return count_axis(values, _("元"), scale=10_000)
     if unit == PERCENT:
-        return {"title": "%", "automargin": True, "range": [0, 100], "tickmode": "array",
-                "tickvals": [0, 20, 40, 60, 80, 100], "ticktext": ["0", "20", "40", "60", "80", "100"]}
+        return {
+            "title": "%",
+            "automargin": True,
+            "range": [0, 100],
+            "tickmode": "array",
+            "tickvals": [0, 20, 40, 60, 80, 100],
+            "ticktext": ["0", "20", "40", "60", "80", "100"],
+        }
     return count_axis(values, _("户"))
 
 
@@ -333,21 +438,49 @@ def from_rows(spec: dict[str, Any], links: list[str | None] | None = None) -> Ch
     heights = [0.0] * len(rows)
     for i, key in enumerate(spec["series"]):
         values = [None if row.get(key) is None else float(row[key]) for row in rows]
-        fig.add_bar(x=x, y=values, name=labels[key], marker_color=PALETTE[i % len(PALETTE)], customdata=links or None,
-                    hovertemplate=hover + "<extra>" + labels[key] + "</extra>")
+        fig.add_bar(
+            x=x,
+            y=values,
+            name=labels[key],
+            marker_color=PALETTE[i % len(PALETTE)],
+            customdata=links or None,
+            hovertemplate=hover + "<extra>" + labels[key] + "</extra>",
+        )
         if spec["kind"] == "stacked":
             heights = [h + (v or 0) for h, v in zip(heights, values, strict=True)]
         else:
             heights = [max(h, v or 0) for h, v in zip(heights, values, strict=True)]
-    extra = {"barmode": "stack" if spec["kind"] == "stacked" else "group",
-             "xaxis": {"type": "category", "tickangle": 0 if spec["x"] == "year" else -30},
-             "yaxis": _value_axis(unit, heights),
-             "showlegend": len(spec["series"]) > 1 or spec["kind"] == "stacked"}
+    extra = {
+        "barmode": "stack" if spec["kind"] == "stacked" else "group",
+        "xaxis": {"type": "category", "tickangle": 0 if spec["x"] == "year" else -30},
+        "yaxis": _value_axis(unit, heights),
+        "showlegend": len(spec["series"]) > 1 or spec["kind"] == "stacked",
+    }
     if spec.get("line") is not None:
-        extra["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": spec["line"], "y1": spec["line"],
-                            "line": {"color": RED, "dash": "dash"}}]
-        extra["annotations"] = [{"xref": "paper", "x": 1, "y": spec["line"], "text": str(spec["line_label"]),
-                                 "showarrow": False, "xanchor": "right", "yanchor": "bottom", "font": {"color": RED},
-                                 "bgcolor": "rgba(255,255,255,0.85)"}]
-    return Chart(key=spec["key"], title=str(spec["title"]), table=table, figure=_layout(fig, **extra),
-                 links=list(links or []))
+        extra["shapes"] = [
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": spec["line"],
+                "y1": spec["line"],
+                "line": {"color": RED, "dash": "dash"},
+            }
+        ]
+        extra["annotations"] = [
+            {
+                "xref": "paper",
+                "x": 1,
+                "y": spec["line"],
+                "text": str(spec["line_label"]),
+                "showarrow": False,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "font": {"color": RED},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            }
+        ]
+    return Chart(
+        key=spec["key"], title=str(spec["title"]), table=table, figure=_layout(fig, **extra), links=list(links or [])
+    )

@@ -71,11 +71,17 @@ def year_close(*, user: User, year: int, override_reason: str = "") -> ClosedYea
             [ReportedFigures(closed_year=closed, division_id=code, figures=values) for code, values in figures.items()],
             batch_size=1000,
         )
-        audit_record(user=user, action=Action.CLOSE_YEAR, object_type="closedyear", object_id=str(year),
-                     changes={"regions": [None, len(figures)],
-                              **({"override": [None, override_reason.strip()], "problems": [None, problems]}
-                                 if problems else {})},
-                     summary=_("锁定 %(year)d 年度数据") % {"year": year})
+        audit_record(
+            user=user,
+            action=Action.CLOSE_YEAR,
+            object_type="closedyear",
+            object_id=str(year),
+            changes={
+                "regions": [None, len(figures)],
+                **({"override": [None, override_reason.strip()], "problems": [None, problems]} if problems else {}),
+            },
+            summary=_("锁定 %(year)d 年度数据") % {"year": year},
+        )
     return closed
 
 
@@ -90,9 +96,17 @@ def year_reopen(*, user: User, year: int, reason: str) -> None:
         raise ValidationError({"year": [_("%(year)d 年度未锁定。") % {"year": year}]})
     with transaction.atomic():
         ReportedFigures.objects.filter(closed_year=closed).delete()
-        audit_record(user=user, action=Action.REOPEN_YEAR, object_type="closedyear", object_id=str(year),
-                     changes={"closed_at": [closed.closed_at.isoformat() if closed.closed_at else None, None], "reason": [None, reason.strip()]},
-                     summary=_("解除 %(year)d 年度锁定：%(reason)s") % {"year": year, "reason": reason.strip()})
+        audit_record(
+            user=user,
+            action=Action.REOPEN_YEAR,
+            object_type="closedyear",
+            object_id=str(year),
+            changes={
+                "closed_at": [closed.closed_at.isoformat() if closed.closed_at else None, None],
+                "reason": [None, reason.strip()],
+            },
+            summary=_("解除 %(year)d 年度锁定：%(reason)s") % {"year": year, "reason": reason.strip()},
+        )
         closed.closed_at, closed.closed_by = None, None
         closed.save()
 
@@ -115,10 +129,14 @@ def closed_year_refusal(*, user: User, day: date | None, correction: str = "") -
     if user is not None and getattr(user, "is_admin", False):
         if correction.strip():
             return
-        raise ValidationError({"correction": [
-            _("%(year)d 年度数据已锁定上报：日期为 %(day)s 的变动只能作为更正录入，请填写更正原因。")
-            % {"year": closed.year, "day": day.isoformat()}
-        ]})
+        raise ValidationError(
+            {
+                "correction": [
+                    _("%(year)d 年度数据已锁定上报：日期为 %(day)s 的变动只能作为更正录入，请填写更正原因。")
+                    % {"year": closed.year, "day": day.isoformat()}
+                ]
+            }
+        )
     raise ValidationError(
         _("%(year)d 年度数据已锁定上报，不能录入日期为 %(day)s 的变动。如确需更正，请联系管理员以更正方式录入。")
         % {"year": closed.year, "day": day.isoformat()}
@@ -127,9 +145,11 @@ def closed_year_refusal(*, user: User, day: date | None, correction: str = "") -
 
 def reported(*, division: Division, year: int) -> tuple[ClosedYear, dict[str, Any]] | None:
     """The closed year and the figures reported for `division`, or None when the year is not closed."""
-    row = ReportedFigures.objects.filter(
-        closed_year__year=year, closed_year__closed_at__isnull=False, division=division
-    ).select_related("closed_year").first()
+    row = (
+        ReportedFigures.objects.filter(closed_year__year=year, closed_year__closed_at__isnull=False, division=division)
+        .select_related("closed_year")
+        .first()
+    )
     return (row.closed_year, row.figures) if row else None
 
 

@@ -24,8 +24,15 @@ STOCK_KEYS = [
     "poor_villages",
 ]
 FLOW_KINDS = [
-    "new_identified", "exited", "exited_stable", "exited_consolidating", "returned", "removed", "removed_while_poor",
-    "dissolved", "dissolved_while_poor",
+    "new_identified",
+    "exited",
+    "exited_stable",
+    "exited_consolidating",
+    "returned",
+    "removed",
+    "removed_while_poor",
+    "dissolved",
+    "dissolved_while_poor",
 ]
 # Members joining minus members leaving while their household is poor: people, not households.
 NATURAL_KEY = "natural_change_population"
@@ -175,7 +182,9 @@ def figures(
     return table[SCALAR_KEYS]
 
 
-def year_splits(register_year: pd.DataFrame, *, field: str, children: list[str], year: int) -> dict[tuple[str, int], dict[str, int]]:
+def year_splits(
+    register_year: pd.DataFrame, *, field: str, children: list[str], year: int
+) -> dict[tuple[str, int], dict[str, int]]:
     """Poor population at the end of the year split by `field`, from `queries.register_year` with split."""
     result: dict[tuple[str, int], dict[str, int]] = {(c, year): {} for c in children}
     if register_year.empty:
@@ -187,7 +196,9 @@ def year_splits(register_year: pd.DataFrame, *, field: str, children: list[str],
     return result
 
 
-def splits(register_spans: pd.DataFrame, *, field: str, children: list[str], years: list[int]) -> dict[tuple[str, int], dict[str, int]]:
+def splits(
+    register_spans: pd.DataFrame, *, field: str, children: list[str], years: list[int]
+) -> dict[tuple[str, int], dict[str, int]]:
     """Poor population split by `field` (main_cause or attribute): {(child, year): {code: population}}."""
     x = spans_at(register_spans[register_spans["status"].isin(POOR)], years)
     result: dict[tuple[str, int], dict[str, int]] = {(c, y): {} for c in children for y in years}

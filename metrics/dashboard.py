@@ -42,8 +42,10 @@ class Dashboard:
         last = min(charts.GOAL_YEAR, max(self.years))
         first = min(self.years)
         return {
-            "first_year": first, "last_year": last,
-            "first": int(total.loc[first, "poor_population"]), "last": int(total.loc[last, "poor_population"]),
+            "first_year": first,
+            "last_year": last,
+            "first": int(total.loc[first, "poor_population"]),
+            "last": int(total.loc[last, "poor_population"]),
             "first_incidence": compute.plain(total.loc[first, "poverty_incidence"]),
             "last_incidence": compute.plain(total.loc[last, "poverty_incidence"]),
         }
@@ -61,8 +63,7 @@ def campaign_year(figures: RegionFigures, *, latest: int) -> int:
 
 def campaign_figures(*, division: Division) -> RegionFigures:
     """The region's and its children's figures for every year: what every year's overview starts from."""
-    return region_figures(division=division, first=FIRST_YEAR, last=last_year(), with_children=True,
-                          split=False)
+    return region_figures(division=division, first=FIRST_YEAR, last=last_year(), with_children=True, split=False)
 
 
 def _kpis(table: pd.DataFrame, year: int) -> dict[str, Any]:
@@ -77,8 +78,9 @@ def _kpis(table: pd.DataFrame, year: int) -> dict[str, Any]:
     return now
 
 
-def dashboard(*, division: Division, year: int, region_url: Callable[[str], str],
-              figures: RegionFigures | None = None) -> Dashboard:
+def dashboard(
+    *, division: Division, year: int, region_url: Callable[[str], str], figures: RegionFigures | None = None
+) -> Dashboard:
     """Everything the overview shows. `region_url(code)` gives the page of another region for the same year;
     `figures` (`campaign_figures`) when the caller already has them."""
     if figures is None:
@@ -92,31 +94,61 @@ def dashboard(*, division: Division, year: int, region_url: Callable[[str], str]
     ]
     if figures.children:
         codes = [c.code for c in figures.children]
-        rows = figures.table.loc[(codes, year), ["poor_population", "rural_population", "poverty_incidence"]].reset_index()
+        rows = figures.table.loc[
+            (codes, year), ["poor_population", "rural_population", "poverty_incidence"]
+        ].reset_index()
         rows["name"] = [c.name for c in figures.children]
         rows = rows.rename(columns={"child": "code"})
         shown.append(charts.incidence_by_region(rows, [region_url(code) for code in rows["code"]]))
     summary = poor_splits(division=division, year=year)
-    shown.append(charts.split("by_cause", _("贫困人口按主要致贫原因"), summary["by_cause"],
-                              {str(v): str(label) for v, label in Cause.choices}))
-    shown.append(charts.split("by_attribute", _("贫困人口按贫困户属性"), summary["by_attribute"],
-                              {str(v): str(label) for v, label in Attribute.choices}))
-    shown.append(charts.exits(campaign[["exited_stable_population", "exited_consolidating_population"]],
-                              queries.exit_targets(division_code=division.code), year))
+    shown.append(
+        charts.split(
+            "by_cause",
+            _("贫困人口按主要致贫原因"),
+            summary["by_cause"],
+            {str(v): str(label) for v, label in Cause.choices},
+        )
+    )
+    shown.append(
+        charts.split(
+            "by_attribute",
+            _("贫困人口按贫困户属性"),
+            summary["by_attribute"],
+            {str(v): str(label) for v, label in Attribute.choices},
+        )
+    )
+    shown.append(
+        charts.exits(
+            campaign[["exited_stable_population", "exited_consolidating_population"]],
+            queries.exit_targets(division_code=division.code),
+            year,
+        )
+    )
     start = int(total.loc[year - 1, "poor_population"]) if year - 1 in total.index else 0
-    shown.append(charts.waterfall(
-        year=year, start=start, new=kpis["new_identified_population"], exited=kpis["exited_population"],
-        returned=kpis["returned_population"], removed=kpis["removed_while_poor_population"],
-        dissolved=kpis["dissolved_while_poor_population"], natural=kpis["natural_change_population"],
-        end=kpis["poor_population"],
-    ))
+    shown.append(
+        charts.waterfall(
+            year=year,
+            start=start,
+            new=kpis["new_identified_population"],
+            exited=kpis["exited_population"],
+            returned=kpis["returned_population"],
+            removed=kpis["removed_while_poor_population"],
+            dissolved=kpis["dissolved_while_poor_population"],
+            natural=kpis["natural_change_population"],
+            end=kpis["poor_population"],
+        )
+    )
     fields = [f for f, _label in GUARANTEE_CHECKS]
-    shown.append(charts.guarantees(queries.guarantee_failures(prefix=division.prefix, year=year, checks=fields),
-                                   GUARANTEE_CHECKS))
+    shown.append(
+        charts.guarantees(
+            queries.guarantee_failures(prefix=division.prefix, year=year, checks=fields), GUARANTEE_CHECKS
+        )
+    )
     if division.level in (Level.COUNTY, Level.TOWNSHIP):
         items = [f for f, _label in VILLAGE_ITEMS]
         villages = queries.village_checklist(prefix=division.prefix, year=year, items=items)
         shown.append(charts.checklist(villages, VILLAGE_ITEMS, [region_url(code) for code in villages["code"]]))
     funds = funds_board(division=division, year=year, children=figures.children, region_url=region_url)
-    return Dashboard(division=division, year=year, years=figures.years, figures=figures, kpis=kpis, charts=shown,
-                     funds=funds)
+    return Dashboard(
+        division=division, year=year, years=figures.years, figures=figures, kpis=kpis, charts=shown, funds=funds
+    )

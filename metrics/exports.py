@@ -41,8 +41,15 @@ def _units() -> dict[str, str]:
     """Column header → unit, for the columns of the chart tables; registry labels first."""
     units = {str(i.label): str(i.unit) for i in registry.INDICATORS.values()}
     people, households = str(registry.PEOPLE), str(registry.HOUSEHOLDS)
-    units.update({_("人数"): people, _("计划脱贫人口"): people, _("未达标户数"): households,
-                  _("有年度记录的贫困户数"): households, _("达标项数"): _("项")})
+    units.update(
+        {
+            _("人数"): people,
+            _("计划脱贫人口"): people,
+            _("未达标户数"): households,
+            _("有年度记录的贫困户数"): households,
+            _("达标项数"): _("项"),
+        }
+    )
     return units
 
 
@@ -114,8 +121,8 @@ def metrics_workbook(*, board: Dashboard) -> IO[bytes]:
     book = _Book()
     book.table(
         _("历年指标"),
-        _("%(region)s历年主要指标（%(first)d—%(last)d年，各年末）") % {
-            "region": division.name, "first": figures.years[0], "last": figures.years[-1]},
+        _("%(region)s历年主要指标（%(first)d—%(last)d年，各年末）")
+        % {"region": division.name, "first": figures.years[0], "last": figures.years[-1]},
         [_("年度"), *headers],
         [[y, *_values(figures.table, "", y, indicators)] for y in figures.years],
     )
@@ -151,7 +158,9 @@ def metrics_workbook(*, board: Dashboard) -> IO[bytes]:
         _("指标说明"),
         _("指标说明"),
         [_("指标"), _("单位"), _("定义"), _("代码")],
-        [[str(i.label), str(i.unit), str(i.definition), i.key] for i in indicators
-         + [registry.get("by_cause"), registry.get("by_attribute")]],
+        [
+            [str(i.label), str(i.unit), str(i.definition), i.key]
+            for i in indicators + [registry.get("by_cause"), registry.get("by_attribute")]
+        ],
     )
     return book.save()

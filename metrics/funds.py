@@ -29,6 +29,7 @@ class FundsBoard:
 
 def funds_json(summary: dict[str, Any]) -> dict[str, Any]:
     """`funds_selectors.funds_summary` for JSON: yuan as exact strings ("45000.00"), percents as numbers."""
+
     def plain(key: str, value: Any) -> Any:
         if not isinstance(value, Decimal):
             return value
@@ -43,13 +44,19 @@ def funds_summary(*, division: Division, year: int) -> dict[str, Any]:
     return funds_json(funds_selectors.funds_summary(region=division, year=year))
 
 
-def funds_board(*, division: Division, year: int, children: list[Division],
-                region_url: Callable[[str], str]) -> FundsBoard:
+def funds_board(
+    *, division: Division, year: int, children: list[Division], region_url: Callable[[str], str]
+) -> FundsBoard:
     """KPI figures and charts of the funds section; `children` are the region's direct children, already read."""
     loan_counts = funds_selectors.loan_eligible_counts(region=division, year=year)
     kpis = funds_selectors.funds_summary(region=division, year=year, loan_counts=loan_counts)
-    specs = funds_charts(region=division, year=year, children=children, gap_counts=kpis["cause_measure_gaps_by_cause"],
-                         loan_counts=loan_counts)
+    specs = funds_charts(
+        region=division,
+        year=year,
+        children=children,
+        gap_counts=kpis["cause_measure_gaps_by_cause"],
+        loan_counts=loan_counts,
+    )
     gaps = reverse("funds:gaps", args=[division.code]) + f"?year={year}"
     shown = []
     for spec in specs:

@@ -47,9 +47,12 @@ class ClosedYear(models.Model):
 class ReportedFigures(models.Model):
     """Every figure of one region for a closed year, as reported when the year was closed."""
 
-    closed_year = models.ForeignKey(ClosedYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="figures")
-    division = models.ForeignKey("villages.Division", verbose_name=_("行政区划"), on_delete=models.CASCADE,
-                                 related_name="+")
+    closed_year = models.ForeignKey(
+        ClosedYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="figures"
+    )
+    division = models.ForeignKey(
+        "villages.Division", verbose_name=_("行政区划"), on_delete=models.CASCADE, related_name="+"
+    )
     figures = models.JSONField(_("上报数据"))
 
     class Meta:

@@ -54,9 +54,7 @@ def _overlapping() -> Q:
     The member is present on the day of the change, or joins during the span.
     """
     gone = Q(**{M + "left_on__isnull": True})
-    return (
-        Q(**{M + "joined_on__lte": F("date")}) & (gone | Q(**{M + "left_on__gt": F("date")}))
-    ) | (
+    return (Q(**{M + "joined_on__lte": F("date")}) & (gone | Q(**{M + "left_on__gt": F("date")}))) | (
         # Joining on the day of the next change still counts as joining under this one (and leaving with the change).
         Q(**{M + "joined_on__gt": F("date"), M + "joined_on__lte": Coalesce(F("ended_on"), Value(FAR))})
         & (gone | Q(**{M + "left_on__gt": F(M + "joined_on")}))
@@ -94,8 +92,19 @@ def register_spans(
         "main_cause": Case(When(poor, then=F("household__main_cause"))) if split else Value(None, IntegerField()),
         "attribute": Case(When(poor, then=F("household__attribute"))) if split else Value(None, IntegerField()),
     }
-    columns = ["child", "status", "prev_poor", "start", "end", "main_cause", "attribute", "joined", "left",
-               "households", "population"]
+    columns = [
+        "child",
+        "status",
+        "prev_poor",
+        "start",
+        "end",
+        "main_cause",
+        "attribute",
+        "joined",
+        "left",
+        "households",
+        "population",
+    ]
     households = base.annotate(
         **common,
         start=Greatest(_year("date"), Value(first - 1)),
@@ -112,8 +121,11 @@ def register_spans(
         end=Least(_year(ended), Value(last + 1)),
         joined=Case(When(**{M + "joined_on__gt": F("date")}, then=Value(True)), default=Value(False)),
         left=Case(
-            When(Q(**{M + "left_on__isnull": False}) & (Q(ended_on__isnull=True) | Q(**{M + "left_on__lte": F("ended_on")})),
-                 then=Value(True)),
+            When(
+                Q(**{M + "left_on__isnull": False})
+                & (Q(ended_on__isnull=True) | Q(**{M + "left_on__lte": F("ended_on")})),
+                then=Value(True),
+            ),
             default=Value(False),
         ),
     )
@@ -159,12 +171,18 @@ def register_year(*, prefix: str, year: int, child_len: int | None = None, split
         "dissolved_while_poor": in_year & from_poor & Q(status=Status.DISSOLVED),
     }
     stocks = {"poor", "supported", "registered"}
-    population_keys = [f"{kind}_population" for kind in conditions] + ["natural_joined_population", "natural_left_population"]
+    population_keys = [f"{kind}_population" for kind in conditions] + [
+        "natural_joined_population",
+        "natural_left_population",
+    ]
     household_keys = [f"{kind}_households" for kind in conditions if kind not in ("supported", "registered")]
     counted = {key: Count("id", filter=conditions[key.removesuffix("_households")]) for key in household_keys}
-    households = base.annotate(**groups).values(*groups).annotate(
-        **counted, **{key: Value(0) for key in population_keys}
-    ).order_by()
+    households = (
+        base.annotate(**groups)
+        .values(*groups)
+        .annotate(**counted, **{key: Value(0) for key in population_keys})
+        .order_by()
+    )
     present_end, present_day = _present_on(end), _present_on(F("date"))
     joined_in = Q(**{M + "joined_on__gte": start, M + "joined_on__lte": end, M + "joined_on__gt": F("date")})
     joined_in &= Q(ended_on__isnull=True) | Q(**{M + "joined_on__lte": F("ended_on")})
@@ -173,12 +191,18 @@ def register_year(*, prefix: str, year: int, child_len: int | None = None, split
     left_in &= Q(ended_on__isnull=True) | Q(**{M + "left_on__lte": F("ended_on")})
     people = {}
     for kind, condition in conditions.items():
-        people[f"{kind}_population"] = Count(M + "id", filter=condition & (present_end if kind in stocks else present_day))
+        people[f"{kind}_population"] = Count(
+            M + "id", filter=condition & (present_end if kind in stocks else present_day)
+        )
     people["natural_joined_population"] = Count(M + "id", filter=poor & joined_in)
     people["natural_left_population"] = Count(M + "id", filter=poor & left_in)
-    pairs = base.filter(_overlapping()).annotate(**groups).values(*groups).annotate(
-        **{key: Value(0) for key in household_keys}, **people
-    ).order_by()
+    pairs = (
+        base.filter(_overlapping())
+        .annotate(**groups)
+        .values(*groups)
+        .annotate(**{key: Value(0) for key in household_keys}, **people)
+        .order_by()
+    )
     columns = ["child", "main_cause", "attribute", *household_keys, *population_keys]
     union = households.values_list(*columns).union(pairs.values_list(*columns), all=True)
     frame = _frame(union, columns).fillna({k: 0 for k in household_keys + population_keys})
@@ -212,7 +236,9 @@ def rural_spans(*, prefix: str, child_len: int | None = None, until: int | None 
     child, start (the figure's year), end (the next figure's year), rural_population, villages.
     """
     figures = VillageYear.objects.filter(rural_population__isnull=False)
-    next_year = figures.filter(village_id=OuterRef("village_id"), year__gt=OuterRef("year")).order_by("year").values("year")[:1]
+    next_year = (
+        figures.filter(village_id=OuterRef("village_id"), year__gt=OuterRef("year")).order_by("year").values("year")[:1]
+    )
     qs: QuerySet[Any, Any] = figures.filter(village__code__startswith=prefix)
     if until is not None:
         qs = qs.filter(year__lte=until)
@@ -250,7 +276,9 @@ def guarantee_failures(*, prefix: str, year: int, checks: list[str]) -> pd.DataF
     One row: households, then one column per check field (households failing it).
     A household has exactly one status span covering a date, so the join does not duplicate it.
     """
-    qs = HouseholdYear.objects.filter(household__village__code__startswith=prefix, year=year).filter(_poor_at_end_of(year))
+    qs = HouseholdYear.objects.filter(household__village__code__startswith=prefix, year=year).filter(
+        _poor_at_end_of(year)
+    )
     aggregates = {"households": Count("id")}
     aggregates.update({field: Count("id", filter=Q(**{field: False})) for field in checks})
     row = qs.aggregate(**aggregates)
@@ -258,7 +286,7 @@ def guarantee_failures(*, prefix: str, year: int, checks: list[str]) -> pd.DataF
 
 
 def village_checklist(*, prefix: str, year: int, items: list[str]) -> pd.DataFrame:
-    """六有六通 of the villages that are poor villages in `year` (those exiting in it included), from their record for that year.
+    """六有六通 of the villages that are poor villages in `year` (those exiting in it included), from their records.
 
     code, name, then one column per item (True/False; missing when the village has no record for the year).
     """

@@ -61,7 +61,11 @@ def region_figures(
     if one_year:
         register = {"register_year": queries.register_year(prefix=prefix, year=first, child_len=child_len, split=split)}
     else:
-        register = {"register_spans": queries.register_spans(prefix=prefix, first=first, last=last, child_len=child_len, split=split)}
+        register = {
+            "register_spans": queries.register_spans(
+                prefix=prefix, first=first, last=last, child_len=child_len, split=split
+            )
+        }
     frames = {
         **register,
         "rural_spans": queries.rural_spans(prefix=prefix, child_len=child_len, until=last),

@@ -22,9 +22,14 @@ def exit_target_save(*, user: User, target: ExitTarget) -> ExitTarget:
         raise ValidationError(e.message_dict) from None
     with transaction.atomic():
         target.save()
-        audit_record(user=user, action=Action.UPDATE if before else Action.CREATE, obj=target,
-                     changes=diff(before, snapshot(target, EXIT_TARGET_FIELDS)), region_code=target.division_id,
-                     summary=str(target))
+        audit_record(
+            user=user,
+            action=Action.UPDATE if before else Action.CREATE,
+            obj=target,
+            changes=diff(before, snapshot(target, EXIT_TARGET_FIELDS)),
+            region_code=target.division_id,
+            summary=str(target),
+        )
     return target
 
 
@@ -32,9 +37,14 @@ def exit_target_delete(*, user: User, target: ExitTarget) -> None:
     """Delete an exit target; admins only, audited."""
     _check_admin(user)
     with transaction.atomic():
-        audit_record(user=user, action=Action.DELETE, obj=target,
-                     changes=diff(snapshot(target, EXIT_TARGET_FIELDS), {}), region_code=target.division_id,
-                     summary=str(target))
+        audit_record(
+            user=user,
+            action=Action.DELETE,
+            obj=target,
+            changes=diff(snapshot(target, EXIT_TARGET_FIELDS), {}),
+            region_code=target.division_id,
+            summary=str(target),
+        )
         target.delete()
 
 

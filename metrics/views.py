@@ -62,9 +62,18 @@ def _figures(division: Division) -> RegionFigures:
 
 
 def _board(division: Division, year: int, figures: RegionFigures | None = None) -> Dashboard:
-    return cached("dashboard", division.prefix, division.code, year, compute=lambda: dashboard(
-        division=division, year=year, region_url=lambda c: reverse("metrics:region", args=[c]) + f"?year={year}",
-        figures=figures))
+    return cached(
+        "dashboard",
+        division.prefix,
+        division.code,
+        year,
+        compute=lambda: dashboard(
+            division=division,
+            year=year,
+            region_url=lambda c: reverse("metrics:region", args=[c]) + f"?year={year}",
+            figures=figures,
+        ),
+    )
 
 
 def _household_url(pk: int) -> str | None:
@@ -77,7 +86,11 @@ def _household_url(pk: int) -> str | None:
 def _chart_item(chart: Chart) -> dict[str, Any]:
     header, rows = chart.rows()
     links = chart.links or [None] * len(rows)
-    return {"chart": chart, "header": header, "rows": [(link, row[0], row[1:]) for link, row in zip(links, rows, strict=True)]}
+    return {
+        "chart": chart,
+        "header": header,
+        "rows": [(link, row[0], row[1:]) for link, row in zip(links, rows, strict=True)],
+    }
 
 
 def _page_year(request: AuthenticatedRequest, division: Division) -> tuple[int, RegionFigures | None]:
@@ -102,9 +115,16 @@ def overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResp
         qs: QuerySet[Any, Any] = households_as_at(Household.objects.filter(village_id=division.code), year)
         qs = qs.order_by("code")
         labels = dict(Status.choices)
-        households = [dict(h, url=_household_url(h["pk"]), status=h["status_then"], member_count=h["people_then"],
-                           status_label=labels.get(h["status_then"], ""))
-                      for h in qs.values("pk", "code", "head_name", "people_then", "status_then")]
+        households = [
+            dict(
+                h,
+                url=_household_url(h["pk"]),
+                status=h["status_then"],
+                member_count=h["people_then"],
+                status_label=labels.get(h["status_then"], ""),
+            )
+            for h in qs.values("pk", "code", "head_name", "people_then", "status_then")
+        ]
     context = {
         "division": division,
         "year": year,
@@ -132,10 +152,14 @@ def _closed_notice(division: Division, year: int, kpis: dict[str, Any]) -> dict[
     closed, figures = found
     differences = [
         {"label": INDICATORS[key].label, "reported": figures[key], "current": kpis.get(key)}
-        for key in figures if key in INDICATORS and not isinstance(figures[key], dict) and figures[key] != kpis.get(key)
+        for key in figures
+        if key in INDICATORS and not isinstance(figures[key], dict) and figures[key] != kpis.get(key)
     ]
-    return {"closed_at": closed.closed_at, "differences": differences,
-            "corrections": corrections_since(division=division, closed=closed) if differences else []}
+    return {
+        "closed_at": closed.closed_at,
+        "differences": differences,
+        "corrections": corrections_since(division=division, closed=closed) if differences else [],
+    }
 
 
 def years_page(request: AuthenticatedRequest) -> HttpResponse:
@@ -178,8 +202,12 @@ def export_xlsx(request: AuthenticatedRequest, code: str) -> HttpResponseBase:
     year = _year(request)
     with translation.override("zh-hans"):
         workbook = metrics_workbook(board=_board(division, year))
-    return FileResponse(workbook, as_attachment=True, filename=f"{division.code}-{year}-metrics.xlsx",
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return FileResponse(
+        workbook,
+        as_attachment=True,
+        filename=f"{division.code}-{year}-metrics.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def funds_overview(request: AuthenticatedRequest, code: str | None = None) -> HttpResponse:
@@ -187,19 +215,34 @@ def funds_overview(request: AuthenticatedRequest, code: str | None = None) -> Ht
     division = _region(request, code)
     year, figures = _page_year(request, division)
     children = figures.children if figures is not None else funds_selectors.children_of(division)
-    board = cached("funds", division.prefix, division.code, year, compute=lambda: funds_board(
-        division=division, year=year, children=children,
-        region_url=lambda c: reverse("metrics:funds_region", args=[c]) + f"?year={year}"))
-    projects = funds_selectors.project_list(user=request.user).filter(division__code__startswith=division.prefix, year=year)
-    return render(request, "metrics/funds.html", {
-        "division": division,
-        "year": year,
-        "years": years_descending(),
-        "breadcrumbs": _breadcrumbs(request.user, division),
-        "funds": board,
-        "charts": [_chart_item(c) for c in board.charts],
-        "chart_data": {c.key: c.figure for c in board.charts},
-        "children_rows": board.children_rows,
-        "can_edit": request.user.can_edit_households,
-        "projects": projects.order_by("division_id", "name")[:50],
-    })
+    board = cached(
+        "funds",
+        division.prefix,
+        division.code,
+        year,
+        compute=lambda: funds_board(
+            division=division,
+            year=year,
+            children=children,
+            region_url=lambda c: reverse("metrics:funds_region", args=[c]) + f"?year={year}",
+        ),
+    )
+    projects = funds_selectors.project_list(user=request.user).filter(
+        division__code__startswith=division.prefix, year=year
+    )
+    return render(
+        request,
+        "metrics/funds.html",
+        {
+            "division": division,
+            "year": year,
+            "years": years_descending(),
+            "breadcrumbs": _breadcrumbs(request.user, division),
+            "funds": board,
+            "charts": [_chart_item(c) for c in board.charts],
+            "chart_data": {c.key: c.figure for c in board.charts},
+            "children_rows": board.children_rows,
+            "can_edit": request.user.can_edit_households,
+            "projects": projects.order_by("division_id", "name")[:50],
+        },
+    )

@@ -32,8 +32,10 @@ SVG_CACHE_SECONDS = 24 * 3600
 
 async def _svgs(figures: list[dict], sizes: list[tuple[int, int]]) -> list[bytes]:
     async with kaleido.Kaleido(n=1, path=CHROMIUM, plotlyjs=str(PLOTLY_JS), mathjax=False) as k:
-        return [await k.calc_fig(fig, opts={"format": "svg", "width": w, "height": h})
-                for fig, (w, h) in zip(figures, sizes, strict=True)]
+        return [
+            await k.calc_fig(fig, opts={"format": "svg", "width": w, "height": h})
+            for fig, (w, h) in zip(figures, sizes, strict=True)
+        ]
 
 
 def figures_svg(figures: list[dict], *, sizes: list[tuple[int, int]] | None = None) -> list[str]:
@@ -44,15 +46,19 @@ def figures_svg(figures: list[dict], *, sizes: list[tuple[int, int]] | None = No
     """
     sizes = sizes or [(CHART_WIDTH, int(f.get("layout", {}).get("height") or 340)) for f in figures]
     # Keyed by the figure's content and size: a drawing never goes stale, and reprints skip the browser.
-    keys = ["printables-svg-" + hashlib.sha256(json.dumps([f, s], sort_keys=True, default=str).encode()).hexdigest()
-            for f, s in zip(figures, sizes, strict=True)]
+    keys = [
+        "printables-svg-" + hashlib.sha256(json.dumps([f, s], sort_keys=True, default=str).encode()).hexdigest()
+        for f, s in zip(figures, sizes, strict=True)
+    ]
     found = cache.get_many(keys)
     missing = [i for i, key in enumerate(keys) if key not in found]
     if missing:
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
             drawn = pool.submit(asyncio.run, _svgs([figures[i] for i in missing], [sizes[i] for i in missing])).result()
-        new = {keys[i]: "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-               for i, svg in zip(missing, drawn, strict=True)}
+        new = {
+            keys[i]: "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+            for i, svg in zip(missing, drawn, strict=True)
+        }
         cache.set_many(new, SVG_CACHE_SECONDS)
         found.update(new)
     return [found[key] for key in keys]

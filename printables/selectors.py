@@ -44,8 +44,9 @@ def _at_end(year: int) -> Q:
 def _money(model, **filters) -> Coalesce:
     """One correlated sum per household: a subquery, so two sums never multiply each other's rows."""
     qs = model.objects.filter(household=OuterRef("pk"), **filters).order_by().values("household")
-    return Coalesce(Subquery(qs.annotate(s=Sum("amount")).values("s")[:1], output_field=MONEY), Value(ZERO),
-                    output_field=MONEY)
+    return Coalesce(
+        Subquery(qs.annotate(s=Sum("amount")).values("s")[:1], output_field=MONEY), Value(ZERO), output_field=MONEY
+    )
 
 
 def village_households(*, village: Division, year: int) -> QuerySet[Household]:
@@ -76,8 +77,13 @@ def village_projects(*, village: Division) -> list[dict[str, Any]]:
     """Projects carried out in the village, newest first, each with its disbursed amount (yuan)."""
     paid = Disbursement.objects.filter(project=OuterRef("pk")).order_by().values("project")
     qs = Project.objects.filter(division=village)
-    qs = qs.annotate(disbursed=Coalesce(Subquery(paid.annotate(s=Sum("amount")).values("s")[:1], output_field=MONEY),
-                                        Value(ZERO), output_field=MONEY))
+    qs = qs.annotate(
+        disbursed=Coalesce(
+            Subquery(paid.annotate(s=Sum("amount")).values("s")[:1], output_field=MONEY),
+            Value(ZERO),
+            output_field=MONEY,
+        )
+    )
     labels = dict(Programme.choices)
     rows = list(qs.order_by("-year", "name").values("name", "programme", "year", "budget", "disbursed"))
     return [r | {"programme": labels.get(r["programme"], r["programme"])} for r in rows]
@@ -112,8 +118,13 @@ def village_incidence(*, division: Division, year: int, limit: int = 10) -> list
     names = dict(Division.objects.filter(code__in=list(table["child"])).values_list("code", "name"))
     township = dict(Division.objects.filter(code__in=[c[:9] for c in table["child"]]).values_list("code", "name"))
     return [
-        {"code": r.child, "name": names.get(r.child, r.child), "township": township.get(r.child[:9], ""),
-         "poor_population": int(r.poor_population), "poverty_incidence": compute.plain(r.poverty_incidence)}
+        {
+            "code": r.child,
+            "name": names.get(r.child, r.child),
+            "township": township.get(r.child[:9], ""),
+            "poor_population": int(r.poor_population),
+            "poverty_incidence": compute.plain(r.poverty_incidence),
+        }
         for r in table.itertuples()
     ]
 
@@ -175,17 +186,30 @@ def household_cards(*, households: QuerySet[Household], on: date) -> list[Card]:
         years = []
         for record in list(h.years.all())[:CARD_YEARS]:
             line = lines.get(record.year)
-            years.append(IncomeYear(record=record, poverty_line=line,
-                                    above_line=line is not None and record.income_per_capita > line,
-                                    checks=[getattr(record, f) for f, _label in GUARANTEE_CHECKS]))
+            years.append(
+                IncomeYear(
+                    record=record,
+                    poverty_line=line,
+                    above_line=line is not None and record.income_per_capita > line,
+                    checks=[getattr(record, f) for f, _label in GUARANTEE_CHECKS],
+                )
+            )
         history = list(h.status_changes.all())
-        cards.append(Card(
-            household=h, members=members[:CARD_MEMBERS], more_members=max(0, len(members) - CARD_MEMBERS),
-            measures=measures[:CARD_MEASURES], more_measures=max(0, len(measures) - CARD_MEASURES),
-            measures_total=h.measures_total, received=h.received, years=years,
-            history=history[:CARD_HISTORY], more_history=max(0, len(history) - CARD_HISTORY),
-            secondary_causes="、".join(str(causes.get(int(c), c)) for c in h.secondary_causes or []),
-        ))
+        cards.append(
+            Card(
+                household=h,
+                members=members[:CARD_MEMBERS],
+                more_members=max(0, len(members) - CARD_MEMBERS),
+                measures=measures[:CARD_MEASURES],
+                more_measures=max(0, len(measures) - CARD_MEASURES),
+                measures_total=h.measures_total,
+                received=h.received,
+                years=years,
+                history=history[:CARD_HISTORY],
+                more_history=max(0, len(history) - CARD_HISTORY),
+                secondary_causes="、".join(str(causes.get(int(c), c)) for c in h.secondary_causes or []),
+            )
+        )
     return cards
 
 
@@ -210,9 +234,15 @@ def announcement_rows(*, village: Division, start: date, end: date) -> dict[str,
     for change in qs:
         h = change.household
         side = "entering" if change.status in ENTERING else "leaving"
-        rows[side].append({
-            "code": h.code, "head_name": h.head_name, "member_count": h.member_count,
-            "main_cause": h.get_main_cause_display(), "status": labels[change.status], "date": change.date,
-            "reason": change.reason,
-        })
+        rows[side].append(
+            {
+                "code": h.code,
+                "head_name": h.head_name,
+                "member_count": h.member_count,
+                "main_cause": h.get_main_cause_display(),
+                "status": labels[change.status],
+                "date": change.date,
+                "reason": change.reason,
+            }
+        )
     return rows

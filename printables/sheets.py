@@ -50,7 +50,7 @@ def _css_string(text: str) -> str:
 
 
 def _css_label(template: str) -> str:
-    """"第 {page} 页，共 {pages} 页" → the CSS content value that fills in the page counters."""
+    """ "第 {page} 页，共 {pages} 页" → the CSS content value that fills in the page counters."""
     parts = []
     for chunk in template.replace("{pages}", "\0pages\0").replace("{page}", "\0page\0").split("\0"):
         if chunk in ("page", "pages"):
@@ -78,19 +78,31 @@ def cutoff() -> str:
 def _base(*, title: str, region: Division, page: Page, live_url: str) -> dict:
     path = region_path(region)
     return {
-        "title": title, "region": region, "region_path": path, "region_css": _css_string(path), "page": page, "cutoff": cutoff(),
-        "live_url": live_url, "qr": render.qr_data_uri(live_url),
+        "title": title,
+        "region": region,
+        "region_path": path,
+        "region_css": _css_string(path),
+        "page": page,
+        "cutoff": cutoff(),
+        "live_url": live_url,
+        "qr": render.qr_data_uri(live_url),
         "page_label": _css_label(_("第 {page} 页，共 {pages} 页")),
     }
 
 
 def board(division: Division, year: int) -> Dashboard:
     """The overview's own content (the same cache as the page), so sheet and screen show the same numbers."""
+
     def region_url(code: str) -> str:
         return reverse("metrics:region", args=[code]) + f"?year={year}"
 
-    return cached("dashboard", division.prefix, division.code, year,
-                  compute=lambda: dashboard(division=division, year=year, region_url=region_url))
+    return cached(
+        "dashboard",
+        division.prefix,
+        division.code,
+        year,
+        compute=lambda: dashboard(division=division, year=year, region_url=region_url),
+    )
 
 
 @dataclass
@@ -123,10 +135,11 @@ ROWS_PER_COLUMN = 44  # household rows an A3 sheet holds under its heading
 
 def _columns(rows: list, per_column: int) -> list[list]:
     """Long lists printed side by side in columns of `per_column` rows."""
-    return [rows[i:i + per_column] for i in range(0, len(rows), per_column)] or [[]]
+    return [rows[i : i + per_column] for i in range(0, len(rows), per_column)] or [[]]
 
 
 # --- village five charts (村级五张图) --------------------------------------------------------------
+
 
 def five_chart_titles() -> list[str]:
     """The five charts of a village, in order (defined in docs/PRINTABLES.md)."""
@@ -136,8 +149,13 @@ def five_chart_titles() -> list[str]:
 def village_charts_pdf(*, village: Division, year: int, live_url: str, only: int | None = None) -> bytes:
     """The five charts of a village for `year`, one A3-landscape sheet each; `only` (1–5) prints one of them."""
     b = board(village, year)
-    wanted = {1: ["trend"], 2: ["by_cause", "by_attribute"], 3: ["cause_measure_gaps"], 4: ["exits", "waterfall"],
-              5: ["sources_by_year", "allocated_vs_disbursed", "by_programme"]}
+    wanted = {
+        1: ["trend"],
+        2: ["by_cause", "by_attribute"],
+        3: ["cause_measure_gaps"],
+        4: ["exits", "waterfall"],
+        5: ["sources_by_year", "allocated_vs_disbursed", "by_programme"],
+    }
     numbers = [only] if only else [1, 2, 3, 4, 5]
     keys = [k for n in numbers for k in wanted[n]]
     figures = _figures(b.chart(k) for k in keys)  # charts a village lacks (by sub-region) come back None: left out
@@ -145,64 +163,112 @@ def village_charts_pdf(*, village: Division, year: int, live_url: str, only: int
     households = []
     for h in selectors.village_households(village=village, year=year):
         status = h.status_then  # type: ignore[attr-defined]  # annotated by the selector
-        households.append({"household": h, "status": status, "status_label": statuses[status],
-                           "secondary": "、".join(str(causes.get(int(c), c)) for c in h.secondary_causes or [])})
+        households.append(
+            {
+                "household": h,
+                "status": status,
+                "status_label": statuses[status],
+                "secondary": "、".join(str(causes.get(int(c), c)) for c in h.secondary_causes or []),
+            }
+        )
     poor = [row for row in households if row["status"] in (Status.IDENTIFIED, Status.RETURNED)]
     checklist = selectors.village_checklist(village=village, year=year)
     titles = five_chart_titles()
     sheets = []
     for n in numbers:
-        sheets.append({
-            "number": n, "title": titles[n - 1],
-            "figures": [figures[k] for k in wanted[n] if k in figures],
-        })
-    context = _base(title=_("%(village)s村级五张图") % {"village": village.name}, region=village, page=A3_LANDSCAPE,
-                    live_url=live_url)
-    context.update({
-        "year": year, "sheets": sheets, "kpis": b.kpis, "funds": b.funds.kpis,
-        "checklist": [(label, checklist[f]) for f, label in VILLAGE_ITEMS],
-        "poor_columns": _columns(poor, ROWS_PER_COLUMN), "household_columns": _columns(households, ROWS_PER_COLUMN),
-        "poor_count": len(poor), "household_count": len(households),
-        "projects": selectors.village_projects(village=village), "money": selectors.village_money(village=village),
-        "attributes": dict(Attribute.choices),
-    })
+        sheets.append(
+            {
+                "number": n,
+                "title": titles[n - 1],
+                "figures": [figures[k] for k in wanted[n] if k in figures],
+            }
+        )
+    context = _base(
+        title=_("%(village)s村级五张图") % {"village": village.name},
+        region=village,
+        page=A3_LANDSCAPE,
+        live_url=live_url,
+    )
+    context.update(
+        {
+            "year": year,
+            "sheets": sheets,
+            "kpis": b.kpis,
+            "funds": b.funds.kpis,
+            "checklist": [(label, checklist[f]) for f, label in VILLAGE_ITEMS],
+            "poor_columns": _columns(poor, ROWS_PER_COLUMN),
+            "household_columns": _columns(households, ROWS_PER_COLUMN),
+            "poor_count": len(poor),
+            "household_count": len(households),
+            "projects": selectors.village_projects(village=village),
+            "money": selectors.village_money(village=village),
+            "attributes": dict(Attribute.choices),
+        }
+    )
     return render.pdf("printables/village_charts.html", context)
 
 
 # --- county and township wall charts (作战图) --------------------------------------------------------
 
+
 def wall_chart_pdf(*, division: Division, year: int, live_url: str) -> bytes:
     """A county's (A0) or township's (A1) wall chart: divisions, incidence, poor villages, exits, laggards, funds."""
     b = board(division, year)
     # A wall chart is read from a few steps away: taller charts fill the sheet.
-    figures = _figures((b.chart(k) for k in ("incidence_by_region", "exits", "to_household_share", "trend", "checklist")),
-                       height=620)
+    figures = _figures(
+        (b.chart(k) for k in ("incidence_by_region", "exits", "to_household_share", "trend", "checklist")), height=620
+    )
     table = b.figures.table
     shares: dict[str, str] = {}
     share = b.chart("to_household_share")
     if share is not None:
         _header, rows = share.rows()
         shares = {r[0]: r[-1] for r in rows}  # code → share (%)
-    children = [{"code": c.code, "name": c.name, "to_household_share": shares.get(c.code, ""),
-                 **compute.row_dict(table, c.code, year)} for c in b.figures.children]
+    children = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "to_household_share": shares.get(c.code, ""),
+            **compute.row_dict(table, c.code, year),
+        }
+        for c in b.figures.children
+    ]
     page = A1_LANDSCAPE if division.level == Level.TOWNSHIP else A0_LANDSCAPE
-    context = _base(title=_("%(region)s脱贫攻坚作战图") % {"region": division.name}, region=division, page=page,
-                    live_url=live_url)
-    context.update({
-        "year": year, "kpis": b.kpis, "funds": b.funds.kpis, "figures": figures, "children": children,
-        "laggards": selectors.village_incidence(division=division, year=year),
-        "share_line": b.funds.share_line,
-    })
+    context = _base(
+        title=_("%(region)s脱贫攻坚作战图") % {"region": division.name}, region=division, page=page, live_url=live_url
+    )
+    context.update(
+        {
+            "year": year,
+            "kpis": b.kpis,
+            "funds": b.funds.kpis,
+            "figures": figures,
+            "children": children,
+            "laggards": selectors.village_incidence(division=division, year=year),
+            "share_line": b.funds.share_line,
+        }
+    )
     return render.pdf("printables/wall_chart.html", context)
 
 
 # --- the year-end report -------------------------------------------------------------------------
 
 # The figures of the report's tables, in the registry's words.
-REPORT_KEYS = ["poor_households", "poor_population", "supported_population", "registered_population",
-               "rural_population", "poverty_incidence", "poor_villages", "new_identified_population",
-               "exited_population", "exited_stable_population", "exited_consolidating_population",
-               "returned_population", "removed_population"]
+REPORT_KEYS = [
+    "poor_households",
+    "poor_population",
+    "supported_population",
+    "registered_population",
+    "rural_population",
+    "poverty_incidence",
+    "poor_villages",
+    "new_identified_population",
+    "exited_population",
+    "exited_stable_population",
+    "exited_consolidating_population",
+    "returned_population",
+    "removed_population",
+]
 
 
 def year_report_pdf(*, division: Division, year: int, live_url: str) -> bytes:
@@ -211,22 +277,46 @@ def year_report_pdf(*, division: Division, year: int, live_url: str) -> bytes:
     figures = b.figures
     indicators = [registry.get(k) for k in REPORT_KEYS]
     years = [y for y in figures.years if y <= year][-8:]
-    history = [{"label": _with_unit(str(i.label), str(i.unit)),
-                "values": [compute.row_dict(figures.table, "", y)[i.key] for y in years]} for i in indicators]
-    children = [{"code": c.code, "name": c.name, "values": [compute.row_dict(figures.table, c.code, year)[i.key]
-                                                              for i in indicators]} for c in figures.children]
+    history = [
+        {
+            "label": _with_unit(str(i.label), str(i.unit)),
+            "values": [compute.row_dict(figures.table, "", y)[i.key] for y in years],
+        }
+        for i in indicators
+    ]
+    children = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "values": [compute.row_dict(figures.table, c.code, year)[i.key] for i in indicators],
+        }
+        for c in figures.children
+    ]
     units = _units()
     charts = list(_figures(b.charts + b.funds.charts).values())
     for f in charts:
         f.header = [_with_unit(str(h), units.get(str(h))) for h in f.header]  # the workbook's column headings
     now = compute.row_dict(figures.table, "", year)
-    context = _base(title=_("%(region)s%(year)d年度脱贫攻坚统计报告") % {"region": division.name, "year": year},
-                    region=division, page=A4_LANDSCAPE, live_url=live_url)
-    context.update({
-        "year": year, "kpis": b.kpis, "now": now, "funds": b.funds.kpis, "years": years, "history": history,
-        "indicators": indicators, "children": children, "charts": charts,
-        "definitions": [registry.get(k) for k in REPORT_KEYS + ["by_cause", "by_attribute"]],
-    })
+    context = _base(
+        title=_("%(region)s%(year)d年度脱贫攻坚统计报告") % {"region": division.name, "year": year},
+        region=division,
+        page=A4_LANDSCAPE,
+        live_url=live_url,
+    )
+    context.update(
+        {
+            "year": year,
+            "kpis": b.kpis,
+            "now": now,
+            "funds": b.funds.kpis,
+            "years": years,
+            "history": history,
+            "indicators": indicators,
+            "children": children,
+            "charts": charts,
+            "definitions": [registry.get(k) for k in REPORT_KEYS + ["by_cause", "by_attribute"]],
+        }
+    )
     return render.pdf("printables/year_report.html", context)
 
 
@@ -245,9 +335,14 @@ def _card_path(household: Household) -> str:
     return " ".join(d.name for d in reversed(chain)) + f"（{household.village.code}）"
 
 
-def household_cards_pdf(*, households: QuerySet[Household], region: Division, region_url: str,
-                        household_url: Callable[[Household], str],
-                        progress: Callable[[int, int], None] | None = None) -> bytes:
+def household_cards_pdf(
+    *,
+    households: QuerySet[Household],
+    region: Division,
+    region_url: str,
+    household_url: Callable[[Household], str],
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
     """One A4 page per household; a batch is laid out in chunks and joined, reporting `progress(done, total)`.
 
     The page number is the household's place in the batch, printed by the card itself: every card is one page.
@@ -255,11 +350,15 @@ def household_cards_pdf(*, households: QuerySet[Household], region: Division, re
     pks = list(households.order_by("code").values_list("pk", flat=True))
     total = len(pks)
     today = timezone.localdate()  # the cards' date, next to their cut-off time
-    base = _base(title=_("%(region)s贫困户明白卡") % {"region": region.name}, region=region, page=A4_PORTRAIT,
-                 live_url=region_url)
+    base = _base(
+        title=_("%(region)s贫困户明白卡") % {"region": region.name},
+        region=region,
+        page=A4_PORTRAIT,
+        live_url=region_url,
+    )
     documents = []
     for start in range(0, max(total, 1), CARD_CHUNK):  # an empty batch still prints its (empty) sheet
-        chunk = Household.objects.filter(pk__in=pks[start:start + CARD_CHUNK]).order_by("code")
+        chunk = Household.objects.filter(pk__in=pks[start : start + CARD_CHUNK]).order_by("code")
         cards = selectors.household_cards(households=chunk, on=today)
         for number, card in enumerate(cards, start=start + 1):
             url = household_url(card.household)
@@ -273,12 +372,17 @@ def household_cards_pdf(*, households: QuerySet[Household], region: Division, re
 
 # --- notices (公示, 公告) ----------------------------------------------------------------------------
 
+
 def publicity_pdf(*, user: User, village: Division, kind: str, live_url: str) -> bytes:
     """The village's 公示 of one kind of case (新识别, 脱贫, 返贫...): the households now in its public notice,
     with their reasons and masked IDs, ready to pin up (the notice page's rows, procedures.selectors)."""
     label = Kind(kind).label
-    context = _base(title=_("%(village)s%(kind)s对象公示") % {"village": village.name, "kind": label}, region=village,
-                    page=A4_PORTRAIT, live_url=live_url)
+    context = _base(
+        title=_("%(village)s%(kind)s对象公示") % {"village": village.name, "kind": label},
+        region=village,
+        page=A4_PORTRAIT,
+        live_url=live_url,
+    )
     context.update({"kind": label, "rows": notice_rows(user=user, village=village, kind=kind)})
     return render.pdf("printables/publicity.html", context)
 
@@ -289,6 +393,14 @@ def announcement_pdf(*, village: Division, start: date, end: date, live_url: str
     title = _("%(village)s贫困户识别退出公告")
     context = _base(title=title % {"village": village.name}, region=village, page=A4_PORTRAIT, live_url=live_url)
     rows = selectors.announcement_rows(village=village, start=start, end=end)
-    context.update({"start": start, "end": end, "sides": [
-        (rows["entering"], _("新识别（含返贫）贫困户")), (rows["leaving"], _("退出贫困户（脱贫、清退）"))]})
+    context.update(
+        {
+            "start": start,
+            "end": end,
+            "sides": [
+                (rows["entering"], _("新识别（含返贫）贫困户")),
+                (rows["leaving"], _("退出贫困户（脱贫、清退）")),
+            ],
+        }
+    )
     return render.pdf("printables/announcement.html", context)

@@ -14,8 +14,9 @@ urlpatterns = [
     re_path(REGION + r"cards/$", views.region_cards, name="region_cards"),
     re_path(VILLAGE + r"five-charts\.pdf$", views.village_charts, name="village_charts"),
     re_path(VILLAGE + r"five-charts/(?P<number>[1-5])\.pdf$", views.village_charts, name="village_chart"),
-    re_path(VILLAGE + r"publicity/(?P<kind>" + "|".join(HOUSEHOLD_KINDS) + r")\.pdf$", views.publicity,
-            name="publicity"),
+    re_path(
+        VILLAGE + r"publicity/(?P<kind>" + "|".join(HOUSEHOLD_KINDS) + r")\.pdf$", views.publicity, name="publicity"
+    ),
     re_path(VILLAGE + r"announcement\.pdf$", views.announcement, name="announcement"),
     path("household/<int:pk>/card.pdf", views.household_card, name="household_card"),
 ]

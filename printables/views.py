@@ -46,13 +46,19 @@ def index(request: AuthenticatedRequest, code: str):
     """What can be printed for a region: the sheets of its level, for a chosen year."""
     division = division_for(request.user, code)
     year = _year(request)
-    return render(request, "printables/index.html", {
-        "division": division, "year": year, "years": years_descending(),
-        "is_village": division.level == Level.VILLAGE,
-        "has_wall_chart": division.level in (Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP),
-        "five": list(enumerate(sheets.five_chart_titles(), start=1)),
-        "kinds": [(kind, Kind(kind).label) for kind in HOUSEHOLD_KINDS],
-    })
+    return render(
+        request,
+        "printables/index.html",
+        {
+            "division": division,
+            "year": year,
+            "years": years_descending(),
+            "is_village": division.level == Level.VILLAGE,
+            "has_wall_chart": division.level in (Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP),
+            "five": list(enumerate(sheets.five_chart_titles(), start=1)),
+            "kinds": [(kind, Kind(kind).label) for kind in HOUSEHOLD_KINDS],
+        },
+    )
 
 
 def _village(request: AuthenticatedRequest, code: str):
@@ -65,8 +71,9 @@ def _village(request: AuthenticatedRequest, code: str):
 def village_charts(request: AuthenticatedRequest, code: str, number: str | None = None):
     village = _village(request, code)
     year = _year(request)
-    content = sheets.village_charts_pdf(village=village, year=year, live_url=_live(request, LIVE, code, year=year),
-                                        only=int(number) if number else None)
+    content = sheets.village_charts_pdf(
+        village=village, year=year, live_url=_live(request, LIVE, code, year=year), only=int(number) if number else None
+    )
     suffix = f"-{number}" if number else ""
     return _pdf(content, f"{village.code}-{year}-five-charts{suffix}.pdf")
 
@@ -98,8 +105,11 @@ def household_card(request: AuthenticatedRequest, pk: int):
     except Household.DoesNotExist:
         raise Http404 from None
     content = sheets.household_cards_pdf(
-        households=Household.objects.filter(pk=household.pk), region=household.village,
-        region_url=_household_url(request)(household), household_url=_household_url(request))
+        households=Household.objects.filter(pk=household.pk),
+        region=household.village,
+        region_url=_household_url(request)(household),
+        household_url=_household_url(request),
+    )
     return _pdf(content, f"{household.code}-card.pdf")
 
 
@@ -107,9 +117,12 @@ def household_card(request: AuthenticatedRequest, pk: int):
 def region_cards(request: AuthenticatedRequest, code: str):
     """A region's cards, one household per page: even a village's take minutes, so a background job."""
     division = division_for(request.user, code)
-    job = job_start(user=request.user, kind="printables.household_cards",
-                    title=_("%(region)s贫困户明白卡") % {"region": division.name},
-                    params={"region": division.code, "base_url": request.build_absolute_uri("/")})
+    job = job_start(
+        user=request.user,
+        kind="printables.household_cards",
+        title=_("%(region)s贫困户明白卡") % {"region": division.name},
+        params={"region": division.code, "base_url": request.build_absolute_uri("/")},
+    )
     return redirect("jobs:detail", pk=job.pk)
 
 
@@ -127,8 +140,9 @@ def _period(request: AuthenticatedRequest, year: int) -> tuple[date, date]:
 def publicity(request: AuthenticatedRequest, code: str, kind: str):
     """The village's 公示 of `kind`: the households whose case is now in notice."""
     village = _village(request, code)
-    content = sheets.publicity_pdf(user=request.user, village=village, kind=kind,
-                                   live_url=_live(request, "procedures:notice", code, kind))
+    content = sheets.publicity_pdf(
+        user=request.user, village=village, kind=kind, live_url=_live(request, "procedures:notice", code, kind)
+    )
     return _pdf(content, f"{village.code}-{kind}-publicity.pdf")
 
 
@@ -136,6 +150,7 @@ def announcement(request: AuthenticatedRequest, code: str):
     village = _village(request, code)
     year = _year(request)
     start, end = _period(request, year)
-    content = sheets.announcement_pdf(village=village, start=start, end=end,
-                                      live_url=_live(request, LIVE, code, year=year))
+    content = sheets.announcement_pdf(
+        village=village, start=start, end=end, live_url=_live(request, LIVE, code, year=year)
+    )
     return _pdf(content, f"{village.code}-{start:%Y%m%d}-{end:%Y%m%d}-announcement.pdf")

@@ -19,7 +19,10 @@ from .models import Case, CaseStep, Kind, Outcome, ReasonCode, StepCode
 from .selectors import cases_visible
 from .services import case_open, case_step
 
-REFUSED = {400: OpenApiResponse(description="规则不满足（按字段列出原因）"), 403: OpenApiResponse(description="无权办理该环节")}
+REFUSED = {
+    400: OpenApiResponse(description="规则不满足（按字段列出原因）"),
+    403: OpenApiResponse(description="无权办理该环节"),
+}
 
 
 class CaseStepSerializer(serializers.ModelSerializer):
@@ -33,9 +36,27 @@ class CaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "household", "village", "kind", "state", "step", "step_since", "reason_code", "reason",
-                  "target_status", "opened_on", "notice_start", "notice_end", "announced_on", "rejections",
-                  "last_rejection", "historical", "status_change", "steps"]
+        fields = [
+            "id",
+            "household",
+            "village",
+            "kind",
+            "state",
+            "step",
+            "step_since",
+            "reason_code",
+            "reason",
+            "target_status",
+            "opened_on",
+            "notice_start",
+            "notice_end",
+            "announced_on",
+            "rejections",
+            "last_rejection",
+            "historical",
+            "status_change",
+            "steps",
+        ]
 
 
 class CaseOpenSerializer(serializers.Serializer):
@@ -65,8 +86,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Case.objects.none()
-        return cases_visible(user=self.request.user).select_related("household").prefetch_related("steps") \
-            .order_by("id")
+        return (
+            cases_visible(user=self.request.user).select_related("household").prefetch_related("steps").order_by("id")
+        )
 
     @extend_schema(request=CaseOpenSerializer, responses={201: CaseSerializer, **REFUSED})
     def create(self, request, *args, **kwargs):

@@ -45,11 +45,17 @@ def exit_test_failures(*, household: Household, on: date) -> list[str]:
     if record is None:
         return [_("缺少 %(y)d 年度的收入与两不愁三保障记录，请先录入。") % {"y": year}]
     failures = []
-    entered = (AuditEntry.objects.filter(object_type="householdyear", object_id=str(record.pk))
-               .order_by("at").values_list("at", flat=True).first())
+    entered = (
+        AuditEntry.objects.filter(object_type="householdyear", object_id=str(record.pk))
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
     if entered is not None and on < entered.date():
-        failures.append(_("脱贫日期 %(on)s 早于 %(y)d 年度收入的录入日期 %(d)s。")
-                        % {"on": on.isoformat(), "y": year, "d": entered.date().isoformat()})
+        failures.append(
+            _("脱贫日期 %(on)s 早于 %(y)d 年度收入的录入日期 %(d)s。")
+            % {"on": on.isoformat(), "y": year, "d": entered.date().isoformat()}
+        )
     line = poverty_line(standard=household.standard, year=year)
     standard = Standard(household.standard).label
     if line is None:
@@ -67,10 +73,15 @@ def exit_test_failures(*, household: Household, on: date) -> list[str]:
     members = list(household.members.filter(present_on(on)))
     exempt = set(SchoolingExemption.objects.filter(member__household=household).values_list("member_id", flat=True))
     for m in members:
-        if (SCHOOL_AGES[0] <= _age(m.birth_date, on) <= SCHOOL_AGES[1] and m.student_status != StudentStatus.IN_SCHOOL
-                and m.pk not in exempt):
-            failures.append(_("义务教育：%(name)s（%(age)d 岁）未在校，且未登记送教上门或残疾免学。")
-                            % {"name": m.name, "age": _age(m.birth_date, on)})
+        if (
+            SCHOOL_AGES[0] <= _age(m.birth_date, on) <= SCHOOL_AGES[1]
+            and m.student_status != StudentStatus.IN_SCHOOL
+            and m.pk not in exempt
+        ):
+            failures.append(
+                _("义务教育：%(name)s（%(age)d 岁）未在校，且未登记送教上门或残疾免学。")
+                % {"name": m.name, "age": _age(m.birth_date, on)}
+            )
     for m in members:
         if not m.medical_insurance:
             failures.append(_("基本医疗：%(name)s 未参加新农合/大病保险。") % {"name": m.name})

@@ -60,8 +60,12 @@ class ReasonCode(models.TextChoices):
 class Case(models.Model):
     # Empty for a poor village's exit (出列), whose case is the village's.
     household = models.ForeignKey(
-        "households.Household", verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="cases",
-        null=True, blank=True,
+        "households.Household",
+        verbose_name=_("贫困户"),
+        on_delete=models.CASCADE,
+        related_name="cases",
+        null=True,
+        blank=True,
     )
     # The household's village when the case opened (or the exiting village): worklists and scope filter on it.
     village = models.ForeignKey(
@@ -79,7 +83,11 @@ class Case(models.Model):
     target_status = models.CharField(_("审定结果"), max_length=24, blank=True)
     opened_on = models.DateField(_("启动日期"))
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("启动人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("启动人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     notice_start = models.DateField(_("公示开始"), null=True, blank=True)
@@ -93,7 +101,11 @@ class Case(models.Model):
     exit_year = models.PositiveSmallIntegerField(_("出列年度"), null=True, blank=True)
     historical = models.BooleanField(_("历史数据（已审定）"), default=False)
     status_change = models.OneToOneField(
-        "households.StatusChange", verbose_name=_("状态变更"), null=True, blank=True, on_delete=models.SET_NULL,
+        "households.StatusChange",
+        verbose_name=_("状态变更"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="case",
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
@@ -108,8 +120,9 @@ class Case(models.Model):
         constraints = [
             # One open case per household: two procedures on one household would race for its status.
             models.UniqueConstraint(fields=["household"], condition=models.Q(state="open"), name="one_open_case"),
-            models.UniqueConstraint(fields=["village"], condition=models.Q(state="open", kind="village_exit"),
-                                    name="one_open_village_exit"),
+            models.UniqueConstraint(
+                fields=["village"], condition=models.Q(state="open", kind="village_exit"), name="one_open_village_exit"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -137,7 +150,11 @@ class CaseStep(models.Model):
     outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices)
     on = models.DateField(_("日期"))
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     remarks = models.CharField(_("意见"), max_length=300, blank=True)
@@ -161,7 +178,11 @@ class Objection(models.Model):
     raised_on = models.DateField(_("提出日期"))
     text = models.CharField(_("异议内容"), max_length=300)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     resolved_on = models.DateField(_("处理日期"), null=True, blank=True)
@@ -227,8 +248,12 @@ class VillageExitRule(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年度"), primary_key=True)
     max_incidence = models.DecimalField(_("贫困发生率上限（%）"), max_digits=5, decimal_places=2, default=3)
-    items = models.JSONField(_("须达标的六有六通项目"), default=list, blank=True,
-                             help_text=_("字段名列表，如 road、water；留空表示全部十二项。"))
+    items = models.JSONField(
+        _("须达标的六有六通项目"),
+        default=list,
+        blank=True,
+        help_text=_("字段名列表，如 road、water；留空表示全部十二项。"),
+    )
 
     class Meta:
         verbose_name = _("贫困村出列标准")
@@ -242,15 +267,26 @@ class VillageExitRule(models.Model):
 class CountyEvaluation(models.Model):
     """The third-party evaluation of a county's exit (摘帽第三方评估): its figures as reported, entered by hand."""
 
-    county = models.ForeignKey("villages.Division", verbose_name=_("县市"), on_delete=models.PROTECT,
-                               limit_choices_to={"level": "county"}, related_name="evaluations")
+    county = models.ForeignKey(
+        "villages.Division",
+        verbose_name=_("县市"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"level": "county"},
+        related_name="evaluations",
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     wrong_exit_rate = models.DecimalField(_("错退率（%）"), max_digits=5, decimal_places=2)
     missed_rate = models.DecimalField(_("漏评率（%）"), max_digits=5, decimal_places=2)
     satisfaction = models.DecimalField(_("群众认可度（%）"), max_digits=5, decimal_places=2)
     note = models.CharField(_("说明"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("第三方评估")

@@ -25,8 +25,12 @@ def case_get(*, user, pk: int) -> Case:
 
 
 def _open(user) -> QuerySet[Case]:
-    return (cases_visible(user=user).filter(state=State.OPEN)
-            .select_related("household", "village__parent").order_by("step_since", "id"))
+    return (
+        cases_visible(user=user)
+        .filter(state=State.OPEN)
+        .select_related("household", "village__parent")
+        .order_by("step_since", "id")
+    )
 
 
 def _steps_of(actor: str) -> list[str]:
@@ -77,15 +81,38 @@ def case_timeline(*, case: Case) -> list[dict[str, Any]]:
     """The steps taken, in order; for a historical case, its recorded dates."""
     if case.historical:
         return [
-            {"step": StepCode.ASSESS.label, "on": case.opened_on, "outcome": Outcome.DONE.label, "by": "", "remarks": ""},
-            {"step": StepCode.NOTICE.label, "on": case.notice_start, "outcome": Outcome.DONE.label, "by": "",
-             "remarks": f"→ {case.notice_end}"},
-            {"step": StepCode.ANNOUNCE.label, "on": case.announced_on, "outcome": Outcome.DONE.label, "by": "",
-             "remarks": ""},
+            {
+                "step": StepCode.ASSESS.label,
+                "on": case.opened_on,
+                "outcome": Outcome.DONE.label,
+                "by": "",
+                "remarks": "",
+            },
+            {
+                "step": StepCode.NOTICE.label,
+                "on": case.notice_start,
+                "outcome": Outcome.DONE.label,
+                "by": "",
+                "remarks": f"→ {case.notice_end}",
+            },
+            {
+                "step": StepCode.ANNOUNCE.label,
+                "on": case.announced_on,
+                "outcome": Outcome.DONE.label,
+                "by": "",
+                "remarks": "",
+            },
         ]
     return [
-        {"step": s.get_step_display(), "on": s.on, "outcome": s.get_outcome_display(), "rejected": s.outcome == Outcome.REJECTED,
-         "by": (s.by.get_full_name() or s.by.username) if s.by else "", "remarks": s.remarks, "data": s.data}
+        {
+            "step": s.get_step_display(),
+            "on": s.on,
+            "outcome": s.get_outcome_display(),
+            "rejected": s.outcome == Outcome.REJECTED,
+            "by": (s.by.get_full_name() or s.by.username) if s.by else "",
+            "remarks": s.remarks,
+            "data": s.data,
+        }
         for s in case.steps.select_related("by").order_by("id")
     ]
 
@@ -94,22 +121,28 @@ def pipeline(*, user, region: Division) -> dict[str, Any]:
     """Open cases at each step, per child division of `region`: one grouped query."""
     child = region.child_level or region.level
     length = PREFIX_LENGTH[child]
-    rows = (scope_filter(Case.objects.filter(state=State.OPEN, village__pk__startswith=region.prefix), user, "village_id")
-            .annotate(area=Substr("village_id", 1, length)).values("area", "step").annotate(n=Count("id"))
-            .order_by())
+    rows = (
+        scope_filter(Case.objects.filter(state=State.OPEN, village__pk__startswith=region.prefix), user, "village_id")
+        .annotate(area=Substr("village_id", 1, length))
+        .values("area", "step")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     counts: dict[str, dict[str, int]] = {}
     table: list[dict[str, Any]] = []
     for row in rows:
         counts.setdefault(row["area"], {})[row["step"]] = row["n"]
     steps = list(StepCode.values)
-    names = dict(Division.objects.filter(level=child, code__startswith=region.prefix)
-                 .values_list("code", "name"))
+    names = dict(Division.objects.filter(level=child, code__startswith=region.prefix).values_list("code", "name"))
     for code, name in sorted(names.items()):
         area = code[:length]
         per = counts.get(area, {})
         table.append({"code": code, "name": name, "cells": [per.get(s, 0) for s in steps], "total": sum(per.values())})
-    return {"steps": [StepCode(s).label for s in steps], "rows": table,
-            "totals": [sum(r["cells"][i] for r in table) for i in range(len(steps))]}
+    return {
+        "steps": [StepCode(s).label for s in steps],
+        "rows": table,
+        "totals": [sum(r["cells"][i] for r in table) for i in range(len(steps))],
+    }
 
 
 def notice_rows(*, user, village: Division, kind: str, today: date | None = None) -> list[dict[str, Any]]:
@@ -118,22 +151,27 @@ def notice_rows(*, user, village: Division, kind: str, today: date | None = None
     The notice page and the printed notice (printables) both render these rows.
     """
     today = today or timezone.localdate()
-    qs = (cases_in_notice(user=user, today=today).filter(village=village, kind=kind)
-          .select_related("household").prefetch_related("household__members"))
+    qs = (
+        cases_in_notice(user=user, today=today)
+        .filter(village=village, kind=kind)
+        .select_related("household")
+        .prefetch_related("household__members")
+    )
     rows = []
     for case in qs:
         household = case.household
         assert household is not None  # a household's kind of case
         head = next((m for m in household.members.all() if m.relation == "head" and m.left_on is None), None)
-        rows.append({
-            "case": case.pk,
-            "household_code": household.code,
-            "head_name": household.head_name,
-            "masked_id": mask_id(head.id_number) if head else "",
-            "member_count": household.member_count,
-            "reason": case.get_reason_code_display() if case.reason_code else (case.reason or Kind(kind).label),
-            "notice_start": case.notice_start,
-            "notice_end": case.notice_end,
-        })
+        rows.append(
+            {
+                "case": case.pk,
+                "household_code": household.code,
+                "head_name": household.head_name,
+                "masked_id": mask_id(head.id_number) if head else "",
+                "member_count": household.member_count,
+                "reason": case.get_reason_code_display() if case.reason_code else (case.reason or Kind(kind).label),
+                "notice_start": case.notice_start,
+                "notice_end": case.notice_end,
+            }
+        )
     return rows
-

@@ -63,8 +63,12 @@ def _check_may_take(user, case: Case, step: str) -> None:
 
 def _audit(user, case: Case, summary: str, changes: dict[str, Any], action: str = Action.UPDATE) -> None:
     audit_record(
-        user=user, action=action, obj=case, changes=changes,
-        household_code=case.household.code if case.household is not None else "", region_code=case.village_id,
+        user=user,
+        action=action,
+        obj=case,
+        changes=changes,
+        household_code=case.household.code if case.household is not None else "",
+        region_code=case.village_id,
         summary=f"{case.subject} {summary}",
     )
 
@@ -73,7 +77,13 @@ def _audit(user, case: Case, summary: str, changes: dict[str, Any], action: str 
 
 
 def case_open(
-    *, user, household: Household, kind: str, on: date, reason_code: str = "", reason: str = "",
+    *,
+    user,
+    household: Household,
+    kind: str,
+    on: date,
+    reason_code: str = "",
+    reason: str = "",
 ) -> Case:
     """Open a case of `kind` for `household` on `on`: an application (新识别) or the start of an assessment.
 
@@ -85,7 +95,9 @@ def case_open(
         raise PermissionDenied(_("只有本村录入员可以启动办理程序。"))
     if household.status not in OPENS_FROM[kind]:
         current = Status(household.status).label if household.status else _("未建档")
-        raise ValidationError({"kind": [_("当前状态为“%(s)s”，不能启动“%(k)s”程序。") % {"s": current, "k": Kind(kind).label}]})
+        raise ValidationError(
+            {"kind": [_("当前状态为“%(s)s”，不能启动“%(k)s”程序。") % {"s": current, "k": Kind(kind).label}]}
+        )
     if kind in (Kind.RETURN, Kind.REMOVE, Kind.DISSOLVE) and not reason_code:
         raise ValidationError({"reason_code": [_("%(k)s必须选择原因类别。") % {"k": Kind(kind).label}]})
     if reason_code and reason_code not in ReasonCode.values:
@@ -97,11 +109,25 @@ def case_open(
         raise ValidationError({"kind": [_("该户已有办理中的案卷，请先办完或撤销。")]})
     path = PATHS[kind]
     with transaction.atomic():
-        case = Case(household=household, village=village, kind=kind, step=path[0], step_since=on,
-                    reason_code=reason_code, reason=reason.strip(), opened_on=on, opened_by=user)
+        case = Case(
+            household=household,
+            village=village,
+            kind=kind,
+            step=path[0],
+            step_since=on,
+            reason_code=reason_code,
+            reason=reason.strip(),
+            opened_on=on,
+            opened_by=user,
+        )
         case.save()
-        _audit(user, case, str(Kind(kind).label), {"kind": [None, kind], "opened_on": [None, str(on)]},
-               action=Action.CREATE)
+        _audit(
+            user,
+            case,
+            str(Kind(kind).label),
+            {"kind": [None, kind], "opened_on": [None, str(on)]},
+            action=Action.CREATE,
+        )
         if path[0] == StepCode.APPLY:
             _record(user=user, case=case, step=StepCode.APPLY, outcome=Outcome.DONE, on=on, remarks=reason, data={})
     return case
@@ -115,8 +141,9 @@ def household_apply(*, user, data: dict[str, Any], members: list[dict[str, Any]]
     """
     with transaction.atomic():
         household = household_register(user=user, data=data, members=members, applying=True)
-        case_open(user=user, household=household, kind=Kind.IDENTIFY, on=on or timezone.localdate(),
-                  reason=_("新识别申请"))
+        case_open(
+            user=user, household=household, kind=Kind.IDENTIFY, on=on or timezone.localdate(), reason=_("新识别申请")
+        )
     return household
 
 
@@ -149,11 +176,18 @@ def case_step(
     if case.state != State.OPEN:
         raise ValidationError({"step": [_("案卷已%(s)s，不能再办理。") % {"s": State(case.state).label}]})
     if step not in PATHS[case.kind]:
-        raise ValidationError({"step": [_("“%(k)s”程序没有“%(s)s”环节。") % {"k": case.get_kind_display(), "s": StepCode(step).label}]})
+        raise ValidationError(
+            {"step": [_("“%(k)s”程序没有“%(s)s”环节。") % {"k": case.get_kind_display(), "s": StepCode(step).label}]}
+        )
     if step != case.step:
-        raise ValidationError({"step": [
-            _("当前应办理“%(now)s”，不能办理“%(s)s”：环节不能跳过或颠倒。") % {"now": StepCode(case.step).label, "s": StepCode(step).label}
-        ]})
+        raise ValidationError(
+            {
+                "step": [
+                    _("当前应办理“%(now)s”，不能办理“%(s)s”：环节不能跳过或颠倒。")
+                    % {"now": StepCode(case.step).label, "s": StepCode(step).label}
+                ]
+            }
+        )
     _check_may_take(user, case, step)
     _check_date(on, after=case.step_since)
     if step in DECISIONS:
@@ -182,8 +216,9 @@ def case_step(
 
 
 def _record(*, user, case: Case, step: str, outcome: str, on: date, remarks: str, data: dict[str, Any]) -> None:
-    CaseStep.objects.create(case=case, step=step, outcome=outcome, on=on, by=user, remarks=remarks.strip()[:300],
-                            data=data)
+    CaseStep.objects.create(
+        case=case, step=step, outcome=outcome, on=on, by=user, remarks=remarks.strip()[:300], data=data
+    )
     before = case.step
     if outcome == Outcome.REJECTED:
         case.step = StepCode.ASSESS
@@ -200,8 +235,12 @@ def _record(*, user, case: Case, step: str, outcome: str, on: date, remarks: str
         # After a notice the case waits from the notice's end, not from its posting.
         case.step_since = case.notice_end if step in NOTICES and case.notice_end else on
     case.save()
-    _audit(user, case, f"{StepCode(step).label} {Outcome(outcome).label}",
-           {"step": [before, case.step], "outcome": [None, outcome], "on": [None, str(on)], "remarks": [None, remarks]})
+    _audit(
+        user,
+        case,
+        f"{StepCode(step).label} {Outcome(outcome).label}",
+        {"step": [before, case.step], "outcome": [None, outcome], "on": [None, str(on)], "remarks": [None, remarks]},
+    )
 
 
 def _household(case: Case) -> Household:
@@ -228,11 +267,23 @@ def _assess(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, An
     if attendance == 0:
         raise ValidationError({"attendance": [_("参会人数必须大于零。")]})
     if votes_for + votes_against > attendance:
-        raise ValidationError({"votes_for": [_("同意与反对票数之和（%(n)d）超过参会人数（%(a)d）。")
-                                             % {"n": votes_for + votes_against, "a": attendance}]})
+        raise ValidationError(
+            {
+                "votes_for": [
+                    _("同意与反对票数之和（%(n)d）超过参会人数（%(a)d）。")
+                    % {"n": votes_for + votes_against, "a": attendance}
+                ]
+            }
+        )
     if votes_for * 2 <= attendance:
-        raise ValidationError({"votes_for": [_("同意票（%(f)d）未超过参会人数（%(a)d）的半数：评议未通过，案卷不能继续。")
-                                             % {"f": votes_for, "a": attendance}]})
+        raise ValidationError(
+            {
+                "votes_for": [
+                    _("同意票（%(f)d）未超过参会人数（%(a)d）的半数：评议未通过，案卷不能继续。")
+                    % {"f": votes_for, "a": attendance}
+                ]
+            }
+        )
     return {"attendance": attendance, "votes_for": votes_for, "votes_against": votes_against}
 
 
@@ -270,9 +321,14 @@ def _notice(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, An
         except ValueError:
             raise ValidationError({"ends_on": [_("公示截止日期无效。")]}) from None
     if (ends_on - on).days + 1 < NOTICE_DAYS:
-        raise ValidationError({"ends_on": [_("公示期不得少于 %(n)d 天（%(a)s 起，最早 %(b)s 截止）。")
-                                           % {"n": NOTICE_DAYS, "a": on.isoformat(),
-                                              "b": (on + timedelta(days=NOTICE_DAYS - 1)).isoformat()}]})
+        raise ValidationError(
+            {
+                "ends_on": [
+                    _("公示期不得少于 %(n)d 天（%(a)s 起，最早 %(b)s 截止）。")
+                    % {"n": NOTICE_DAYS, "a": on.isoformat(), "b": (on + timedelta(days=NOTICE_DAYS - 1)).isoformat()}
+                ]
+            }
+        )
     case.notice_start, case.notice_end = on, ends_on
     return {"ends_on": ends_on.isoformat()}
 
@@ -283,8 +339,14 @@ def _check_notice_over(case: Case, on: date) -> None:
     if path[path.index(case.step) - 1] not in NOTICES or case.notice_end is None:
         return
     if on <= case.notice_end:
-        raise ValidationError({"on": [_("公示期至 %(d)s 截止，截止后才能办理“%(s)s”。")
-                                      % {"d": case.notice_end.isoformat(), "s": StepCode(case.step).label}]})
+        raise ValidationError(
+            {
+                "on": [
+                    _("公示期至 %(d)s 截止，截止后才能办理“%(s)s”。")
+                    % {"d": case.notice_end.isoformat(), "s": StepCode(case.step).label}
+                ]
+            }
+        )
     open_ = case.objections.filter(resolved_on__isnull=True).count()
     if open_:
         raise ValidationError({"step": [_("公示期间有 %(n)d 条异议尚未处理，处理后才能继续。") % {"n": open_}]})
@@ -304,8 +366,9 @@ def _county(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, An
     if failures and not case.override_reason:
         raise ValidationError({"step": [_("不符合脱贫标准（一超过、两不愁、三保障）："), *failures]})
     if failures and not data.get("override_approved"):
-        raise ValidationError({"override_approved": [
-            _("村里以“%(r)s”为由申请破例，须县级明确批准破例。") % {"r": case.override_reason}]})
+        raise ValidationError(
+            {"override_approved": [_("村里以“%(r)s”为由申请破例，须县级明确批准破例。") % {"r": case.override_reason}]}
+        )
     case.target_status = target
     return {"target_status": target, "override_approved": bool(failures)}
 
@@ -325,9 +388,14 @@ def _announce(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, 
         if failures:
             raise ValidationError({"step": [_("不符合 %(y)d 年贫困村出列标准：") % {"y": case.exit_year}, *failures]})
         Division.objects.filter(code=case.village_id).update(poor_exit_year=case.exit_year)
-        audit_record(user=user, action=Action.UPDATE, obj=case.village,
-                     changes={"poor_exit_year": [None, case.exit_year]}, region_code=case.village_id,
-                     summary=f"{case.village.name} {_('出列')} {case.exit_year}")
+        audit_record(
+            user=user,
+            action=Action.UPDATE,
+            obj=case.village,
+            changes={"poor_exit_year": [None, case.exit_year]},
+            region_code=case.village_id,
+            summary=f"{case.village.name} {_('出列')} {case.exit_year}",
+        )
         return {}
     if case.kind == Kind.EXIT and not case.override_reason:
         failures = exit_test_failures(household=_household(case), on=on)
@@ -335,7 +403,11 @@ def _announce(*, user, case: Case, on: date, data: dict[str, Any]) -> dict[str, 
             raise ValidationError({"step": [_("不符合脱贫标准（一超过、两不愁、三保障）："), *failures]})
     household = Household.objects.get(pk=_household(case).pk)
     change = household_status_change(
-        user=user, household=household, status=case.target_status, on=on, authorised=True,
+        user=user,
+        household=household,
+        status=case.target_status,
+        on=on,
+        authorised=True,
         reason=_("%(k)s公告") % {"k": case.get_kind_display()} + (f"：{case.reason}" if case.reason else ""),
     )
     case.status_change = change
@@ -354,8 +426,15 @@ def village_exit_open(*, user, village: Division, year: int, on: date) -> Case:
     if Case.objects.filter(village=village, kind=Kind.VILLAGE_EXIT, state=State.OPEN).exists():
         raise ValidationError({"kind": [_("该村已有办理中的出列案卷。")]})
     with transaction.atomic():
-        case = Case.objects.create(village=village, kind=Kind.VILLAGE_EXIT, step=StepCode.ASSESS, step_since=on,
-                                   opened_on=on, opened_by=user, exit_year=year)
+        case = Case.objects.create(
+            village=village,
+            kind=Kind.VILLAGE_EXIT,
+            step=StepCode.ASSESS,
+            step_since=on,
+            opened_on=on,
+            opened_by=user,
+            exit_year=year,
+        )
         _audit(user, case, str(Kind.VILLAGE_EXIT.label), {"exit_year": [None, year]}, action=Action.CREATE)
     return case
 
@@ -367,10 +446,18 @@ def objection_raise(*, user, case: Case, on: date, text: str) -> Objection:
     """Record an objection raised during the case's notice; the case stops until it is resolved."""
     _check_may_take(user, case, StepCode.NOTICE)
     path = PATHS[case.kind]
-    in_notice = case.state == State.OPEN and case.step in path and path.index(case.step) > 0 \
+    in_notice = (
+        case.state == State.OPEN
+        and case.step in path
+        and path.index(case.step) > 0
         and path[path.index(case.step) - 1] in NOTICES
-    if not in_notice or case.notice_start is None or case.notice_end is None \
-            or not (case.notice_start <= on <= case.notice_end):
+    )
+    if (
+        not in_notice
+        or case.notice_start is None
+        or case.notice_end is None
+        or not (case.notice_start <= on <= case.notice_end)
+    ):
         raise ValidationError({"on": [_("异议只能在公示期内登记。")]})
     if not text.strip():
         raise ValidationError({"text": [_("请填写异议内容。")]})
@@ -420,12 +507,17 @@ def cases_record_history(*, changes: QuerySet[StatusChange]) -> int:
     date: assessment 40 days before, notice from 30 to 24 days before. Written
     in batches; returns how many.
     """
-    rows = changes.filter(case__isnull=True).values_list("id", "household_id", "household__village_id", "status",
-                                                         "date", "by_id").order_by("id").iterator(chunk_size=BULK_BATCH)
+    rows = (
+        changes.filter(case__isnull=True)
+        .values_list("id", "household_id", "household__village_id", "status", "date", "by_id")
+        .order_by("id")
+        .iterator(chunk_size=BULK_BATCH)
+    )
     batch, n = [], 0
     for pk, household, village, status, on, by in rows:
-        batch.append(historical_case(status_change=pk, household=household, village=village, status=status, on=on,
-                                     by=by))
+        batch.append(
+            historical_case(status_change=pk, household=household, village=village, status=status, on=on, by=by)
+        )
         if len(batch) == BULK_BATCH:
             Case.objects.bulk_create(batch)
             n += len(batch)
@@ -447,8 +539,14 @@ def cases_refresh_history(*, changes: QuerySet[StatusChange]) -> int:
     for case in cases.iterator(chunk_size=BULK_BATCH):
         change = case.status_change
         assert change is not None  # filtered on it
-        fresh = historical_case(status_change=change.pk, household=change.household_id, village=case.village_id,
-                                status=change.status, on=change.date, by=case.opened_by_id)
+        fresh = historical_case(
+            status_change=change.pk,
+            household=change.household_id,
+            village=case.village_id,
+            status=change.status,
+            on=change.date,
+            by=case.opened_by_id,
+        )
         if any(getattr(case, name) != getattr(fresh, name) for name in HISTORY_FIELDS):
             for name in HISTORY_FIELDS:
                 setattr(case, name, getattr(fresh, name))
@@ -460,9 +558,19 @@ def cases_refresh_history(*, changes: QuerySet[StatusChange]) -> int:
 def historical_case(*, status_change: int, household: int, village: str, status: str, on: date, by: int | None) -> Case:
     """The approved case behind one historical status change (unsaved)."""
     return Case(
-        household_id=household, village_id=village, kind=KIND_OF_STATUS[status], state=State.APPROVED, step="",
-        step_since=on, target_status=status, opened_on=on - timedelta(days=40), opened_by_id=by,
-        notice_start=on - timedelta(days=30), notice_end=on - timedelta(days=24), announced_on=on, historical=True,
+        household_id=household,
+        village_id=village,
+        kind=KIND_OF_STATUS[status],
+        state=State.APPROVED,
+        step="",
+        step_since=on,
+        target_status=status,
+        opened_on=on - timedelta(days=40),
+        opened_by_id=by,
+        notice_start=on - timedelta(days=30),
+        notice_end=on - timedelta(days=24),
+        announced_on=on,
+        historical=True,
         status_change_id=status_change,
     )
 
@@ -482,10 +590,17 @@ def county_evaluation_save(*, user, county: Division, year: int, data: dict[str,
     if errors:
         raise ValidationError(errors)
     fields = {k: data[k] for k in ("wrong_exit_rate", "missed_rate", "satisfaction")} | {
-        "note": data.get("note", ""), "recorded_by": user}
+        "note": data.get("note", ""),
+        "recorded_by": user,
+    }
     with transaction.atomic():
         evaluation, created = CountyEvaluation.objects.update_or_create(county=county, year=year, defaults=fields)
-        audit_record(user=user, action=Action.CREATE if created else Action.UPDATE, obj=evaluation,
-                     changes={k: [None, str(v)] for k, v in fields.items() if k != "recorded_by"},
-                     region_code=county.code, summary=f"{county.name} {year} {_('第三方评估')}")
+        audit_record(
+            user=user,
+            action=Action.CREATE if created else Action.UPDATE,
+            obj=evaluation,
+            changes={k: [None, str(v)] for k, v in fields.items() if k != "recorded_by"},
+            region_code=county.code,
+            summary=f"{county.name} {year} {_('第三方评估')}",
+        )
     return evaluation

@@ -5,17 +5,38 @@ from households.models import Status
 from .models import Kind, StepCode
 
 PATHS: dict[str, list[str]] = {
-    Kind.IDENTIFY: [StepCode.APPLY, StepCode.ASSESS, StepCode.VERIFY, StepCode.NOTICE, StepCode.TOWNSHIP,
-                    StepCode.NOTICE2, StepCode.COUNTY, StepCode.ANNOUNCE],
-    Kind.EXIT: [StepCode.ASSESS, StepCode.VERIFY, StepCode.AGREE, StepCode.NOTICE, StepCode.TOWNSHIP,
-                StepCode.COUNTY, StepCode.ANNOUNCE],
+    Kind.IDENTIFY: [
+        StepCode.APPLY,
+        StepCode.ASSESS,
+        StepCode.VERIFY,
+        StepCode.NOTICE,
+        StepCode.TOWNSHIP,
+        StepCode.NOTICE2,
+        StepCode.COUNTY,
+        StepCode.ANNOUNCE,
+    ],
+    Kind.EXIT: [
+        StepCode.ASSESS,
+        StepCode.VERIFY,
+        StepCode.AGREE,
+        StepCode.NOTICE,
+        StepCode.TOWNSHIP,
+        StepCode.COUNTY,
+        StepCode.ANNOUNCE,
+    ],
     Kind.RETURN: [StepCode.ASSESS, StepCode.NOTICE, StepCode.TOWNSHIP, StepCode.COUNTY, StepCode.ANNOUNCE],
     Kind.REMOVE: [StepCode.ASSESS, StepCode.NOTICE, StepCode.TOWNSHIP, StepCode.COUNTY, StepCode.ANNOUNCE],
     # 自然减少 (the members died, moved away or joined another household): the short path, as 清退.
     Kind.DISSOLVE: [StepCode.ASSESS, StepCode.NOTICE, StepCode.TOWNSHIP, StepCode.COUNTY, StepCode.ANNOUNCE],
     # 贫困村出列: the village's assessment, verification against the year's exit rule, notice, township, county.
-    Kind.VILLAGE_EXIT: [StepCode.ASSESS, StepCode.VERIFY, StepCode.NOTICE, StepCode.TOWNSHIP, StepCode.COUNTY,
-                        StepCode.ANNOUNCE],
+    Kind.VILLAGE_EXIT: [
+        StepCode.ASSESS,
+        StepCode.VERIFY,
+        StepCode.NOTICE,
+        StepCode.TOWNSHIP,
+        StepCode.COUNTY,
+        StepCode.ANNOUNCE,
+    ],
 }
 
 # The kinds of a household's case (all but a village's exit), as the worklists and the notices list them.
@@ -49,8 +70,12 @@ OPENS_FROM: dict[str, set[str]] = {
     Kind.DISSOLVE: {Status.IDENTIFIED, Status.RETURNED, Status.EXITED_STABLE, Status.EXITED_CONSOLIDATING},
 }
 # The status the announcement writes (an exit's is decided at county approval).
-RESULT: dict[str, str] = {Kind.IDENTIFY: Status.IDENTIFIED, Kind.RETURN: Status.RETURNED, Kind.REMOVE: Status.REMOVED,
-                          Kind.DISSOLVE: Status.DISSOLVED}
+RESULT: dict[str, str] = {
+    Kind.IDENTIFY: Status.IDENTIFIED,
+    Kind.RETURN: Status.RETURNED,
+    Kind.REMOVE: Status.REMOVED,
+    Kind.DISSOLVE: Status.DISSOLVED,
+}
 # Which kind of case recorded a status change (for the history).
 KIND_OF_STATUS: dict[str, str] = {
     Status.IDENTIFIED: Kind.IDENTIFY,
@@ -67,4 +92,3 @@ def next_step(kind: str, step: str) -> str:
     path = PATHS[kind]
     i = path.index(step)
     return path[i + 1] if i + 1 < len(path) else ""
-

@@ -1,6 +1,5 @@
 """Case pages: open a case, take its next step, the worklists and the printable notice. Thin: services decide."""
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -86,16 +85,20 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已办理。"))
                 return redirect("procedures:case", pk=case.pk)
     clerk = request.user.can_edit_households and may_take(request.user, case, "notice")
-    return render(request, "procedures/case.html", {
-        "case": case,
-        "form": form,
-        "timeline": case_timeline(case=case),
-        "objections": case.objections.all(),
-        "can_object": clerk and case.state == State.OPEN,
-        "objection_form": ObjectionForm(),
-        "resolve_form": ResolveForm(),
-        "withdraw_form": WithdrawForm() if clerk and case.state == State.OPEN else None,
-    })
+    return render(
+        request,
+        "procedures/case.html",
+        {
+            "case": case,
+            "form": form,
+            "timeline": case_timeline(case=case),
+            "objections": case.objections.all(),
+            "can_object": clerk and case.state == State.OPEN,
+            "objection_form": ObjectionForm(),
+            "resolve_form": ResolveForm(),
+            "withdraw_form": WithdrawForm() if clerk and case.state == State.OPEN else None,
+        },
+    )
 
 
 @require_POST
@@ -124,8 +127,12 @@ def objection_done(request: AuthenticatedRequest, pk: int, objection: int) -> Ht
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:
-            objection_resolve(user=request.user, objection=item, on=form.cleaned_data["on"],
-                              resolution=form.cleaned_data["resolution"])
+            objection_resolve(
+                user=request.user,
+                objection=item,
+                on=form.cleaned_data["on"],
+                resolution=form.cleaned_data["resolution"],
+            )
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:
@@ -153,25 +160,35 @@ def worklists(request: AuthenticatedRequest) -> HttpResponse:
     user, today = request.user, timezone.localdate()
     code = request.GET.get("region")
     region = division_for(user, code) if code else home_division(user)
-    return render(request, "procedures/worklists.html", {
-        "waiting": list(cases_waiting_for(user=user, today=today)[:LIST_LIMIT]),
-        "in_notice": list(cases_in_notice(user=user, today=today)[:LIST_LIMIT]),
-        "overdue": list(cases_overdue(user=user, today=today)[:LIST_LIMIT]),
-        "pipeline": pipeline(user=user, region=region),
-        "region": region,
-        "limit": LIST_LIMIT,
-        "today": today,
-    })
+    return render(
+        request,
+        "procedures/worklists.html",
+        {
+            "waiting": list(cases_waiting_for(user=user, today=today)[:LIST_LIMIT]),
+            "in_notice": list(cases_in_notice(user=user, today=today)[:LIST_LIMIT]),
+            "overdue": list(cases_overdue(user=user, today=today)[:LIST_LIMIT]),
+            "pipeline": pipeline(user=user, region=region),
+            "region": region,
+            "limit": LIST_LIMIT,
+            "today": today,
+        },
+    )
 
 
 def notice_page(request: AuthenticatedRequest, village: str, kind: str) -> HttpResponse:
     division = division_for(request.user, village)
     if division.level != Level.VILLAGE or kind not in HOUSEHOLD_KINDS:
         raise Http404
-    return render(request, "procedures/notice.html", {
-        "village": division, "kind": Kind(kind), "rows": notice_rows(user=request.user, village=division, kind=kind),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "procedures/notice.html",
+        {
+            "village": division,
+            "kind": Kind(kind),
+            "rows": notice_rows(user=request.user, village=division, kind=kind),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def _year(request: AuthenticatedRequest) -> int:
@@ -198,14 +215,21 @@ def villages_ready(request: AuthenticatedRequest) -> HttpResponse:
     code = request.GET.get("region")
     region = division_for(request.user, code) if code else home_division(request.user)
     rows = village_readiness(user=request.user, year=year, region=region)
-    return render(request, "procedures/villages.html", {
-        "rows": rows, "year": year, "region": region, "ready": sum(r["ready"] for r in rows),
-        "can_open": request.user.can_edit_households,
-    })
+    return render(
+        request,
+        "procedures/villages.html",
+        {
+            "rows": rows,
+            "year": year,
+            "region": region,
+            "ready": sum(r["ready"] for r in rows),
+            "can_open": request.user.can_edit_households,
+        },
+    )
 
 
 def counties_ready(request: AuthenticatedRequest) -> HttpResponse:
-    """Each county of a year: its incidence, poor villages left, the year it met the 摘帽 test; the evaluation's figures."""
+    """Each county of a year: incidence, poor villages left, the year it met the 摘帽 test; the evaluation's figures."""
     year = _year(request)
     user = request.user
     if request.method == "POST":

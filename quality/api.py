@@ -16,7 +16,8 @@ from .rules import RULES
 
 RULE_CODES = "; ".join(f"{r.code} ({r.severity}): {r.message}" for r in RULES)
 REGION = OpenApiParameter(
-    "region", OpenApiTypes.STR,
+    "region",
+    OpenApiTypes.STR,
     description="区划代码（6、9 或 12 位）；省略时为调用者的所属区划。所属区划以外的代码返回 404。",
 )
 
@@ -32,7 +33,9 @@ class IssueFilter(django_filters.FilterSet):
 class IssueSerializer(serializers.ModelSerializer):
     household = serializers.CharField(source="household.code", help_text="户编号")
     village = serializers.CharField(source="household.village_id", help_text="所在村区划代码")
-    member_id_number = serializers.SerializerMethodField(help_text="成员证件号码：可修改该户者看到全号，其他人看到掩码；户级疑点为空")
+    member_id_number = serializers.SerializerMethodField(
+        help_text="成员证件号码：可修改该户者看到全号，其他人看到掩码；户级疑点为空"
+    )
     since = serializers.DateField(source="opened_on", help_text="疑点自该日起未消除")
 
     class Meta:
@@ -65,28 +68,39 @@ class IssueList(RegionAPIMixin, generics.ListAPIView):
         return qs.select_related("household", "member")
 
 
-RuleCount = inline_serializer("QualityRuleCount", {
-    "rule": serializers.CharField(help_text="规则代码"),
-    "severity": serializers.ChoiceField(choices=Severity.choices),
-    "open": serializers.IntegerField(help_text="未消除疑点数"),
-    "per_1000": serializers.FloatField(allow_null=True, help_text="每千户疑点数"),
-})
+RuleCount = inline_serializer(
+    "QualityRuleCount",
+    {
+        "rule": serializers.CharField(help_text="规则代码"),
+        "severity": serializers.ChoiceField(choices=Severity.choices),
+        "open": serializers.IntegerField(help_text="未消除疑点数"),
+        "per_1000": serializers.FloatField(allow_null=True, help_text="每千户疑点数"),
+    },
+)
 
 
 class SummaryPagination(Pagination):
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
-        response["properties"].update({
-            "region": {"type": "string"}, "households": {"type": "integer"}, "with_error": {"type": "integer"},
-            "score": {"type": "number", "nullable": True, "description": "无错误户占比（%）"},
-            "issues": {"type": "integer"}, "errors": {"type": "integer"},
-            "per_1000": {"type": "number", "nullable": True},
-        })
+        response["properties"].update(
+            {
+                "region": {"type": "string"},
+                "households": {"type": "integer"},
+                "with_error": {"type": "integer"},
+                "score": {"type": "number", "nullable": True, "description": "无错误户占比（%）"},
+                "issues": {"type": "integer"},
+                "errors": {"type": "integer"},
+                "per_1000": {"type": "number", "nullable": True},
+            }
+        )
         return response
 
 
-@extend_schema(parameters=[REGION], responses=RuleCount,
-               description=f"区划的得分和每条规则的未消除疑点（分页列出规则）。规则代码：{RULE_CODES}")
+@extend_schema(
+    parameters=[REGION],
+    responses=RuleCount,
+    description=f"区划的得分和每条规则的未消除疑点（分页列出规则）。规则代码：{RULE_CODES}",
+)
 class Summary(RegionAPIMixin, generics.GenericAPIView):
     filter_backends = []
     pagination_class = SummaryPagination
@@ -94,8 +108,10 @@ class Summary(RegionAPIMixin, generics.GenericAPIView):
 
     def get(self, request):
         region = _region(request)
-        rows = [{"rule": r["code"], "severity": r["rule"].severity, "open": r["open"], "per_1000": r["per_1000"]}
-                for r in selectors.rule_counts(prefix=region.prefix)]
+        rows = [
+            {"rule": r["code"], "severity": r["rule"].severity, "open": r["open"], "per_1000": r["per_1000"]}
+            for r in selectors.rule_counts(prefix=region.prefix)
+        ]
         page = self.paginate_queryset(rows)
         response = self.get_paginated_response(page)
         response.data = {"region": region.code, **selectors.region_score(prefix=region.prefix), **response.data}

@@ -81,14 +81,19 @@ def import_check(*, codes: list[str], dry_run: bool) -> list[tuple[str, str]]:
     """The 疑点 of the imported households, as warnings per household; a real import also stores them."""
     ids: dict[int, str] = {}
     for start in range(0, len(codes), MANY):  # codes of a large file, in batches under the parameter limits
-        ids |= dict(Household.objects.filter(code__in=codes[start:start + MANY]).values_list("pk", "code"))
+        ids |= dict(Household.objects.filter(code__in=codes[start : start + MANY]).values_list("pk", "code"))
     if len(ids) > MANY:  # a large file: the rules read the whole register, which the import has just grown
         refresh_statistics()
     warnings = []
     for code, household, _member in sorted(findings(household_ids=list(ids))):
         rule = BY_CODE[code]
-        warnings.append((ids[household], _("疑点 %(code)s（%(severity)s）：%(message)s")
-                         % {"code": code, "severity": rule.severity_label, "message": rule.message}))
+        warnings.append(
+            (
+                ids[household],
+                _("疑点 %(code)s（%(severity)s）：%(message)s")
+                % {"code": code, "severity": rule.severity_label, "message": rule.message},
+            )
+        )
     if not dry_run:
         _mark(list(ids), "import")
     return warnings

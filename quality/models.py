@@ -45,7 +45,11 @@ class Issue(models.Model):
         "households.Household", verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="quality_issues"
     )
     member = models.ForeignKey(
-        "households.Member", verbose_name=_("家庭成员"), null=True, blank=True, on_delete=models.CASCADE,
+        "households.Member",
+        verbose_name=_("家庭成员"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="quality_issues",
     )
     opened_on = models.DateField(_("发现日期"))
@@ -55,7 +59,11 @@ class Issue(models.Model):
         Run, verbose_name=_("消除于"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("修正人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修正人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 

@@ -51,17 +51,24 @@ def rule_counts(*, prefix: str) -> list[dict[str, Any]]:
     households = _households(prefix).count()
     counts = dict(open_issues(prefix=prefix).values("rule").annotate(n=Count("pk")).order_by().values_list("rule", "n"))
     return [
-        {"rule": rule, "code": rule.code, "open": counts.get(rule.code, 0),
-         "per_1000": round(counts.get(rule.code, 0) * 1000 / households, 1) if households else None}
+        {
+            "rule": rule,
+            "code": rule.code,
+            "open": counts.get(rule.code, 0),
+            "per_1000": round(counts.get(rule.code, 0) * 1000 / households, 1) if households else None,
+        }
         for rule in RULES
     ]
 
 
 def region_score(*, prefix: str) -> dict[str, Any]:
     """The region's households, those with an open error, the share without one (%) and open 疑点 per 1,000."""
-    row = _households(prefix).aggregate(households=Count("pk"), with_error=Count("pk", filter=_open_error_of_household()))
+    row = _households(prefix).aggregate(
+        households=Count("pk"), with_error=Count("pk", filter=_open_error_of_household())
+    )
     issues = open_issues(prefix=prefix).aggregate(
-        issues=Count("pk"), errors=Count("pk", filter=Q(severity=Severity.ERROR)),
+        issues=Count("pk"),
+        errors=Count("pk", filter=Q(severity=Severity.ERROR)),
     )
     return {**row, **issues, **_rates(row["households"], row["with_error"], issues["issues"])}
 
@@ -69,8 +76,10 @@ def region_score(*, prefix: str) -> dict[str, Any]:
 def _rates(households: int, with_error: int, issues: int) -> dict[str, Any]:
     if not households:
         return {"score": None, "per_1000": None}
-    return {"score": round(100 * (households - with_error) / households, 1),
-            "per_1000": round(issues * 1000 / households, 1)}
+    return {
+        "score": round(100 * (households - with_error) / households, 1),
+        "per_1000": round(issues * 1000 / households, 1),
+    }
 
 
 def _days_to_fix(issues: QuerySet[Issue], group: str) -> dict[Any, float]:
@@ -89,14 +98,26 @@ def division_scores(*, prefix: str, length: int) -> list[dict[str, Any]]:
     households = _households(prefix).annotate(unit=Substr("village_id", 1, length)).values("unit")
     rows = households.annotate(households=Count("pk"), with_error=Count("pk", filter=_open_error_of_household()))
     issues = Issue.objects.filter(household__village__code__startswith=prefix).annotate(
-        unit=Substr("household__village_id", 1, length))
-    open_counts = dict(issues.filter(closed_on__isnull=True).exclude(household__status__in=OFF_REGISTER)
-                       .values("unit").annotate(n=Count("pk")).order_by().values_list("unit", "n"))
+        unit=Substr("household__village_id", 1, length)
+    )
+    open_counts = dict(
+        issues.filter(closed_on__isnull=True)
+        .exclude(household__status__in=OFF_REGISTER)
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("unit", "n")
+    )
     days = _days_to_fix(issues, "unit")
     result = [
-        {"code": row["unit"], "households": row["households"], "with_error": row["with_error"],
-         "issues": open_counts.get(row["unit"], 0), "median_days": days.get(row["unit"]),
-         **_rates(row["households"], row["with_error"], open_counts.get(row["unit"], 0))}
+        {
+            "code": row["unit"],
+            "households": row["households"],
+            "with_error": row["with_error"],
+            "issues": open_counts.get(row["unit"], 0),
+            "median_days": days.get(row["unit"]),
+            **_rates(row["households"], row["with_error"], open_counts.get(row["unit"], 0)),
+        }
         for row in rows.order_by()
     ]
     return sorted(result, key=lambda r: (r["score"], r["code"]))
@@ -112,16 +133,25 @@ def clerk_scores(*, prefix: str) -> list[dict[str, Any]]:
     """Per clerk who registered households of the region: their households, the share without an open error,
     and the median days their households' 疑点 took to fix."""
     rows = (
-        _households(prefix).annotate(clerk=_registered_by()).filter(clerk__isnull=False).values("clerk")
+        _households(prefix)
+        .annotate(clerk=_registered_by())
+        .filter(clerk__isnull=False)
+        .values("clerk")
         .annotate(households=Count("pk"), with_error=Count("pk", filter=_open_error_of_household()))
     )
     issues = Issue.objects.filter(household__village__code__startswith=prefix).annotate(
-        clerk=_registered_by("household__code"))
+        clerk=_registered_by("household__code")
+    )
     days = _days_to_fix(issues, "clerk")
     names = dict(get_user_model().objects.filter(pk__in=[r["clerk"] for r in rows]).values_list("pk", "username"))
     result = [
-        {"clerk": names.get(row["clerk"], ""), "households": row["households"], "with_error": row["with_error"],
-         "median_days": days.get(row["clerk"]), **_rates(row["households"], row["with_error"], 0)}
+        {
+            "clerk": names.get(row["clerk"], ""),
+            "households": row["households"],
+            "with_error": row["with_error"],
+            "median_days": days.get(row["clerk"]),
+            **_rates(row["households"], row["with_error"], 0),
+        }
         for row in rows.order_by()
     ]
     for row in result:
@@ -152,12 +182,13 @@ def trend(*, prefix: str, today: date, months: int = 12) -> list[dict[str, Any]]
     return [{"month": f"{end:%Y-%m}", "errors": row[f"e{i}"], "warnings": row[f"w{i}"]} for i, end in enumerate(ends)]
 
 
-
 def year_close_check(*, year: int) -> list[str]:
     """A YEAR_CLOSE_CHECKS entry: the prefecture's open 疑点 of severity error, by rule, block closing `year`."""
     errors = open_errors_by_rule(prefix="")  # the whole register: a year closes for the prefecture
     if not errors:
         return []
     by_rule = "、".join(f"{code} × {n}" for code, n in errors.items())
-    return [_("仍有 %(n)d 个错误级疑点未消除（%(rules)s），请先在数据质量工作清单中处理，或由管理员填写原因后强制锁定。")
-            % {"n": sum(errors.values()), "rules": by_rule}]
+    return [
+        _("仍有 %(n)d 个错误级疑点未消除（%(rules)s），请先在数据质量工作清单中处理，或由管理员填写原因后强制锁定。")
+        % {"n": sum(errors.values()), "rules": by_rule}
+    ]

@@ -37,8 +37,9 @@ def _rows(rule: Rule, ctx: Context, household_ids: list[int] | None) -> QuerySet
     return qs.order_by().values_list("f_household", "f_member", "f_rule")
 
 
-def findings(*, rules: Iterable[Rule] = RULES, ctx: Context | None = None,
-             household_ids: list[int] | None = None) -> set[Finding]:
+def findings(
+    *, rules: Iterable[Rule] = RULES, ctx: Context | None = None, household_ids: list[int] | None = None
+) -> set[Finding]:
     """What the rules find now, on the whole register or on some households: one query."""
     ctx = ctx or context()
     many = household_ids is not None and len(household_ids) > MANY
@@ -56,7 +57,8 @@ def _last_editor(household_field: str = "household_id") -> Subquery:
     code = Household.objects.filter(pk=OuterRef(OuterRef(household_field))).values("code")[:1]
     return Subquery(
         AuditEntry.objects.filter(household_code=Subquery(code), user__isnull=False)
-        .order_by("-at", "-id").values("user")[:1]
+        .order_by("-at", "-id")
+        .values("user")[:1]
     )
 
 
@@ -75,23 +77,39 @@ def quality_run(*, trigger: str, household_ids: list[int] | None = None, user=No
     if household_ids is not None and len(household_ids) <= MANY:
         open_issues = open_issues.filter(household_id__in=household_ids)
     wanted = None if household_ids is None else set(household_ids)
-    known = {(rule, household, member): pk for pk, rule, household, member
-             in open_issues.values_list("pk", "rule", "household_id", "member_id")
-             if wanted is None or household in wanted}
+    known = {
+        (rule, household, member): pk
+        for pk, rule, household, member in open_issues.values_list("pk", "rule", "household_id", "member_id")
+        if wanted is None or household in wanted
+    }
     fixed = [pk for key, pk in known.items() if key not in found]
     new = [key for key in found if key not in known]
     with transaction.atomic():
         run = Run.objects.create(
-            on=today, trigger=trigger, scope="" if household_ids is None else f"{len(household_ids)}",
-            found=len(found), opened=len(new), closed=len(fixed), counts=dict(Counter(code for code, _h, _m in found)),
+            on=today,
+            trigger=trigger,
+            scope="" if household_ids is None else f"{len(household_ids)}",
+            found=len(found),
+            opened=len(new),
+            closed=len(fixed),
+            counts=dict(Counter(code for code, _h, _m in found)),
         )
         Issue.objects.bulk_create(
-            [Issue(rule=code, severity=BY_CODE[code].severity, household_id=household, member_id=member,
-                   opened_on=today, opened_run=run) for code, household, member in sorted(new, key=str)],
+            [
+                Issue(
+                    rule=code,
+                    severity=BY_CODE[code].severity,
+                    household_id=household,
+                    member_id=member,
+                    opened_on=today,
+                    opened_run=run,
+                )
+                for code, household, member in sorted(new, key=str)
+            ],
             batch_size=2000,
         )
         by = user.pk if user is not None and user.is_authenticated else _last_editor()
         for start in range(0, len(fixed), MANY):
-            closing = Issue.objects.filter(pk__in=fixed[start:start + MANY])
+            closing = Issue.objects.filter(pk__in=fixed[start : start + MANY])
             closing.update(closed_on=today, closed_run=run, closed_by=by)
     return run

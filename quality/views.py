@@ -56,14 +56,28 @@ def worklist(request):
     page = Paginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
     year = context().year
     today = timezone.localdate()
-    rows = [{"issue": i, "rule": BY_CODE.get(i.rule), "fix_url": fix_url(user=request.user, issue=i, year=year),
-             "full_ids": request.user.can_edit_households and in_scope(request.user, i.household.village_id),
-             "days": (today - i.opened_on).days}
-            for i in page]
-    return render(request, "quality/worklist.html", {
-        "region": region, "page": page, "rows": rows, "rule": rule, "year": year,
-        "counts": [(r, counts.get(r.code, 0)) for r in RULES if counts.get(r.code)],
-    })
+    rows = [
+        {
+            "issue": i,
+            "rule": BY_CODE.get(i.rule),
+            "fix_url": fix_url(user=request.user, issue=i, year=year),
+            "full_ids": request.user.can_edit_households and in_scope(request.user, i.household.village_id),
+            "days": (today - i.opened_on).days,
+        }
+        for i in page
+    ]
+    return render(
+        request,
+        "quality/worklist.html",
+        {
+            "region": region,
+            "page": page,
+            "rows": rows,
+            "rule": rule,
+            "year": year,
+            "counts": [(r, counts.get(r.code, 0)) for r in RULES if counts.get(r.code)],
+        },
+    )
 
 
 def index(request):
@@ -94,16 +108,40 @@ def region_page(request, code: str):
 
 
 CSV_COLUMNS = {
-    "rules": [("code", _("规则代码")), ("severity", _("级别")), ("message", _("规则")), ("open", _("未消除疑点")),
-              ("per_1000", _("每千户疑点"))],
-    "villages": [("code", _("区划代码")), ("name", _("村")), ("households", _("户数")), ("with_error", _("有错误的户")),
-                 ("score", _("无错误户占比（%）")), ("issues", _("未消除疑点")), ("per_1000", _("每千户疑点")),
-                 ("median_days", _("修正天数中位数"))],
-    "children": [("code", _("区划代码")), ("name", _("区划")), ("households", _("户数")), ("with_error", _("有错误的户")),
-                 ("score", _("无错误户占比（%）")), ("issues", _("未消除疑点")), ("per_1000", _("每千户疑点")),
-                 ("median_days", _("修正天数中位数"))],
-    "clerks": [("clerk", _("录入员")), ("households", _("户数")), ("with_error", _("有错误的户")),
-               ("score", _("无错误户占比（%）")), ("median_days", _("修正天数中位数"))],
+    "rules": [
+        ("code", _("规则代码")),
+        ("severity", _("级别")),
+        ("message", _("规则")),
+        ("open", _("未消除疑点")),
+        ("per_1000", _("每千户疑点")),
+    ],
+    "villages": [
+        ("code", _("区划代码")),
+        ("name", _("村")),
+        ("households", _("户数")),
+        ("with_error", _("有错误的户")),
+        ("score", _("无错误户占比（%）")),
+        ("issues", _("未消除疑点")),
+        ("per_1000", _("每千户疑点")),
+        ("median_days", _("修正天数中位数")),
+    ],
+    "children": [
+        ("code", _("区划代码")),
+        ("name", _("区划")),
+        ("households", _("户数")),
+        ("with_error", _("有错误的户")),
+        ("score", _("无错误户占比（%）")),
+        ("issues", _("未消除疑点")),
+        ("per_1000", _("每千户疑点")),
+        ("median_days", _("修正天数中位数")),
+    ],
+    "clerks": [
+        ("clerk", _("录入员")),
+        ("households", _("户数")),
+        ("with_error", _("有错误的户")),
+        ("score", _("无错误户占比（%）")),
+        ("median_days", _("修正天数中位数")),
+    ],
     "trend": [("month", _("月份")), ("errors", _("错误")), ("warnings", _("提示"))],
 }
 

@@ -41,8 +41,13 @@ def load_reference_data() -> None:
     for code, (name, parent, poor) in VILLAGES.items():
         Division.objects.update_or_create(
             code=code,
-            defaults={"name": name, "level": Level.VILLAGE, "parent_id": parent, "is_poor_village": poor,
-                      "poor_listed_year": 2011 if poor else None},
+            defaults={
+                "name": name,
+                "level": Level.VILLAGE,
+                "parent_id": parent,
+                "is_poor_village": poor,
+                "poor_listed_year": 2011 if poor else None,
+            },
         )
 
 
@@ -54,7 +59,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
-    """Each test its own private media folder: what one test leaves there (a preview, a job's file) is not the next's."""
+    """Each test its own private media folder: what one test leaves there (a preview, a file) is not the next's."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.PRIVATE_MEDIA_ROOT
 
@@ -127,15 +132,29 @@ def member(name: str, relation: str = "head", born: date = date(1980, 1, 1), mal
     return {"name": name, "id_number": make_id(born=born, male=male), "relation": relation, **extra}
 
 
-def register(user, village: str, code: str, *, size: int = 3, year: int = 2014, main_cause: int = 1,
-             attribute: int = 1, identified_on: date | None = None) -> Household:
+def register(
+    user,
+    village: str,
+    code: str,
+    *,
+    size: int = 3,
+    year: int = 2014,
+    main_cause: int = 1,
+    attribute: int = 1,
+    identified_on: date | None = None,
+) -> Household:
     """A household of `size` people registered through the service, as a clerk would."""
     people = [member(f"{code}户主")]
     people += [member(f"{code}成员{i}", "son", born=date(2005, 1, 1)) for i in range(1, size)]
     return household_register(
         user=user,
-        data={"code": code, "village": Division.objects.get(code=village), "main_cause": main_cause,
-              "attribute": attribute, "identified_year": year},
+        data={
+            "code": code,
+            "village": Division.objects.get(code=village),
+            "main_cause": main_cause,
+            "attribute": attribute,
+            "identified_year": year,
+        },
         members=people,
         identified_on=identified_on,
     )
@@ -146,18 +165,36 @@ def add_people(household: Household, n: int) -> None:
     from households.models import Member
 
     joined = household.status_changes.order_by("date").values_list("date", flat=True).first()
-    Member.objects.bulk_create([
-        Member(household=household, name=f"成员{i}", id_number=f"T{household.pk:05d}{i:012d}", relation="other",
-               sex="M", birth_date=date(1990, 1, 1), joined_on=joined or date(1990, 1, 1))
-        for i in range(n)
-    ], batch_size=5000)
+    Member.objects.bulk_create(
+        [
+            Member(
+                household=household,
+                name=f"成员{i}",
+                id_number=f"T{household.pk:05d}{i:012d}",
+                relation="other",
+                sex="M",
+                birth_date=date(1990, 1, 1),
+                joined_on=joined or date(1990, 1, 1),
+            )
+            for i in range(n)
+        ],
+        batch_size=5000,
+    )
 
 
 def record_year(user, household: Household, year: int, income: str = "4000", passed: bool = True):
     return household_year_save(
-        user=user, household=household, year=year,
-        data={"income_per_capita": Decimal(income), "enough_food": passed, "enough_clothing": passed,
-              "education_secured": passed, "medical_secured": passed, "housing_secured": passed},
+        user=user,
+        household=household,
+        year=year,
+        data={
+            "income_per_capita": Decimal(income),
+            "enough_food": passed,
+            "enough_clothing": passed,
+            "education_secured": passed,
+            "medical_secured": passed,
+            "housing_secured": passed,
+        },
     )
 
 
@@ -224,8 +261,9 @@ def build_metrics_cast(user) -> dict[str, Household]:
         "A": register(user, "623021100201", "A", size=4, identified_on=date(2014, 6, 1)),
         "B": register(user, "623021100201", "B", size=3, identified_on=date(2014, 6, 1)),
         "C": register(user, "623021100202", "C", size=2, identified_on=date(2014, 6, 1)),
-        "D": register(user, "623021101201", "D", size=5, year=2015, main_cause=2, attribute=2,
-                      identified_on=date(2015, 4, 1)),
+        "D": register(
+            user, "623021101201", "D", size=5, year=2015, main_cause=2, attribute=2, identified_on=date(2015, 4, 1)
+        ),
         "E": register(user, "623021101201", "E", size=1, attribute=3, identified_on=date(2014, 6, 1)),
         "F": register(user, "623022100201", "F", size=6, identified_on=date(2014, 6, 1)),
     }
@@ -245,8 +283,13 @@ def build_metrics_cast(user) -> dict[str, Household]:
     record_year(user, h["D"], 2015, income="2000", passed=False)
     record_year(user, h["E"], 2015, income="3000", passed=True)
     record_year(user, h["F"], 2015, income="2000", passed=False)
-    for code, year, people in [("623021100201", 2014, 100), ("623021100201", 2015, 110), ("623021100202", 2014, 50),
-                               ("623021101201", 2015, 40), ("623022100201", 2014, 300)]:
+    for code, year, people in [
+        ("623021100201", 2014, 100),
+        ("623021100201", 2015, 110),
+        ("623021100202", 2014, 50),
+        ("623021101201", 2015, 40),
+        ("623022100201", 2014, 300),
+    ]:
         VillageYear.objects.create(village_id=code, year=year, rural_population=people, road=True, water=year == 2015)
     Division.objects.filter(code="623021100201").update(poor_exit_year=2016)
     for household in h.values():

@@ -23,20 +23,48 @@ def division(code: str) -> Division:
     return Division.objects.get(code=code)
 
 
-def project(user, code: str = LINTAN, *, name: str = "产业到户项目", programme: str = "industry", year: int = 2015,
-            budget: str = "1000000"):
-    return project_create(user=user, name=name, programme=programme, division=division(code), year=year,
-                          budget=Decimal(budget))
+def project(
+    user,
+    code: str = LINTAN,
+    *,
+    name: str = "产业到户项目",
+    programme: str = "industry",
+    year: int = 2015,
+    budget: str = "1000000",
+):
+    return project_create(
+        user=user, name=name, programme=programme, division=division(code), year=year, budget=Decimal(budget)
+    )
 
 
 def allocate(user, proj, amount: str, *, kind: str = "central", year: int = 2015):
-    return allocation_create(user=user, project=proj, source=source(kind), amount=Decimal(amount), year=year,
-                             document_number=f"甘财农〔{year}〕1号")
+    return allocation_create(
+        user=user,
+        project=proj,
+        source=source(kind),
+        amount=Decimal(amount),
+        year=year,
+        document_number=f"甘财农〔{year}〕1号",
+    )
 
 
-def pay(user, proj, amount: str, *, household=None, village: str | None = None, kind: str = "central",
-        on: date = date(2015, 6, 1)):
+def pay(
+    user,
+    proj,
+    amount: str,
+    *,
+    household=None,
+    village: str | None = None,
+    kind: str = "central",
+    on: date = date(2015, 6, 1),
+):
     return disbursement_create(
-        user=user, project=proj, source=source(kind), amount=Decimal(amount), on=on, purpose="到户产业",
-        household=household, village=division(village) if village else None,
+        user=user,
+        project=proj,
+        source=source(kind),
+        amount=Decimal(amount),
+        on=on,
+        purpose="到户产业",
+        household=household,
+        village=division(village) if village else None,
     )

@@ -52,8 +52,22 @@ def page_png(content: bytes, page: int = 1, dpi: int = 40, keep: Path | None = N
     with tempfile.TemporaryDirectory() as d:
         pdf = Path(d) / "in.pdf"
         pdf.write_bytes(content)
-        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
-                        str(pdf), str(Path(d) / "out")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(dpi),
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(pdf),
+                str(Path(d) / "out"),
+            ],
+            check=True,
+        )
         image = Image.open(Path(d) / "out.png").convert("RGB")
         image.load()
     if keep is not None:

@@ -52,7 +52,8 @@ def exit_ready_household(clerk, code: str = "P001", income: str = "5000"):
     record = record_year(clerk, h, TODAY.year, income=income)
     # The income was entered before the procedure began (the exit test refuses an exit dated earlier).
     AuditEntry.objects.filter(object_type="householdyear", object_id=str(record.pk)).update(
-        at=datetime.combine(START - timedelta(days=1), time(12), tzinfo=UTC))
+        at=datetime.combine(START - timedelta(days=1), time(12), tzinfo=UTC)
+    )
     h.refresh_from_db()
     return h
 

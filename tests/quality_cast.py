@@ -28,26 +28,51 @@ def family(code: str = "") -> list[dict]:
     return [
         member(code + "户主", born=date(1970, 3, 1), labour="ordinary", education="primary"),
         member(code + "妻", "spouse", born=date(1972, 5, 1), male=False, labour="weak", education="primary"),
-        member(code + "女儿", "daughter", born=date(1995, 6, 1), male=False, labour="ordinary", education="junior",
-               migrant_months=6),
-        member(code + "儿子", "son", born=date(2005, 9, 1), education="primary", student_status="in_school", labour="none"),
+        member(
+            code + "女儿",
+            "daughter",
+            born=date(1995, 6, 1),
+            male=False,
+            labour="ordinary",
+            education="junior",
+            migrant_months=6,
+        ),
+        member(
+            code + "儿子", "son", born=date(2005, 9, 1), education="primary", student_status="in_school", labour="none"
+        ),
     ]
 
 
 def income(total: str = "2000", *, wages: str = "800", property_: str = "100", transfer: str = "400") -> dict:
     """A year's income of `total` yuan per person, its farming part whatever the other three leave."""
     production = Decimal(total) - Decimal(wages) - Decimal(property_) - Decimal(transfer)
-    return {"income_per_capita": Decimal(total), "income_wages": Decimal(wages), "income_production": production,
-            "income_property": Decimal(property_), "income_transfer": Decimal(transfer), "enough_food": True,
-            "enough_clothing": True, "education_secured": True, "medical_secured": True, "housing_secured": True}
+    return {
+        "income_per_capita": Decimal(total),
+        "income_wages": Decimal(wages),
+        "income_production": production,
+        "income_property": Decimal(property_),
+        "income_transfer": Decimal(transfer),
+        "enough_food": True,
+        "enough_clothing": True,
+        "education_secured": True,
+        "medical_secured": True,
+        "housing_secured": True,
+    }
 
 
 def clean_household(user, village: str, code: str, *, exit_year: int | None = None) -> Household:
     """A clean household; with `exit_year`, one that left poverty (stable) on 1 November of that year."""
     household = household_register(
         user=user,
-        data={"code": code, "village": Division.objects.get(code=village), "main_cause": 9, "identified_year": 2014,
-              "cadre_name": f"{code}帮扶人", "cadre_phone": str(next(_phones)), "housing_grade": "B"},
+        data={
+            "code": code,
+            "village": Division.objects.get(code=village),
+            "main_cause": 9,
+            "identified_year": 2014,
+            "cadre_name": f"{code}帮扶人",
+            "cadre_phone": str(next(_phones)),
+            "housing_grade": "B",
+        },
         members=family(code),
         identified_on=date(2014, 3, 1),
     )
@@ -56,8 +81,15 @@ def clean_household(user, village: str, code: str, *, exit_year: int | None = No
     else:
         household_year_save(user=user, household=household, year=exit_year, data=income("3000"))
         household_status_change(user=user, household=household, status="exited_stable", on=date(exit_year, 11, 1))
-    for programme in (Programme.INDUSTRY, Programme.MEDICAL, Programme.EDUCATION, Programme.DISABILITY,
-                      Programme.DIBAO, Programme.TRAINING, Programme.RELOCATION):
+    for programme in (
+        Programme.INDUSTRY,
+        Programme.MEDICAL,
+        Programme.EDUCATION,
+        Programme.DISABILITY,
+        Programme.DIBAO,
+        Programme.TRAINING,
+        Programme.RELOCATION,
+    ):
         measure_create(user=user, household=household, programme=programme, content="帮扶", year=2014)
     household.refresh_from_db()
     return household

@@ -16,8 +16,11 @@ from .conftest import record_year, register
 
 
 def test_every_model_of_our_apps_is_registered():
-    ours = [m for m in apps.get_models() if m._meta.app_label in ("accounts", "villages", "households", "funds",
-                                                                   "metrics", "audit")]
+    ours = [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in ("accounts", "villages", "households", "funds", "metrics", "audit")
+    ]
     assert len(ours) > 20
     for model in ours:
         assert django_admin.site.is_registered(model), model
@@ -61,10 +64,17 @@ def test_admins_set_a_later_years_poverty_line_and_it_is_audited(client, admin):
 
 def test_admins_create_users_with_role_and_division(client, admin):
     client.force_login(admin)
-    response = client.post(reverse("admin:accounts_user_add"), {
-        "username": "new_clerk", "password1": "a-Long-pass-123", "password2": "a-Long-pass-123",
-        "role": Role.CLERK, "division": "623021100", "usable_password": "true",
-    })
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "new_clerk",
+            "password1": "a-Long-pass-123",
+            "password2": "a-Long-pass-123",
+            "role": Role.CLERK,
+            "division": "623021100",
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     user = get_user_model().objects.get(username="new_clerk")
     assert user.role == Role.CLERK and user.division_id == "623021100" and not user.is_staff
@@ -80,10 +90,16 @@ def test_clerks_and_officials_stay_out_of_the_admin(client, lintan_clerk, pref_o
 def test_an_admin_cannot_be_given_a_division(client, admin):
     """Decided (docs/SECURITY.md): admins run the whole prefecture, so a division is refused, not half-applied."""
     client.force_login(admin)
-    response = client.post(reverse("admin:accounts_user_add"), {
-        "username": "zhuoni_admin", "password1": "a-long-pass-9931", "password2": "a-long-pass-9931",
-        "role": Role.ADMIN, "division": "623022",
-    })
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "zhuoni_admin",
+            "password1": "a-long-pass-9931",
+            "password2": "a-long-pass-9931",
+            "role": Role.ADMIN,
+            "division": "623022",
+        },
+    )
     assert response.status_code == 200
     assert "管理员管理全州，不能指定所属区划" in response.content.decode()
     assert not get_user_model().objects.filter(username="zhuoni_admin").exists()
@@ -113,16 +129,22 @@ def test_exit_targets_set_changed_and_deleted_in_the_admin_are_audited(client, a
     from metrics.models import ExitTarget
 
     client.force_login(admin)
-    added = client.post(reverse("admin:metrics_exittarget_add"),
-                        {"division": "623021", "year": 2016, "target_population": 1200})
+    added = client.post(
+        reverse("admin:metrics_exittarget_add"), {"division": "623021", "year": 2016, "target_population": 1200}
+    )
     assert added.status_code == 302
     target = ExitTarget.objects.get(division_id="623021", year=2016)
-    changed = client.post(reverse("admin:metrics_exittarget_change", args=[target.pk]),
-                          {"division": "623021", "year": 2016, "target_population": 1300})
+    changed = client.post(
+        reverse("admin:metrics_exittarget_change", args=[target.pk]),
+        {"division": "623021", "year": 2016, "target_population": 1300},
+    )
     assert changed.status_code == 302
     deleted = client.post(reverse("admin:metrics_exittarget_delete", args=[target.pk]), {"post": "yes"})
     assert deleted.status_code == 302 and not ExitTarget.objects.exists()
     trail = AuditEntry.objects.filter(object_type="exittarget").order_by("id")
     assert [(e.action, e.user, e.region_code) for e in trail] == [
-        ("create", admin, "623021"), ("update", admin, "623021"), ("delete", admin, "623021")]
+        ("create", admin, "623021"),
+        ("update", admin, "623021"),
+        ("delete", admin, "623021"),
+    ]
     assert trail[1].changes == {"target_population": [1200, 1300]}

@@ -10,8 +10,14 @@ from .conftest import browser_login
 def test_the_schema_generates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     schema = (tmp_path / "schema.yml").read_text()
-    for path in ("/api/divisions/", "/api/village-years/{id}/", "/api/households/{id}/", "/api/members/",
-                 "/api/household-years/", "/api/status-changes/"):
+    for path in (
+        "/api/divisions/",
+        "/api/village-years/{id}/",
+        "/api/households/{id}/",
+        "/api/members/",
+        "/api/household-years/",
+        "/api/status-changes/",
+    ):
         assert f"  {path}:" in schema
 
 
@@ -32,8 +38,17 @@ def test_the_schema_says_what_the_household_list_filters_on(admin):
     client.force_login(admin)
     schema = client.get("/api/schema/", {"format": "json"}).json()
     params = {p["name"] for p in schema["paths"]["/api/households/"]["get"]["parameters"]}
-    assert params >= {"division", "status", "attribute", "main_cause", "q", "identified_year", "page", "page_size",
-                      "ordering"}
+    assert params >= {
+        "division",
+        "status",
+        "attribute",
+        "main_cause",
+        "q",
+        "identified_year",
+        "page",
+        "page_size",
+        "ordering",
+    }
 
 
 @pytest.mark.browser

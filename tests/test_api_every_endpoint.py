@@ -158,6 +158,7 @@ def zhuoni_village_year(w):
 
 def in_village(model, path: str, village: str, what: str) -> Callable[[World], list]:
     """The one `model` row of the world whose `path` is `village` (funds objects, one per village)."""
+
     def args(w):
         return [model.objects.get(**{path: village}).pk]
 
@@ -191,7 +192,10 @@ def lintan_project_id(w) -> int:
 
 def new_household(w):
     return {
-        "code": OTHER_LINTAN_VILLAGE + "0901", "village": OTHER_LINTAN_VILLAGE, "main_cause": 1, "identified_year": 2014,
+        "code": OTHER_LINTAN_VILLAGE + "0901",
+        "village": OTHER_LINTAN_VILLAGE,
+        "main_cause": 1,
+        "identified_year": 2014,
         "members": [member("新户主")],
     }
 
@@ -206,12 +210,21 @@ CALLS = [
     Call(H + "division-detail", "GET", expect(404, admin=200), args=lambda w: ["620000"]),
     # Village facts.
     Call(H + "village-year-list", "GET", everyone()),
-    Call(H + "village-year-list", "POST", lintan_write(201, zhuoni=400),
-         body=lambda w: {"village": OTHER_LINTAN_VILLAGE, "year": 2015, "rural_population": 420, "road": True}),
+    Call(
+        H + "village-year-list",
+        "POST",
+        lintan_write(201, zhuoni=400),
+        body=lambda w: {"village": OTHER_LINTAN_VILLAGE, "year": 2015, "rural_population": 420, "road": True},
+    ),
     Call(H + "village-year-detail", "GET", lintan_read(), args=lintan_village_year),
     Call(H + "village-year-detail", "GET", zhuoni_read(), args=zhuoni_village_year),
-    Call(H + "village-year-detail", "PUT", lintan_write(), args=lintan_village_year,
-         body=lambda w: {"rural_population": 500, "water": True}),
+    Call(
+        H + "village-year-detail",
+        "PUT",
+        lintan_write(),
+        args=lintan_village_year,
+        body=lambda w: {"rural_population": 500, "water": True},
+    ),
     Call(H + "village-year-detail", "PATCH", lintan_write(), args=lintan_village_year, body=lambda w: {"power": True}),
     Call(H + "village-year-detail", "PATCH", zhuoni_write(), args=zhuoni_village_year, body=lambda w: {"power": True}),
     # Households with their members.
@@ -219,43 +232,101 @@ CALLS = [
     Call(H + "household-list", "POST", lintan_write(201, zhuoni=400), body=new_household),
     Call(H + "household-detail", "GET", lintan_read(), args=lintan_hh),
     Call(H + "household-detail", "GET", zhuoni_read(), args=zhuoni_hh),
-    Call(H + "household-detail", "PUT", lintan_write(), args=lintan_hh,
-         body=lambda w: {"code": "L001", "village": LINTAN_VILLAGE, "main_cause": 2, "identified_year": 2014,
-                         "version": w.version(w.lintan_household)}),
-    Call(H + "household-detail", "PATCH", lintan_write(), args=lintan_hh,
-         body=lambda w: {"phone": "13800000000", "version": w.version(w.lintan_household)}),
-    Call(H + "household-detail", "PATCH", zhuoni_write(), args=zhuoni_hh,
-         body=lambda w: {"phone": "13800000000", "version": w.version(w.zhuoni_household)}),
+    Call(
+        H + "household-detail",
+        "PUT",
+        lintan_write(),
+        args=lintan_hh,
+        body=lambda w: {
+            "code": "L001",
+            "village": LINTAN_VILLAGE,
+            "main_cause": 2,
+            "identified_year": 2014,
+            "version": w.version(w.lintan_household),
+        },
+    ),
+    Call(
+        H + "household-detail",
+        "PATCH",
+        lintan_write(),
+        args=lintan_hh,
+        body=lambda w: {"phone": "13800000000", "version": w.version(w.lintan_household)},
+    ),
+    Call(
+        H + "household-detail",
+        "PATCH",
+        zhuoni_write(),
+        args=zhuoni_hh,
+        body=lambda w: {"phone": "13800000000", "version": w.version(w.zhuoni_household)},
+    ),
     Call(H + "member-list", "GET", everyone()),
     Call(H + "member-detail", "GET", lintan_read(), args=lintan_head),
     Call(H + "member-detail", "GET", zhuoni_read(), args=zhuoni_head),
     # Yearly records. A household of another region named in the body is "not found" (400), as in a URL (404).
     Call(H + "household-year-list", "GET", everyone()),
-    Call(H + "household-year-list", "POST", lintan_write(201, zhuoni=400),
-         body=lambda w: {"household": w.lintan_household.pk, "year": 2016, "income_per_capita": "5000.00"}),
+    Call(
+        H + "household-year-list",
+        "POST",
+        lintan_write(201, zhuoni=400),
+        body=lambda w: {"household": w.lintan_household.pk, "year": 2016, "income_per_capita": "5000.00"},
+    ),
     Call(H + "household-year-detail", "GET", lintan_read(), args=lintan_year),
     Call(H + "household-year-detail", "GET", zhuoni_read(), args=zhuoni_year),
-    Call(H + "household-year-detail", "PUT", lintan_write(), args=lintan_year,
-         body=lambda w: {"income_per_capita": "4100.00", "enough_food": True, "version": w.year_version(w.lintan_household)}),
-    Call(H + "household-year-detail", "PATCH", lintan_write(), args=lintan_year,
-         body=lambda w: {"income_per_capita": "4200.00", "version": w.year_version(w.lintan_household)}),
-    Call(H + "household-year-detail", "PATCH", zhuoni_write(), args=zhuoni_year,
-         body=lambda w: {"income_per_capita": "4200.00", "version": w.year_version(w.zhuoni_household)}),
+    Call(
+        H + "household-year-detail",
+        "PUT",
+        lintan_write(),
+        args=lintan_year,
+        body=lambda w: {
+            "income_per_capita": "4100.00",
+            "enough_food": True,
+            "version": w.year_version(w.lintan_household),
+        },
+    ),
+    Call(
+        H + "household-year-detail",
+        "PATCH",
+        lintan_write(),
+        args=lintan_year,
+        body=lambda w: {"income_per_capita": "4200.00", "version": w.year_version(w.lintan_household)},
+    ),
+    Call(
+        H + "household-year-detail",
+        "PATCH",
+        zhuoni_write(),
+        args=zhuoni_year,
+        body=lambda w: {"income_per_capita": "4200.00", "version": w.year_version(w.zhuoni_household)},
+    ),
     # Status history.
     Call(H + "status-change-list", "GET", everyone()),
     Call(H + "status-change-detail", "GET", lintan_read(), args=lintan_status),
     Call(H + "status-change-detail", "GET", zhuoni_read(), args=zhuoni_status),
     # Cases (procedures): a status changes only through them. 柳林村's household has an open exit case.
     Call(H + "case-list", "GET", everyone()),
-    Call(H + "case-list", "POST", lintan_write(201),
-         body=lambda w: {"household": w.lintan_household.pk, "kind": "exit", "on": "2016-01-05"}),
-    Call(H + "case-list", "POST", expect(400, pref_official=403, lintan_official=403, lintan_clerk=404,
-                                         chengguan_clerk=404),
-         body=lambda w: {"household": w.zhuoni_household.pk, "kind": "exit", "on": "2016-01-05"}),
+    Call(
+        H + "case-list",
+        "POST",
+        lintan_write(201),
+        body=lambda w: {"household": w.lintan_household.pk, "kind": "exit", "on": "2016-01-05"},
+    ),
+    Call(
+        H + "case-list",
+        "POST",
+        expect(400, pref_official=403, lintan_official=403, lintan_clerk=404, chengguan_clerk=404),
+        body=lambda w: {"household": w.zhuoni_household.pk, "kind": "exit", "on": "2016-01-05"},
+    ),
     Call(H + "case-detail", "GET", zhuoni_read(), args=zhuoni_case),
-    Call(H + "case-steps", "POST", zhuoni_write(), args=zhuoni_case,
-         body=lambda w: {"step": "assess", "on": "2016-01-06",
-                         "data": {"attendance": 10, "votes_for": 8, "votes_against": 1}}),
+    Call(
+        H + "case-steps",
+        "POST",
+        zhuoni_write(),
+        args=zhuoni_case,
+        body=lambda w: {
+            "step": "assess",
+            "on": "2016-01-06",
+            "data": {"attendance": 10, "votes_for": 8, "votes_against": 1},
+        },
+    ),
     # Metrics (metrics_api): a region outside one's own is 404.
     Call("metrics_api:summary", "GET", everyone()),
     Call("metrics_api:summary", "GET", lintan_read(), query={"region": "623021100201"}),
@@ -265,29 +336,78 @@ CALLS = [
     Call("metrics_api:breakdown", "GET", lintan_read(), query={"region": "623021100"}),
     # Funds (funds_api): sources are shared and added by admins; every other record lives in a village.
     Call(F + "source-list", "GET", everyone()),
-    Call(F + "source-list", "POST", expect(403, admin=201),
-         body=lambda w: {"code": "api-new", "name": "新来源", "kind": "credit"}),
+    Call(
+        F + "source-list",
+        "POST",
+        expect(403, admin=201),
+        body=lambda w: {"code": "api-new", "name": "新来源", "kind": "credit"},
+    ),
     Call(F + "source-detail", "GET", everyone(), args=lambda w: [FundSource.objects.get(code="central").pk]),
     *[Call(F + f"{name}-list", "GET", everyone()) for name in FUNDS_OBJECTS],
     *[Call(F + f"{name}-detail", "GET", lintan_read(), args=lintan_funds(name)) for name in FUNDS_OBJECTS],
     *[Call(F + f"{name}-detail", "GET", zhuoni_read(), args=zhuoni_funds(name)) for name in FUNDS_OBJECTS],
     # A record pointing into 临潭县: 卓尼's clerk cannot pick the project, household or village (400).
-    Call(F + "project-list", "POST", lintan_write(201, zhuoni=400),
-         body=lambda w: {"name": "API项目", "programme": "industry", "division": LINTAN_VILLAGE, "year": 2015,
-                         "budget": "1000"}),
-    Call(F + "allocation-list", "POST", lintan_write(201, zhuoni=400),
-         body=lambda w: {"project": lintan_project_id(w), "source": "central", "amount": "1000", "year": 2015,
-                         "document_number": "临财〔2015〕9号"}),
-    Call(F + "disbursement-list", "POST", lintan_write(201, zhuoni=400),
-         body=lambda w: {"project": lintan_project_id(w), "source": "central", "amount": "100", "date": "2015-08-01",
-                         "household": "L001"}),
-    Call(F + "measure-list", "POST", lintan_write(201, zhuoni=400),
-         body=lambda w: {"household": "L001", "programme": "medical", "content": "大病救助", "year": 2015}),
-    Call(F + "loan-list", "POST", lintan_write(201, zhuoni=400),
-         body=lambda w: {"household": "L001", "borrower": w.lintan_household.members.get(relation="head").id_number,
-                         "bank": "农村信用社", "amount": "50000", "issued_on": "2015-12-01", "term_months": 36}),
-    Call(F + "mutual-aid-fund-list", "POST", lintan_write(201, zhuoni=400),
-         body=lambda w: {"village": OTHER_LINTAN_VILLAGE, "name": "西街村互助资金协会", "founded_year": 2015}),
+    Call(
+        F + "project-list",
+        "POST",
+        lintan_write(201, zhuoni=400),
+        body=lambda w: {
+            "name": "API项目",
+            "programme": "industry",
+            "division": LINTAN_VILLAGE,
+            "year": 2015,
+            "budget": "1000",
+        },
+    ),
+    Call(
+        F + "allocation-list",
+        "POST",
+        lintan_write(201, zhuoni=400),
+        body=lambda w: {
+            "project": lintan_project_id(w),
+            "source": "central",
+            "amount": "1000",
+            "year": 2015,
+            "document_number": "临财〔2015〕9号",
+        },
+    ),
+    Call(
+        F + "disbursement-list",
+        "POST",
+        lintan_write(201, zhuoni=400),
+        body=lambda w: {
+            "project": lintan_project_id(w),
+            "source": "central",
+            "amount": "100",
+            "date": "2015-08-01",
+            "household": "L001",
+        },
+    ),
+    Call(
+        F + "measure-list",
+        "POST",
+        lintan_write(201, zhuoni=400),
+        body=lambda w: {"household": "L001", "programme": "medical", "content": "大病救助", "year": 2015},
+    ),
+    Call(
+        F + "loan-list",
+        "POST",
+        lintan_write(201, zhuoni=400),
+        body=lambda w: {
+            "household": "L001",
+            "borrower": w.lintan_household.members.get(relation="head").id_number,
+            "bank": "农村信用社",
+            "amount": "50000",
+            "issued_on": "2015-12-01",
+            "term_months": 36,
+        },
+    ),
+    Call(
+        F + "mutual-aid-fund-list",
+        "POST",
+        lintan_write(201, zhuoni=400),
+        body=lambda w: {"village": OTHER_LINTAN_VILLAGE, "name": "西街村互助资金协会", "founded_year": 2015},
+    ),
     Call(F + "loan-status", "POST", lintan_write(), args=lintan_funds("loan"), body=lambda w: {"status": "overdue"}),
     Call(F + "loan-status", "POST", zhuoni_write(), args=zhuoni_funds("loan"), body=lambda w: {"status": "repaid"}),
     # Data quality (疑点): a region outside one's own is 404.
@@ -365,19 +485,46 @@ def world(request, admin):
     for household in (lintan, zhuoni):
         record_year(admin, household, 2015)
     for code in (LINTAN_VILLAGE, ZHUONI_VILLAGE):
-        village_year_save(user=admin, village=Division.objects.get(code=code), year=2015, data={"rural_population": 300})
+        village_year_save(
+            user=admin, village=Division.objects.get(code=code), year=2015, data={"rural_population": 300}
+        )
     central = FundSource.objects.get(code="central")
     for code, household in ((LINTAN_VILLAGE, lintan), (ZHUONI_VILLAGE, zhuoni)):
         village = Division.objects.get(code=code)
-        project = project_create(user=admin, name=f"{village.name}项目", programme="industry", division=village,
-                                 year=2015, budget=Decimal("10000"))
-        allocation_create(user=admin, project=project, source=central, amount=Decimal("10000"), year=2015,
-                          document_number="甘财农〔2015〕1号")
-        disbursement_create(user=admin, project=project, source=central, amount=Decimal("5000"), on=date(2015, 6, 1),
-                            household=household)
+        project = project_create(
+            user=admin,
+            name=f"{village.name}项目",
+            programme="industry",
+            division=village,
+            year=2015,
+            budget=Decimal("10000"),
+        )
+        allocation_create(
+            user=admin,
+            project=project,
+            source=central,
+            amount=Decimal("10000"),
+            year=2015,
+            document_number="甘财农〔2015〕1号",
+        )
+        disbursement_create(
+            user=admin,
+            project=project,
+            source=central,
+            amount=Decimal("5000"),
+            on=date(2015, 6, 1),
+            household=household,
+        )
         measure_create(user=admin, household=household, programme="industry", content="牦牛养殖", year=2015)
-        loan_create(user=admin, household=household, borrower=household.members.get(relation="head"), bank="农村信用社",
-                    amount=Decimal("50000"), issued_on=date(2015, 3, 1), term_months=36)
+        loan_create(
+            user=admin,
+            household=household,
+            borrower=household.members.get(relation="head"),
+            bank="农村信用社",
+            amount=Decimal("50000"),
+            issued_on=date(2015, 3, 1),
+            term_months=36,
+        )
         mutual_aid_fund_create(user=admin, village=village, name=f"{village.name}互助资金协会", founded_year=2014)
     case_open(user=admin, household=zhuoni, kind="exit", on=date(2016, 1, 5))
     users = {role: request.getfixturevalue(role) for role in ROLES if role != "anonymous"}

@@ -41,18 +41,26 @@ def test_no_generated_request_gets_a_server_error(request, role, some_register):
     client.force_authenticate(user)
     failures: list[str] = []
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(data=st.data())
     def run(data):
         for operation in OPERATIONS:
             case = data.draw(operation.as_strategy())
             body = None if isinstance(case.body, NotSet) else case.body
             query = {k: v for k, v in (case.query or {}).items()}
-            response = client.generic(case.method, case.formatted_path, data=None, content_type="application/json",
-                                      QUERY_STRING=_query_string(query)) if body is None else \
-                getattr(client, case.method.lower())(case.formatted_path + "?" + _query_string(query), body,
-                                                     format="json")
+            response = (
+                client.generic(
+                    case.method,
+                    case.formatted_path,
+                    data=None,
+                    content_type="application/json",
+                    QUERY_STRING=_query_string(query),
+                )
+                if body is None
+                else getattr(client, case.method.lower())(
+                    case.formatted_path + "?" + _query_string(query), body, format="json"
+                )
+            )
             if response.status_code >= 500:
                 failures.append(f"{case.method} {case.formatted_path} {query} {body!r} → {response.status_code}")
 

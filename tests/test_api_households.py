@@ -28,8 +28,13 @@ def test_a_clerk_registers_a_household_and_the_audit_trail_has_it(lintan_clerk):
     number = make_id()
     response = client_for(lintan_clerk).post(
         "/api/households/",
-        {"code": "6230211002020100", "village": "623021100202", "main_cause": 3, "identified_year": 2014,
-         "members": [{"name": "扎西", "id_number": number, "relation": "head"}]},
+        {
+            "code": "6230211002020100",
+            "village": "623021100202",
+            "main_cause": 3,
+            "identified_year": 2014,
+            "members": [{"name": "扎西", "id_number": number, "relation": "head"}],
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -39,20 +44,32 @@ def test_a_clerk_registers_a_household_and_the_audit_trail_has_it(lintan_clerk):
     assert body["head_name"] == "扎西"
     assert body["members"][0]["id_number"] == number
     assert body["members"][0]["sex"] == "M"
-    assert AuditEntry.objects.filter(household_code="6230211002020100", user=lintan_clerk, action="create").count() == 3  # household, member, case
+    assert (
+        AuditEntry.objects.filter(household_code="6230211002020100", user=lintan_clerk, action="create").count() == 3
+    )  # household, member, case
 
 
 def test_a_clerk_cannot_register_a_household_in_another_countys_village(zhuoni_clerk):
     response = client_for(zhuoni_clerk).post(
         "/api/households/",
-        {"code": "Z100", "village": "623021100201", "main_cause": 1, "identified_year": 2014,
-         "members": [member("卓玛", male=False)]},
+        {
+            "code": "Z100",
+            "village": "623021100201",
+            "main_cause": 1,
+            "identified_year": 2014,
+            "members": [member("卓玛", male=False)],
+        },
         format="json",
     )
     unknown = client_for(zhuoni_clerk).post(
         "/api/households/",
-        {"code": "Z101", "village": "623021100299", "main_cause": 1, "identified_year": 2014,
-         "members": [member("卓玛", male=False)]},
+        {
+            "code": "Z101",
+            "village": "623021100299",
+            "main_cause": 1,
+            "identified_year": 2014,
+            "members": [member("卓玛", male=False)],
+        },
         format="json",
     )
     # Another county's village answers exactly like a village that does not exist: no name, no 403.
@@ -87,10 +104,14 @@ def test_a_status_is_not_written_directly_but_through_a_case(household, lintan_c
     record_year(lintan_clerk, household, 2015)
     client = client_for(lintan_clerk)
     response = client.post(
-        "/api/status-changes/", {"household": household.pk, "status": "exited_stable", "date": "2015-12-31"}, format="json"
+        "/api/status-changes/",
+        {"household": household.pk, "status": "exited_stable", "date": "2015-12-31"},
+        format="json",
     )
     assert response.status_code == 405
-    response = client.post("/api/cases/", {"household": household.pk, "kind": "exit", "on": "2016-01-05"}, format="json")
+    response = client.post(
+        "/api/cases/", {"household": household.pk, "kind": "exit", "on": "2016-01-05"}, format="json"
+    )
     assert response.status_code == 201, response.json()
     case = response.json()
     assert case["kind"] == "exit" and case["step"] == "assess"
@@ -110,7 +131,8 @@ def test_a_stale_version_is_refused_and_nothing_is_written(household, lintan_cle
     assert first.status_code == 200
     entries = AuditEntry.objects.count()
     second = client_for(lintan_clerk).patch(
-        f"/api/households/{household.pk}/", {"phone": "13900000002", "cadre_name": "王伟", "version": read_at},
+        f"/api/households/{household.pk}/",
+        {"phone": "13900000002", "cadre_name": "王伟", "version": read_at},
         format="json",
     )
     assert second.status_code == 409
@@ -129,8 +151,13 @@ def test_a_change_without_the_version_it_was_read_at_is_refused(household, linta
 def test_members_are_rewritten_through_their_household(household, lintan_clerk):
     client = client_for(lintan_clerk)
     detail = client.get(f"/api/households/{household.pk}/").json()
-    head = next({k: m[k] for k in ("id", "name", "id_number", "relation")} for m in detail["members"] if m["relation"] == "head")
-    members = [{**head, "name": "改名户主"}, {"name": "新生儿", "id_number": make_id(born=date(2020, 5, 1)), "relation": "grandchild"}]
+    head = next(
+        {k: m[k] for k in ("id", "name", "id_number", "relation")} for m in detail["members"] if m["relation"] == "head"
+    )
+    members = [
+        {**head, "name": "改名户主"},
+        {"name": "新生儿", "id_number": make_id(born=date(2020, 5, 1)), "relation": "grandchild"},
+    ]
     refused = client.patch(
         f"/api/households/{household.pk}/", {"members": members, "version": detail["version"]}, format="json"
     )
@@ -138,7 +165,8 @@ def test_members_are_rewritten_through_their_household(household, lintan_clerk):
     assert "须填写更正原因" in refused.json()["members"][0]
     response = client.patch(
         f"/api/households/{household.pk}/",
-        {"members": members, "version": detail["version"], "correction": "误录"}, format="json",
+        {"members": members, "version": detail["version"], "correction": "误录"},
+        format="json",
     )
     assert response.status_code == 200, response.json()
     body = response.json()
@@ -150,8 +178,13 @@ def test_a_bad_id_number_is_refused_with_its_reason(lintan_clerk):
     wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
     response = client_for(lintan_clerk).post(
         "/api/households/",
-        {"code": "6230211002020101", "village": "623021100202", "main_cause": 1, "identified_year": 2014,
-         "members": [{"name": "扎西", "id_number": wrong, "relation": "head"}]},
+        {
+            "code": "6230211002020101",
+            "village": "623021100202",
+            "main_cause": 1,
+            "identified_year": 2014,
+            "members": [{"name": "扎西", "id_number": wrong, "relation": "head"}],
+        },
         format="json",
     )
     assert response.status_code == 400
@@ -182,7 +215,8 @@ def test_a_yearly_record_is_saved_and_its_parts_must_add_up(household, lintan_cl
 def test_village_facts_are_saved_with_an_audit_entry(chengguan_clerk):
     client = client_for(chengguan_clerk)
     response = client.post(
-        "/api/village-years/", {"village": "623021100201", "year": 2015, "rural_population": 812, "road": True},
+        "/api/village-years/",
+        {"village": "623021100201", "year": 2015, "rural_population": 812, "road": True},
         format="json",
     )
     assert response.status_code == 201, response.json()

@@ -47,8 +47,14 @@ def test_an_unknown_query_parameter_answers_400_naming_it(lintan_official):
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/divisions/", "/api/village-years/", "/api/households/", "/api/members/", "/api/household-years/",
-     "/api/status-changes/"],
+    [
+        "/api/divisions/",
+        "/api/village-years/",
+        "/api/households/",
+        "/api/members/",
+        "/api/household-years/",
+        "/api/status-changes/",
+    ],
 )
 def test_every_list_refuses_unknown_parameters_and_accepts_its_own(lintan_official, path):
     client = client_for(lintan_official)

@@ -19,8 +19,13 @@ def test_a_token_lets_another_system_read_and_write_within_its_users_region(admi
 
     created = client.post(
         "/api/households/",
-        {"code": "6230211002020002", "village": "623021100202", "main_cause": 1, "identified_year": 2015,
-         "members": [member("拉姆", male=False)]},
+        {
+            "code": "6230211002020002",
+            "village": "623021100202",
+            "main_cause": 1,
+            "identified_year": 2015,
+            "members": [member("拉姆", male=False)],
+        },
         format="json",
     )
     assert created.status_code == 201, created.json()

@@ -36,15 +36,38 @@ def test_every_page_type_loads_with_no_csp_violation(browser, live_server, dashb
     fc.allocate(by, project, "100000")
     fc.pay(by, project, "5000", household=h)
     head = h.members.get(relation="head")
-    loan_create(user=by, household=h, borrower=head, bank="信用社", amount=Decimal("50000"),
-                issued_on=date(2015, 3, 1), term_months=36)
+    loan_create(
+        user=by,
+        household=h,
+        borrower=head,
+        bank="信用社",
+        amount=Decimal("50000"),
+        issued_on=date(2015, 3, 1),
+        term_months=36,
+    )
     pages = [
-        "/?year=2015", "/region/623021/?year=2015", "/region/623021100201/?year=2015",
-        "/households/", f"/households/{h.pk}/", f"/households/{h.pk}/edit/", f"/households/{h.pk}/years/new/",
-        f"/households/{h.pk}/status/", "/households/new/", "/data/", "/data/import/households/",
-        "/funds/?year=2015", "/funds/region/623021/?year=2015", "/funds/region/623021/gaps/?year=2015",
-        "/funds/add/project/", "/audit/", "/admin/", "/admin/households/household/", "/api/docs/", "/api/redoc/",
-        "/households/99999999/", "/?year=1",
+        "/?year=2015",
+        "/region/623021/?year=2015",
+        "/region/623021100201/?year=2015",
+        "/households/",
+        f"/households/{h.pk}/",
+        f"/households/{h.pk}/edit/",
+        f"/households/{h.pk}/years/new/",
+        f"/households/{h.pk}/status/",
+        "/households/new/",
+        "/data/",
+        "/data/import/households/",
+        "/funds/?year=2015",
+        "/funds/region/623021/?year=2015",
+        "/funds/region/623021/gaps/?year=2015",
+        "/funds/add/project/",
+        "/audit/",
+        "/admin/",
+        "/admin/households/household/",
+        "/api/docs/",
+        "/api/redoc/",
+        "/households/99999999/",
+        "/?year=1",
     ]
     context, page = browser_login(browser, live_server, "csp_admin", "pw-csp_admin")
     context.add_init_script(RECORD_VIOLATIONS)

@@ -21,7 +21,9 @@ def kpis(page) -> dict[str, str]:
     )
 
 
-def test_a_county_official_reads_the_overview_and_drills_down_to_a_village(browser, live_server, dashboard_cast, artifacts_dir):
+def test_a_county_official_reads_the_overview_and_drills_down_to_a_village(
+    browser, live_server, dashboard_cast, artifacts_dir
+):
     context, page = browser_login(browser, live_server, "lintan_official")
     outside = []  # county offices have no internet: the dashboard must ask nothing of it
 
@@ -49,7 +51,9 @@ def test_a_county_official_reads_the_overview_and_drills_down_to_a_village(brows
         else:
             assert Decimal(value) == Decimal(str(expected)), key
     assert shown["poor_population"] == "6" and "3.0%" in page.locator(".kpis").first.inner_text()
-    drawn = page.eval_on_selector_all("[data-chart]", "els => els.map(e => !!e.querySelector('.js-plotly-plot svg, svg.main-svg'))")
+    drawn = page.eval_on_selector_all(
+        "[data-chart]", "els => els.map(e => !!e.querySelector('.js-plotly-plot svg, svg.main-svg'))"
+    )
     assert drawn and all(drawn)
     page.screenshot(path=str(artifacts_dir / "dashboard-county.png"), full_page=True)
 

@@ -15,13 +15,23 @@ CHENGGUAN = "623021100201"
 
 
 def data(code: str, **fields) -> dict:
-    return {"code": code, "village": Division.objects.get(code=CHENGGUAN), "main_cause": 1, "attribute": 1,
-            "identified_year": 2014, **fields}
+    return {
+        "code": code,
+        "village": Division.objects.get(code=CHENGGUAN),
+        "main_cause": 1,
+        "attribute": 1,
+        "identified_year": 2014,
+        **fields,
+    }
 
 
 def entry(code: str, people: list[dict], history=None, **fields) -> dict:
-    return {"data": data(code, **fields), "members": [member_clean(p) for p in people],
-            "history": history or [(Status.IDENTIFIED, date(2014, 12, 31), "建档立卡")], "year": None}
+    return {
+        "data": data(code, **fields),
+        "members": [member_clean(p) for p in people],
+        "history": history or [(Status.IDENTIFIED, date(2014, 12, 31), "建档立卡")],
+        "year": None,
+    }
 
 
 def single_refusal(user, code: str, people: list[dict], **fields) -> list[str]:

@@ -16,8 +16,10 @@ def layout(chart) -> dict:
     return go.Figure(chart.figure).to_dict()["layout"]
 
 
-SERIES = pd.DataFrame({"poor_population": [283900, 150000, 79300, 0],
-                       "poverty_incidence": [51.0, 27.0, 14.0, 0.0]}, index=[2011, 2013, 2015, 2020])
+SERIES = pd.DataFrame(
+    {"poor_population": [283900, 150000, 79300, 0], "poverty_incidence": [51.0, 27.0, 14.0, 0.0]},
+    index=[2011, 2013, 2015, 2020],
+)
 
 
 def test_people_axes_read_in_wan():
@@ -29,9 +31,16 @@ def test_people_axes_read_in_wan():
 def test_money_axes_read_in_wan_and_yi():
     assert axis_ticks(30680, scale=10_000)["ticktext"] == ["0", "1亿", "2亿", "3亿", "4亿"]  # 30,680万元
     assert axis_ticks(2475, scale=10_000)["ticktext"] == ["0", "500万", "1,000万", "1,500万", "2,000万", "2,500万"]
-    spec = {"key": "by_programme", "title": "各类项目资金", "kind": "bar", "unit": charts.WAN_YUAN, "x": "name",
-            "series": ["amount"], "columns": [("name", "项目类别"), ("amount", "资金（万元）")],
-            "rows": [{"name": "产业", "amount": 30680}, {"name": "教育", "amount": 1200}]}
+    spec = {
+        "key": "by_programme",
+        "title": "各类项目资金",
+        "kind": "bar",
+        "unit": charts.WAN_YUAN,
+        "x": "name",
+        "series": ["amount"],
+        "columns": [("name", "项目类别"), ("amount", "资金（万元）")],
+        "rows": [{"name": "产业", "amount": 30680}, {"name": "教育", "amount": 1200}],
+    }
     yaxis = layout(charts.from_rows(spec))["yaxis"]
     assert yaxis["title"]["text"] == "元" and "3亿" in yaxis["ticktext"]
 
@@ -62,8 +71,10 @@ def test_axes_grow_to_fit_rotated_labels():
 
 
 def test_the_checklist_has_a_legend_and_its_item_names_on_top():
-    villages = pd.DataFrame({"code": [f"62302110{i:04d}" for i in range(80)], "name": [f"村{i}" for i in range(80)]}
-                            | {f: [1, 0] * 40 for f, _label in VILLAGE_ITEMS})
+    villages = pd.DataFrame(
+        {"code": [f"62302110{i:04d}" for i in range(80)], "name": [f"村{i}" for i in range(80)]}
+        | {f: [1, 0] * 40 for f, _label in VILLAGE_ITEMS}
+    )
     chart = charts.checklist(villages, VILLAGE_ITEMS, ["/v"] * 80)
     fig = go.Figure(chart.figure).to_dict()
     assert fig["data"][0]["colorbar"]["ticktext"] == ["未达标", "已达标"]

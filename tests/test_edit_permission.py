@@ -17,22 +17,28 @@ from villages.services import check_can_edit_village
 CHENGGUAN_VILLAGE = "623021100201"
 
 
-@pytest.mark.parametrize(("who", "code", "allowed"), [
-    ("lintan_clerk", CHENGGUAN_VILLAGE, True),
-    ("chengguan_clerk", CHENGGUAN_VILLAGE, True),
-    ("chengguan_clerk", "623021101201", False),  # the neighbouring township
-    ("zhuoni_clerk", CHENGGUAN_VILLAGE, False),  # Charlie
-    ("lintan_official", CHENGGUAN_VILLAGE, False),  # reads, never writes
-    ("admin", CHENGGUAN_VILLAGE, True),
-])
+@pytest.mark.parametrize(
+    ("who", "code", "allowed"),
+    [
+        ("lintan_clerk", CHENGGUAN_VILLAGE, True),
+        ("chengguan_clerk", CHENGGUAN_VILLAGE, True),
+        ("chengguan_clerk", "623021101201", False),  # the neighbouring township
+        ("zhuoni_clerk", CHENGGUAN_VILLAGE, False),  # Charlie
+        ("lintan_official", CHENGGUAN_VILLAGE, False),  # reads, never writes
+        ("admin", CHENGGUAN_VILLAGE, True),
+    ],
+)
 def test_each_role_may_edit_only_its_own_region(db, request, who, code, allowed):
     user = request.getfixturevalue(who)
     village = Division.objects.get(code=code)
     assert can_edit_region(user, code) is allowed
     # A foreign village reads as a missing one in the register (issue 13); funds refuse it with 403.
     foreign = (PermissionDenied,) if in_scope(user, code) else (ValidationError,)
-    checks = [(lambda: check_can_edit(user, village), foreign), (lambda: check_can_edit_village(user, village), foreign),
-              (lambda: check_can_write(user, code), (PermissionDenied,))]
+    checks = [
+        (lambda: check_can_edit(user, village), foreign),
+        (lambda: check_can_edit_village(user, village), foreign),
+        (lambda: check_can_write(user, code), (PermissionDenied,)),
+    ]
     for check, refusal in checks:
         if allowed:
             check()
@@ -61,7 +67,9 @@ def test_accounts_and_villages_do_not_import_each_other():
         names = set()
         for path in (root / app).rglob("*.py"):
             tree = ast.parse(path.read_text())
-            for block in [n for n in ast.walk(tree) if isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING"]:
+            for block in [
+                n for n in ast.walk(tree) if isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING"
+            ]:
                 block.body = []
             for node in ast.walk(tree):
                 if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

@@ -50,8 +50,14 @@ def test_the_switch_works_on_the_login_page_before_signing_in(client):
 def test_the_overview_speaks_english(client, lintan_official, household):
     in_english(client, lintan_official)
     html = page(client, "/?year=2015")
-    for text in ["Gannan Poverty Alleviation Platform", "Poor population", "Poverty incidence",
-                 "Population exiting poverty this year", "Remaining poor villages", "Show data table"]:
+    for text in [
+        "Gannan Poverty Alleviation Platform",
+        "Poor population",
+        "Poverty incidence",
+        "Population exiting poverty this year",
+        "Remaining poor villages",
+        "Show data table",
+    ]:
         assert text in html, text
     for text in ["贫困人口", "贫困发生率", "当年脱贫人口", "数据总览", "显示数据表"]:
         assert text not in html, text
@@ -60,8 +66,14 @@ def test_the_overview_speaks_english(client, lintan_official, household):
 def test_the_household_list_speaks_english(client, lintan_clerk, household):
     in_english(client, lintan_clerk)
     html = page(client, reverse("households:list"))
-    for text in ["Poor household register", "Household no.", "Household head", "Stable exit",
-                 "Ordinary poor household", "<strong>3</strong> people"]:
+    for text in [
+        "Poor household register",
+        "Household no.",
+        "Household head",
+        "Stable exit",
+        "Ordinary poor household",
+        "<strong>3</strong> people",
+    ]:
         assert text in html, text
     for text in ["贫困户名册", "户编号", "稳定脱贫", "一般贫困户", "当前状态"]:
         assert text not in html, text
@@ -70,8 +82,15 @@ def test_the_household_list_speaks_english(client, lintan_clerk, household):
 def test_the_household_page_speaks_english(client, lintan_clerk, household):
     in_english(client, lintan_clerk)
     html = page(client, reverse("households:detail", args=[household.pk]))
-    for text in ["Household file", "Basic information", "Household members", "Relation to household head",
-                 'Annual income and "Two Assurances, Three Guarantees"', "Status history", "Assigned cadre"]:
+    for text in [
+        "Household file",
+        "Basic information",
+        "Household members",
+        "Relation to household head",
+        'Annual income and "Two Assurances, Three Guarantees"',
+        "Status history",
+        "Assigned cadre",
+    ]:
         assert text in html, text
     for text in ["一户一档", "基本情况", "家庭成员", "与户主关系", "两不愁三保障", "状态变更记录", "帮扶责任人"]:
         assert text not in html, text
@@ -80,8 +99,12 @@ def test_the_household_page_speaks_english(client, lintan_clerk, household):
 def test_the_funds_page_speaks_english(client, lintan_official, household):
     in_english(client, lintan_official)
     html = page(client, reverse("metrics:funds") + "?year=2015")
-    for text in ["funds & projects", "Loan coverage (every eligible household)",
-                 "Funds by source (by year, 10k yuan)", "Poverty-alleviation projects, 2015"]:
+    for text in [
+        "funds & projects",
+        "Loan coverage (every eligible household)",
+        "Funds by source (by year, 10k yuan)",
+        "Poverty-alleviation projects, 2015",
+    ]:
         assert text in html, text
     for text in ["资金项目", "应贷尽贷覆盖率", "万元", "扶贫项目"]:
         assert text not in html, text
@@ -125,9 +148,15 @@ def test_the_english_catalogue_translates_every_string():
     untranslated = [e["msgid"] for e in entries if not all(v for k, v in e.items() if k.startswith("msgstr"))]
     fuzzy = [e["msgid"] for e in entries if "fuzzy" in e.get("flags", "")]
     assert untranslated == [] and fuzzy == []
-    chinese = [e["msgid"] for e in entries
-               if any(re.search(r"[\u4e00-\u9fff]", v) and "因病" not in v and "是" not in v
-                      for k, v in e.items() if k.startswith("msgstr"))]
+    chinese = [
+        e["msgid"]
+        for e in entries
+        if any(
+            re.search(r"[\u4e00-\u9fff]", v) and "因病" not in v and "是" not in v
+            for k, v in e.items()
+            if k.startswith("msgstr")
+        )
+    ]
     assert chinese == []
 
 
@@ -164,7 +193,7 @@ def test_the_audit_trail_names_what_changed_in_chinese(client, admin, lintan_cle
     html = client.get("/audit/").content.decode()
     assert "状态变更" in html and "statuschange" not in html and ">household<" not in html
     admin_html = client.get("/admin/audit/auditentry/").content.decode()
-    assert "状态变更" in admin_html and "<td class=\"field-object_type_shown\">statuschange" not in admin_html
+    assert "状态变更" in admin_html and '<td class="field-object_type_shown">statuschange' not in admin_html
 
 
 def test_the_programme_chart_and_workbook_name_programmes_in_chinese(client, lintan_clerk, lintan_official):

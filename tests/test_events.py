@@ -36,9 +36,12 @@ def run(user, data, dry_run=False):
 
 def register_state() -> tuple:
     """Everything an events import may write, to show that a refused file wrote nothing."""
-    return (list(StatusChange.objects.order_by("id").values_list("id", "status", "date", "reason")),
-            list(Member.objects.order_by("id").values_list("id", "joined_on", "join_reason", "left_on", "leave_reason")),
-            AuditEntry.objects.count(), Case.objects.count())
+    return (
+        list(StatusChange.objects.order_by("id").values_list("id", "status", "date", "reason")),
+        list(Member.objects.order_by("id").values_list("id", "joined_on", "join_reason", "left_on", "leave_reason")),
+        AuditEntry.objects.count(),
+        Case.objects.count(),
+    )
 
 
 @pytest.fixture
@@ -68,8 +71,11 @@ def test_it_appends_status_events_and_dates_members_joining_and_leaving(lintan_c
     assert report.ok, report.errors
     assert report.applied and report.counts["status_added"] == 2 and report.counts["members_left"] == 1
     history = list(family.status_changes.order_by("sequence").values_list("status", "date"))
-    assert history == [(Status.IDENTIFIED, date(2014, 6, 1)), (Status.EXITED_CONSOLIDATING, date(2016, 10, 20)),
-                       (Status.EXITED_STABLE, date(2017, 8, 1))]
+    assert history == [
+        (Status.IDENTIFIED, date(2014, 6, 1)),
+        (Status.EXITED_CONSOLIDATING, date(2016, 10, 20)),
+        (Status.EXITED_STABLE, date(2017, 8, 1)),
+    ]
     gone = Member.objects.get(household=family, id_number=younger)
     assert (gone.left_on, gone.leave_reason, gone.span_note) == (date(2017, 3, 5), "moved_out", "外出务工落户")
     family.refresh_from_db()
@@ -107,8 +113,12 @@ def test_a_history_imported_with_years_only_gets_its_days(lintan_clerk):
 def test_the_last_member_leaves_then_the_household_dissolves(lintan_clerk):
     h = register(lintan_clerk, CHENGGUAN, "E003", size=1, identified_on=date(2014, 6, 1))
     (head,) = ids(h)
-    report = run(lintan_clerk, events_file(["E003", head, "成员减少", "2016-02-01", "死亡"],
-                                           ["E003", "", "自然减少", "2016-03-01", "成员全部死亡"]))
+    report = run(
+        lintan_clerk,
+        events_file(
+            ["E003", head, "成员减少", "2016-02-01", "死亡"], ["E003", "", "自然减少", "2016-03-01", "成员全部死亡"]
+        ),
+    )
     assert report.ok, report.errors
     h.refresh_from_db()
     assert h.status == Status.DISSOLVED and h.member_count == 0
@@ -117,8 +127,11 @@ def test_the_last_member_leaves_then_the_household_dissolves(lintan_clerk):
 def test_reimporting_the_same_file_changes_nothing(lintan_clerk, family, tmp_path):
     head, son, younger = ids(family)
     path = tmp_path / "events.csv"
-    path.write_bytes(events_file(["E001", "", "稳定脱贫", "2016-10-20", "收入达标"],
-                                 ["E001", younger, "成员减少", "2017-03-05", "婚出"]))
+    path.write_bytes(
+        events_file(
+            ["E001", "", "稳定脱贫", "2016-10-20", "收入达标"], ["E001", younger, "成员减少", "2017-03-05", "婚出"]
+        )
+    )
     call_command("import_events", str(path), "--user", lintan_clerk.username, stdout=io.StringIO())
     before = register_state()
     out = io.StringIO()
@@ -176,8 +189,10 @@ def test_each_refusal_names_the_row_the_column_and_why_and_nothing_changes(linta
 
 def test_a_second_joining_of_the_same_member_is_refused(lintan_clerk, family):
     son = ids(family)[1]
-    report = run(lintan_clerk, events_file(["E001", son, "成员增加", "2014-06-01", ""],
-                                           ["E001", son, "成员增加", "2015-06-01", "迁入"]))
+    report = run(
+        lintan_clerk,
+        events_file(["E001", son, "成员增加", "2014-06-01", ""], ["E001", son, "成员增加", "2015-06-01", "迁入"]),
+    )
     assert [(p.row, p.column) for p in report.errors] == [(3, "变动类型")]
     assert "与第 2 行重复" in report.errors[0].reason
 
@@ -200,7 +215,9 @@ def test_a_change_in_a_closed_year_is_refused_for_a_clerk_and_a_correction_for_a
 def test_a_household_of_another_region_answers_exactly_like_a_missing_one(zhuoni_clerk, family):
     foreign = run(zhuoni_clerk, events_file(["E001", "", "稳定脱贫", "2016-10-20", ""]))
     missing = run(zhuoni_clerk, events_file(["E999", "", "稳定脱贫", "2016-10-20", ""]))
-    assert [(p.row, p.column, p.reason) for p in foreign.errors] == [(p.row, p.column, p.reason) for p in missing.errors]
+    assert [(p.row, p.column, p.reason) for p in foreign.errors] == [
+        (p.row, p.column, p.reason) for p in missing.errors
+    ]
     assert family.status_changes.count() == 1
 
 
@@ -269,8 +286,13 @@ def export(client, user, **params) -> list[list[str]]:
 
 def test_the_export_is_the_import_format_in_date_order_with_a_trailer(client, lintan_clerk, family):
     head, son, younger = ids(family)
-    run(lintan_clerk, events_file(["E001", "", "稳定脱贫", "2016-10-20", "收入达标"],
-                                  ["E001", younger, "成员减少", "2017-03-05", "婚出 嫁到卓尼"]))
+    run(
+        lintan_clerk,
+        events_file(
+            ["E001", "", "稳定脱贫", "2016-10-20", "收入达标"],
+            ["E001", younger, "成员减少", "2017-03-05", "婚出 嫁到卓尼"],
+        ),
+    )
     rows = export(client, lintan_clerk)
     assert rows[0] == HEADER
     assert rows[-1] == [f"# 导出完成，共 {len(rows) - 2} 行"]
@@ -321,8 +343,11 @@ def all_figures() -> dict:
     for parent in Division.objects.filter(level__in=[Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP]).order_by("code"):
         figures = region_figures(division=parent, first=2011, last=timezone.localdate().year, with_children=True)
         table = figures.table[compute.SCALAR_KEYS]
-        out[parent.code] = (table.astype(object).where(table.notna(), None).to_dict(), figures.by_cause,
-                            figures.by_attribute)
+        out[parent.code] = (
+            table.astype(object).where(table.notna(), None).to_dict(),
+            figures.by_cause,
+            figures.by_attribute,
+        )
     return out
 
 

@@ -47,8 +47,13 @@ def registry(lintan_clerk, zhuoni_clerk):
     change_status(lintan_clerk, b, Status.RETURNED, date(2017, 6, 1))
     b.refresh_from_db()
     from households.services import household_update
-    household_update(user=lintan_clerk, household=b, data={"phone": "=1+2", "cadre_name": "=HYPERLINK(\"http://x\")", "cadre_unit": "-县扶贫办"},
-                     version=b.version)
+
+    household_update(
+        user=lintan_clerk,
+        household=b,
+        data={"phone": "=1+2", "cadre_name": '=HYPERLINK("http://x")', "cadre_unit": "-县扶贫办"},
+        version=b.version,
+    )
     register(zhuoni_clerk, "623022100201", "Z001", size=2)
     return a, b
 
@@ -58,15 +63,23 @@ def test_an_admin_export_reimports_as_unchanged(client, admin, registry):
     for fmt in ("csv", "xlsx"):
         response = exported(client, f"/data/export/households.{fmt}?full=1")
         assert response.status_code == 200
-        before = (Household.objects.count(), Member.objects.count(), StatusChange.objects.count(),
-                  HouseholdYear.objects.count())
+        before = (
+            Household.objects.count(),
+            Member.objects.count(),
+            StatusChange.objects.count(),
+            HouseholdYear.objects.count(),
+        )
         audits = AuditEntry.objects.exclude(action="export").count()
         report = households_import(data=content(response), file_name=f"export.{fmt}", user=admin)
         assert report.ok, [str(p) for p in report.errors]
         assert report.counts["households_unchanged"] == 3 and report.counts["members_unchanged"] == 7
         assert report.changed == 0
-        assert before == (Household.objects.count(), Member.objects.count(), StatusChange.objects.count(),
-                          HouseholdYear.objects.count())
+        assert before == (
+            Household.objects.count(),
+            Member.objects.count(),
+            StatusChange.objects.count(),
+            HouseholdYear.objects.count(),
+        )
         assert AuditEntry.objects.exclude(action="export").count() == audits
     assert AuditEntry.objects.filter(action="export", user=admin).count() == 2
 
@@ -85,8 +98,9 @@ def test_ids_are_masked_unless_an_admin_asks_for_them(client, lintan_official, a
 
 def test_a_masked_export_cannot_be_imported_by_mistake(client, lintan_clerk, registry):
     client.force_login(lintan_clerk)
-    report = households_import(data=content(client.get("/data/export/households.csv")), file_name="m.csv",
-                               user=lintan_clerk)
+    report = households_import(
+        data=content(client.get("/data/export/households.csv")), file_name="m.csv", user=lintan_clerk
+    )
     assert not report.ok and "已部分隐藏" in report.errors[0].reason and report.errors[0].row == 2
 
 
@@ -101,7 +115,9 @@ def test_an_export_holds_only_the_readers_region_and_the_lists_filters(client, c
     foreign = client.get("/data/export/households.csv?division=623021")
     unknown = client.get("/data/export/households.csv?division=623029")
     assert foreign.status_code == unknown.status_code == 400
-    reasons = [re.search(r'<ul class="errorlist">(.*?)</ul>', r.content.decode(), re.S).group(1) for r in (foreign, unknown)]
+    reasons = [
+        re.search(r'<ul class="errorlist">(.*?)</ul>', r.content.decode(), re.S).group(1) for r in (foreign, unknown)
+    ]
     assert reasons[0].replace("623021", "X") == reasons[1].replace("623029", "X")
     assert "筛选条件“区划”" in reasons[0]
 
@@ -129,9 +145,16 @@ def test_formulas_are_neutralised_and_negative_numbers_stay_numbers(client, pref
     from households.services import household_year_save
 
     a = registry[0]
-    household_year_save(user=lintan_clerk, household=a, year=2017,
-                        data={"income_per_capita": Decimal("100"), "income_wages": Decimal("400"),
-                              "income_production": Decimal("-300")})
+    household_year_save(
+        user=lintan_clerk,
+        household=a,
+        year=2017,
+        data={
+            "income_per_capita": Decimal("100"),
+            "income_wages": Decimal("400"),
+            "income_production": Decimal("-300"),
+        },
+    )
     client.force_login(pref_official)
     rows = csv_rows(client.get("/data/export/households.csv"))
     header = rows[0]
@@ -163,13 +186,32 @@ def test_templates_have_headers_an_example_and_drop_downs(client, lintan_clerk):
     book = openpyxl.load_workbook(io.BytesIO(client.get("/data/templates/households.xlsx").content))
     sheet = book.active
     header = [c.value for c in sheet[1]]
-    assert header[:12] == ["户编号", "行政区划代码", "姓名", "证件号码", "与户主关系", "贫困户属性", "主要致贫原因",
-                           "识别年度", "脱贫年度", "脱贫类型", "返贫年度", "人均纯收入"]
+    assert header[:12] == [
+        "户编号",
+        "行政区划代码",
+        "姓名",
+        "证件号码",
+        "与户主关系",
+        "贫困户属性",
+        "主要致贫原因",
+        "识别年度",
+        "脱贫年度",
+        "脱贫类型",
+        "返贫年度",
+        "人均纯收入",
+    ]
     assert sheet.cell(row=2, column=1).value
     lists = [dv.formula1 for dv in sheet.data_validations.dataValidation]
     assert any("因病" in f for f in lists) and any("户主" in f for f in lists) and any("稳定脱贫" in f for f in lists)
     book = openpyxl.load_workbook(io.BytesIO(client.get("/data/templates/villages.xlsx").content))
-    assert [c.value for c in book.active[1]][:6] == ["行政区划代码", "村名", "年度", "农业户籍人口", "是否贫困村", "出列年度"]
+    assert [c.value for c in book.active[1]][:6] == [
+        "行政区划代码",
+        "村名",
+        "年度",
+        "农业户籍人口",
+        "是否贫困村",
+        "出列年度",
+    ]
 
 
 def test_the_templates_example_row_imports(client, lintan_clerk):
@@ -180,8 +222,9 @@ def test_the_templates_example_row_imports(client, lintan_clerk):
     assert report.counts["households_create"] == 1
 
 
-def test_the_csv_starts_streaming_before_the_register_is_read(client, pref_official, registry,
-                                                               django_assert_num_queries):
+def test_the_csv_starts_streaming_before_the_register_is_read(
+    client, pref_official, registry, django_assert_num_queries
+):
     client.force_login(pref_official)
     response = client.get("/data/export/households.csv")
     assert response.streaming

@@ -41,13 +41,21 @@ def test_the_demo_funds_equal_the_seeds(demo):
     # 28.8亿 涉农整合 over two years; 9.52亿 three-party aid since 2012.
     integrated = Allocation.objects.filter(source__kind="integrated")
     assert integrated.aggregate(s=Sum("amount"), a=Min("year"), b=Max("year")) == {
-        "s": scaled(2_880_000_000), "a": 2015, "b": 2016}
+        "s": scaled(2_880_000_000),
+        "a": 2015,
+        "b": 2016,
+    }
     assert allocated(source__kind__in=["tianjin", "assigned", "shuanglian"], year__gte=2012) == scaled(952_000_000)
     # 25,100 households, 5万元 on average, three years, 12.45亿.
-    loans = Loan.objects.aggregate(n=Count("household", distinct=True), total=Sum("amount"), most=Max("amount"),
-                                   longest=Max("term_months"))
-    assert loans == {"n": round(25_100 * SCALE), "total": scaled(1_245_000_000), "most": Decimal("50000"),
-                     "longest": 36}
+    loans = Loan.objects.aggregate(
+        n=Count("household", distinct=True), total=Sum("amount"), most=Max("amount"), longest=Max("term_months")
+    )
+    assert loans == {
+        "n": round(25_100 * SCALE),
+        "total": scaled(1_245_000_000),
+        "most": Decimal("50000"),
+        "longest": 36,
+    }
     # A mutual-aid fund in every village: 1.95亿 capital, 25,700 member households, 1.17亿 lent.
     book = mutual_aid(region=prefecture, year=2016)
     assert book["mutual_aid_coverage"] == Decimal("100.00")

@@ -62,7 +62,8 @@ def cast(lintan_clerk, zhuoni_clerk):
     hc = register(c, XIJIE_VILLAGE, "C", size=2, main_cause=9)
     hd = register(c, HONGBAOZI_VILLAGE, "D", size=5, main_cause=1)
     he = household_register(
-        user=c, data={"code": "E", "village": division(HONGBAOZI_VILLAGE), "main_cause": 11, "identified_year": 2014},
+        user=c,
+        data={"code": "E", "village": division(HONGBAOZI_VILLAGE), "main_cause": 11, "identified_year": 2014},
         members=[member("E户主", labour="unable"), member("E子", "son", born=date(2005, 1, 1))],
     )
     z = register(zhuoni_clerk, LIULIN_VILLAGE, "Z", size=3, main_cause=3)
@@ -88,8 +89,15 @@ def cast(lintan_clerk, zhuoni_clerk):
     measure_create(user=c, household=hd, programme="education", content="雨露计划", year=2015)
 
     def lend(h, amount, on, status=LoanStatus.CURRENT):
-        loan = loan_create(user=c, household=h, borrower=h.members.get(relation="head"), bank="农村信用社",
-                           amount=D(amount), issued_on=on, term_months=36)
+        loan = loan_create(
+            user=c,
+            household=h,
+            borrower=h.members.get(relation="head"),
+            bank="农村信用社",
+            amount=D(amount),
+            issued_on=on,
+            term_months=36,
+        )
         if status != LoanStatus.CURRENT:
             loan_status_set(user=c, loan=loan, status=status)
 
@@ -97,14 +105,20 @@ def cast(lintan_clerk, zhuoni_clerk):
     lend(hc, "30000", date(2015, 3, 1), LoanStatus.OVERDUE)
     lend(hd, "50000", date(2016, 1, 10))
 
-    fund = mutual_aid_fund_create(user=c, village=division(CHENGGUAN_VILLAGE), name="城关村互助资金协会", founded_year=2014)
+    fund = mutual_aid_fund_create(
+        user=c, village=division(CHENGGUAN_VILLAGE), name="城关村互助资金协会", founded_year=2014
+    )
     mutual_aid_capital_add(user=c, fund=fund, source=source("shuanglian"), amount=D("10000"), year=2014)
     mutual_aid_capital_add(user=c, fund=fund, source=source("integrated"), amount=D("5000"), year=2015)
     ma = mutual_aid_member_add(user=c, fund=fund, household=a, joined_on=date(2014, 5, 1))
     mb = mutual_aid_member_add(user=c, fund=fund, household=b, joined_on=date(2014, 5, 1))
-    la = mutual_aid_loan_create(user=c, member=ma, amount=D("6000"), issued_on=date(2015, 1, 1), due_on=date(2015, 6, 30))
+    la = mutual_aid_loan_create(
+        user=c, member=ma, amount=D("6000"), issued_on=date(2015, 1, 1), due_on=date(2015, 6, 30)
+    )
     mutual_aid_repayment_add(user=c, loan=la, amount=D("2000"), on=date(2015, 5, 1))
-    lb = mutual_aid_loan_create(user=c, member=mb, amount=D("3000"), issued_on=date(2015, 9, 1), due_on=date(2016, 8, 31))
+    lb = mutual_aid_loan_create(
+        user=c, member=mb, amount=D("3000"), issued_on=date(2015, 9, 1), due_on=date(2016, 8, 31)
+    )
     mutual_aid_repayment_add(user=c, loan=lb, amount=D("1000"), on=date(2015, 10, 1))
     mutual_aid_repayment_add(user=c, loan=lb, amount=D("500"), on=date(2015, 11, 1))
     return {"A": a, "B": b, "C": hc, "D": hd, "E": he, "Z": z, "p1": p1}
@@ -141,8 +155,11 @@ def test_a_project_with_two_allocations_and_three_disbursements_sums_right(cast,
 
 def test_the_share_of_special_funds_reaching_households(cast):
     lintan = to_household_share(region=division(LINTAN))
-    assert lintan == {"special_disbursed": D("45000"), "special_to_households": D("40000"),
-                      "to_household_share": D("88.89")}
+    assert lintan == {
+        "special_disbursed": D("45000"),
+        "special_to_households": D("40000"),
+        "to_household_share": D("88.89"),
+    }
     assert to_household_share(region=division(PREFECTURE))["to_household_share"] == D("90.57")
     assert to_household_share(region=division(PREFECTURE), year=2014)["to_household_share"] == D("100.00")
     by_county = {r["code"]: r["to_household_share"] for r in to_household_share_by_child(region=division(PREFECTURE))}
@@ -160,15 +177,21 @@ def test_household_support_per_household_exited(cast):
 
 def test_cost_per_exited_person(cast):
     assert cost_per_exited_person(region=division(LINTAN), year=2015) == {
-        "funds_disbursed": D("55000"), "exited_population": 7, "cost_per_exited_person": D("7857.14"),
+        "funds_disbursed": D("55000"),
+        "exited_population": 7,
+        "cost_per_exited_person": D("7857.14"),
     }
     assert cost_per_exited_person(region=division(PREFECTURE), year=2014)["cost_per_exited_person"] is None
 
 
 def test_loan_coverage_counts_poor_households_able_to_work(cast):
     assert loan_coverage(region=division(LINTAN), year=2015) == {
-        "loan_eligible_households": 2, "loan_households": 1, "loan_coverage": D("50.00"),
-        "loans_lent": D("80000"), "loans_outstanding": D("80000"), "loans_overdue": D("30000"),
+        "loan_eligible_households": 2,
+        "loan_households": 1,
+        "loan_coverage": D("50.00"),
+        "loans_lent": D("80000"),
+        "loans_outstanding": D("80000"),
+        "loans_overdue": D("30000"),
         "loans_overdue_rate": D("37.50"),
     }
     # Poor at the end of 2015 and able to work: C (a loan in March) and D (a loan in January 2016).
@@ -186,9 +209,14 @@ def test_repaid_loans_leave_the_outstanding_balance(cast, lintan_clerk):
 
 def test_mutual_aid_coverage_and_book(cast):
     assert mutual_aid(region=division(LINTAN), year=2015) == {
-        "villages": 3, "mutual_aid_villages": 1, "mutual_aid_coverage": D("33.33"),
-        "mutual_aid_capital": D("15000"), "mutual_aid_member_households": 2,
-        "mutual_aid_lent": D("9000"), "mutual_aid_outstanding": D("5500"), "mutual_aid_overdue": D("4000"),
+        "villages": 3,
+        "mutual_aid_villages": 1,
+        "mutual_aid_coverage": D("33.33"),
+        "mutual_aid_capital": D("15000"),
+        "mutual_aid_member_households": 2,
+        "mutual_aid_lent": D("9000"),
+        "mutual_aid_outstanding": D("5500"),
+        "mutual_aid_overdue": D("4000"),
     }
     assert mutual_aid(region=division(LINTAN), year=2014)["mutual_aid_lent"] == D("0")
 
@@ -196,7 +224,8 @@ def test_mutual_aid_coverage_and_book(cast):
 def test_poor_households_whose_cause_no_measure_answers(cast):
     # E (自身发展动力不足) counts too: a lack of drive is answered by training, and E has none.
     assert cause_measure_gaps(region=division(LINTAN), year=2015) == {
-        "cause_measure_gap_households": 2, "cause_measure_gaps_by_cause": {"1": 1, "11": 1},
+        "cause_measure_gap_households": 2,
+        "cause_measure_gaps_by_cause": {"1": 1, "11": 1},
     }
     assert [h.code for h in cause_measure_gap_list(region=division(LINTAN), year=2015)] == ["D", "E"]
     assert [h.code for h in cause_measure_gap_list(region=division(PREFECTURE), year=2015)] == ["D", "E", "Z"]
@@ -204,8 +233,13 @@ def test_poor_households_whose_cause_no_measure_answers(cast):
 
 def test_training_answers_a_lack_of_drive_but_not_a_lack_of_labour(cast):
     c = cast["E"]
-    measure_create(user=get_user_model().objects.get(username="lintan_clerk"), household=c, programme="training",
-                   content="扶志教育与技能培训", year=2015)
+    measure_create(
+        user=get_user_model().objects.get(username="lintan_clerk"),
+        household=c,
+        programme="training",
+        content="扶志教育与技能培训",
+        year=2015,
+    )
     assert [h.code for h in cause_measure_gap_list(region=division(LINTAN), year=2015)] == ["D"]
     Household.objects.filter(pk=c.pk).update(main_cause=8)  # 缺劳力: training does not answer it, 低保兜底 does
     assert [h.code for h in cause_measure_gap_list(region=division(LINTAN), year=2015)] == ["D", "E"]

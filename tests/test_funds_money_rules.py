@@ -54,8 +54,14 @@ def test_every_funds_write_is_audited(lintan_clerk):
 
 
 def _loan(user, household, borrower, **over):
-    kw = {"bank": "甘肃省农村信用社", "amount": Decimal("50000"), "issued_on": date(2015, 12, 1), "term_months": 36,
-          "purpose": "养殖", "interest_subsidy": Decimal("6000")}
+    kw = {
+        "bank": "甘肃省农村信用社",
+        "amount": Decimal("50000"),
+        "issued_on": date(2015, 12, 1),
+        "term_months": 36,
+        "purpose": "养殖",
+        "interest_subsidy": Decimal("6000"),
+    }
     kw.update(over)
     return loan_create(user=user, household=household, borrower=borrower, **kw)
 
@@ -80,10 +86,16 @@ def test_a_loan_longer_than_three_years_is_refused(lintan_clerk):
 
 
 def test_a_borrower_must_be_between_eighteen_and_sixty_five(lintan_clerk):
-    people = [member("户主甲"), member("儿子", "son", born=date(2000, 6, 1)),
-              member("父亲", "parent", born=date(1949, 11, 1))]
-    h = household_register(user=lintan_clerk, data={"code": "H001", "village": division(CHENGGUAN_VILLAGE),
-                                                       "main_cause": 9, "identified_year": 2014}, members=people)
+    people = [
+        member("户主甲"),
+        member("儿子", "son", born=date(2000, 6, 1)),
+        member("父亲", "parent", born=date(1949, 11, 1)),
+    ]
+    h = household_register(
+        user=lintan_clerk,
+        data={"code": "H001", "village": division(CHENGGUAN_VILLAGE), "main_cause": 9, "identified_year": 2014},
+        members=people,
+    )
     son, father = h.members.get(name="儿子"), h.members.get(name="父亲")
     with pytest.raises(ValidationError) as e:
         _loan(lintan_clerk, h, son)
@@ -115,17 +127,22 @@ def test_only_admins_add_fund_sources(lintan_clerk, admin):
 
 def test_a_mutual_aid_fund_lends_no_more_than_it_holds_and_repayments_no_more_than_owed(lintan_clerk):
     h = register(lintan_clerk, CHENGGUAN_VILLAGE, "H001")
-    fund = mutual_aid_fund_create(user=lintan_clerk, village=division(CHENGGUAN_VILLAGE), name="城关村互助资金协会",
-                                  founded_year=2014)
-    mutual_aid_capital_add(user=lintan_clerk, fund=fund, source=source("shuanglian"), amount=Decimal("10000"), year=2014)
+    fund = mutual_aid_fund_create(
+        user=lintan_clerk, village=division(CHENGGUAN_VILLAGE), name="城关村互助资金协会", founded_year=2014
+    )
+    mutual_aid_capital_add(
+        user=lintan_clerk, fund=fund, source=source("shuanglian"), amount=Decimal("10000"), year=2014
+    )
     m = mutual_aid_member_add(user=lintan_clerk, fund=fund, household=h, joined_on=date(2014, 5, 1))
     with pytest.raises(ValidationError) as e:
-        mutual_aid_loan_create(user=lintan_clerk, member=m, amount=Decimal("12000"), issued_on=date(2015, 1, 1),
-                               due_on=date(2016, 1, 1))
+        mutual_aid_loan_create(
+            user=lintan_clerk, member=m, amount=Decimal("12000"), issued_on=date(2015, 1, 1), due_on=date(2016, 1, 1)
+        )
     assert "超出互助资金可借余额 2,000.00 元" in str(e.value)
     assert not MutualAidLoan.objects.exists()
-    loan = mutual_aid_loan_create(user=lintan_clerk, member=m, amount=Decimal("8000"), issued_on=date(2015, 1, 1),
-                                  due_on=date(2016, 1, 1))
+    loan = mutual_aid_loan_create(
+        user=lintan_clerk, member=m, amount=Decimal("8000"), issued_on=date(2015, 1, 1), due_on=date(2016, 1, 1)
+    )
     with pytest.raises(ValidationError) as e:
         mutual_aid_repayment_add(user=lintan_clerk, loan=loan, amount=Decimal("9000"), on=date(2015, 6, 1))
     assert "还款超出未还余额 8,000.00 元" in str(e.value)

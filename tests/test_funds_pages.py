@@ -51,8 +51,11 @@ def test_each_chart_has_a_csv_of_exactly_its_numbers(client, pref_official, mone
     assert rows[0] == ["区划代码", "名称", "专项资金拨付（万元）", "其中到户（万元）", "到户占比（%）"]
     lintan = next(r for r in rows if r[0] == "623021")
     assert lintan[2:] == ["2.50", "2.00", "80.00"]
-    sources = list(csv.reader(io.StringIO(
-        client.get("/region/623000/chart/sources_by_year.csv?year=2015").content.decode("utf-8-sig"))))
+    sources = list(
+        csv.reader(
+            io.StringIO(client.get("/region/623000/chart/sources_by_year.csv?year=2015").content.decode("utf-8-sig"))
+        )
+    )
     assert sources == [["年度", "中央财政专项扶贫资金"], ["2015", "3.00"]]
 
 
@@ -75,8 +78,14 @@ def test_a_bad_year_is_a_bad_request_and_a_bad_chart_is_not_found(client, pref_o
 def test_a_clerk_adds_a_disbursement_and_is_told_when_it_exceeds_the_allocation(client, lintan_clerk, money):
     client.force_login(lintan_clerk)
     p = Allocation.objects.get().project
-    form = {"project": p.pk, "source": Allocation.objects.get().source_id, "household": "H1", "amount": "6000",
-            "on": "2015-07-01", "purpose": "牛棚"}
+    form = {
+        "project": p.pk,
+        "source": Allocation.objects.get().source_id,
+        "household": "H1",
+        "amount": "6000",
+        "on": "2015-07-01",
+        "purpose": "牛棚",
+    }
     response = client.post("/funds/add/disbursement/", form)
     assert response.status_code == 200
     assert "超出已到位资金 1,000.00 元" in response.content.decode()
@@ -89,8 +98,16 @@ def test_a_clerk_adds_a_disbursement_and_is_told_when_it_exceeds_the_allocation(
 def test_a_clerk_adds_a_loan_through_the_form(client, lintan_clerk, money):
     client.force_login(lintan_clerk)
     head = money.members.get(relation="head")
-    form = {"household": "H1", "borrower": head.id_number, "bank": "农村信用社", "amount": "60000",
-            "issued_on": "2015-12-01", "term_months": "36", "status": "current", "interest_subsidy": "0"}
+    form = {
+        "household": "H1",
+        "borrower": head.id_number,
+        "bank": "农村信用社",
+        "amount": "60000",
+        "issued_on": "2015-12-01",
+        "term_months": "36",
+        "status": "current",
+        "interest_subsidy": "0",
+    }
     response = client.post("/funds/add/loan/", form)
     assert "每户最多 5 万元" in response.content.decode() and not Loan.objects.exists()
     form["amount"] = "50000"
@@ -108,12 +125,21 @@ def test_the_household_snippet_lists_measures_and_loans(lintan_clerk, money):
 
     from funds.selectors import household_funds
 
-    measure_create(user=lintan_clerk, household=money, programme="medical", content="大病救助", year=2015,
-                   amount=Decimal("3000"))
-    loan_create(user=lintan_clerk, household=money, borrower=money.members.get(relation="head"), bank="农村信用社",
-                amount=Decimal("50000"), issued_on=date(2015, 12, 1), term_months=36)
-    html = render_to_string("funds/_household_funds.html",
-                            {"funds": household_funds(household=money), "household": money, "can_edit": True})
+    measure_create(
+        user=lintan_clerk, household=money, programme="medical", content="大病救助", year=2015, amount=Decimal("3000")
+    )
+    loan_create(
+        user=lintan_clerk,
+        household=money,
+        borrower=money.members.get(relation="head"),
+        bank="农村信用社",
+        amount=Decimal("50000"),
+        issued_on=date(2015, 12, 1),
+        term_months=36,
+    )
+    html = render_to_string(
+        "funds/_household_funds.html", {"funds": household_funds(household=money), "household": money, "can_edit": True}
+    )
     assert "大病救助" in html and "50,000.00" in html and "20,000.00" in html
     assert "/funds/add/measure/?household=H1" in html
 
@@ -124,12 +150,20 @@ def _grow(clerk, n: int, start: int) -> None:
     for i in range(n):
         h = register(clerk, CHENGGUAN_VILLAGE if i % 2 else HONGBAOZI_VILLAGE, f"G{start + i}", main_cause=1 + i % 9)
         pay(clerk, p, "1000", household=h)
-        loan_create(user=clerk, household=h, borrower=h.members.get(relation="head"), bank="农村信用社",
-                    amount=Decimal("50000"), issued_on=date(2015, 12, 1), term_months=36)
+        loan_create(
+            user=clerk,
+            household=h,
+            borrower=h.members.get(relation="head"),
+            bank="农村信用社",
+            amount=Decimal("50000"),
+            issued_on=date(2015, 12, 1),
+            term_months=36,
+        )
 
 
-def test_the_funds_page_makes_the_same_number_of_queries_at_two_sizes(client, lintan_clerk, pref_official,
-                                                                       django_assert_max_num_queries):
+def test_the_funds_page_makes_the_same_number_of_queries_at_two_sizes(
+    client, lintan_clerk, pref_official, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

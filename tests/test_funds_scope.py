@@ -19,12 +19,26 @@ def lintan_money(lintan_clerk):
     allocation = allocate(lintan_clerk, p, "30000")
     disbursement = pay(lintan_clerk, p, "20000", household=h)
     measure = measure_create(user=lintan_clerk, household=h, programme="industry", content="牦牛", year=2015)
-    loan = loan_create(user=lintan_clerk, household=h, borrower=h.members.get(relation="head"), bank="农村信用社",
-                       amount=Decimal("50000"), issued_on=date(2015, 12, 1), term_months=36)
-    fund = mutual_aid_fund_create(user=lintan_clerk, village=division(CHENGGUAN_VILLAGE), name="城关村互助资金协会",
-                                  founded_year=2014)
-    return {"projects": p, "allocations": allocation, "disbursements": disbursement, "measures": measure,
-            "loans": loan, "mutual-aid-funds": fund}
+    loan = loan_create(
+        user=lintan_clerk,
+        household=h,
+        borrower=h.members.get(relation="head"),
+        bank="农村信用社",
+        amount=Decimal("50000"),
+        issued_on=date(2015, 12, 1),
+        term_months=36,
+    )
+    fund = mutual_aid_fund_create(
+        user=lintan_clerk, village=division(CHENGGUAN_VILLAGE), name="城关村互助资金协会", founded_year=2014
+    )
+    return {
+        "projects": p,
+        "allocations": allocation,
+        "disbursements": disbursement,
+        "measures": measure,
+        "loans": loan,
+        "mutual-aid-funds": fund,
+    }
 
 
 ENDPOINTS = ["projects", "allocations", "disbursements", "measures", "loans", "mutual-aid-funds"]
@@ -43,14 +57,19 @@ def test_a_clerk_of_another_county_sees_none_of_lintans_money(client, zhuoni_cle
 
 def test_a_clerk_of_another_county_cannot_write_lintans_money(client, zhuoni_clerk, lintan_money):
     client.force_login(zhuoni_clerk)
-    response = client.post("/api/funds/allocations/", {"project": lintan_money["projects"].pk, "source": "central",
-                                                       "amount": "100", "year": 2015}, content_type="application/json")
+    response = client.post(
+        "/api/funds/allocations/",
+        {"project": lintan_money["projects"].pk, "source": "central", "amount": "100", "year": 2015},
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "project" in response.json()
-    response = client.post("/funds/add/allocation/", {"project": lintan_money["projects"].pk, "source": 1,
-                                                      "amount": "100", "year": 2015})
+    response = client.post(
+        "/funds/add/allocation/", {"project": lintan_money["projects"].pk, "source": 1, "amount": "100", "year": 2015}
+    )
     assert response.status_code == 200 and "project" in response.context["form"].errors
-    response = client.post(f"/api/funds/loans/{lintan_money['loans'].pk}/status/", {"status": "repaid"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/funds/loans/{lintan_money['loans'].pk}/status/", {"status": "repaid"}, content_type="application/json"
+    )
     assert response.status_code == 404
     assert Loan.objects.get().status == "current"
 
@@ -74,13 +93,19 @@ def test_a_township_clerk_sees_village_money_but_not_the_county_project(client, 
 
 def test_officials_read_but_cannot_write(client, lintan_official, lintan_money):
     client.force_login(lintan_official)
-    response = client.post("/api/funds/allocations/", {"project": lintan_money["projects"].pk, "source": "central",
-                                                       "amount": "100", "year": 2015}, content_type="application/json")
+    response = client.post(
+        "/api/funds/allocations/",
+        {"project": lintan_money["projects"].pk, "source": "central", "amount": "100", "year": 2015},
+        content_type="application/json",
+    )
     assert response.status_code == 403
 
 
 def test_the_admin_writes_anywhere(client, admin, lintan_money):
     client.force_login(admin)
-    response = client.post("/api/funds/allocations/", {"project": lintan_money["projects"].pk, "source": "central",
-                                                       "amount": "100", "year": 2015}, content_type="application/json")
+    response = client.post(
+        "/api/funds/allocations/",
+        {"project": lintan_money["projects"].pk, "source": "central", "amount": "100", "year": 2015},
+        content_type="application/json",
+    )
     assert response.status_code == 201

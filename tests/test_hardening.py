@@ -29,8 +29,10 @@ def api(user) -> APIClient:
 # --- reflected XSS and the styled error pages ----------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/", "/region/623021/", "/region/623021/chart/incidence_by_region.csv",
-                                 "/region/623021/export.xlsx", "/funds/"])
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/region/623021/", "/region/623021/chart/incidence_by_region.csv", "/region/623021/export.xlsx", "/funds/"],
+)
 def test_a_bad_year_is_a_styled_400_that_escapes_the_value(client, lintan_official, url):
     client.force_login(lintan_official)
     response = client.get(url, {"year": SCRIPT})
@@ -45,8 +47,12 @@ def test_years_outside_the_calendar_are_refused_naming_the_parameter_everywhere(
     client.force_login(lintan_clerk)
     assert client.get("/", {"year": value}).status_code == 400
     assert client.get("/funds/", {"year": value}).status_code == 400
-    for url, name in [("/api/funds/loans/", "issued_year"), ("/api/households/", "identified_year"),
-                      ("/api/household-years/", "year"), ("/api/metrics/summary/", "year")]:
+    for url, name in [
+        ("/api/funds/loans/", "issued_year"),
+        ("/api/households/", "identified_year"),
+        ("/api/household-years/", "year"),
+        ("/api/metrics/summary/", "year"),
+    ]:
         response = api(lintan_clerk).get(url, {name: value})
         assert response.status_code == 400, (url, value)
         assert name in response.json()
@@ -54,9 +60,11 @@ def test_years_outside_the_calendar_are_refused_naming_the_parameter_everywhere(
 
 @pytest.mark.parametrize("year", [0, 1, 2100])
 def test_an_identification_year_outside_the_calendar_is_refused_on_the_api(lintan_clerk, year):
-    response = api(lintan_clerk).post("/api/households/", {
-        "code": "Y1", "village": CHENGGUAN, "main_cause": 1, "identified_year": year, "members": [member("甲")]},
-        format="json")
+    response = api(lintan_clerk).post(
+        "/api/households/",
+        {"code": "Y1", "village": CHENGGUAN, "main_cause": 1, "identified_year": year, "members": [member("甲")]},
+        format="json",
+    )
     assert response.status_code == 400
     assert "参数 identified_year 必须是 2011 至" in response.json()["identified_year"][0]
 
@@ -91,8 +99,17 @@ def test_a_database_that_cannot_be_reached_answers_503_retry(client, lintan_offi
 # --- 500s ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", [{"attribute": "abc"}, {"main_cause": "x"}, {"status": "nonsense"},
-                                   {"q": "张\x00"}, {"division": "\x00"}, {"status": "\x00"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"attribute": "abc"},
+        {"main_cause": "x"},
+        {"status": "nonsense"},
+        {"q": "张\x00"},
+        {"division": "\x00"},
+        {"status": "\x00"},
+    ],
+)
 def test_bad_filter_values_are_refused_on_the_list_and_the_exports(client, lintan_clerk, query):
     client.force_login(lintan_clerk)
     for url in ["/households/", "/data/export/households.csv", "/data/export/households.xlsx"]:
@@ -108,23 +125,49 @@ def test_a_nul_in_an_api_search_is_refused(lintan_clerk):
 def test_leaving_out_a_member_who_borrowed_names_the_loan(lintan_clerk):
     h = register(lintan_clerk, CHENGGUAN, "L1", size=1)
     head = h.members.get(relation="head")
-    household_update(user=lintan_clerk, household=h, data={}, version=h.version, members=[
-        {"id": head.pk, "name": head.name, "id_number": head.id_number, "relation": "head"},
-        member("借款的儿子", "son", born=date(1990, 1, 1))])
+    household_update(
+        user=lintan_clerk,
+        household=h,
+        data={},
+        version=h.version,
+        members=[
+            {"id": head.pk, "name": head.name, "id_number": head.id_number, "relation": "head"},
+            member("借款的儿子", "son", born=date(1990, 1, 1)),
+        ],
+    )
     h.refresh_from_db()
     son = h.members.get(relation="son")
-    loan_create(user=lintan_clerk, household=h, borrower=son, bank="农村信用社", amount=Decimal("50000"),
-                issued_on=date(2015, 3, 1), term_months=36)
+    loan_create(
+        user=lintan_clerk,
+        household=h,
+        borrower=son,
+        bank="农村信用社",
+        amount=Decimal("50000"),
+        issued_on=date(2015, 3, 1),
+        term_months=36,
+    )
     keep = [{"id": head.pk, "name": head.name, "id_number": head.id_number, "relation": "head"}]
     with pytest.raises(ValidationError) as e:
-        household_update(user=lintan_clerk, household=h, data={}, version=h.version, members=keep,
-                         correction="录入错误")
+        household_update(
+            user=lintan_clerk, household=h, data={}, version=h.version, members=keep, correction="录入错误"
+        )
     assert "精准扶贫专项贷款" in e.value.message_dict["members"][0] and son.name in e.value.message_dict["members"][0]
     assert h.members.count() == 2
     h.refresh_from_db()
-    response = api(lintan_clerk).put(f"/api/households/{h.pk}/", {
-        "code": "L1", "village": CHENGGUAN, "main_cause": 1, "attribute": 1, "identified_year": 2014,
-        "version": h.version, "members": keep, "correction": "录入错误"}, format="json")
+    response = api(lintan_clerk).put(
+        f"/api/households/{h.pk}/",
+        {
+            "code": "L1",
+            "village": CHENGGUAN,
+            "main_cause": 1,
+            "attribute": 1,
+            "identified_year": 2014,
+            "version": h.version,
+            "members": keep,
+            "correction": "录入错误",
+        },
+        format="json",
+    )
     assert response.status_code == 400 and "精准扶贫专项贷款" in response.json()["members"][0]
 
 
@@ -158,12 +201,16 @@ def test_the_same_status_change_twice_is_recorded_once(lintan_clerk):
 
 
 def test_a_foreign_village_reads_like_a_missing_one_on_the_village_facts_api(zhuoni_clerk):
-    foreign = api(zhuoni_clerk).post("/api/village-years/", {"village": CHENGGUAN, "year": 2015,
-                                                               "rural_population": 1}, format="json")
-    missing = api(zhuoni_clerk).post("/api/village-years/", {"village": "623021100299", "year": 2015,
-                                                               "rural_population": 1}, format="json")
+    foreign = api(zhuoni_clerk).post(
+        "/api/village-years/", {"village": CHENGGUAN, "year": 2015, "rural_population": 1}, format="json"
+    )
+    missing = api(zhuoni_clerk).post(
+        "/api/village-years/", {"village": "623021100299", "year": 2015, "rural_population": 1}, format="json"
+    )
     assert foreign.status_code == missing.status_code == 400
-    assert foreign.json()["village"][0].replace(CHENGGUAN, "X") == missing.json()["village"][0].replace("623021100299", "X")
+    assert foreign.json()["village"][0].replace(CHENGGUAN, "X") == missing.json()["village"][0].replace(
+        "623021100299", "X"
+    )
 
 
 def test_the_browsable_api_is_off(lintan_clerk):
@@ -195,10 +242,20 @@ def test_the_production_settings_pass_the_deployment_check(monkeypatch, capsys):
     import subprocess
     import sys
 
-    env = {"DJANGO_SECRET_KEY": "x" * 60 + "Q7!k", "DJANGO_DEBUG": "false", "DJANGO_SETTINGS_MODULE": "gannan.settings",
-           "PATH": "/usr/bin:/bin", "DJANGO_ALLOWED_HOSTS": "fupin.example.gov.cn"}
-    done = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                          env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        "DJANGO_SECRET_KEY": "x" * 60 + "Q7!k",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "gannan.settings",
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_ALLOWED_HOSTS": "fupin.example.gov.cn",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
 
@@ -218,12 +275,14 @@ def test_failed_logins_from_one_address_lock_the_address_across_usernames(client
     for i in range(6):
         client.post("/accounts/login/", {"username": f"someone{i}", "password": "x"}, REMOTE_ADDR="10.1.1.1")
     # The right password of a user never tried from there is refused too: the address is locked.
-    locked = client.post("/accounts/login/", {"username": "lintan_clerk", "password": "pw-lintan_clerk"},
-                         REMOTE_ADDR="10.1.1.1")
+    locked = client.post(
+        "/accounts/login/", {"username": "lintan_clerk", "password": "pw-lintan_clerk"}, REMOTE_ADDR="10.1.1.1"
+    )
     assert locked.status_code in (403, 429)
     # From another desk the user still signs in: one address cannot lock others out.
-    elsewhere = client.post("/accounts/login/", {"username": "lintan_clerk", "password": "pw-lintan_clerk"},
-                            REMOTE_ADDR="10.1.1.2")
+    elsewhere = client.post(
+        "/accounts/login/", {"username": "lintan_clerk", "password": "pw-lintan_clerk"}, REMOTE_ADDR="10.1.1.2"
+    )
     assert elsewhere.status_code == 302
 
 

@@ -153,8 +153,15 @@ def test_admins_see_the_households_audit_trail_and_others_do_not(client, lintan_
 
 def new_household_payload(client, code: str, village: str, people: list[dict]) -> dict:
     data = edit_payload(client.get(reverse("households:create")))
-    data.update({"code": code, "village": village, "main_cause": "1", "identified_year": "2015",
-                 "members-TOTAL_FORMS": str(len(people))})
+    data.update(
+        {
+            "code": code,
+            "village": village,
+            "main_cause": "1",
+            "identified_year": "2015",
+            "members-TOTAL_FORMS": str(len(people)),
+        }
+    )
     for i, person in enumerate(people):
         data.update({f"members-{i}-{k}": v for k, v in person.items()})
         data.setdefault(f"members-{i}-ethnicity", "tibetan")
@@ -168,10 +175,15 @@ def new_household_payload(client, code: str, village: str, people: list[dict]) -
 def test_a_clerk_registers_a_household_with_its_members_in_one_form(client, lintan_clerk):
     client.force_login(lintan_clerk)
     head_id = make_id(born=date(1975, 5, 1)).lower()
-    data = new_household_payload(client, CHENGGUAN + "0161", CHENGGUAN, [
-        {"name": "扎西", "id_number": head_id.replace("6", "６"), "relation": "head"},
-        {"name": "卓玛", "id_number": make_id(born=date(1978, 2, 2), male=False), "relation": "spouse"},
-    ])
+    data = new_household_payload(
+        client,
+        CHENGGUAN + "0161",
+        CHENGGUAN,
+        [
+            {"name": "扎西", "id_number": head_id.replace("6", "６"), "relation": "head"},
+            {"name": "卓玛", "id_number": make_id(born=date(1978, 2, 2), male=False), "relation": "spouse"},
+        ],
+    )
     data["secondary_causes"] = ["7", "9"]
     response = client.post(reverse("households:create"), data)
     h = Household.objects.get(code=CHENGGUAN + "0161")
@@ -181,7 +193,9 @@ def test_a_clerk_registers_a_household_with_its_members_in_one_form(client, lint
     assert h.cases.get().get_kind_display() == "新识别" and not h.status_changes.exists()
     assert h.secondary_causes == [7, 9]
     head = h.members.get(relation="head")
-    assert head.id_number == head_id.upper() and head.sex == "M" and head.birth_date == ric.get_birth_date(head.id_number)
+    assert (
+        head.id_number == head_id.upper() and head.sex == "M" and head.birth_date == ric.get_birth_date(head.id_number)
+    )
     assert h.members.get(relation="spouse").sex == "F"
 
 
@@ -189,11 +203,16 @@ def test_a_members_errors_are_shown_on_its_fields(client, lintan_clerk):
     client.force_login(lintan_clerk)
     good = make_id()
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
-    data = new_household_payload(client, CHENGGUAN + "0171", CHENGGUAN, [
-        {"name": "扎西", "id_number": make_id(), "relation": "head"},
-        {"name": "卓玛", "id_number": bad, "relation": "spouse"},
-        {"name": "拉姆", "id_number": make_id(male=True), "relation": "daughter", "sex": "F"},
-    ])
+    data = new_household_payload(
+        client,
+        CHENGGUAN + "0171",
+        CHENGGUAN,
+        [
+            {"name": "扎西", "id_number": make_id(), "relation": "head"},
+            {"name": "卓玛", "id_number": bad, "relation": "spouse"},
+            {"name": "拉姆", "id_number": make_id(male=True), "relation": "daughter", "sex": "F"},
+        ],
+    )
     response = client.post(reverse("households:create"), data)
     assert response.status_code == 200 and not Household.objects.filter(code=CHENGGUAN + "0171").exists()
     forms = response.context["members"].forms
@@ -206,9 +225,14 @@ def test_a_members_errors_are_shown_on_its_fields(client, lintan_clerk):
 
 def test_a_household_without_a_head_is_refused_naming_the_rule(client, lintan_clerk):
     client.force_login(lintan_clerk)
-    data = new_household_payload(client, CHENGGUAN + "0181", CHENGGUAN, [
-        {"name": "卓玛", "id_number": make_id(male=False), "relation": "spouse"},
-    ])
+    data = new_household_payload(
+        client,
+        CHENGGUAN + "0181",
+        CHENGGUAN,
+        [
+            {"name": "卓玛", "id_number": make_id(male=False), "relation": "spouse"},
+        ],
+    )
     response = client.post(reverse("households:create"), data)
     assert "每户必须有且只有一位户主，现在有 0 位" in html(response)
     assert not Household.objects.filter(code=CHENGGUAN + "0181").exists()
@@ -217,7 +241,9 @@ def test_a_household_without_a_head_is_refused_naming_the_rule(client, lintan_cl
 def test_a_duplicate_household_number_is_named_on_its_field(client, lintan_clerk):
     register(lintan_clerk, CHENGGUAN, CHENGGUAN + "0182")
     client.force_login(lintan_clerk)
-    data = new_household_payload(client, CHENGGUAN + "0182", CHENGGUAN, [{"name": "甲", "id_number": make_id(), "relation": "head"}])
+    data = new_household_payload(
+        client, CHENGGUAN + "0182", CHENGGUAN, [{"name": "甲", "id_number": make_id(), "relation": "head"}]
+    )
     response = client.post(reverse("households:create"), data)
     assert response.context["form"].errors["code"]
 
@@ -229,8 +255,14 @@ def test_editing_changes_the_household_adds_and_removes_members(client, lintan_c
     data = edit_payload(client.get(url))
     data["phone"] = "13800000000"
     data["members-1-DELETE"] = "on"
-    data.update({"members-3-name": "新生儿", "members-3-id_number": make_id(born=date(2016, 6, 1), male=False),
-                 "members-3-relation": "grandchild", "members-TOTAL_FORMS": "4"})
+    data.update(
+        {
+            "members-3-name": "新生儿",
+            "members-3-id_number": make_id(born=date(2016, 6, 1), male=False),
+            "members-3-relation": "grandchild",
+            "members-TOTAL_FORMS": "4",
+        }
+    )
     refused = client.post(url, data)
     assert "只用于更正录入错误，须填写更正原因" in html(refused)
     h.refresh_from_db()
@@ -283,8 +315,15 @@ def test_the_year_form_saves_a_year_and_names_a_wrong_sum(client, lintan_clerk):
     h = register(lintan_clerk, CHENGGUAN, "H211")
     client.force_login(lintan_clerk)
     url = reverse("households:year_add", args=[h.pk])
-    data = {"year": "2015", "income_per_capita": "3000", "income_wages": "1000", "income_production": "500",
-            "income_property": "0", "income_transfer": "200", "enough_food": "on"}
+    data = {
+        "year": "2015",
+        "income_per_capita": "3000",
+        "income_wages": "1000",
+        "income_production": "500",
+        "income_property": "0",
+        "income_transfer": "200",
+        "enough_food": "on",
+    }
     response = client.post(url, data)
     assert "四项收入之和为 1700 元" in response.context["form"].errors["income_per_capita"][0]
     data["income_transfer"] = "1500"

@@ -25,8 +25,12 @@ def test_it_refuses_a_household_without_a_head(lintan_clerk):
     with pytest.raises(ValidationError) as e:
         household_register(
             user=lintan_clerk,
-            data={"code": "H002", "village": Division.objects.get(code="623021100201"), "main_cause": 1,
-                  "identified_year": 2014},
+            data={
+                "code": "H002",
+                "village": Division.objects.get(code="623021100201"),
+                "main_cause": 1,
+                "identified_year": 2014,
+            },
             members=[member("甲", "spouse")],
         )
     assert "只有一位户主" in str(e.value)
@@ -38,8 +42,12 @@ def test_a_person_belongs_to_one_household(lintan_clerk, zhuoni_clerk):
     with pytest.raises(ValidationError) as e:
         household_register(
             user=lintan_clerk,
-            data={"code": "H004", "village": Division.objects.get(code="623021100202"), "main_cause": 1,
-                  "identified_year": 2014},
+            data={
+                "code": "H004",
+                "village": Division.objects.get(code="623021100202"),
+                "main_cause": 1,
+                "identified_year": 2014,
+            },
             members=[{"name": "乙", "id_number": taken, "relation": "head"}],
         )
     assert "H003" in str(e.value)
@@ -47,8 +55,12 @@ def test_a_person_belongs_to_one_household(lintan_clerk, zhuoni_clerk):
     with pytest.raises(ValidationError) as e:
         household_register(
             user=zhuoni_clerk,
-            data={"code": "Z001", "village": Division.objects.get(code="623022100201"), "main_cause": 1,
-                  "identified_year": 2014},
+            data={
+                "code": "Z001",
+                "village": Division.objects.get(code="623022100201"),
+                "main_cause": 1,
+                "identified_year": 2014,
+            },
             members=[{"name": "乙", "id_number": taken, "relation": "head"}],
         )
     assert "其他地区" in str(e.value) and "H003" not in str(e.value)
@@ -61,8 +73,12 @@ def test_a_clerk_cannot_register_or_move_into_another_county(lintan_clerk, zhuon
     assert e.value.message_dict == {"village": ["没有区划代码为 623021100201 的村。"]}
     h = register(lintan_clerk, "623021100201", "H005")
     with pytest.raises(ValidationError) as e:
-        household_update(user=lintan_clerk, household=h, data={"village": Division.objects.get(code="623022100201")},
-                         version=h.version)
+        household_update(
+            user=lintan_clerk,
+            household=h,
+            data={"village": Division.objects.get(code="623022100201")},
+            version=h.version,
+        )
     assert e.value.message_dict == {"village": ["没有区划代码为 623022100201 的村。"]}
 
 

@@ -85,8 +85,9 @@ def test_sex_and_birth_date_must_agree_with_the_number():
     cleaned = member_clean({"name": "扎西", "id_number": man, "relation": "head"})
     assert cleaned["sex"] == "M" and cleaned["birth_date"] == born
     with pytest.raises(ValidationError) as e:
-        member_clean({"name": "扎西", "id_number": man, "relation": "head", "sex": "F",
-                      "birth_date": born + timedelta(days=1)})
+        member_clean(
+            {"name": "扎西", "id_number": man, "relation": "head", "sex": "F", "birth_date": born + timedelta(days=1)}
+        )
     assert "第17位表示男" in e.value.message_dict["sex"][0]
     assert born.isoformat() in e.value.message_dict["birth_date"][0]
     woman = make_id(born=date(1972, 1, 1), male=False)
@@ -101,12 +102,26 @@ def test_an_id_on_another_regions_household_is_refused_without_naming_it(client,
     taken = register(lintan_clerk, "623021100201", "L001").members.get(relation="head").id_number
     client.force_login(zhuoni_clerk)
     form_page = client.get(reverse("households:create"))
-    data = {"code": "6230221002010001", "village": "623022100201", "main_cause": "1", "identified_year": "2015",
-            "standard": "national", "attribute": "1", "housing_grade": "B", "safe_water": "on",
-            "members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0",
-            "members-0-name": "乙", "members-0-id_number": taken, "members-0-relation": "head",
-            "members-0-ethnicity": "tibetan", "members-0-student_status": "not_school_age",
-            "members-0-health": "healthy", "members-0-labour": "ordinary", "members-0-migrant_months": "0"}
+    data = {
+        "code": "6230221002010001",
+        "village": "623022100201",
+        "main_cause": "1",
+        "identified_year": "2015",
+        "standard": "national",
+        "attribute": "1",
+        "housing_grade": "B",
+        "safe_water": "on",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-0-name": "乙",
+        "members-0-id_number": taken,
+        "members-0-relation": "head",
+        "members-0-ethnicity": "tibetan",
+        "members-0-student_status": "not_school_age",
+        "members-0-health": "healthy",
+        "members-0-labour": "ordinary",
+        "members-0-migrant_months": "0",
+    }
     assert form_page.status_code == 200
     response = client.post(reverse("households:create"), data)
     page = response.content.decode()

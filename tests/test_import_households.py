@@ -17,8 +17,20 @@ from households.models import Household, HouseholdYear, Member, Status, StatusCh
 
 from .conftest import make_id, register
 
-HEADER = ["户编号", "行政区划代码", "姓名", "证件号码", "与户主关系", "贫困户属性", "主要致贫原因", "识别年度",
-          "脱贫年度", "脱贫类型", "返贫年度", "人均纯收入"]
+HEADER = [
+    "户编号",
+    "行政区划代码",
+    "姓名",
+    "证件号码",
+    "与户主关系",
+    "贫困户属性",
+    "主要致贫原因",
+    "识别年度",
+    "脱贫年度",
+    "脱贫类型",
+    "返贫年度",
+    "人均纯收入",
+]
 
 
 def roster(*rows, header=HEADER) -> bytes:
@@ -30,17 +42,49 @@ def roster(*rows, header=HEADER) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def household(code="H100", village="623021100201", *, size=2, identified=2014, exit_year="", exit_type="",
-              returned="", income="", ids=None, attribute="1", cause="因病"):
+def household(
+    code="H100",
+    village="623021100201",
+    *,
+    size=2,
+    identified=2014,
+    exit_year="",
+    exit_type="",
+    returned="",
+    income="",
+    ids=None,
+    attribute="1",
+    cause="因病",
+):
     ids = ids or [make_id() for _ in range(size)]
     relations = ["户主"] + ["子"] * (size - 1)
-    return [[code, village, f"{code}-{i}", ids[i], relations[i], attribute, cause, identified, exit_year, exit_type,
-             returned, income] for i in range(size)]
+    return [
+        [
+            code,
+            village,
+            f"{code}-{i}",
+            ids[i],
+            relations[i],
+            attribute,
+            cause,
+            identified,
+            exit_year,
+            exit_type,
+            returned,
+            income,
+        ]
+        for i in range(size)
+    ]
 
 
 def counts():
-    return (Household.objects.count(), Member.objects.count(), StatusChange.objects.count(),
-            HouseholdYear.objects.count(), AuditEntry.objects.count())
+    return (
+        Household.objects.count(),
+        Member.objects.count(),
+        StatusChange.objects.count(),
+        HouseholdYear.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def run(user, data, name="roster.csv", dry_run=False):
@@ -48,8 +92,10 @@ def run(user, data, name="roster.csv", dry_run=False):
 
 
 def test_it_imports_households_with_their_history_in_one_batch(lintan_clerk):
-    data = roster(*household("H100", size=3, exit_year=2016, exit_type="稳定脱贫", income="4200"),
-                  *household("H101", identified=2015, exit_year=2016, exit_type="巩固提升", returned=2017, income="2000"))
+    data = roster(
+        *household("H100", size=3, exit_year=2016, exit_type="稳定脱贫", income="4200"),
+        *household("H101", identified=2015, exit_year=2016, exit_type="巩固提升", returned=2017, income="2000"),
+    )
     report = run(lintan_clerk, data)
     assert report.ok, report.errors
     assert report.counts["households_create"] == 2 and report.counts["members_create"] == 5
@@ -171,8 +217,20 @@ def test_a_missing_required_column_is_named(lintan_clerk):
 
 
 def test_english_aliases_are_accepted(lintan_clerk):
-    header = ["household_code", "village_code", "name", "id_number", "relation", "attribute", "main_cause",
-              "identified_year", "exit_year", "exit_type", "returned_year", "income_per_capita"]
+    header = [
+        "household_code",
+        "village_code",
+        "name",
+        "id_number",
+        "relation",
+        "attribute",
+        "main_cause",
+        "identified_year",
+        "exit_year",
+        "exit_type",
+        "returned_year",
+        "income_per_capita",
+    ]
     assert run(lintan_clerk, roster(*household("H204"), header=header)).ok
 
 
@@ -186,8 +244,12 @@ def test_a_duplicate_id_within_the_file_is_refused(lintan_clerk):
 def test_an_id_registered_elsewhere_is_refused(lintan_clerk):
     existing = register(lintan_clerk, "623021100202", "H300")
     taken = existing.members.get(relation="head").id_number
-    bad(lintan_clerk, roster(*household("H207", ids=[taken, make_id()])), column="证件号码",
-        reason="已登记在贫困户 H300")
+    bad(
+        lintan_clerk,
+        roster(*household("H207", ids=[taken, make_id()])),
+        column="证件号码",
+        reason="已登记在贫困户 H300",
+    )
 
 
 def test_a_bad_check_character_is_refused(lintan_clerk):
@@ -218,14 +280,22 @@ def test_an_unknown_village_code_is_refused(lintan_clerk):
 
 
 def test_a_village_outside_the_clerks_region_is_refused(chengguan_clerk):
-    report = bad(chengguan_clerk, roster(*household("H213", village="623021101201")), column="行政区划代码",
-                 reason="不在您的管辖范围内")
+    report = bad(
+        chengguan_clerk,
+        roster(*household("H213", village="623021101201")),
+        column="行政区划代码",
+        reason="不在您的管辖范围内",
+    )
     assert report.errors[0].row == 2
 
 
 def test_an_exit_before_identification_is_refused(lintan_clerk):
-    bad(lintan_clerk, roster(*household("H214", identified=2015, exit_year=2014, exit_type="稳定脱贫")),
-        column="脱贫年度", reason="脱贫年度早于识别年度 2015")
+    bad(
+        lintan_clerk,
+        roster(*household("H214", identified=2015, exit_year=2014, exit_type="稳定脱贫")),
+        column="脱贫年度",
+        reason="脱贫年度早于识别年度 2015",
+    )
 
 
 def test_an_exit_type_without_exit_year_is_refused(lintan_clerk):
@@ -269,9 +339,15 @@ def test_an_official_cannot_import(lintan_official):
 
 def test_history_cannot_be_rewritten(lintan_clerk):
     ids = [make_id(), make_id()]
-    assert run(lintan_clerk, roster(*household("H221", ids=ids, exit_year=2016, exit_type="稳定脱贫", income="5000"))).ok
-    bad(lintan_clerk, roster(*household("H221", ids=ids, exit_year=2017, exit_type="稳定脱贫", income="5000")),
-        column="脱贫年度", reason="不能改写历史")
+    assert run(
+        lintan_clerk, roster(*household("H221", ids=ids, exit_year=2016, exit_type="稳定脱贫", income="5000"))
+    ).ok
+    bad(
+        lintan_clerk,
+        roster(*household("H221", ids=ids, exit_year=2017, exit_type="稳定脱贫", income="5000")),
+        column="脱贫年度",
+        reason="不能改写历史",
+    )
 
 
 def test_the_command_line_reports_and_exits_non_zero_on_errors(lintan_clerk, tmp_path, capsys):

@@ -17,8 +17,10 @@ def upload(client, data: bytes):
 def rows_of(html: str) -> list[str]:
     """The preview's named rows as 'action code head member' text."""
     table = html.split('id="import-changes"')[1].split("</table>")[0]
-    return [" ".join(re.sub(r"<[^>]+>", " ", tr).split()) for tr in re.findall(r"<tr class=\"change-[a-z]+\">(.*?)</tr>",
-                                                                          table, re.S)]
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", tr).split())
+        for tr in re.findall(r"<tr class=\"change-[a-z]+\">(.*?)</tr>", table, re.S)
+    ]
 
 
 def test_the_preview_names_the_households_and_members_it_adds(client, lintan_clerk):

@@ -14,8 +14,12 @@ HEADER = ["行政区划代码", "村名", "年度", "农业户籍人口", "是�
 
 
 def test_villages_are_created_under_their_township_and_reimport_changes_nothing(lintan_clerk):
-    data = roster(["623021100203", "东街村", 2015, 1200, "是", ""], ["623021100203", "东街村", 2016, 1210, "是", 2016],
-                  ["623021100201", "城关村", 2016, 1850, "是", ""], header=HEADER)
+    data = roster(
+        ["623021100203", "东街村", 2015, 1200, "是", ""],
+        ["623021100203", "东街村", 2016, 1210, "是", 2016],
+        ["623021100201", "城关村", 2016, 1850, "是", ""],
+        header=HEADER,
+    )
     report = villages_import(data=data, file_name="v.csv", user=lintan_clerk)
     assert report.ok, [str(p) for p in report.errors]
     village = Division.objects.get(code="623021100203")
@@ -28,8 +32,11 @@ def test_villages_are_created_under_their_township_and_reimport_changes_nothing(
 
 
 def test_a_village_outside_the_clerks_region_or_township_is_refused(chengguan_clerk):
-    data = roster(["623021101209", "外村", 2016, 100, "否", ""], ["623021199201", "无乡村", 2016, 100, "否", ""],
-                  header=["village_code", "name", "year", "rural_population", "is_poor_village", "exit_year"])
+    data = roster(
+        ["623021101209", "外村", 2016, 100, "否", ""],
+        ["623021199201", "无乡村", 2016, 100, "否", ""],
+        header=["village_code", "name", "year", "rural_population", "is_poor_village", "exit_year"],
+    )
     report = villages_import(data=data, file_name="v.csv", user=chengguan_clerk)
     reasons = " ".join(p.reason for p in report.errors)
     assert "不在您的管辖范围内" in reasons

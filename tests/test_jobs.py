@@ -47,12 +47,26 @@ def test_another_users_job_answers_like_a_missing_one(client, lintan_clerk, zhuo
 
 
 def test_the_progress_bar_reads_the_status(client, lintan_clerk):
-    job = Job.objects.create(user=lintan_clerk, kind="tests.count_to", title="排队", params={"n": 4},
-                             done=1, total=4, status=JobStatus.RUNNING)
+    job = Job.objects.create(
+        user=lintan_clerk,
+        kind="tests.count_to",
+        title="排队",
+        params={"n": 4},
+        done=1,
+        total=4,
+        status=JobStatus.RUNNING,
+    )
     client.force_login(lintan_clerk)
     status = client.get(f"/jobs/{job.pk}/status.json").json()
-    assert status == {"status": "running", "status_label": "进行中", "done": 1, "total": 4, "percent": 25,
-                      "error": "", "finished": False}
+    assert status == {
+        "status": "running",
+        "status_label": "进行中",
+        "done": 1,
+        "total": 4,
+        "percent": 25,
+        "error": "",
+        "finished": False,
+    }
     assert client.get(f"/jobs/{job.pk}/download").status_code == 404
 
 

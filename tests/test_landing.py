@@ -5,8 +5,9 @@ from datetime import date
 from .conftest import change_status
 
 
-def test_the_overview_opens_on_the_latest_year_with_poor_people_not_on_a_year_of_zeros(client, admin, lintan_official,
-                                                                                        metrics_cast):
+def test_the_overview_opens_on_the_latest_year_with_poor_people_not_on_a_year_of_zeros(
+    client, admin, lintan_official, metrics_cast
+):
     # D, the last poor household of 临潭县, exits in 2020: 2020 is the newest year with data, but every figure is 0.
     change_status(admin, metrics_cast["D"], "exited_stable", date(2020, 10, 1), reason="核查")
     client.force_login(lintan_official)

@@ -1,6 +1,5 @@
 """The metrics API, exactly as docs/metrics.md: shapes, scope (404), bad parameters (400)."""
 
-
 import pytest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -9,12 +8,27 @@ from rest_framework.test import APIClient
 from metrics.compute import SCALAR_KEYS, SPLIT_KEYS
 
 SPEC_KEYS = {
-    "poor_households", "poor_population", "supported_population", "registered_population", "rural_population",
-    "poverty_incidence", "poor_villages", "by_cause", "by_attribute",
-    "new_identified_population", "exited_population", "exited_stable_population", "exited_consolidating_population",
-    "returned_population", "removed_population",
-    "new_identified_households", "exited_households", "exited_stable_households", "exited_consolidating_households",
-    "returned_households", "removed_households",
+    "poor_households",
+    "poor_population",
+    "supported_population",
+    "registered_population",
+    "rural_population",
+    "poverty_incidence",
+    "poor_villages",
+    "by_cause",
+    "by_attribute",
+    "new_identified_population",
+    "exited_population",
+    "exited_stable_population",
+    "exited_consolidating_population",
+    "returned_population",
+    "removed_population",
+    "new_identified_households",
+    "exited_households",
+    "exited_stable_households",
+    "exited_consolidating_households",
+    "returned_households",
+    "removed_households",
 }
 
 
@@ -124,8 +138,9 @@ def test_the_endpoints_are_in_the_openapi_schema(admin):
 
 
 @pytest.mark.parametrize("households", [1, 3])
-def test_the_api_makes_the_same_number_of_queries_whatever_the_size(lintan_official, admin, households,
-                                                                    django_assert_max_num_queries):
+def test_the_api_makes_the_same_number_of_queries_whatever_the_size(
+    lintan_official, admin, households, django_assert_max_num_queries
+):
     from .conftest import register
 
     for i in range(households):

@@ -24,8 +24,15 @@ def test_the_trend_draws_poor_population_incidence_and_the_2020_goal():
 
 
 def test_incidence_by_region_puts_the_laggards_first_and_links_each_bar():
-    rows = pd.DataFrame({"code": ["a", "b", "c"], "name": ["甲", "乙", "丙"], "poor_population": [1, 9, 0],
-                         "rural_population": [100.0, 100.0, float("nan")], "poverty_incidence": [1.0, 9.0, float("nan")]})
+    rows = pd.DataFrame(
+        {
+            "code": ["a", "b", "c"],
+            "name": ["甲", "乙", "丙"],
+            "poor_population": [1, 9, 0],
+            "rural_population": [100.0, 100.0, float("nan")],
+            "poverty_incidence": [1.0, 9.0, float("nan")],
+        }
+    )
     chart = charts.incidence_by_region(rows, ["/a", "/b", "/c"])
     assert chart.table.iloc[:, 0].tolist() == ["乙", "甲", "丙"]
     assert chart.links == ["/b", "/a", "/c"]
@@ -34,7 +41,9 @@ def test_incidence_by_region_puts_the_laggards_first_and_links_each_bar():
 
 
 def test_exits_stack_stable_and_consolidating_against_the_target():
-    series = pd.DataFrame({"exited_stable_population": [48800], "exited_consolidating_population": [15500]}, index=[2015])
+    series = pd.DataFrame(
+        {"exited_stable_population": [48800], "exited_consolidating_population": [15500]}, index=[2015]
+    )
     chart = charts.exits(series, pd.DataFrame({"year": [2015], "target_population": [60000]}))
     fig = as_dict(chart)
     assert fig["layout"]["barmode"] == "stack"
@@ -51,16 +60,30 @@ def test_the_waterfall_runs_from_start_to_end():
 
 
 def test_guarantees_count_failing_households_per_check():
-    failures = pd.DataFrame([{"households": 4, "enough_food": 1, "enough_clothing": 0, "education_secured": 2,
-                              "medical_secured": 0, "housing_secured": 3}])
+    failures = pd.DataFrame(
+        [
+            {
+                "households": 4,
+                "enough_food": 1,
+                "enough_clothing": 0,
+                "education_secured": 2,
+                "medical_secured": 0,
+                "housing_secured": 3,
+            }
+        ]
+    )
     chart = charts.guarantees(failures, GUARANTEE_CHECKS)
     assert list(as_dict(chart)["data"][0]["y"]) == [1, 0, 2, 0, 3]
 
 
 def test_the_checklist_is_a_villages_by_items_heatmap():
     items = [f for f, _label in VILLAGE_ITEMS]
-    villages = pd.DataFrame([{"code": "v1", "name": "一村", **dict.fromkeys(items, True)},
-                             {"code": "v2", "name": "二村", **dict.fromkeys(items)}])
+    villages = pd.DataFrame(
+        [
+            {"code": "v1", "name": "一村", **dict.fromkeys(items, True)},
+            {"code": "v2", "name": "二村", **dict.fromkeys(items)},
+        ]
+    )
     chart = charts.checklist(villages, VILLAGE_ITEMS, ["/v1", "/v2"])
     heat = as_dict(chart)["data"][0]
     assert heat["type"] == "heatmap" and len(heat["x"]) == 12

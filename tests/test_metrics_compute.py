@@ -9,14 +9,26 @@ from metrics import compute
 YEARS = [2014, 2015, 2016]
 
 
-COLUMNS = ["child", "status", "prev_poor", "start", "end", "main_cause", "attribute", "joined", "left", "households",
-           "population"]
+COLUMNS = [
+    "child",
+    "status",
+    "prev_poor",
+    "start",
+    "end",
+    "main_cause",
+    "attribute",
+    "joined",
+    "left",
+    "households",
+    "population",
+]
 
 
 def spans(rows):
     """Stock spans: (child, status, start, end, households, population)."""
-    return pd.DataFrame([(c, st, False, a, b, None, None, False, False, h, p) for c, st, a, b, h, p in rows],
-                        columns=COLUMNS)
+    return pd.DataFrame(
+        [(c, st, False, a, b, None, None, False, False, h, p) for c, st, a, b, h, p in rows], columns=COLUMNS
+    )
 
 
 def flows(rows):
@@ -25,14 +37,21 @@ def flows(rows):
     Rows: (child, year, status, previous status, households, population).
     """
     poor = ("identified", "returned")
-    return pd.DataFrame([(c, st, prev in poor, y, 2017, None, None, False, False, h, p) for c, y, st, prev, h, p in rows],
-                        columns=COLUMNS)
+    return pd.DataFrame(
+        [(c, st, prev in poor, y, 2017, None, None, False, False, h, p) for c, y, st, prev, h, p in rows],
+        columns=COLUMNS,
+    )
 
 
 def natural(rows):
     """Members joining (joined) or leaving (left) a poor span: (year joined or None, year left or None, people)."""
-    return pd.DataFrame([("", "identified", False, a or 2014, b or 2017, None, None, a is not None, b is not None, 0, p)
-                         for a, b, p in rows], columns=COLUMNS)
+    return pd.DataFrame(
+        [
+            ("", "identified", False, a or 2014, b or 2017, None, None, a is not None, b is not None, 0, p)
+            for a, b, p in rows
+        ],
+        columns=COLUMNS,
+    )
 
 
 def empty(columns):
@@ -64,13 +83,15 @@ def test_a_span_that_starts_and_ends_in_the_same_year_never_counts():
 
 
 def test_poor_supported_and_registered_stocks():
-    table = build([
-        ("", "identified", 2014, 2015, 1, 4),
-        ("", "exited_consolidating", 2015, 2016, 1, 4),
-        ("", "exited_stable", 2016, None, 1, 4),
-        ("", "returned", 2015, None, 1, 2),
-        ("", "removed", 2016, None, 1, 9),
-    ])
+    table = build(
+        [
+            ("", "identified", 2014, 2015, 1, 4),
+            ("", "exited_consolidating", 2015, 2016, 1, 4),
+            ("", "exited_stable", 2016, None, 1, 4),
+            ("", "returned", 2015, None, 1, 2),
+            ("", "removed", 2016, None, 1, 9),
+        ]
+    )
     assert table["poor_population"].tolist() == [4, 2, 2]
     assert table["poor_households"].tolist() == [1, 1, 1]
     assert table["supported_population"].tolist() == [4, 6, 2]
@@ -78,13 +99,16 @@ def test_poor_supported_and_registered_stocks():
 
 
 def test_an_exit_is_a_change_from_poor_and_stable_after_consolidating_is_not_another():
-    table = build([], flow_rows=[
-        ("", 2015, "exited_consolidating", "identified", 2, 7),
-        ("", 2015, "exited_stable", "returned", 1, 3),
-        ("", 2016, "exited_stable", "exited_consolidating", 1, 4),
-        ("", 2016, "removed", "identified", 1, 2),
-        ("", 2016, "removed", "exited_stable", 1, 5),
-    ])
+    table = build(
+        [],
+        flow_rows=[
+            ("", 2015, "exited_consolidating", "identified", 2, 7),
+            ("", 2015, "exited_stable", "returned", 1, 3),
+            ("", 2016, "exited_stable", "exited_consolidating", 1, 4),
+            ("", 2016, "removed", "identified", 1, 2),
+            ("", 2016, "removed", "exited_stable", 1, 5),
+        ],
+    )
     assert table["exited_population"].tolist() == [0, 10, 0]
     assert table["exited_households"].tolist() == [0, 3, 0]
     assert table["exited_stable_population"].tolist() == [0, 3, 0]
@@ -93,11 +117,14 @@ def test_an_exit_is_a_change_from_poor_and_stable_after_consolidating_is_not_ano
 
 
 def test_rural_population_carries_the_latest_figure_forward_and_counts_those_villages():
-    table = build([("", "identified", 2014, None, 1, 10)], rural=[
-        ("", 2014, 2016, 100, 1),  # village a: 2014 figure, next one in 2016
-        ("", 2016, None, 120, 1),
-        ("", 2015, None, 50, 1),  # village b: from 2015 on
-    ])
+    table = build(
+        [("", "identified", 2014, None, 1, 10)],
+        rural=[
+            ("", 2014, 2016, 100, 1),  # village a: 2014 figure, next one in 2016
+            ("", 2016, None, 120, 1),
+            ("", 2015, None, 50, 1),  # village b: from 2015 on
+        ],
+    )
     assert table["rural_population"].tolist() == [100, 150, 170]
     assert table["rural_population_carried_forward"].tolist() == [0, 1, 1]
     assert table["poverty_incidence"].tolist() == [10.0, 6.67, 5.88]
@@ -125,11 +152,18 @@ def test_the_flow_identity_is_reported_per_year():
 
 def test_natural_change_is_joins_minus_leaves_while_poor_and_keeps_the_identity():
     household = [("", "identified", 2014, None, 1, 3)]  # identified in 2014 with three who stay ...
-    frame = pd.concat([spans(household),  # ... one who leaves in 2016, one born 2015, one who comes and goes in 2016
-                       natural([(None, 2016, 1), (2015, None, 1), (2016, 2016, 1)])])
+    frame = pd.concat(
+        [
+            spans(household),  # ... one who leaves in 2016, one born 2015, one who comes and goes in 2016
+            natural([(None, 2016, 1), (2015, None, 1), (2016, 2016, 1)]),
+        ]
+    )
     table = compute.figures(
-        register_spans=frame, rural_spans=empty(["child", "start", "end", "rural_population", "villages"]),
-        village_spans=empty(["child", "start", "end", "villages"]), children=[""], years=YEARS,
+        register_spans=frame,
+        rural_spans=empty(["child", "start", "end", "rural_population", "villages"]),
+        village_spans=empty(["child", "start", "end", "villages"]),
+        children=[""],
+        years=YEARS,
     )
     assert table["natural_change_population"].tolist() == [0, 1, -1]
     assert table["poor_population"].tolist() == [4, 5, 4]
@@ -140,9 +174,11 @@ def test_natural_change_is_joins_minus_leaves_while_poor_and_keeps_the_identity(
 
 def test_splits_give_codes_as_strings():
     poor = pd.DataFrame(
-        [("", "identified", False, 2014, 2017, 1, 2, False, False, 1, 3),
-         ("", "returned", False, 2015, 2017, 2, 2, False, False, 1, 5),
-         ("", "exited_stable", True, 2015, 2017, None, None, False, False, 1, 7)],
+        [
+            ("", "identified", False, 2014, 2017, 1, 2, False, False, 1, 3),
+            ("", "returned", False, 2015, 2017, 2, 2, False, False, 1, 5),
+            ("", "exited_stable", True, 2015, 2017, None, None, False, False, 1, 7),
+        ],
         columns=COLUMNS,
     )
     by_cause = compute.splits(poor, field="main_cause", children=[""], years=YEARS)

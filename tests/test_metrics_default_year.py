@@ -1,6 +1,5 @@
 """Without a year, pages and API open on the latest year that has data, not on an empty current year."""
 
-
 from django.utils import timezone
 from rest_framework.test import APIClient
 

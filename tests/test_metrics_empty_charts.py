@@ -11,8 +11,11 @@ from villages.models import VILLAGE_ITEMS
 
 def says_no_data(chart) -> bool:
     layout = chart.figure["layout"]
-    return (chart.figure["data"] == [] and layout["xaxis"] == {"visible": False}
-            and [a["text"] for a in layout["annotations"]] == ["暂无数据"])
+    return (
+        chart.figure["data"] == []
+        and layout["xaxis"] == {"visible": False}
+        and [a["text"] for a in layout["annotations"]] == ["暂无数据"]
+    )
 
 
 def test_an_all_zero_trend_says_there_is_no_data(chinese):
@@ -35,7 +38,9 @@ def test_a_checklist_of_villages_meeting_nothing_is_data_not_emptiness(chinese):
 
 
 def test_charts_with_numbers_are_drawn_as_before(chinese):
-    assert not says_no_data(charts.waterfall(year=2015, start=0, new=0, exited=3, returned=0, removed=0, dissolved=0, natural=0, end=0))
+    assert not says_no_data(
+        charts.waterfall(year=2015, start=0, new=0, exited=3, returned=0, removed=0, dissolved=0, natural=0, end=0)
+    )
     failures = pd.DataFrame([{"households": 4, **{f: 0 for f, _label in GUARANTEE_CHECKS}}])
     assert not says_no_data(charts.guarantees(failures, GUARANTEE_CHECKS))  # 0 of 4 failing is a finding
 

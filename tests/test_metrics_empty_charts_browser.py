@@ -7,7 +7,9 @@ from .conftest import browser_login
 pytestmark = pytest.mark.browser
 
 
-def test_an_empty_chart_says_so_and_the_table_button_switches_its_label(browser, live_server, dashboard_cast, artifacts_dir):
+def test_an_empty_chart_says_so_and_the_table_button_switches_its_label(
+    browser, live_server, dashboard_cast, artifacts_dir
+):
     context, page = browser_login(browser, live_server, "lintan_official")
     page.goto(f"{live_server.url}/?year=2012")
     page.wait_for_selector("#chart-by_cause .js-plotly-plot svg")

@@ -107,7 +107,11 @@ def test_the_breakdown_gives_each_township_its_figures(metrics_cast):
     children = {c["region"]["code"]: c for c in b["children"]}
     assert set(children) == set(Division.objects.filter(parent_id=LINTAN).values_list("code", flat=True))
     chengguan, xincheng = children["623021100"], children["623021101"]
-    assert (chengguan["poor_population"], chengguan["rural_population"], chengguan["poverty_incidence"]) == (0, 160, 0.0)
+    assert (chengguan["poor_population"], chengguan["rural_population"], chengguan["poverty_incidence"]) == (
+        0,
+        160,
+        0.0,
+    )
     assert (xincheng["poor_population"], xincheng["rural_population"], xincheng["poverty_incidence"]) == (6, 40, 15.0)
     assert xincheng["by_cause"] == {"1": 1, "2": 5}
     assert chengguan["exited_population"] == 7 and chengguan["removed_while_poor_population"] == 2

@@ -18,10 +18,22 @@ from .funds_cast import CHENGGUAN_VILLAGE, HONGBAOZI_VILLAGE, XIJIE_VILLAGE, all
 from .test_funds_figures import cast  # noqa: F401 -- the hand-built funds cast, a fixture
 from .test_metrics_pages import kpi, page, table_rows
 
-KPIS = ["to_household_share", "support_per_exited_household", "loan_coverage", "mutual_aid_coverage",
-        "cost_per_exited_person", "cause_measure_gap_households"]
-CHARTS = ["sources_by_year", "to_household_share", "loan_coverage", "cause_measure_gaps", "allocated_vs_disbursed",
-          "by_programme"]
+KPIS = [
+    "to_household_share",
+    "support_per_exited_household",
+    "loan_coverage",
+    "mutual_aid_coverage",
+    "cost_per_exited_person",
+    "cause_measure_gap_households",
+]
+CHARTS = [
+    "sources_by_year",
+    "to_household_share",
+    "loan_coverage",
+    "cause_measure_gaps",
+    "allocated_vs_disbursed",
+    "by_programme",
+]
 
 
 def api(user):
@@ -72,8 +84,11 @@ def test_each_funds_charts_csv_equals_its_table(client, lintan_official, cast, k
 
 def test_the_share_chart_draws_each_sub_region_against_the_70_percent_line(client, lintan_official, cast):  # noqa: F811
     page(client, lintan_official, "/")
-    rows = list(csv.reader(io.StringIO(
-        client.get("/region/623021/chart/to_household_share.csv?year=2015").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/region/623021/chart/to_household_share.csv?year=2015").content.decode("utf-8-sig"))
+        )
+    )
     assert rows[0] == ["区划代码", "名称", "专项资金拨付（万元）", "其中到户（万元）", "到户占比（%）"]
     assert rows[1] == ["623021100", "城关镇", "4.50", "4.00", "88.89"]
     assert all(row[2:] == ["0.00", "0.00", ""] for row in rows[2:])  # no special funds paid out: no share
@@ -109,9 +124,9 @@ def test_another_regions_funds_are_not_found(client, zhuoni_clerk, cast):  # noq
 
 
 @pytest.mark.parametrize("size", [1, 3])
-def test_the_funds_section_keeps_the_query_count_whatever_the_money(client, lintan_clerk, lintan_official, size,
-                                                                   django_assert_num_queries,
-                                                                   django_assert_max_num_queries):
+def test_the_funds_section_keeps_the_query_count_whatever_the_money(
+    client, lintan_clerk, lintan_official, size, django_assert_num_queries, django_assert_max_num_queries
+):
     for i in range(size):
         for village in (CHENGGUAN_VILLAGE, XIJIE_VILLAGE, HONGBAOZI_VILLAGE):
             h = register(lintan_clerk, village, f"M{village}{i}", size=2)
@@ -124,7 +139,11 @@ def test_the_funds_section_keeps_the_query_count_whatever_the_money(client, lint
     client.force_login(lintan_official)
     # One of them asks whether the year is closed (年度数据锁定) and what was reported;
     # as in test_metrics_pages, 2 count the cases at each step (procedures).
-    for url, queries in [("/?year=2015", 32), ("/region/623021100/?year=2015", 32), ("/region/623021100201/?year=2015", 30)]:
+    for url, queries in [
+        ("/?year=2015", 32),
+        ("/region/623021100/?year=2015", 32),
+        ("/region/623021100201/?year=2015", 30),
+    ]:
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
     with django_assert_max_num_queries(20):

@@ -20,7 +20,7 @@ def page(client, user, url):
 def kpi(html: str, key: str) -> str:
     marker = f'data-kpi="{key}" data-raw="'
     start = html.index(marker) + len(marker)
-    return html[start: html.index('"', start)]
+    return html[start : html.index('"', start)]
 
 
 def test_the_home_page_is_the_overview_of_the_users_region(client, lintan_official, metrics_cast):
@@ -84,7 +84,16 @@ def test_a_bad_year_is_refused_with_a_message(client, lintan_official):
 def test_the_page_has_the_charts_data_and_no_inline_script(client, lintan_official, metrics_cast):
     html = page(client, lintan_official, "/?year=2015").content.decode()
     assert '<script id="chart-data" type="application/json">' in html
-    for key in ["trend", "incidence_by_region", "by_cause", "by_attribute", "exits", "waterfall", "guarantees", "checklist"]:
+    for key in [
+        "trend",
+        "incidence_by_region",
+        "by_cause",
+        "by_attribute",
+        "exits",
+        "waterfall",
+        "guarantees",
+        "checklist",
+    ]:
         assert f'data-chart="{key}"' in html
     scripts = [chunk.split(">", 1)[0] for chunk in html.split("<script")[1:]]
     assert all("src=" in s or 'type="application/json"' in s for s in scripts)
@@ -94,7 +103,7 @@ def table_rows(html: str, key: str) -> list[list[str]]:
     import re
 
     start = html.index(f'<table data-table="{key}">')
-    body = html[start: html.index("</table>", start)]
+    body = html[start : html.index("</table>", start)]
     rows = []
     for tr in re.findall(r"<tr>(.*?)</tr>", body, re.S):
         cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)
@@ -102,7 +111,9 @@ def table_rows(html: str, key: str) -> list[list[str]]:
     return rows
 
 
-@pytest.mark.parametrize("key", ["trend", "incidence_by_region", "by_cause", "exits", "waterfall", "guarantees", "checklist"])
+@pytest.mark.parametrize(
+    "key", ["trend", "incidence_by_region", "by_cause", "exits", "waterfall", "guarantees", "checklist"]
+)
 def test_each_charts_csv_equals_its_table(client, lintan_official, metrics_cast, key):
     html = page(client, lintan_official, "/?year=2015").content.decode()
     response = client.get(f"/region/623021/chart/{key}.csv?year=2015")
@@ -113,20 +124,26 @@ def test_each_charts_csv_equals_its_table(client, lintan_official, metrics_cast,
 
 def test_the_waterfall_balances_the_year(client, lintan_official, metrics_cast):
     page(client, lintan_official, "/")
-    rows = list(csv.reader(io.StringIO(client.get("/region/623021/chart/waterfall.csv?year=2015").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/region/623021/chart/waterfall.csv?year=2015").content.decode("utf-8-sig")))
+    )
     assert [r[1] for r in rows[1:]] == ["10", "5", "-7", "0", "-2", "0", "0", "6"]
 
 
 def test_the_guarantee_chart_counts_poor_households_failing_each_check(client, pref_official, metrics_cast):
     page(client, pref_official, "/")
-    rows = list(csv.reader(io.StringIO(client.get("/region/623021/chart/guarantees.csv?year=2015").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/region/623021/chart/guarantees.csv?year=2015").content.decode("utf-8-sig")))
+    )
     # D fails all five, E passes all; F is in 卓尼县.
     assert [r[1:] for r in rows[1:]] == [["1", "2"]] * 5
 
 
 def test_the_checklist_shows_each_poor_village_item_by_item(client, lintan_official, metrics_cast):
     page(client, lintan_official, "/")
-    rows = list(csv.reader(io.StringIO(client.get("/region/623021/chart/checklist.csv?year=2015").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/region/623021/chart/checklist.csv?year=2015").content.decode("utf-8-sig")))
+    )
     header, *villages = rows
     assert header[0] == "村" and header[2] == "有特色富民产业" and header[-1] == "达标项数"
     assert [v[0] for v in villages] == ["城关村", "红堡子村"]
@@ -136,13 +153,16 @@ def test_the_checklist_shows_each_poor_village_item_by_item(client, lintan_offic
 def test_exit_targets_are_drawn_against_exits(client, lintan_official, metrics_cast):
     ExitTarget.objects.create(division_id="623021", year=2015, target_population=8)
     page(client, lintan_official, "/")
-    rows = list(csv.reader(io.StringIO(client.get("/region/623021/chart/exits.csv?year=2015").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/region/623021/chart/exits.csv?year=2015").content.decode("utf-8-sig")))
+    )
     assert ["2015", "4", "3", "7", "8"] in rows
 
 
 @pytest.mark.parametrize("size", [1, 4])
-def test_the_overview_makes_the_same_number_of_queries_whatever_the_size(client, admin, lintan_official, size,
-                                                                         django_assert_num_queries):
+def test_the_overview_makes_the_same_number_of_queries_whatever_the_size(
+    client, admin, lintan_official, size, django_assert_num_queries
+):
     for i in range(size):
         for village in ("623021100201", "623021100202", "623021101201"):
             register(admin, village, f"S{village}{i}", size=2)
@@ -153,7 +173,11 @@ def test_the_overview_makes_the_same_number_of_queries_whatever_the_size(client,
     # funds: 11 for the KPI figures, 5 for the charts (4 in a village, which has no sub-regions);
     # one asks whether the year is closed (年度数据锁定) and what was reported;
     # the cases at each step: their counts and the regions' names
-    for url, queries in [("/?year=2015", 32), ("/region/623021100/?year=2015", 32), ("/region/623021100201/?year=2015", 30)]:
+    for url, queries in [
+        ("/?year=2015", 32),
+        ("/region/623021100/?year=2015", 32),
+        ("/region/623021100201/?year=2015", 30),
+    ]:
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
 
@@ -185,6 +209,8 @@ def test_in_english_large_counts_are_written_out_with_thousands_separators(clien
 
 def test_an_admin_edits_exit_targets_in_the_admin(client, admin):
     client.force_login(admin)
-    response = client.post("/admin/metrics/exittarget/add/", {"division": "623021", "year": 2016, "target_population": 1200})
+    response = client.post(
+        "/admin/metrics/exittarget/add/", {"division": "623021", "year": 2016, "target_population": 1200}
+    )
     assert response.status_code == 302
     assert ExitTarget.objects.get(division_id="623021", year=2016).target_population == 1200

@@ -27,8 +27,15 @@ def household(admin):
     h.save()
     record_year(admin, h, 2014, income="2300", passed=False)
     record_year(admin, h, 2015, income="3400", passed=True)
-    measure_create(user=admin, household=h, programme="industry", content="牦牛养殖补助", amount=Decimal("8000"),
-                   year=2015, unit="临潭县农牧局")
+    measure_create(
+        user=admin,
+        household=h,
+        programme="industry",
+        content="牦牛养殖补助",
+        amount=Decimal("8000"),
+        year=2015,
+        unit="临潭县农牧局",
+    )
     change_status(admin, h, "exited_stable", date(2015, 11, 1), reason="两不愁三保障达标")
     return h
 
@@ -110,8 +117,14 @@ def test_the_cards_query_count_does_not_grow_with_households(admin, household, d
     from printables.selectors import household_cards
 
     with django_assert_num_queries(6):
-        assert len(household_cards(households=Household.objects.filter(village_id=CHENGGUAN), on=timezone.localdate())) == 1
+        assert (
+            len(household_cards(households=Household.objects.filter(village_id=CHENGGUAN), on=timezone.localdate()))
+            == 1
+        )
     for i in range(4, 9):
         register(admin, CHENGGUAN, f"K{i}", size=3)
     with django_assert_num_queries(6):
-        assert len(household_cards(households=Household.objects.filter(village_id=CHENGGUAN), on=timezone.localdate())) == 6
+        assert (
+            len(household_cards(households=Household.objects.filter(village_id=CHENGGUAN), on=timezone.localdate()))
+            == 6
+        )

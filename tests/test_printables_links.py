@@ -19,13 +19,15 @@ def test_the_village_page_links_to_its_printables_and_they_to_each_sheet(client,
     index = reverse("printables:index", args=["623021100201"]) + "?year=2015"
     assert index in page
     printables = client.get(index).content.decode()
-    for url in (reverse("printables:village_charts", args=["623021100201"]),
-                reverse("printables:village_chart", args=["623021100201", 3]),
-                reverse("printables:region_cards", args=["623021100201"]),
-                reverse("printables:publicity", args=["623021100201", "identify"]),
-                reverse("printables:publicity", args=["623021100201", "return"]),
-                reverse("printables:announcement", args=["623021100201"]),
-                reverse("printables:year_report", args=["623021100201"])):
+    for url in (
+        reverse("printables:village_charts", args=["623021100201"]),
+        reverse("printables:village_chart", args=["623021100201", 3]),
+        reverse("printables:region_cards", args=["623021100201"]),
+        reverse("printables:publicity", args=["623021100201", "identify"]),
+        reverse("printables:publicity", args=["623021100201", "return"]),
+        reverse("printables:announcement", args=["623021100201"]),
+        reverse("printables:year_report", args=["623021100201"]),
+    ):
         assert url in printables
     assert reverse("printables:wall_chart", args=["623021100201"]) not in printables  # villages have five charts
 
@@ -54,9 +56,12 @@ def test_another_regions_printables_page_answers_404(client, zhuoni_clerk):
 
 def test_a_bad_year_is_refused_with_a_message_naming_it(client, lintan_official):
     client.force_login(lintan_official)
-    for url in (reverse("printables:wall_chart", args=["623021"]), reverse("printables:year_report", args=["623021"]),
-                reverse("printables:village_charts", args=["623021100201"]),
-                reverse("printables:announcement", args=["623021100201"])):
+    for url in (
+        reverse("printables:wall_chart", args=["623021"]),
+        reverse("printables:year_report", args=["623021"]),
+        reverse("printables:village_charts", args=["623021100201"]),
+        reverse("printables:announcement", args=["623021100201"]),
+    ):
         response = client.get(url, {"year": "15"})
         assert response.status_code == 400 and "year" in response.content.decode(), url
     response = client.get(reverse("printables:announcement", args=["623021100201"]), {"from": "2015-13-01"})

@@ -49,7 +49,9 @@ def test_no_record_of_the_year_fails(household):
     assert failures(household) == [f"缺少 {TODAY.year} 年度的收入与两不愁三保障记录，请先录入。"]
 
 
-@pytest.mark.parametrize(("field", "message"), [("enough_food", "“不愁吃”未达标。"), ("enough_clothing", "“不愁穿”未达标。")])
+@pytest.mark.parametrize(
+    ("field", "message"), [("enough_food", "“不愁吃”未达标。"), ("enough_clothing", "“不愁穿”未达标。")]
+)
 def test_food_and_clothing_as_checked(household, field, message):
     HouseholdYear.objects.filter(household=household).update(**{field: False})
     assert failures(household) == [message]
@@ -82,8 +84,10 @@ def test_only_the_members_present_on_the_day_count(household):
     assert failures(household) == []
     # Leaving the day after, he was still there on the day.
     Member.objects.filter(pk=child.pk).update(left_on=day(3))
-    assert failures(household) == [f"义务教育：{child.name}（10 岁）未在校，且未登记送教上门或残疾免学。",
-                                   f"基本医疗：{child.name} 未参加新农合/大病保险。"]
+    assert failures(household) == [
+        f"义务教育：{child.name}（10 岁）未在校，且未登记送教上门或残疾免学。",
+        f"基本医疗：{child.name} 未参加新农合/大病保险。",
+    ]
 
 
 @pytest.mark.parametrize("grade", ["C", "D"])
@@ -118,8 +122,11 @@ def test_an_override_needs_a_reason_and_the_countys_explicit_approval(users, hou
     household.save()
     case = exit_case_to(users, household, StepCode.ASSESS)
     take(users["clerk"], case, StepCode.VERIFY, day(2), override_reason="集中供水工程本月通水")
-    for step, who, on in [(StepCode.AGREE, "clerk", day(3)), (StepCode.NOTICE, "clerk", day(4)),
-                          (StepCode.TOWNSHIP, "reviewer", day(12))]:
+    for step, who, on in [
+        (StepCode.AGREE, "clerk", day(3)),
+        (StepCode.NOTICE, "clerk", day(4)),
+        (StepCode.TOWNSHIP, "reviewer", day(12)),
+    ]:
         take(users[who], case, step, on)
     with pytest.raises(ValidationError) as e:
         take(users["approver"], case, StepCode.COUNTY, day(14))

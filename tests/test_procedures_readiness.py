@@ -29,8 +29,9 @@ def cast(admin):
     register(admin, "623021100201", "V1", size=2, identified_on=date(2016, 3, 1))
     register(admin, "623021101201", "V2", size=10, identified_on=date(2016, 3, 1))
     VillageYear.objects.create(village_id="623021100201", year=2016, rural_population=100, **ALL_ITEMS)
-    VillageYear.objects.create(village_id="623021101201", year=2016, rural_population=200,
-                               **(ALL_ITEMS | {"road": False}))
+    VillageYear.objects.create(
+        village_id="623021101201", year=2016, rural_population=200, **(ALL_ITEMS | {"road": False})
+    )
     VillageYear.objects.create(village_id="623022100201", year=2016, rural_population=300, **ALL_ITEMS)
     return admin
 

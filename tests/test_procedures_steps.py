@@ -34,12 +34,23 @@ ALLOWED = {
     StepCode.ANNOUNCE: {"approver"},
 }
 BEFORE = {
-    StepCode.ASSESS: "open", StepCode.VERIFY: StepCode.ASSESS, StepCode.AGREE: StepCode.VERIFY,
-    StepCode.NOTICE: StepCode.AGREE, StepCode.TOWNSHIP: StepCode.NOTICE, StepCode.COUNTY: StepCode.TOWNSHIP,
+    StepCode.ASSESS: "open",
+    StepCode.VERIFY: StepCode.ASSESS,
+    StepCode.AGREE: StepCode.VERIFY,
+    StepCode.NOTICE: StepCode.AGREE,
+    StepCode.TOWNSHIP: StepCode.NOTICE,
+    StepCode.COUNTY: StepCode.TOWNSHIP,
     StepCode.ANNOUNCE: StepCode.COUNTY,
 }
-ON = {StepCode.ASSESS: day(1), StepCode.VERIFY: day(2), StepCode.AGREE: day(3), StepCode.NOTICE: day(4),
-      StepCode.TOWNSHIP: day(12), StepCode.COUNTY: day(14), StepCode.ANNOUNCE: day(15)}
+ON = {
+    StepCode.ASSESS: day(1),
+    StepCode.VERIFY: day(2),
+    StepCode.AGREE: day(3),
+    StepCode.NOTICE: day(4),
+    StepCode.TOWNSHIP: day(12),
+    StepCode.COUNTY: day(14),
+    StepCode.ANNOUNCE: day(15),
+}
 ROLES = ["clerk", "official", "reviewer", "sibling_reviewer", "approver", "foreign_approver", "foreign_clerk", "admin"]
 
 
@@ -131,8 +142,14 @@ def test_a_rejection_returns_the_case_to_the_village_with_its_reason(users, hous
     with pytest.raises(ValidationError) as e:
         take(users["reviewer"], case, StepCode.TOWNSHIP, day(12), outcome=Outcome.REJECTED)
     assert "退回必须写明原因。" in e.value.messages
-    case_step(user=users["reviewer"], case=case, step=StepCode.TOWNSHIP, on=day(12), outcome=Outcome.REJECTED,
-              remarks="收入核算不实")
+    case_step(
+        user=users["reviewer"],
+        case=case,
+        step=StepCode.TOWNSHIP,
+        on=day(12),
+        outcome=Outcome.REJECTED,
+        remarks="收入核算不实",
+    )
     case.refresh_from_db()
     assert case.step == StepCode.ASSESS and case.rejections == 1
     assert case.last_rejection == "乡镇审核：收入核算不实"
@@ -175,8 +192,9 @@ def test_return_and_removal_need_a_reason_code_and_take_the_short_path(users, ho
     with pytest.raises(ValidationError) as e:
         case_open(user=users["clerk"], household=household, kind=Kind.REMOVE, on=day(0))
     assert e.value.messages == ["清退必须选择原因类别。"]
-    case = case_open(user=users["clerk"], household=household, kind=Kind.REMOVE, on=day(0),
-                     reason_code=ReasonCode.POLICY_ERROR)
+    case = case_open(
+        user=users["clerk"], household=household, kind=Kind.REMOVE, on=day(0), reason_code=ReasonCode.POLICY_ERROR
+    )
     take(users["clerk"], case, StepCode.ASSESS, day(1))
     take(users["clerk"], case, StepCode.NOTICE, day(2))
     take(users["reviewer"], case, StepCode.TOWNSHIP, day(10))
@@ -191,8 +209,9 @@ def test_a_natural_decrease_takes_the_short_path_with_its_reason(users, househol
     with pytest.raises(ValidationError) as e:
         case_open(user=users["clerk"], household=household, kind=Kind.DISSOLVE, on=day(0))
     assert e.value.messages == ["自然减少必须选择原因类别。"]
-    case = case_open(user=users["clerk"], household=household, kind=Kind.DISSOLVE, on=day(0),
-                     reason_code=ReasonCode.ALL_DIED)
+    case = case_open(
+        user=users["clerk"], household=household, kind=Kind.DISSOLVE, on=day(0), reason_code=ReasonCode.ALL_DIED
+    )
     take(users["clerk"], case, StepCode.ASSESS, day(1))
     take(users["clerk"], case, StepCode.NOTICE, day(2))
     take(users["reviewer"], case, StepCode.TOWNSHIP, day(10))
@@ -210,12 +229,17 @@ def test_a_recorded_natural_decrease_is_an_approved_historical_case(users, house
     from households.services import household_status_change
     from procedures.services import cases_record_history
 
-    household_status_change(user=users["admin"], household=household, status=Status.DISSOLVED, on=day(-30),
-                            reason="整户迁出")
+    household_status_change(
+        user=users["admin"], household=household, status=Status.DISSOLVED, on=day(-30), reason="整户迁出"
+    )
     cases_record_history(changes=StatusChange.objects.filter(household=household))
     case = Case.objects.get(household=household, status_change__status=Status.DISSOLVED)
-    assert (case.kind, case.state, case.historical, case.announced_on) == (Kind.DISSOLVE, State.APPROVED, True,
-                                                                            day(-30))
+    assert (case.kind, case.state, case.historical, case.announced_on) == (
+        Kind.DISSOLVE,
+        State.APPROVED,
+        True,
+        day(-30),
+    )
 
 
 def test_one_open_case_per_household_and_only_for_a_status_that_allows_it(users, household):
@@ -237,9 +261,14 @@ def test_an_identification_registers_the_household_poor_on_the_announcement_date
 
     line_for_this_year()
     h = household_register(
-        user=users["clerk"], applying=True,
-        data={"code": CHENGGUAN + "0900", "village": Division.objects.get(code=CHENGGUAN), "main_cause": 1,
-              "identified_year": day(0).year},
+        user=users["clerk"],
+        applying=True,
+        data={
+            "code": CHENGGUAN + "0900",
+            "village": Division.objects.get(code=CHENGGUAN),
+            "main_cause": 1,
+            "identified_year": day(0).year,
+        },
         members=[member("申请人")],
     )
     assert h.status == "" and not h.status_changes.exists()

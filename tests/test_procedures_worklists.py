@@ -93,8 +93,7 @@ QUERIES = {"official": 7, "reviewer": 8, "clerk": 8}
 
 
 @pytest.mark.parametrize("who", ["official", "reviewer", "clerk"])
-def test_the_worklists_ask_the_same_number_of_queries_for_2_and_6_cases(client, users, django_assert_num_queries,
-                                                                       who):
+def test_the_worklists_ask_the_same_number_of_queries_for_2_and_6_cases(client, users, django_assert_num_queries, who):
     client.force_login(users[who])
     url = reverse("procedures:worklists")
     returns_in_notice(users, 2)

@@ -32,8 +32,13 @@ def test_two_to_five_percent_of_households_carry_issues_spread_unevenly(demo):
     households = Household.objects.exclude(status__in=OFF_REGISTER)
     flagged = households.filter(Exists(Issue.objects.filter(household=OuterRef("pk"), closed_on__isnull=True)))
     assert 0.02 <= flagged.count() / households.count() <= 0.05
-    shares = [row["flagged"] / row["n"] for row in households.values("village").annotate(
-        n=Count("pk"), flagged=Count("pk", filter=Q(pk__in=flagged.values("pk")))).order_by() if row["n"] >= 5]
+    shares = [
+        row["flagged"] / row["n"]
+        for row in households.values("village")
+        .annotate(n=Count("pk"), flagged=Count("pk", filter=Q(pk__in=flagged.values("pk"))))
+        .order_by()
+        if row["n"] >= 5
+    ]
     assert min(shares) == 0 and max(shares) >= 0.1  # some villages clean, some with a tenth or more
 
 

@@ -9,7 +9,8 @@ from .test_import_households import household, roster, run
 
 
 def test_a_save_that_breaks_a_rule_opens_an_issue_and_the_save_that_fixes_it_closes_it(
-        lintan_clerk, django_capture_on_commit_callbacks):
+    lintan_clerk, django_capture_on_commit_callbacks
+):
     h = clean_household(lintan_clerk, CHENGGUAN, "S1")
     with django_capture_on_commit_callbacks(execute=True):
         household_update(user=lintan_clerk, household=h, data={"cadre_name": ""}, version=h.version)
@@ -46,7 +47,8 @@ def test_an_import_stores_its_issues_when_it_commits(lintan_clerk, django_captur
 
 
 def test_a_large_import_is_checked_over_the_whole_register_and_reports_only_its_households(
-        lintan_clerk, monkeypatch, django_capture_on_commit_callbacks):
+    lintan_clerk, monkeypatch, django_capture_on_commit_callbacks
+):
     import quality.services
 
     monkeypatch.setattr(quality.services, "MANY", 1)  # two households count as "many"

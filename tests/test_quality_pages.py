@@ -41,7 +41,7 @@ def api(user):
 def test_the_worklist_lists_errors_first_with_a_link_to_the_form_that_fixes_them(client, lintan_clerk, cast):
     html = login(client, lintan_clerk).get("/quality/worklist/").content.decode()
     assert html.index("CA03") < html.index("RG02")
-    assert f'/households/{cast["P1"].pk}/edit/' in html
+    assert f"/households/{cast['P1'].pk}/edit/" in html
     assert "<td>P1</td>" in html and "<td>Z1</td>" not in html  # 卓尼 is not the clerk's
 
 
@@ -91,8 +91,13 @@ def test_fixing_a_defect_closes_it_and_counts_the_days_to_fix(client, lintan_off
     issue = Issue.objects.get(rule="CA03")
     assert issue.closed_on == timezone.localdate()
     assert issue.closed_by.username == "lintan_clerk"  # the household's last editor
-    rows = list(csv.reader(io.StringIO(
-        login(client, lintan_official).get("/quality/region/623021/csv/villages/").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                login(client, lintan_official).get("/quality/region/623021/csv/villages/").content.decode("utf-8-sig")
+            )
+        )
+    )
     assert rows[1][0] == "623021100201" and rows[1][4] == "100.0" and rows[1][7] == "4"
 
 
@@ -133,20 +138,29 @@ def test_the_api_lists_open_issues_with_masked_ids_for_readers(lintan_official, 
     head = Member.objects.get(household=cast["P1"], relation="head")
     read = api(lintan_official).get("/api/quality/issues/", {"region": "623021", "rule": "ID01"}).json()
     assert read["count"] == 1
-    assert read["results"][0] == {"household": "P1", "village": "623021100201", "rule": "ID01", "severity": "error",
-                                  "member_id_number": head.masked_id, "since": timezone.localdate().isoformat()}
+    assert read["results"][0] == {
+        "household": "P1",
+        "village": "623021100201",
+        "rule": "ID01",
+        "severity": "error",
+        "member_id_number": head.masked_id,
+        "since": timezone.localdate().isoformat(),
+    }
     edit = api(lintan_clerk).get("/api/quality/issues/", {"rule": "ID01"}).json()
     assert edit["results"][0]["member_id_number"] == head.id_number
 
 
-@pytest.mark.parametrize("who, region, expected", [
-    ("pref_official", "6230", {"P1", "Z1"}),
-    ("lintan_official", "623021", {"P1"}),
-    ("lintan_clerk", "623021", {"P1"}),
-    ("chengguan_clerk", "623021100", {"P1"}),
-    ("admin", "", {"P1", "Z1"}),
-    ("zhuoni_clerk", "623022", {"Z1"}),
-])
+@pytest.mark.parametrize(
+    "who, region, expected",
+    [
+        ("pref_official", "6230", {"P1", "Z1"}),
+        ("lintan_official", "623021", {"P1"}),
+        ("lintan_clerk", "623021", {"P1"}),
+        ("chengguan_clerk", "623021100", {"P1"}),
+        ("admin", "", {"P1", "Z1"}),
+        ("zhuoni_clerk", "623022", {"Z1"}),
+    ],
+)
 def test_every_role_sees_the_issues_of_its_region(request, who, region, expected, cast):
     user = request.getfixturevalue(who)
     body = api(user).get("/api/quality/issues/").json()

@@ -73,7 +73,12 @@ def plant_ID03(c):
 def same_person_new_number(a: Member, area: str) -> dict:
     """a's name, birth date and sex under another valid ID number (as if re-registered by mistake)."""
     body = f"{area}{a.birth_date:%Y%m%d}{(9 if a.sex == 'M' else 8):03d}"
-    return {"name": a.name, "sex": a.sex, "birth_date": a.birth_date, "id_number": body + ric.calc_check_digit(body + "0")}
+    return {
+        "name": a.name,
+        "sex": a.sex,
+        "birth_date": a.birth_date,
+        "id_number": body + ric.calc_check_digit(body + "0"),
+    }
 
 
 def plant_ID04(c):
@@ -114,9 +119,18 @@ def plant_ED02(c):
 
 def plant_ED03(c):
     number, born = new_id(date(2014, 4, 1), male=True)
-    baby = Member.objects.create(household=c["P1"], name="婴儿", id_number=number, relation="grandchild", sex="M",
-                                 birth_date=born, joined_on=born, education="preschool", student_status="in_school",
-                                 labour="none")
+    baby = Member.objects.create(
+        household=c["P1"],
+        name="婴儿",
+        id_number=number,
+        relation="grandchild",
+        sex="M",
+        birth_date=born,
+        joined_on=born,
+        education="preschool",
+        student_status="in_school",
+        labour="none",
+    )
     return {("ED03", c["P1"].pk, baby.pk)}
 
 
@@ -243,7 +257,7 @@ def plant_RG04(c):
     return {("RG04", c["P1"].pk, None)}
 
 
-PLANTINGS = {name[len("plant_"):]: f for name, f in globals().items() if name.startswith("plant_")}
+PLANTINGS = {name[len("plant_") :]: f for name, f in globals().items() if name.startswith("plant_")}
 
 
 def test_the_catalogue_has_at_least_30_rules_each_with_a_planted_test():
@@ -287,6 +301,10 @@ def test_a_removed_household_is_no_ones_issue(cast, lintan_clerk):
 
 def test_the_reference_year_is_the_latest_record(cast, lintan_clerk):
     """A 10-year-old at school in 2015 is still one in 2016; the record of 2016 is the one read."""
-    household_year_save(user=lintan_clerk, household=cast["P1"], year=2016, data={**income(), "income_wages": 0,
-                                                                                   "income_production": 1500})
+    household_year_save(
+        user=lintan_clerk,
+        household=cast["P1"],
+        year=2016,
+        data={**income(), "income_wages": 0, "income_production": 1500},
+    )
     assert findings() == {("IN03", cast["P1"].pk, None)}

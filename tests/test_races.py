@@ -54,8 +54,11 @@ def clerk(transactional_db):
 def test_two_saves_of_one_yearly_record_read_at_one_version_keep_one(clerk):
     h = register(clerk, CHENGGUAN, "R1")
     record = record_year(clerk, h, 2015)
-    outcomes = race(lambda i: household_year_save(user=clerk, household=h, year=2015, version=record.version,
-                                                  data={"income_per_capita": 4000 + i}))
+    outcomes = race(
+        lambda i: household_year_save(
+            user=clerk, household=h, year=2015, version=record.version, data={"income_per_capita": 4000 + i}
+        )
+    )
     saved = [o for o in outcomes if isinstance(o, HouseholdYear)]
     assert len(saved) == 1
     assert all(isinstance(o, StaleVersion) for o in outcomes if o not in saved)
@@ -64,8 +67,7 @@ def test_two_saves_of_one_yearly_record_read_at_one_version_keep_one(clerk):
 
 def test_the_same_yearly_record_created_twice_at_once_is_created_once(clerk):
     h = register(clerk, CHENGGUAN, "R2")
-    outcomes = race(lambda i: household_year_save(user=clerk, household=h, year=2016,
-                                                  data={"income_per_capita": 5000}))
+    outcomes = race(lambda i: household_year_save(user=clerk, household=h, year=2016, data={"income_per_capita": 5000}))
     assert HouseholdYear.objects.filter(household=h, year=2016).count() == 1
     refused = [o for o in outcomes if isinstance(o, Exception)]
     assert all(isinstance(o, ValidationError) and "已经录入" in str(o) for o in refused), refused
@@ -73,10 +75,19 @@ def test_the_same_yearly_record_created_twice_at_once_is_created_once(clerk):
 
 def test_the_same_status_change_sent_twice_at_once_is_recorded_once(clerk):
     h = register(clerk, CHENGGUAN, "R3")
-    outcomes = race(lambda i: household_status_change(user=clerk, household=Household.objects.get(pk=h.pk),
-                                                      status=Status.REMOVED, on=date(2015, 5, 1), reason="错评"))
+    outcomes = race(
+        lambda i: household_status_change(
+            user=clerk,
+            household=Household.objects.get(pk=h.pk),
+            status=Status.REMOVED,
+            on=date(2015, 5, 1),
+            reason="错评",
+        )
+    )
     assert list(StatusChange.objects.filter(household=h).order_by("sequence").values_list("status", flat=True)) == [
-        Status.IDENTIFIED, Status.REMOVED]
+        Status.IDENTIFIED,
+        Status.REMOVED,
+    ]
     refused = [o for o in outcomes if isinstance(o, Exception)]
     assert len(refused) == THREADS - 1 and all(isinstance(o, ValidationError) for o in refused), refused
 
@@ -86,9 +97,13 @@ def test_one_household_number_registered_twice_at_once_gets_the_duplicate_messag
     from villages.models import Division
 
     village = Division.objects.get(code=CHENGGUAN)
-    outcomes = race(lambda i: household_register(
-        user=clerk, data={"code": "R4", "village": village, "main_cause": 1, "attribute": 1, "identified_year": 2014},
-        members=[member(f"R4户主{i}")]))
+    outcomes = race(
+        lambda i: household_register(
+            user=clerk,
+            data={"code": "R4", "village": village, "main_cause": 1, "attribute": 1, "identified_year": 2014},
+            members=[member(f"R4户主{i}")],
+        )
+    )
     assert Household.objects.filter(code="R4").count() == 1
     refused = [o for o in outcomes if isinstance(o, Exception)]
     assert len(refused) == THREADS - 1

@@ -52,8 +52,9 @@ def summary(year: int) -> dict:
 def test_a_child_born_later_counts_from_birth_and_not_in_earlier_years(db, lintan_clerk):
     h = register(lintan_clerk, CHENGGUAN, "S001", size=2, identified_on=date(2014, 6, 1))
     baby = h.members.order_by("id").last()
-    Member.objects.filter(pk=baby.pk).update(birth_date=date(2016, 3, 1), joined_on=date(2016, 3, 1),
-                                             join_reason="birth")
+    Member.objects.filter(pk=baby.pk).update(
+        birth_date=date(2016, 3, 1), joined_on=date(2016, 3, 1), join_reason="birth"
+    )
     assert summary(2015)["poor_population"] == 1
     after = summary(2016)
     assert after["poor_population"] == 2 and after["natural_change_population"] == 1
@@ -143,8 +144,14 @@ def test_two_clerks_registering_the_same_person_at_once_one_is_refused_with_the_
 
     def register_with(user, code, one):
         services.household_register(
-            user=user, data={"code": code, "village": Division.objects.get(code=CHENGGUAN), "main_cause": 1,
-                             "attribute": 1, "identified_year": 2014},
+            user=user,
+            data={
+                "code": code,
+                "village": Division.objects.get(code=CHENGGUAN),
+                "main_cause": 1,
+                "attribute": 1,
+                "identified_year": 2014,
+            },
             members=[dict(one)],
         )
 
@@ -172,13 +179,16 @@ def test_the_household_list_of_a_year_shows_status_and_people_then(client, linta
     from django.urls import reverse
 
     Member.objects.filter(pk=metrics_cast["A"].members.order_by("id").last().pk).update(
-        left_on=date(2016, 1, 5), leave_reason="death")
+        left_on=date(2016, 1, 5), leave_reason="death"
+    )
     client.force_login(lintan_official)
     now = client.get(reverse("households:list"), {"status": "identified"}).content.decode()
     assert ">A<" not in now  # A exited in 2015
     then = client.get(reverse("households:list"), {"status": "identified", "year": 2014}).content.decode()
     assert ">A<" in then and ">B<" in then and "2014年末状态" in then
-    assert "共 <strong>4</strong> 户、<strong>10</strong> 人" in then  # A 4, B 3, C 2, E 1 (D came in 2015, F is in 卓尼)
+    assert (
+        "共 <strong>4</strong> 户、<strong>10</strong> 人" in then
+    )  # A 4, B 3, C 2, E 1 (D came in 2015, F is in 卓尼)
     exited = client.get(reverse("households:list"), {"status": "exited_stable", "year": 2015}).content.decode()
     assert ">A<" in exited and "<strong>4</strong> 人" in exited  # the member who died in 2016 still counts in 2015
 
@@ -190,7 +200,9 @@ def test_the_api_lists_households_as_at_a_year(lintan_official, metrics_cast):
     api.force_authenticate(lintan_official)
     body = api.get("/api/households/", {"year": 2015, "status": "exited_consolidating"}).json()
     rows = body["results"] if isinstance(body, dict) else body
-    assert [(r["code"], r["status_then"], r["status"]) for r in rows] == [("B", "exited_consolidating", "exited_stable")]
+    assert [(r["code"], r["status_then"], r["status"]) for r in rows] == [
+        ("B", "exited_consolidating", "exited_stable")
+    ]
     assert rows[0]["people_then"] == 3
     assert api.get("/api/households/", {"year": 2013}).json()["count"] == 0
 
@@ -224,9 +236,16 @@ def test_closing_a_year_keeps_its_reported_figures_and_refuses_clerks_changes_da
     # A member's departure dated in the closed year, through the form's service: refused as well.
     from households.services import household_update
 
-    members = [{"id": m.pk, "name": m.name, "id_number": m.id_number, "relation": m.relation,
-                **({"left_on": date(2015, 6, 1), "leave_reason": "death"} if i == 1 else {})}
-               for i, m in enumerate(h.members.order_by("id"))]
+    members = [
+        {
+            "id": m.pk,
+            "name": m.name,
+            "id_number": m.id_number,
+            "relation": m.relation,
+            **({"left_on": date(2015, 6, 1), "leave_reason": "death"} if i == 1 else {}),
+        }
+        for i, m in enumerate(h.members.order_by("id"))
+    ]
     h.refresh_from_db()
     with pytest.raises(ValidationError, match="2015 年度数据已锁定上报"):
         household_update(user=lintan_clerk, household=h, data={}, version=h.version, members=members)
@@ -294,8 +313,13 @@ def test_manage_py_close_year(admin, metrics_cast):
 
 
 def past_figures() -> dict:
-    figures = region_figures(division=Division.objects.get(code="623000"), first=2011, last=timezone.localdate().year - 1,
-                             with_children=True, split=False)
+    figures = region_figures(
+        division=Division.objects.get(code="623000"),
+        first=2011,
+        last=timezone.localdate().year - 1,
+        with_children=True,
+        split=False,
+    )
     table = figures.table[compute.SCALAR_KEYS]
     return table.astype(object).where(table.notna(), None).to_dict()  # NaN (no denominator) compares equal
 
@@ -319,8 +343,9 @@ def test_random_today_dated_edits_never_change_a_past_year(admin, metrics_cast):
         pass
 
     @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.lists(st.tuples(st.sampled_from(EDITS), st.sampled_from(codes), st.integers(0, 10)), min_size=1,
-                    max_size=6))
+    @given(
+        st.lists(st.tuples(st.sampled_from(EDITS), st.sampled_from(codes), st.integers(0, 10)), min_size=1, max_size=6)
+    )
     def apply(edits):
         try:
             with transaction.atomic():
@@ -332,12 +357,22 @@ def test_random_today_dated_edits_never_change_a_past_year(admin, metrics_cast):
                         last = h.status_changes.order_by("-date").first()
                         if not allowed or (last and last.date > today):
                             continue
-                        household_status_change(user=admin, household=h, status=allowed[pick % len(allowed)],
-                                                on=today, reason="今日核查")
+                        household_status_change(
+                            user=admin, household=h, status=allowed[pick % len(allowed)], on=today, reason="今日核查"
+                        )
                         continue
-                    rows = [{"id": m.pk, "name": m.name, "id_number": m.id_number, "relation": m.relation,
-                             "joined_on": m.joined_on, "left_on": m.left_on, "leave_reason": m.leave_reason}
-                            for m in h.members.order_by("id")]
+                    rows = [
+                        {
+                            "id": m.pk,
+                            "name": m.name,
+                            "id_number": m.id_number,
+                            "relation": m.relation,
+                            "joined_on": m.joined_on,
+                            "left_on": m.left_on,
+                            "leave_reason": m.leave_reason,
+                        }
+                        for m in h.members.order_by("id")
+                    ]
                     data = {}
                     if kind == "leave":
                         present = [r for r in rows if not r["left_on"] and r["relation"] != "head"]
@@ -345,9 +380,15 @@ def test_random_today_dated_edits_never_change_a_past_year(admin, metrics_cast):
                             continue
                         present[pick % len(present)].update(left_on=today, leave_reason="moved_out")
                     elif kind == "join":
-                        rows.append({"name": f"新成员{pick}", "relation": "other", "joined_on": today,
-                                     "join_reason": "moved_in",
-                                     "id_number": make_id(born=date(1990, 1, 1 + pick), male=pick % 2 == 0)})
+                        rows.append(
+                            {
+                                "name": f"新成员{pick}",
+                                "relation": "other",
+                                "joined_on": today,
+                                "join_reason": "moved_in",
+                                "id_number": make_id(born=date(1990, 1, 1 + pick), male=pick % 2 == 0),
+                            }
+                        )
                     else:
                         data = {"phone": f"1380000{pick:04d}"}
                     household_update(user=admin, household=h, data=data, version=h.version, members=rows)

@@ -33,8 +33,9 @@ def walk(patterns, prefix="", namespace=""):
 
 
 def all_urls():
-    return [(route, name, p) for route, name, p in walk(get_resolver().url_patterns)
-            if not route.startswith(SKIP_PREFIXES)]
+    return [
+        (route, name, p) for route, name, p in walk(get_resolver().url_patterns) if not route.startswith(SKIP_PREFIXES)
+    ]
 
 
 @pytest.fixture
@@ -48,27 +49,52 @@ def world(admin):
     from villages.services import village_year_save
 
     village = Division.objects.get(code=FOREIGN_VILLAGE)
-    h = household_register(user=admin, data={"code": "SECRET1", "village": village, "main_cause": 1, "attribute": 1,
-                                             "identified_year": 2014},
-                           members=[member(MARKER), member("外区秘密成员", "son", born=date(1990, 1, 1))])
+    h = household_register(
+        user=admin,
+        data={"code": "SECRET1", "village": village, "main_cause": 1, "attribute": 1, "identified_year": 2014},
+        members=[member(MARKER), member("外区秘密成员", "son", born=date(1990, 1, 1))],
+    )
     record = record_year(admin, h, 2015)
     change_status(admin, h, Status.EXITED_STABLE, date(2015, 12, 1))
     project = fc.project(admin, FOREIGN_VILLAGE, name="外区秘密项目")
     allocation = fc.allocate(admin, project, "100000")
     disbursement = fc.pay(admin, project, "5000", household=h)
     son = h.members.get(relation="son")
-    loan = loan_create(user=admin, household=h, borrower=son, bank="外区银行", amount=Decimal("50000"),
-                       issued_on=date(2015, 3, 1), term_months=36)
+    loan = loan_create(
+        user=admin,
+        household=h,
+        borrower=son,
+        bank="外区银行",
+        amount=Decimal("50000"),
+        issued_on=date(2015, 3, 1),
+        term_months=36,
+    )
     measure = measure_create(user=admin, household=h, programme="industry", content="外区秘密措施", year=2015)
     fund = mutual_aid_fund_create(user=admin, village=village, name="外区秘密互助社", founded_year=2012)
     facts = village_year_save(user=admin, village=village, year=2015, data={"rural_population": 100})
-    case = case_open(user=admin, household=h, kind=Kind.RETURN, on=date(2016, 3, 1), reason_code=ReasonCode.ILLNESS,
-                     reason="外区秘密原因")
+    case = case_open(
+        user=admin,
+        household=h,
+        kind=Kind.RETURN,
+        on=date(2016, 3, 1),
+        reason_code=ReasonCode.ILLNESS,
+        reason="外区秘密原因",
+    )
     return {
-        "household": h.pk, "member": son.pk, "household-year": record.pk, "status-change": h.status_changes.first().pk,
-        "project": project.pk, "allocation": allocation.pk, "disbursement": disbursement.pk, "loan": loan.pk,
-        "measure": measure.pk, "mutual-aid-fund": fund.pk, "village-year": facts.pk, "division": FOREIGN_VILLAGE,
-        "source": FundSource.objects.first().pk, "case": case.pk,
+        "household": h.pk,
+        "member": son.pk,
+        "household-year": record.pk,
+        "status-change": h.status_changes.first().pk,
+        "project": project.pk,
+        "allocation": allocation.pk,
+        "disbursement": disbursement.pk,
+        "loan": loan.pk,
+        "measure": measure.pk,
+        "mutual-aid-fund": fund.pk,
+        "village-year": facts.pk,
+        "division": FOREIGN_VILLAGE,
+        "source": FundSource.objects.first().pk,
+        "case": case.pk,
     }
 
 
@@ -100,12 +126,23 @@ def foreign_kwargs(name: str, params: list[str], w: dict) -> dict | None:
 
 # Parameters that name no region's object, with a value that exists.
 # A token is another user's pending upload: never in this session, so 404.
-FOREIGN = {"year": 2015, "kind": "households", "fmt": "csv", "key": "incidence_by_region", "chart": "loan_coverage",
-           "token": "AbCdEfGhIjKlMnOpQrStUvWx", "number": "1", "table": "children"}
+FOREIGN = {
+    "year": 2015,
+    "kind": "households",
+    "fmt": "csv",
+    "key": "incidence_by_region",
+    "chart": "loan_coverage",
+    "token": "AbCdEfGhIjKlMnOpQrStUvWx",
+    "number": "1",
+    "table": "children",
+}
 # Parameters whose values differ by URL.
-PER_URL: dict[str, dict[str, object]] = {"printables:publicity": {"kind": "return"}, "procedures:notice": {"kind": "exit"},
-           # An objection of the foreign case: the case alone decides (the objection's number is never looked at first).
-           "procedures:objection_done": {"objection": 1}}
+PER_URL: dict[str, dict[str, object]] = {
+    "printables:publicity": {"kind": "return"},
+    "procedures:notice": {"kind": "exit"},
+    # An objection of the foreign case: the case alone decides (the objection's number is never looked at first).
+    "procedures:objection_done": {"objection": 1},
+}
 # Objects every signed-in user may read (the prefecture's fund sources).
 PREFECTURE_WIDE = {"funds_api:source-detail"}
 

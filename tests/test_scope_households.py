@@ -84,8 +84,12 @@ def test_a_clerk_cannot_register_in_a_village_outside_their_region(client, cheng
 
 
 def test_the_pages_need_a_login(client, households):
-    for url in [reverse("households:list"), reverse("households:detail", args=[households["CG"].pk]),
-                reverse("households:create"), reverse("audit:index")]:
+    for url in [
+        reverse("households:list"),
+        reverse("households:detail", args=[households["CG"].pk]),
+        reverse("households:create"),
+        reverse("audit:index"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("login")), url
     assert client.get(reverse("login")).status_code == 200

@@ -121,11 +121,17 @@ def test_a_second_run_says_the_demo_is_there_and_changes_nothing(small_demo):
 def test_force_rebuilds_the_same_households_and_ids(small_demo):
     def fingerprint():
         return (
-            list(Household.objects.order_by("code").values_list("code", "head_name", "member_count", "status",
-                                                                   "main_cause", "attribute")),
+            list(
+                Household.objects.order_by("code").values_list(
+                    "code", "head_name", "member_count", "status", "main_cause", "attribute"
+                )
+            ),
             list(Member.objects.order_by("id_number").values_list("id_number", "name", "household__code")),
-            list(StatusChange.objects.order_by("household__code", "sequence").values_list(
-                "household__code", "status", "date", "ended_on")),
+            list(
+                StatusChange.objects.order_by("household__code", "sequence").values_list(
+                    "household__code", "status", "date", "ended_on"
+                )
+            ),
             list(Division.objects.filter(level=Level.VILLAGE).values_list("code", "name", "poor_exit_year")),
         )
 
@@ -157,7 +163,8 @@ def test_every_id_number_is_valid_unique_and_agrees_with_sex_and_birth_date(smal
 def test_every_household_has_exactly_one_head_and_its_member_count(small_demo):
     now = Q(members__left_on__isnull=True)
     counted = Household.objects.annotate(
-        heads=Count("members", filter=Q(members__relation=Relation.HEAD) & now), people=Count("members", filter=now),
+        heads=Count("members", filter=Q(members__relation=Relation.HEAD) & now),
+        people=Count("members", filter=now),
     )
     # A dissolved household has no one left; every other one has its head.
     assert not counted.exclude(status=Status.DISSOLVED).exclude(heads=1).exists()
@@ -191,8 +198,15 @@ def test_every_exit_passes_the_exit_test_of_its_year(small_demo):
     for household, year in exits_.values_list("household_id", "date__year"):
         record = HouseholdYear.objects.get(household_id=household, year=year)
         assert record.income_per_capita > lines[year]
-        assert all([record.enough_food, record.enough_clothing, record.education_secured, record.medical_secured,
-                    record.housing_secured])
+        assert all(
+            [
+                record.enough_food,
+                record.enough_clothing,
+                record.education_secured,
+                record.medical_secured,
+                record.housing_secured,
+            ]
+        )
         parts = record.income_wages + record.income_production + record.income_property + record.income_transfer
         assert parts == record.income_per_capita
 
@@ -210,11 +224,17 @@ def test_the_flows_balance_every_year(small_demo):
     for year in range(2012, 2021):
         new = population(StatusChange.objects.filter(date__year=year, sequence=0))
         returned = population(StatusChange.objects.filter(date__year=year, status=Status.RETURNED))
-        removed = population(StatusChange.objects.filter(
-            date__year=year, status__in=[Status.REMOVED, Status.DISSOLVED], previous_status__in=POOR_STATUSES,
-        ))
+        removed = population(
+            StatusChange.objects.filter(
+                date__year=year,
+                status__in=[Status.REMOVED, Status.DISSOLVED],
+                previous_status__in=POOR_STATUSES,
+            )
+        )
         natural = natural_change(year)
-        assert poor_population(year) == poor_population(year - 1) + new - exits(year) + returned - removed + natural, year
+        assert poor_population(year) == poor_population(year - 1) + new - exits(year) + returned - removed + natural, (
+            year
+        )
     assert poor_population(2020) == 0
 
 
@@ -243,7 +263,10 @@ def test_the_small_demo_has_the_shape_of_the_seed(small_demo):
     villages = Division.objects.filter(level=Level.VILLAGE)
     poor_villages = villages.filter(is_poor_village=True)
     assert 0.38 < poor_villages.count() / villages.count() < 0.48
-    assert poor_villages.aggregate(first=Min("poor_exit_year"), last=Max("poor_exit_year")) == {"first": 2016, "last": 2020}
+    assert poor_villages.aggregate(first=Min("poor_exit_year"), last=Max("poor_exit_year")) == {
+        "first": 2016,
+        "last": 2020,
+    }
     assert not villages.filter(code__startswith="623001001").exists()  # no villages under a 街道
 
 
@@ -257,9 +280,17 @@ def test_a_poor_village_has_every_item_of_the_checklist_by_its_exit_year(small_d
 
 
 def test_the_demo_users_log_in_with_their_roles_and_regions(small_demo, client):
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=[
-        "demo_admin", "zhou_official", "lintan_official", "lintan_clerk",
-    ])}
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=[
+                "demo_admin",
+                "zhou_official",
+                "lintan_official",
+                "lintan_clerk",
+            ]
+        )
+    }
     assert users["demo_admin"].is_admin and users["demo_admin"].is_staff
     assert (users["zhou_official"].role, users["zhou_official"].division_id) == ("official", "623000")
     assert (users["lintan_official"].role, users["lintan_official"].division_id) == ("official", "623021")
@@ -300,12 +331,15 @@ def test_every_status_change_is_an_approved_case_and_every_county_has_open_cases
     assert Case.objects.filter(historical=True, state=State.APPROVED).count() == StatusChange.objects.count()
     assert not StatusChange.objects.filter(case__isnull=True).exists()
     assert set(Case.objects.filter(historical=True).values_list("announced_on", flat=True)) == set(
-        StatusChange.objects.values_list("date", flat=True))
+        StatusChange.objects.values_list("date", flat=True)
+    )
     open_ = Case.objects.filter(state=State.OPEN)
     counties = {code[:6] for code in open_.values_list("village_id", flat=True)}
     assert counties == set(Division.objects.filter(level=Level.COUNTY).values_list("code", flat=True))
     assert open_.filter(step=StepCode.TOWNSHIP, notice_end__gte=timezone.localdate()).exists()  # in notice
-    assert open_.filter(step=StepCode.TOWNSHIP, notice_end__lt=timezone.localdate()).exists()  # waiting for the township
+    assert open_.filter(
+        step=StepCode.TOWNSHIP, notice_end__lt=timezone.localdate()
+    ).exists()  # waiting for the township
     assert open_.filter(step=StepCode.ASSESS, rejections=1).exists()  # rejected once
     assert get_user_model().objects.filter(username="chengguan_reviewer", role="township_reviewer").exists()
 
@@ -337,7 +371,9 @@ def test_the_demo_leaves_the_planner_statistics_of_its_tables(small_demo):
 
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl IN ('households_member', 'households_statuschange')")
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_stat1 WHERE tbl IN ('households_member', 'households_statuschange')"
+            )
             assert cursor.fetchone()[0] > 0
         else:
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'households_member'")

@@ -55,7 +55,9 @@ def test_a_new_household_gets_the_villages_next_number_when_left_empty(client, l
     client.force_login(lintan_clerk)
     form = client.get(reverse("households:create")).content.decode()
     assert "留空则按本村下一个顺序号自动编号" in form
-    data = new_household_payload(client, "", "623021100201", [{"name": "甲", "id_number": make_id(), "relation": "head"}])
+    data = new_household_payload(
+        client, "", "623021100201", [{"name": "甲", "id_number": make_id(), "relation": "head"}]
+    )
     assert client.post(reverse("households:create"), data).status_code == 302
     assert Household.objects.filter(code="6230211002010008", head_name="甲").exists()
 
@@ -67,8 +69,9 @@ def test_a_household_number_outside_the_format_is_refused_saying_the_format(clie
     from .test_household_pages import new_household_payload
 
     client.force_login(lintan_clerk)
-    data = new_household_payload(client, "6230211002029999", "623021100201",
-                                 [{"name": "甲", "id_number": make_id(), "relation": "head"}])
+    data = new_household_payload(
+        client, "6230211002029999", "623021100201", [{"name": "甲", "id_number": make_id(), "relation": "head"}]
+    )
     response = client.post(reverse("households:create"), data)
     assert "户编号由所在村的 12 位区划代码加 4 位顺序号组成（如 6230211002010001）" in response.content.decode()
     assert not Household.objects.filter(head_name="甲").exists()
@@ -85,11 +88,13 @@ def test_the_api_numbers_a_new_household_and_checks_the_number_like_the_form(lin
     body = {"village": "623021100201", "main_cause": 1, "identified_year": 2015, "members": [member("甲")]}
     numbered = api.post("/api/households/", {**body, "code": ""}, format="json")
     assert numbered.status_code == 201 and numbered.json()["code"] == "6230211002010008"
-    refused = api.post("/api/households/", {**body, "code": "6230211002029999", "members": [member("乙")]},
-                       format="json")
+    refused = api.post(
+        "/api/households/", {**body, "code": "6230211002029999", "members": [member("乙")]}, format="json"
+    )
     assert refused.status_code == 400
     assert refused.json()["code"] == [
-        "户编号由所在村的 12 位区划代码加 4 位顺序号组成（如 6230211002010001），收到的是“6230211002029999”。"]
+        "户编号由所在村的 12 位区划代码加 4 位顺序号组成（如 6230211002010001），收到的是“6230211002029999”。"
+    ]
 
 
 def test_an_import_keeps_the_numbers_households_already_have_in_the_national_system(lintan_clerk):

@@ -64,8 +64,11 @@ def test_the_chain_links_each_change_to_the_next(history):
 def test_the_chain_is_computed_without_a_database_the_same_for_every_writer():
     from households.services import StatusLink, status_chain, status_may_follow
 
-    changes = [(Status.IDENTIFIED, date(2014, 3, 1)), (Status.EXITED_STABLE, date(2016, 9, 1)),
-               (Status.RETURNED, date(2018, 5, 1))]
+    changes = [
+        (Status.IDENTIFIED, date(2014, 3, 1)),
+        (Status.EXITED_STABLE, date(2016, 9, 1)),
+        (Status.RETURNED, date(2018, 5, 1)),
+    ]
     assert status_chain(changes) == [
         StatusLink(0, "", date(2016, 9, 1)),
         StatusLink(1, Status.IDENTIFIED, date(2018, 5, 1)),
@@ -80,7 +83,5 @@ def test_the_chain_is_computed_without_a_database_the_same_for_every_writer():
 def test_poor_people_per_year_is_one_grouped_query(history, lintan_clerk, django_assert_num_queries):
     register(lintan_clerk, CHENGGUAN, "S002", size=2, year=2016, identified_on=date(2016, 6, 1))
     with django_assert_num_queries(1):
-        poor_2017 = dict(
-            status_at_end_of(2017).values_list("status").annotate(n=Count("id")).order_by()
-        )
+        poor_2017 = dict(status_at_end_of(2017).values_list("status").annotate(n=Count("id")).order_by())
     assert poor_2017 == {Status.RETURNED: 1, Status.IDENTIFIED: 1}

@@ -78,11 +78,14 @@ def test_an_xlsx_sheet_beyond_the_part_limit_is_refused(lintan_clerk, monkeypatc
     bad(lintan_clerk, xlsx(household("X2")), column="", reason="超过上限", name="r.xlsx")
 
 
-@pytest.mark.parametrize("data", [
-    roster(*household("U1")).replace(b"U1-0", b"U1\x00-0"),
-    roster(*household("U2")) + gbk_lines(*household("U3", size=1)),
-    b"%PDF-1.4 not a spreadsheet",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        roster(*household("U1")).replace(b"U1-0", b"U1\x00-0"),
+        roster(*household("U2")) + gbk_lines(*household("U3", size=1)),
+        b"%PDF-1.4 not a spreadsheet",
+    ],
+)
 def test_a_refused_upload_is_not_kept_on_the_server(client, lintan_clerk, settings, data):
     client.force_login(lintan_clerk)
     page = client.post("/data/import/households/", {"file": SimpleUploadedFile("r.csv", data)})

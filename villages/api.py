@@ -68,7 +68,9 @@ class VillageYearViewSet(
             record = village_year_save(
                 user=self.request.user, village=record.village, year=record.year, data=serializer.validated_data
             )
-        return Response(VillageYearSerializer(record, context=self.get_serializer_context()).data, status=status.HTTP_200_OK)
+        return Response(
+            VillageYearSerializer(record, context=self.get_serializer_context()).data, status=status.HTTP_200_OK
+        )
 
     @extend_schema(responses={200: VillageYearSerializer})
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -45,9 +45,14 @@ class UnderDivisionFilter(django_filters.ModelChoiceFilter):
 
 class DivisionFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("级别"))
-    parent = django_filters.ModelChoiceFilter(queryset=divisions_in_scope, to_field_name="code", label=_("上级区划代码"))
+    parent = django_filters.ModelChoiceFilter(
+        queryset=divisions_in_scope, to_field_name="code", label=_("上级区划代码")
+    )
     under = django_filters.ModelChoiceFilter(
-        queryset=divisions_in_scope, to_field_name="code", method="filter_under", label=_("区划代码（其下级，不含自身）")
+        queryset=divisions_in_scope,
+        to_field_name="code",
+        method="filter_under",
+        label=_("区划代码（其下级，不含自身）"),
     )
 
     class Meta:

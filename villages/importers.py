@@ -95,9 +95,16 @@ def villages_import(*, data: bytes, file_name: str, user: "User", dry_run: bool 
             _record, outcome = village_year_upsert(user=user, village=villages[code], year=y, data=fields, batch=batch)
             report.counts[f"years_{outcome}"] += 1
         if report.changed and not dry_run:
-            audit_record(user=user, action=Action.IMPORT, object_type="import", object_id=file_name[:64],
-                         changes=report.counts, region_code=user.region_code,
-                         summary=_("导入村级数据 %(name)s") % {"name": file_name}, batch=batch)
+            audit_record(
+                user=user,
+                action=Action.IMPORT,
+                object_type="import",
+                object_id=file_name[:64],
+                changes=report.counts,
+                region_code=user.region_code,
+                summary=_("导入村级数据 %(name)s") % {"name": file_name},
+                batch=batch,
+            )
         if dry_run:
             transaction.set_rollback(True)
         else:
@@ -105,8 +112,14 @@ def villages_import(*, data: bytes, file_name: str, user: "User", dry_run: bool 
     return report
 
 
-def _read_villages(rows: Iterator[tuple[int, list[Any]]], index: dict[str, int], report: Report, planned: dict[str, dict[str, Any]],
-                   years: dict[tuple[str, int], dict[str, Any]], first_row: dict[str, int]) -> None:
+def _read_villages(
+    rows: Iterator[tuple[int, list[Any]]],
+    index: dict[str, int],
+    report: Report,
+    planned: dict[str, dict[str, Any]],
+    years: dict[tuple[str, int], dict[str, Any]],
+    first_row: dict[str, int],
+) -> None:
     """Parse every row into `planned` villages and their `years`, checking what the file alone can show."""
     for number, cells in rows:
         report.rows += 1
@@ -119,7 +132,9 @@ def _read_villages(rows: Iterator[tuple[int, list[Any]]], index: dict[str, int],
             # 出列年度 may be left blank on the rows of the years before the exit.
             exits = {known["poor_exit_year"], row["poor_exit_year"]} - {None}
             if (known["name"], known["is_poor_village"]) != (row["name"], row["is_poor_village"]) or len(exits) > 1:
-                report.error(number, "村名", row["name"], _("与第 %(n)d 行同一村的信息不一致。") % {"n": first_row[code]})
+                report.error(
+                    number, "村名", row["name"], _("与第 %(n)d 行同一村的信息不一致。") % {"n": first_row[code]}
+                )
                 continue
             known["poor_exit_year"] = known["poor_exit_year"] or row["poor_exit_year"]
         planned.setdefault(code, row)

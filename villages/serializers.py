@@ -15,7 +15,8 @@ class DivisionSerializer(serializers.ModelSerializer[Division]):
 
 class VillageYearSerializer(serializers.ModelSerializer[VillageYear]):
     village = ScopedPrimaryKeyField(
-        queryset=Division.objects.filter(level=Level.VILLAGE), scope_path="code",
+        queryset=Division.objects.filter(level=Level.VILLAGE),
+        scope_path="code",
         help_text=_("村的12位区划代码"),
         error_messages={"does_not_exist": _("没有区划代码为 {pk_value} 的村。")},
     )
@@ -23,7 +24,14 @@ class VillageYearSerializer(serializers.ModelSerializer[VillageYear]):
 
     class Meta:
         model = VillageYear
-        fields = ["id", "village", "village_name", "year", "rural_population", *[name for name, _label in VILLAGE_ITEMS]]
+        fields = [
+            "id",
+            "village",
+            "village_name",
+            "year",
+            "rural_population",
+            *[name for name, _label in VILLAGE_ITEMS],
+        ]
         validators = [
             UniqueTogetherValidator(
                 queryset=VillageYear.objects.all(),

@@ -67,8 +67,15 @@ def village_upsert(*, user: "User", code: str, fields: dict[str, Any], batch: st
             village = Division(code=code, level=Level.VILLAGE, parent_id=code[:9], **fields)
             village.full_clean(validate_unique=False, validate_constraints=False)
             village.save()
-            audit_record(user=user, action=Action.CREATE, obj=village, changes=diff({}, snapshot(village, list(fields))),
-                         region_code=code, summary=village.name, batch=batch)
+            audit_record(
+                user=user,
+                action=Action.CREATE,
+                obj=village,
+                changes=diff({}, snapshot(village, list(fields))),
+                region_code=code,
+                summary=village.name,
+                batch=batch,
+            )
             return village, "create"
         if village.level != Level.VILLAGE:
             raise ValidationError({"village": [_("该代码不是村一级。")]})
@@ -79,18 +86,28 @@ def village_upsert(*, user: "User", code: str, fields: dict[str, Any], batch: st
         if before == after:
             return village, "unchanged"
         village.save(update_fields=list(fields))
-        audit_record(user=user, action=Action.UPDATE, obj=village, changes=diff(before, after),
-                     region_code=code, summary=village.name, batch=batch)
+        audit_record(
+            user=user,
+            action=Action.UPDATE,
+            obj=village,
+            changes=diff(before, after),
+            region_code=code,
+            summary=village.name,
+            batch=batch,
+        )
         return village, "update"
 
 
-def village_year_save(*, user: "User", village: Division, year: int, data: dict[str, Any], batch: str = "") -> VillageYear:
+def village_year_save(
+    *, user: "User", village: Division, year: int, data: dict[str, Any], batch: str = ""
+) -> VillageYear:
     """Create or replace a village's rural population and 六有六通 for `year`, with its audit entry."""
     return village_year_upsert(user=user, village=village, year=year, data=data, batch=batch)[0]
 
 
-def village_year_upsert(*, user: "User", village: Division, year: int, data: dict[str, Any],
-                        batch: str = "") -> tuple[VillageYear, str]:
+def village_year_upsert(
+    *, user: "User", village: Division, year: int, data: dict[str, Any], batch: str = ""
+) -> tuple[VillageYear, str]:
     """village_year_save, also saying what happened: "create", "update" or "unchanged"."""
     check_can_edit_village(user, village)
     if village.level != Level.VILLAGE:
@@ -113,7 +130,12 @@ def village_year_upsert(*, user: "User", village: Division, year: int, data: dic
     with transaction.atomic():
         record.save()
         audit_record(
-            user=user, action=Action.UPDATE if before else Action.CREATE, obj=record,
-            changes=diff(before, after), region_code=village.code, summary=f"{village.name} {year}", batch=batch,
+            user=user,
+            action=Action.UPDATE if before else Action.CREATE,
+            obj=record,
+            changes=diff(before, after),
+            region_code=village.code,
+            summary=f"{village.name} {year}",
+            batch=batch,
         )
     return record, "update" if before else "create"

@@ -49,10 +49,16 @@ def _show_nested(model_name: str, value: Any) -> str:
         return _show(None, value)  # a plain figure, e.g. seed_demo's row counts
     fields = _fields().get(model_name, {})
     records = value if isinstance(value, list) else [value]
-    return "；".join(
-        "，".join(f"{fields[k].verbose_name if k in fields else k}：{_show(fields.get(k), v)}" for k, v in record.items())
-        for record in records if isinstance(record, dict)
-    ) or "—"
+    return (
+        "；".join(
+            "，".join(
+                f"{fields[k].verbose_name if k in fields else k}：{_show(fields.get(k), v)}" for k, v in record.items()
+            )
+            for record in records
+            if isinstance(record, dict)
+        )
+        or "—"
+    )
 
 
 @register.filter
@@ -65,12 +71,19 @@ def audit_changes(entry: AuditEntry) -> list[dict[str, str]]:
         field = fields.get(name)
         nested = NESTED.get(name) if field is None else None
         if nested is not None:
-            rows.append({"label": str(apps.get_model("households", nested)._meta.verbose_name),
-                         "old": _show_nested(nested, old), "new": _show_nested(nested, new)})
+            rows.append(
+                {
+                    "label": str(apps.get_model("households", nested)._meta.verbose_name),
+                    "old": _show_nested(nested, old),
+                    "new": _show_nested(nested, new),
+                }
+            )
             continue
-        rows.append({
-            "label": str(field.verbose_name) if field is not None else name,
-            "old": _show(field, old),
-            "new": _show(field, new),
-        })
+        rows.append(
+            {
+                "label": str(field.verbose_name) if field is not None else name,
+                "old": _show(field, old),
+                "new": _show(field, new),
+            }
+        )
     return rows

@@ -60,8 +60,10 @@ def _target(model: type[models.Model], fields: list[models.Field]) -> str:
 def _copy(model: type[models.Model], fields: list[models.Field], rows: list[Sequence[Any]], fixed: list[Any]) -> None:
     converters = [_copy_converter(f) for f in fields[: len(fields) - len(fixed)]]
     tail = "".join("\t" + _copy_text(value) for value in fixed)
-    text = "".join("\t".join([convert(value) for convert, value in zip(converters, row, strict=True)]) + tail + "\n"
-                   for row in rows)
+    text = "".join(
+        "\t".join([convert(value) for convert, value in zip(converters, row, strict=True)]) + tail + "\n"
+        for row in rows
+    )
     with connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {_target(model, fields)} FROM STDIN", io.StringIO(text))
 
@@ -102,7 +104,7 @@ def _insert(model: type[models.Model], fields: list[models.Field], rows: list[Se
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), ROWS_PER_INSERT):
-            batch = rows[start:start + ROWS_PER_INSERT]
+            batch = rows[start : start + ROWS_PER_INSERT]
             params: list[Any] = []
             for row in batch:
                 if converted:
@@ -111,8 +113,9 @@ def _insert(model: type[models.Model], fields: list[models.Field], rows: list[Se
                         row[i] = adapt(row[i])
                 params.extend(row)
                 params.extend(tail)
-            cursor.cursor.execute(f"INSERT INTO {_target(model, fields)} VALUES " + ", ".join([one] * len(batch)),
-                                  params)
+            cursor.cursor.execute(
+                f"INSERT INTO {_target(model, fields)} VALUES " + ", ".join([one] * len(batch)), params
+            )
 
 
 def _adapter(field: models.Field) -> Callable[[Any], Any] | None:

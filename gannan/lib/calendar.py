@@ -45,7 +45,11 @@ def years_descending() -> list[int]:
 
 def year_message(*, name: str, value: object, first: int = FIRST_YEAR) -> str:
     return _("参数 %(name)s 必须是 %(first)d 至 %(last)d 之间的四位年份，收到的是“%(value)s”。") % {
-        "name": name, "first": first, "last": last_year(), "value": str(value)[:40]}
+        "name": name,
+        "first": first,
+        "last": last_year(),
+        "value": str(value)[:40],
+    }
 
 
 def check_year(value: object, *, name: str, first: int = FIRST_YEAR) -> int:

@@ -170,8 +170,10 @@ def _refuse_control_characters(rows: Iterator[tuple[int, list[Any]]]) -> Iterato
     for number, cells in rows:
         for i, cell in enumerate(cells):
             if isinstance(cell, str) and CONTROL.search(cell):
-                raise FileRefused(_("第 %(n)d 行第 %(col)d 列含有控制字符（如 NUL），无法导入。请删除该字符后再导入。")
-                                  % {"n": number, "col": i + 1})
+                raise FileRefused(
+                    _("第 %(n)d 行第 %(col)d 列含有控制字符（如 NUL），无法导入。请删除该字符后再导入。")
+                    % {"n": number, "col": i + 1}
+                )
         yield number, cells
 
 
@@ -185,8 +187,13 @@ def _decode(data: bytes) -> str:
         raise FileRefused(_("文件编码是 UTF-16，无法识别。请另存为“CSV UTF-8（逗号分隔）”或 GBK 编码的 CSV。"))
     nul = data.find(b"\x00")
     if nul != -1:
-        raise FileRefused(_("第 %(n)d 行含有 NUL 字符：这不是纯文本的 CSV 文件。请在 Excel 中另存为 .xlsx 或“CSV UTF-8（逗号分隔）”后再导入。")
-                          % {"n": _line_of(data, nul)})
+        raise FileRefused(
+            _(
+                "第 %(n)d 行含有 NUL 字符：这不是纯文本的 CSV 文件。"
+                "请在 Excel 中另存为 .xlsx 或“CSV UTF-8（逗号分隔）”后再导入。"
+            )
+            % {"n": _line_of(data, nul)}
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -231,8 +238,12 @@ def _refuse_mixed(data: bytes) -> None:
             first_kind = kind
         elif kind != first_kind:
             raise FileRefused(
-                _("文件混用了两种编码：第 %(n)d 行与前面的行编码不同（UTF-8 与 GBK 混在一起）。请把整个文件另存为同一种编码（推荐“CSV UTF-8（逗号分隔）”）后再导入。")
-                % {"n": number})
+                _(
+                    "文件混用了两种编码：第 %(n)d 行与前面的行编码不同（UTF-8 与 GBK 混在一起）。"
+                    "请把整个文件另存为同一种编码（推荐“CSV UTF-8（逗号分隔）”）后再导入。"
+                )
+                % {"n": number}
+            )
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
@@ -258,14 +269,20 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         raise FileRefused(_("这不是电子表格文件。请上传 .xlsx 或 .csv 文件。")) from None
     unpacked = sum(info.file_size for info in parts)
     if unpacked > XLSX_MAX_UNPACKED or unpacked > XLSX_MAX_RATIO * max(len(data), 1):
-        raise FileRefused(_("XLSX 文件解压后过大（%(mb)d MB），已拒绝。请检查文件或改用 CSV。") % {"mb": unpacked // 1024 // 1024})
+        raise FileRefused(
+            _("XLSX 文件解压后过大（%(mb)d MB），已拒绝。请检查文件或改用 CSV。") % {"mb": unpacked // 1024 // 1024}
+        )
     for info in parts:
         # Shared strings are held in memory whole; a sheet is streamed but still bounded.
         limit = XLSX_MAX_SHARED_STRINGS if info.filename.endswith("sharedStrings.xml") else XLSX_MAX_PART
         if info.file_size > limit:
             raise FileRefused(
-                _("XLSX 文件中的 %(part)s 解压后有 %(mb)d MB，超过上限 %(limit)d MB，已拒绝。请拆分成几个文件，或改用 CSV。")
-                % {"part": info.filename, "mb": info.file_size // 1024 // 1024, "limit": limit // 1024 // 1024})
+                _(
+                    "XLSX 文件中的 %(part)s 解压后有 %(mb)d MB，超过上限 %(limit)d MB，已拒绝。"
+                    "请拆分成几个文件，或改用 CSV。"
+                )
+                % {"part": info.filename, "mb": info.file_size // 1024 // 1024, "limit": limit // 1024 // 1024}
+            )
     if "xl/workbook.xml" not in archive.namelist():
         raise FileRefused(_("这不是电子表格文件。请上传 .xlsx 或 .csv 文件。"))
     import openpyxl

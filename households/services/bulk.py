@@ -69,8 +69,13 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
         refuse(household.code, _members_rules(entry["members"]))
         for m in entry["members"]:
             if owner.setdefault(m["id_number"], household.code) != household.code:
-                refuse(household.code, [_("证件号码 %(id)s 同时出现在贫困户 %(a)s 和 %(b)s 中。") % {
-                    "id": m["id_number"], "a": owner[m["id_number"]], "b": household.code}])
+                refuse(
+                    household.code,
+                    [
+                        _("证件号码 %(id)s 同时出现在贫困户 %(a)s 和 %(b)s 中。")
+                        % {"id": m["id_number"], "a": owner[m["id_number"]], "b": household.code}
+                    ],
+                )
         history = entry["history"]
         try:
             closed_year_refusal(user=user, day=min(on for _s, on, _r in history))
@@ -101,31 +106,57 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
         for household, entry in zip(households, entries, strict=True):
             history = entry["history"]
             identified_on, closed = history[0][1], history[-1][0] in CLOSED_STATUSES
-            own = [{**member_defaults, **{k: v for k, v in m.items() if k in MEMBER_FIELDS}, "household_id": household.pk,
-                    "joined_on": max(m["birth_date"], identified_on), "household_closed": closed}
-                   for m in entry["members"]]
+            own = [
+                {
+                    **member_defaults,
+                    **{k: v for k, v in m.items() if k in MEMBER_FIELDS},
+                    "household_id": household.pk,
+                    "joined_on": max(m["birth_date"], identified_on),
+                    "household_closed": closed,
+                }
+                for m in entry["members"]
+            ]
             own_changes = [
-                {"household_id": household.pk, "status": status, "date": on, "reason": reason, "by_id": by,
-                 **link._asdict()}
-                for (status, on, reason), link in zip(history, status_chain([(s, on) for s, on, _r in history]),
-                                                      strict=True)
+                {
+                    "household_id": household.pk,
+                    "status": status,
+                    "date": on,
+                    "reason": reason,
+                    "by_id": by,
+                    **link._asdict(),
+                }
+                for (status, on, reason), link in zip(
+                    history, status_chain([(s, on) for s, on, _r in history]), strict=True
+                )
             ]
             trail = diff({}, snapshot(household, _household_audit_fields()))
             trail["members"] = [None, [_plain_values(m, MEMBER_FIELDS) for m in own]]
             trail["status_changes"] = [None, [_plain_values(c, ["status", "date", "reason"]) for c in own_changes]]
             if entry["year"] is not None:
                 year, fields = entry["year"]
-                record = {**year_defaults, **{k: v for k, v in fields.items() if k in YEAR_FIELDS},
-                          "household_id": household.pk, "year": year}
+                record = {
+                    **year_defaults,
+                    **{k: v for k, v in fields.items() if k in YEAR_FIELDS},
+                    "household_id": household.pk,
+                    "year": year,
+                }
                 years.append(record)
                 trail["year"] = [None, _plain_values(record, ["year", *YEAR_FIELDS])]
             members += own
             changes += own_changes
-            audits.append({
-                "user_id": by, "action": Action.CREATE, "object_type": "household", "object_id": str(household.pk),
-                "household_code": household.code, "region_code": household.village_id,
-                "summary": household.code[:300], "changes": trail, "batch": batch[:200],
-            })
+            audits.append(
+                {
+                    "user_id": by,
+                    "action": Action.CREATE,
+                    "object_type": "household",
+                    "object_id": str(household.pk),
+                    "household_code": household.code,
+                    "region_code": household.village_id,
+                    "summary": household.code[:300],
+                    "changes": trail,
+                    "batch": batch[:200],
+                }
+            )
         _insert(Member, members)
         _insert(StatusChange, changes)
         _insert(HouseholdYear, years)
@@ -141,8 +172,11 @@ def _plain_values(row: dict[str, Any], names: list[str]) -> dict[str, Any]:
 def _insert_households(households: list[Household]) -> None:
     """Insert new households and give them their ids (found by their unique codes)."""
     # The writer stamps created_at and updated_at, as the ORM would.
-    names = [f.attname for f in Household._meta.concrete_fields
-             if not f.primary_key and f.attname not in ("created_at", "updated_at")]
+    names = [
+        f.attname
+        for f in Household._meta.concrete_fields
+        if not f.primary_key and f.attname not in ("created_at", "updated_at")
+    ]
     bulk_insert(Household, names, [tuple(getattr(h, name) for name in names) for h in households])
     ids = dict(Household.objects.filter(code__in=[h.code for h in households]).values_list("code", "pk"))
     for household in households:

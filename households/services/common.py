@@ -91,10 +91,17 @@ def _closed_year_guard(*, user: User, household: Household, day: date | None, co
     closed_year_refusal(user=user, day=day, correction=correction)
     if day is not None and (closed := closed_year_covering(day)) is not None:
         audit_record(
-            user=user, action=Action.CORRECTION, object_type="household", object_id=str(household.pk or ""),
-            changes={"closed_year": [None, closed.year], "date": [None, day.isoformat()],
-                     "correction": [None, correction.strip()]},
-            household_code=household.code, region_code=household.village_id,
+            user=user,
+            action=Action.CORRECTION,
+            object_type="household",
+            object_id=str(household.pk or ""),
+            changes={
+                "closed_year": [None, closed.year],
+                "date": [None, day.isoformat()],
+                "correction": [None, correction.strip()],
+            },
+            household_code=household.code,
+            region_code=household.village_id,
             summary=_("更正 %(year)d 年度（已锁定）：%(what)s，%(why)s")
             % {"year": closed.year, "what": what, "why": correction.strip()},
         )
@@ -108,8 +115,15 @@ def _plain_check(field: models.Field) -> Callable[[Any], bool]:
         return field.blank and (v is None or v == "" or v == [])
 
     if isinstance(field, models.CharField):
-        return lambda v: empty(v) or (isinstance(v, str) and v != "" and (field.max_length is None or len(v) <= field.max_length)
-                                      and (choices is None or v in choices))
+        return lambda v: (
+            empty(v)
+            or (
+                isinstance(v, str)
+                and v != ""
+                and (field.max_length is None or len(v) <= field.max_length)
+                and (choices is None or v in choices)
+            )
+        )
     if isinstance(field, models.PositiveSmallIntegerField):
         return lambda v: type(v) is int and 0 <= v <= 32767 and (choices is None or v in choices)
     if isinstance(field, models.BooleanField):

@@ -35,8 +35,9 @@ def _household_clean(household: Household, *, many: bool = False) -> None:
         if not many:
             household.full_clean(exclude=["version", "status", "head_name", "member_count"])
         elif not _plainly_valid(Household, {name: getattr(household, name) for name in _OWN_FIELDS}, _OWN_FIELDS):
-            household.full_clean(exclude=["version", "status", "head_name", "member_count", "village"],
-                                 validate_unique=False)
+            household.full_clean(
+                exclude=["version", "status", "head_name", "member_count", "village"], validate_unique=False
+            )
     except ValidationError as e:
         raise ValidationError(e.message_dict) from None
     check_year(household.identified_year, name="identified_year")
@@ -91,16 +92,25 @@ def household_register(
                 _household_clean(household)
                 raise
             audit_record(
-                user=user, action=Action.CREATE, obj=household,
+                user=user,
+                action=Action.CREATE,
+                obj=household,
                 changes=diff({}, snapshot(household, _household_audit_fields())),
-                household_code=household.code, region_code=household.village_id, summary=household.code, batch=batch,
+                household_code=household.code,
+                region_code=household.village_id,
+                summary=household.code,
+                batch=batch,
             )
             _write_members(user=user, household=household, members=cleaned, batch=batch, identified_on=identified_on)
             _refresh_member_summary(household)
             if not applying:
                 _append_status(
-                    user=user, household=household, status=Status.IDENTIFIED, on=identified_on,
-                    reason=_("建档立卡"), batch=batch,
+                    user=user,
+                    household=household,
+                    status=Status.IDENTIFIED,
+                    on=identified_on,
+                    reason=_("建档立卡"),
+                    batch=batch,
                 )
     except IntegrityError:
         household.pk = None
@@ -136,8 +146,15 @@ def household_update(
         cleaned = _clean_all_members(members)
         members_check(user=user, members=cleaned, household=household)
     try:
-        _household_save(user=user, household=household, version=version, before=before, cleaned=cleaned,
-                        correction=correction, batch=batch)
+        _household_save(
+            user=user,
+            household=household,
+            version=version,
+            before=before,
+            cleaned=cleaned,
+            correction=correction,
+            batch=batch,
+        )
     except IntegrityError:
         household.version = version
         raise _registered_elsewhere(user=user, members=cleaned or [], household=household) from None
@@ -147,13 +164,17 @@ def household_update(
     return household
 
 
-def _household_save(*, user: User, household: Household, version: int, before: dict, cleaned, correction: str, batch: str) -> None:
+def _household_save(
+    *, user: User, household: Household, version: int, before: dict, cleaned, correction: str, batch: str
+) -> None:
     with transaction.atomic():
         claimed = Household.objects.filter(pk=household.pk, version=version).update(version=F("version") + 1)
         if not claimed:
             raise StaleVersion(
-                _("该户信息已被其他人修改（您打开的是第 %(v)d 版）。为避免覆盖他人的修改，本次保存未生效："
-                  "请重新打开该户，核对后再录入。")
+                _(
+                    "该户信息已被其他人修改（您打开的是第 %(v)d 版）。为避免覆盖他人的修改，本次保存未生效："
+                    "请重新打开该户，核对后再录入。"
+                )
                 % {"v": version},
                 code="stale_version",
             )
@@ -162,10 +183,22 @@ def _household_save(*, user: User, household: Household, version: int, before: d
         changes = diff(before, snapshot(household, _household_audit_fields()))
         if changes:
             audit_record(
-                user=user, action=Action.UPDATE, obj=household, changes=changes,
-                household_code=household.code, region_code=household.village_id, summary=household.code, batch=batch,
+                user=user,
+                action=Action.UPDATE,
+                obj=household,
+                changes=changes,
+                household_code=household.code,
+                region_code=household.village_id,
+                summary=household.code,
+                batch=batch,
             )
         if cleaned is not None:
-            _write_members(user=user, household=household, members=cleaned, batch=batch,
-                           identified_on=_identified_on(household), correction=correction)
+            _write_members(
+                user=user,
+                household=household,
+                members=cleaned,
+                batch=batch,
+                identified_on=_identified_on(household),
+                correction=correction,
+            )
             _refresh_member_summary(household)

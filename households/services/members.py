@@ -40,7 +40,9 @@ def member_clean(data: dict[str, Any], *, today: date | None = None) -> dict[str
         if not data.get("sex"):
             data["sex"] = sex
         elif data["sex"] != sex:
-            errors["sex"] = [_("性别与证件号码不符：证件号码第17位表示%(sex)s。") % {"sex": _("男") if sex == "M" else _("女")}]
+            errors["sex"] = [
+                _("性别与证件号码不符：证件号码第17位表示%(sex)s。") % {"sex": _("男") if sex == "M" else _("女")}
+            ]
         if not data.get("birth_date"):
             data["birth_date"] = born
         elif data["birth_date"] != born:
@@ -53,8 +55,9 @@ def member_clean(data: dict[str, Any], *, today: date | None = None) -> dict[str
     if not _plainly_valid(Member, data, MEMBER_FIELDS):
         probe = Member(**{k: v for k, v in data.items() if k != "id"})
         try:
-            probe.full_clean(exclude=["household", *([] if data.get("joined_on") else ["joined_on"])],
-                             validate_constraints=False)
+            probe.full_clean(
+                exclude=["household", *([] if data.get("joined_on") else ["joined_on"])], validate_constraints=False
+            )
         except ValidationError as e:
             raise ValidationError(e.message_dict) from None
     return data
@@ -111,7 +114,9 @@ def _members_rules(members: list[dict[str, Any]]) -> list[str]:
     for m in members:
         number = m["id_number"]
         if number in seen:
-            errors.append(_("证件号码 %(id)s 在本户中重复（%(a)s、%(b)s）。") % {"id": number, "a": seen[number], "b": m["name"]})
+            errors.append(
+                _("证件号码 %(id)s 在本户中重复（%(a)s、%(b)s）。") % {"id": number, "a": seen[number], "b": m["name"]}
+            )
         seen[number] = m["name"]
     return errors
 
@@ -119,8 +124,11 @@ def _members_rules(members: list[dict[str, Any]]) -> list[str]:
 def _registered_elsewhere_message(user: User, other: Member) -> str:
     """The refusal for a person already present in `other`'s household, naming it only inside the user's region."""
     if in_scope(user, other.household.village_id):
-        return (_("证件号码 %(id)s 已登记在贫困户 %(code)s（户主 %(head)s）中，一人只能属于一户。")
-                % {"id": other.id_number, "code": other.household.code, "head": other.household.head_name})
+        return _("证件号码 %(id)s 已登记在贫困户 %(code)s（户主 %(head)s）中，一人只能属于一户。") % {
+            "id": other.id_number,
+            "code": other.household.code,
+            "head": other.household.head_name,
+        }
     return _("证件号码 %(id)s 已登记在其他地区的贫困户中，一人只能属于一户。") % {"id": other.id_number}
 
 
@@ -133,19 +141,24 @@ def _clean_all_members(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
         except ValidationError as e:
             name = m.get("name") or "?"
             for field, msgs in e.message_dict.items():
-                label = cast(models.Field, Member._meta.get_field(field)).verbose_name if field in MEMBER_FIELDS else field
+                label = (
+                    cast(models.Field, Member._meta.get_field(field)).verbose_name if field in MEMBER_FIELDS else field
+                )
                 errors.extend(f"{_('第 %(i)d 位成员') % {'i': i}}（{name}）{label}：{msg}" for msg in msgs)
     if errors:
         raise ValidationError({"members": errors})
     return cleaned
 
 
-def _earliest_member_change(existing: dict[int, Member], members: list[dict[str, Any]], dropped: list[Member],
-                            identified_on: date | None) -> date | None:
+def _earliest_member_change(
+    existing: dict[int, Member], members: list[dict[str, Any]], dropped: list[Member], identified_on: date | None
+) -> date | None:
     """The earliest day whose figures these member edits alter (a closed year before it stays as it was)."""
     days: list[date] = [m.joined_on for m in dropped]
     for data in members:
-        joined = data.get("joined_on") or max(filter(None, [data.get("birth_date"), identified_on or timezone.localdate()]))
+        joined = data.get("joined_on") or max(
+            filter(None, [data.get("birth_date"), identified_on or timezone.localdate()])
+        )
         old = existing.get(data["id"]) if data.get("id") else None
         if old is None:
             days.append(joined)
@@ -160,7 +173,12 @@ def _earliest_member_change(existing: dict[int, Member], members: list[dict[str,
 
 
 def _write_members(
-    *, user: User, household: Household, members: list[dict[str, Any]], batch: str, identified_on: date | None,
+    *,
+    user: User,
+    household: Household,
+    members: list[dict[str, Any]],
+    batch: str,
+    identified_on: date | None,
     correction: str = "",
 ) -> None:
     """Create and update members so the household has exactly `members` (matched by id).
@@ -174,26 +192,44 @@ def _write_members(
     given = {m.get("id") for m in members}
     dropped = [old for pk, old in existing.items() if pk not in given]
     if dropped and not correction.strip():
-        raise ValidationError({"members": [
-            _("删除成员（%(names)s）只用于更正录入错误，须填写更正原因；成员死亡、婚出或迁出请填写离开日期和原因。")
-            % {"names": "、".join(m.name for m in dropped)}
-        ]})
+        raise ValidationError(
+            {
+                "members": [
+                    _(
+                        "删除成员（%(names)s）只用于更正录入错误，须填写更正原因；成员死亡、婚出或迁出请填写离开日期和原因。"
+                    )
+                    % {"names": "、".join(m.name for m in dropped)}
+                ]
+            }
+        )
     day = _earliest_member_change(existing, members, dropped, identified_on)
     _closed_year_guard(user=user, household=household, day=day, correction=correction, what=_("成员变动"))
     for old in dropped:
         audit_record(
-            user=user, action=Action.CORRECTION, obj=old,
+            user=user,
+            action=Action.CORRECTION,
+            obj=old,
             changes={**diff(snapshot(old, MEMBER_FIELDS + SPAN_FIELDS), {}), "correction": [None, correction.strip()]},
-            household_code=household.code, region_code=household.village_id,
-            summary=_("更正：删除成员 %(name)s（%(why)s）") % {"name": old.name, "why": correction.strip()}, batch=batch,
+            household_code=household.code,
+            region_code=household.village_id,
+            summary=_("更正：删除成员 %(name)s（%(why)s）") % {"name": old.name, "why": correction.strip()},
+            batch=batch,
         )
         try:
             with transaction.atomic():
                 old.delete()
         except models.ProtectedError as e:
-            raise ValidationError({"members": [_("成员 %(name)s 不能删除：%(what)s 仍登记在该成员名下，请先处理。") % {
-                "name": old.name,
-                "what": "、".join(f"{o._meta.verbose_name}“{o}”" for o in e.protected_objects)}]}) from None
+            raise ValidationError(
+                {
+                    "members": [
+                        _("成员 %(name)s 不能删除：%(what)s 仍登记在该成员名下，请先处理。")
+                        % {
+                            "name": old.name,
+                            "what": "、".join(f"{o._meta.verbose_name}“{o}”" for o in e.protected_objects),
+                        }
+                    ]
+                }
+            ) from None
     closed = household.status in CLOSED_STATUSES
     # Who leaves goes first, heads last, so the one-head constraint never sees two present heads at once.
     ordered = sorted(members, key=lambda m: (not m.get("left_on"), m.get("relation") == Relation.HEAD))
@@ -211,16 +247,26 @@ def _write_members(
                 member.save()
                 left = after["left_on"] and not before["left_on"]
                 audit_record(
-                    user=user, action=Action.UPDATE, obj=member, changes=diff(before, after),
-                    household_code=household.code, region_code=household.village_id,
-                    summary=(_("成员离开：%(name)s") % {"name": member.name}) if left else member.name, batch=batch,
+                    user=user,
+                    action=Action.UPDATE,
+                    obj=member,
+                    changes=diff(before, after),
+                    household_code=household.code,
+                    region_code=household.village_id,
+                    summary=(_("成员离开：%(name)s") % {"name": member.name}) if left else member.name,
+                    batch=batch,
                 )
         else:
             member = Member.objects.create(household=household, household_closed=closed, **fields)
             audit_record(
-                user=user, action=Action.CREATE, obj=member,
+                user=user,
+                action=Action.CREATE,
+                obj=member,
                 changes=diff({}, snapshot(member, MEMBER_FIELDS + SPAN_FIELDS)),
-                household_code=household.code, region_code=household.village_id, summary=member.name, batch=batch,
+                household_code=household.code,
+                region_code=household.village_id,
+                summary=member.name,
+                batch=batch,
             )
 
 

@@ -52,8 +52,9 @@ def status_chain(changes: Sequence[tuple[str, date]]) -> list[StatusLink]:
     """
     last = len(changes) - 1
     return [
-        StatusLink(sequence=i, previous_status=changes[i - 1][0] if i else "",
-                   ended_on=changes[i + 1][1] if i < last else None)
+        StatusLink(
+            sequence=i, previous_status=changes[i - 1][0] if i else "", ended_on=changes[i + 1][1] if i < last else None
+        )
         for i in range(len(changes))
     ]
 
@@ -67,7 +68,12 @@ def status_change_check(*, last: tuple[str, date] | None, status: str, on: date,
     current, since = last if last else (None, None)
     if not status_may_follow(current, status):
         raise ValidationError(
-            {"status": [_("不能从“%(a)s”变更为“%(b)s”。") % {"a": Status(current).label if current else _("未建档"), "b": Status(status).label}]}
+            {
+                "status": [
+                    _("不能从“%(a)s”变更为“%(b)s”。")
+                    % {"a": Status(current).label if current else _("未建档"), "b": Status(status).label}
+                ]
+            }
         )
     if since and on < since:
         raise ValidationError({"date": [_("日期不能早于上一次状态变更（%(d)s）。") % {"d": since.isoformat()}]})
@@ -95,10 +101,14 @@ def _append_status(*, user: User, household: Household, status: str, on: date, r
     previous = household.status or None
     _rechain(household)
     audit_record(
-        user=user, action=Action.STATUS, obj=change,
+        user=user,
+        action=Action.STATUS,
+        obj=change,
         changes={"status": [previous, status], "date": [None, on.isoformat()], "reason": [None, reason]},
-        household_code=household.code, region_code=household.village_id,
-        summary=f"{household.code} {Status(status).label}", batch=batch,
+        household_code=household.code,
+        region_code=household.village_id,
+        summary=f"{household.code} {Status(status).label}",
+        batch=batch,
     )
     return change
 
@@ -130,19 +140,22 @@ def household_status_change(
         locked = Household.objects.select_for_update().filter(pk=household.pk).values("status", "version").first()
         if locked:
             household.status, household.version = locked["status"], locked["version"]
-        return _status_change_locked(user=user, household=household, status=status, on=on, reason=reason,
-                                     correction=correction, batch=batch)
+        return _status_change_locked(
+            user=user, household=household, status=status, on=on, reason=reason, correction=correction, batch=batch
+        )
 
 
-def _status_change_locked(*, user: User, household: Household, status: str, on: date, reason: str, correction: str,
-                          batch: str) -> StatusChange:
+def _status_change_locked(
+    *, user: User, household: Household, status: str, on: date, reason: str, correction: str, batch: str
+) -> StatusChange:
     last = household.status_changes.order_by("-date", "-id").values_list("status", "date").first()
     status_change_check(last=last, status=status, on=on, reason=reason)
     closed_year_refusal(user=user, day=on, correction=correction)
     try:
         with transaction.atomic():
-            _closed_year_guard(user=user, household=household, day=on, correction=correction,
-                               what=str(Status(status).label))
+            _closed_year_guard(
+                user=user, household=household, day=on, correction=correction, what=str(Status(status).label)
+            )
             Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
             household.version += 1
             return _append_status(user=user, household=household, status=status, on=on, reason=reason, batch=batch)
@@ -156,7 +169,12 @@ def _status_change_locked(*, user: User, household: Household, status: str, on: 
 
 
 def household_history_date(
-    *, user: User, household: Household, history: list[tuple[str, date, str]], correction: str = "", batch: str = "",
+    *,
+    user: User,
+    household: Household,
+    history: list[tuple[str, date, str]],
+    correction: str = "",
+    batch: str = "",
 ) -> list[StatusChange]:
     """Replace a history known by years only (the roster's: each change on 31 December) by its dated changes.
 
@@ -181,21 +199,33 @@ def household_history_date(
         moved += [on for i, (_s, on) in enumerate(after) if i >= len(before) or after[i] != before[i]]
         if not moved:
             return old
-        _closed_year_guard(user=user, household=household, day=min(moved), correction=correction,
-                           what=_("状态记录"))
+        _closed_year_guard(user=user, household=household, day=min(moved), correction=correction, what=_("状态记录"))
         for change, (status, on, reason) in zip(old, history, strict=False):
             change.status, change.date, change.reason = status, on, reason
-        StatusChange.objects.bulk_update(old[:len(history)], ["status", "date", "reason"])
-        StatusChange.objects.filter(pk__in=[c.pk for c in old[len(history):]]).delete()
-        StatusChange.objects.bulk_create([StatusChange(household=household, status=status, date=on, reason=reason,
-                                                       by=user) for status, on, reason in history[len(old):]])
+        StatusChange.objects.bulk_update(old[: len(history)], ["status", "date", "reason"])
+        StatusChange.objects.filter(pk__in=[c.pk for c in old[len(history) :]]).delete()
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(household=household, status=status, date=on, reason=reason, by=user)
+                for status, on, reason in history[len(old) :]
+            ]
+        )
         _rechain(household)
         household.version += 1
         audit_record(
-            user=user, action=Action.STATUS, object_type="household", object_id=str(household.pk),
-            changes={"status_changes": [[[st, on.isoformat()] for st, on in before],
-                                        [[st, on.isoformat(), r] for st, on, r in history]]},
-            household_code=household.code, region_code=household.village_id,
-            summary=_("%(code)s 状态记录补全日期") % {"code": household.code}, batch=batch,
+            user=user,
+            action=Action.STATUS,
+            object_type="household",
+            object_id=str(household.pk),
+            changes={
+                "status_changes": [
+                    [[st, on.isoformat()] for st, on in before],
+                    [[st, on.isoformat(), r] for st, on, r in history],
+                ]
+            },
+            household_code=household.code,
+            region_code=household.village_id,
+            summary=_("%(code)s 状态记录补全日期") % {"code": household.code},
+            batch=batch,
         )
         return list(household.status_changes.order_by("date", "id"))

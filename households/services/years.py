@@ -16,8 +16,9 @@ from ..models import Household, HouseholdYear
 from .common import YEAR_FIELDS, StaleVersion, check_can_edit
 
 
-def household_year_save(*, user: User, household: Household, year: int, data: dict[str, Any], batch: str = "",
-                        version: int | None = None) -> HouseholdYear:
+def household_year_save(
+    *, user: User, household: Household, year: int, data: dict[str, Any], batch: str = "", version: int | None = None
+) -> HouseholdYear:
     """Create or replace the household's income and 两不愁三保障 record for `year`.
 
     With `version` (a change of a record read at that version), refused with
@@ -45,7 +46,8 @@ def household_year_save(*, user: User, household: Household, year: int, data: di
     parts = sum(Decimal(getattr(record, n)) for n in money[1:])
     if parts and abs(parts - Decimal(record.income_per_capita)) > 1:
         errors["income_per_capita"] = [
-            _("四项收入之和为 %(sum)s 元，与人均纯收入 %(total)s 元不一致。") % {"sum": parts, "total": record.income_per_capita}
+            _("四项收入之和为 %(sum)s 元，与人均纯收入 %(total)s 元不一致。")
+            % {"sum": parts, "total": record.income_per_capita}
         ]
     if errors:
         raise ValidationError(errors)
@@ -54,7 +56,10 @@ def household_year_save(*, user: User, household: Household, year: int, data: di
             claimed = HouseholdYear.objects.filter(pk=record.pk, version=version).update(version=F("version") + 1)
             if not claimed:
                 raise StaleVersion(
-                    _("该年度记录已被其他人修改（您打开的是第 %(v)d 版）。为避免覆盖他人的修改，本次保存未生效：请重新打开，核对后再录入。")
+                    _(
+                        "该年度记录已被其他人修改（您打开的是第 %(v)d 版）。"
+                        "为避免覆盖他人的修改，本次保存未生效：请重新打开，核对后再录入。"
+                    )
                     % {"v": version},
                     code="stale_version",
                 )
@@ -68,8 +73,13 @@ def household_year_save(*, user: User, household: Household, year: int, data: di
         after = snapshot(record, YEAR_FIELDS)
         if before != after:
             audit_record(
-                user=user, action=Action.UPDATE if before else Action.CREATE, obj=record,
-                changes=diff(before, after), household_code=household.code, region_code=household.village_id,
-                summary=f"{household.code} {year}", batch=batch,
+                user=user,
+                action=Action.UPDATE if before else Action.CREATE,
+                obj=record,
+                changes=diff(before, after),
+                household_code=household.code,
+                region_code=household.village_id,
+                summary=f"{household.code} {year}",
+                batch=batch,
             )
     return record

@@ -52,14 +52,32 @@ def yuan(value: Any) -> str:
 
 
 @register.simple_block_tag
-def kpi(content: str, *, label: Any, value: Any, key: str = "", raw: Any = "", href: str = "", tone: str = "",
-        below: bool = False) -> str:
+def kpi(
+    content: str,
+    *,
+    label: Any,
+    value: Any,
+    key: str = "",
+    raw: Any = "",
+    href: str = "",
+    tone: str = "",
+    below: bool = False,
+) -> str:
     """One KPI tile, the same markup on every page: label, value (a link with `href`), the block as its line below.
 
     `key` and `raw` mark the value for tests and scripts (data-kpi, data-raw); `tone` is poor or exit; `below`
     colours a figure that misses its target line.
     """
-    return render_to_string("metrics/_kpi.html", {
-        "label": label, "value": value, "key": key, "raw": "" if raw is None else raw, "href": href, "tone": tone,
-        "below": below, "delta": content,
-    })
+    return render_to_string(
+        "metrics/_kpi.html",
+        {
+            "label": label,
+            "value": value,
+            "key": key,
+            "raw": "" if raw is None else raw,
+            "href": href,
+            "tone": tone,
+            "below": below,
+            "delta": content,
+        },
+    )

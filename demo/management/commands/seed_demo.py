@@ -43,7 +43,9 @@ class Command(BaseCommand):
     help = "Build the demo data (Gannan 2011-2020: villages, households, status histories, demo logins)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0, help="households and rural population × this (1 = ~75,000 households)")
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="households and rural population × this (1 = ~75,000 households)"
+        )
         parser.add_argument("--seed", type=int, default=2016, help="random seed")
         parser.add_argument("--force", action="store_true", help="rebuild even if this demo is already there")
 
@@ -51,7 +53,12 @@ class Command(BaseCommand):
         if not 0 < scale <= 100:
             raise CommandError("--scale must be above 0 and at most 100.")
         current = seed_current()
-        if current and current.changes.get("scale", [None, None])[1] == scale and current.changes.get("seed", [None, None])[1] == seed and not force:
+        if (
+            current
+            and current.changes.get("scale", [None, None])[1] == scale
+            and current.changes.get("seed", [None, None])[1] == seed
+            and not force
+        ):
             self.stdout.write(
                 f"Demo data (scale {scale:g}, seed {seed}) is already there: "
                 f"{current.changes['households'][1]:,} households. Use --force to rebuild it."

@@ -10,13 +10,17 @@ from metrics.closing import year_close, year_reopen
 
 
 class Command(BaseCommand):
-    help = "Close year Y: store every region's figures as reported; later changes dated in Y need an admin's correction."
+    help = (
+        "Close year Y: store every region's figures as reported; later changes dated in Y need an admin's correction."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("year", type=int)
         parser.add_argument("--user", help="the admin doing it (default: the first superuser)")
         parser.add_argument("--reopen", action="store_true", help="reopen the year instead (needs --reason)")
-        parser.add_argument("--reason", default="", help="why the year is reopened, or why it closes despite open 疑点 errors")
+        parser.add_argument(
+            "--reason", default="", help="why the year is reopened, or why it closes despite open 疑点 errors"
+        )
 
     def handle(self, *args: Any, year: int, user: str | None, reopen: bool, reason: str, **options: Any) -> None:
         users = get_user_model().objects
@@ -31,5 +35,7 @@ class Command(BaseCommand):
             closed = year_close(user=admin, year=year, override_reason=reason)
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from None
-        self.stdout.write(f"{year} closed at {closed.closed_at:%Y-%m-%d %H:%M} by {admin.username}: "
-                          f"{closed.figures.count()} regions' figures stored as reported")
+        self.stdout.write(
+            f"{year} closed at {closed.closed_at:%Y-%m-%d %H:%M} by {admin.username}: "
+            f"{closed.figures.count()} regions' figures stored as reported"
+        )
