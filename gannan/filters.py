@@ -2,12 +2,15 @@
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from gannan.lib.calendar import FIRST_YEAR, YearField
 
 BIGGEST_ID = 2**63 - 1
 
 
+@extend_schema_field(OpenApiTypes.INT)  # also where it filters by a method, with no model field to read
 class YearFilter(django_filters.Filter):
     """A year of the platform's calendar; anything else answers 400 naming the parameter."""
 

@@ -17,7 +17,8 @@ class HouseholdFilter(django_filters.FilterSet):
     main_cause = django_filters.ChoiceFilter(choices=Cause.choices, label=_("主要致贫原因"))
     identified_year = YearFilter(param="identified_year", label=_("识别年度"))
     q = django_filters.CharFilter(method="filter_q", label=_("户编号、成员姓名或证件号码"))
-    year = django_filters.NumberFilter(
+    year = YearFilter(
+        param="year",
         method="filter_year",
         label=_("年度：按该年末的状态与人口列出（status 随之按该年末筛选）"),
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
+from gannan.lib.calendar import parse_year
 from households.forms import add_service_errors
 from households.models import Household
 from households.selectors import household_get
@@ -192,13 +193,8 @@ def notice_page(request: AuthenticatedRequest, village: str, kind: str) -> HttpR
 
 
 def _year(request: AuthenticatedRequest) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year - 1
-    if not 2011 <= year <= timezone.localdate().year:
-        raise Http404
-    return year
+    """The year asked for (last year by default); outside the platform's calendar, 400 naming the parameter."""
+    return parse_year(request.GET.get("year"), name="year", default=lambda: timezone.localdate().year - 1)
 
 
 def villages_ready(request: AuthenticatedRequest) -> HttpResponse:

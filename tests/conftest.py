@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from pytest_django.plugin import blocking_manager_key
 from stdnum.cn import ric
 
 from accounts.models import Role
@@ -33,10 +34,17 @@ VILLAGES = {
 
 
 def load_reference_data() -> None:
-    """The real division tree, the cast's villages and the poverty lines the migration seeds."""
+    """The real division tree, the cast's villages, and what the migrations seed: poverty lines, fund sources.
+
+    Also called after a transactional test, whose flush empties these tables for the tests after it.
+    """
     lines = importlib.import_module("households.migrations.0002_poverty_lines").LINES
     for year, amount in lines.items():
         PovertyLine.objects.get_or_create(year=year, defaults={"amount": Decimal(amount)})
+    from funds.models import FundSource
+
+    for code, name, kind in importlib.import_module("funds.migrations.0002_standard_sources").SOURCES:
+        FundSource.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})
     divisions_load()
     for code, (name, parent, poor) in VILLAGES.items():
         Division.objects.update_or_create(
@@ -71,6 +79,18 @@ def chinese():
 
     with translation.override("zh-hans"):
         yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has emptied every table (its flush), put the reference data back for the next."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if "transactional_db" in fixtures or "live_server" in fixtures or (marker and marker.kwargs.get("transaction")):
+        with item.config.stash[blocking_manager_key].unblock():
+            load_reference_data()
+    return result
 
 
 @pytest.fixture

@@ -47,9 +47,12 @@ def test_years_outside_the_calendar_are_refused_naming_the_parameter_everywhere(
     client.force_login(lintan_clerk)
     assert client.get("/", {"year": value}).status_code == 400
     assert client.get("/funds/", {"year": value}).status_code == 400
+    assert client.get("/households/", {"year": value}).status_code == 400
+    assert client.get("/procedures/villages/", {"year": value}).status_code == 400
     for url, name in [
         ("/api/funds/loans/", "issued_year"),
         ("/api/households/", "identified_year"),
+        ("/api/households/", "year"),
         ("/api/household-years/", "year"),
         ("/api/metrics/summary/", "year"),
     ]:
