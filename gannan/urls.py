@@ -1,4 +1,3 @@
-from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -6,10 +5,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
-    # Pages that are not ours (Swagger UI, ReDoc) make browsers ask for /favicon.ico.
+    # Pages that are not ours (Swagger UI) make browsers ask for /favicon.ico.
     path("favicon.ico", login_not_required(RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -27,12 +26,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
-    # ReDoc renders in a web worker started from a blob: URL; nothing else is allowed beyond the site's policy.
-    path(
-        "api/redoc/",
-        csp_update({"worker-src": ["'self'", "blob:"]})(SpectacularRedocView.as_view(url_name="schema")),
-        name="redoc",
-    ),
     path("api/metrics/", include("metrics.api_urls")),
     path("api/funds/", include("funds.api_urls")),
     path("api/quality/", include("quality.api_urls")),
