@@ -56,6 +56,7 @@ from households.models import (
     StudentStatus,
 )
 from households.services import status_chain
+from households.services.common import MEMBER_FIELDS, SPAN_FIELDS
 from villages.models import Division, Level, VillageYear
 
 from . import figures
@@ -643,29 +644,7 @@ def _members(rng, ids: Ids, names: Names, plan: Plan, cause: int) -> list[tuple]
     return members
 
 
-MEMBER_COLUMNS = [
-    "household_id",
-    "name",
-    "id_number",
-    "relation",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "education",
-    "student_status",
-    "health",
-    "labour",
-    "migrant_months",
-    "medical_insurance",
-    "pension",
-    "dibao",
-    "joined_on",
-    "join_reason",
-    "left_on",
-    "leave_reason",
-    "span_note",
-    "household_closed",
-]
+MEMBER_COLUMNS = ["household_id", *MEMBER_FIELDS, *SPAN_FIELDS, "household_closed"]
 CHECKS = ["enough_food", "enough_clothing", "education_secured", "medical_secured", "housing_secured"]
 YEAR_COLUMNS = [
     "household_id",
