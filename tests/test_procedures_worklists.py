@@ -114,3 +114,12 @@ def test_the_dashboard_shows_the_cases_at_each_step(client, users):
     row = next(r for r in response.context["pipeline"]["rows"] if r["code"] == "623021100")
     assert row["total"] == 3
     assert 'id="pipeline"' in response.content.decode()
+
+
+def test_a_case_in_notice_reads_as_in_notice_with_the_step_after_it(client, users):
+    in_notice = returns_in_notice(users, 1)[0]
+    client.force_login(users["official"])
+    page = client.get(reverse("procedures:worklists")).content.decode()
+    row = page[page.index(in_notice.household.code) :]
+    row = row[: row.index("</tr>")]
+    assert "公示中" in row and "（之后：乡镇审核）" in row
