@@ -14,9 +14,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-## Set up (virtualenv, packages, SQLite database, demo data), start the background worker and serve on http://127.0.0.1:$(PORT)
+## Set up (virtualenv, packages, SQLite database and its cache table, demo data), start the background worker and serve on http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=true $(BIN)/python manage.py createcachetable
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --scale $(SCALE)
 	DJANGO_DEBUG=true $(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
