@@ -5,9 +5,12 @@ site's layout, with the reason escaped by the template (never echoed raw).
 `ErrorPagesMiddleware` turns a view's Http404, PermissionDenied, BadRequest or
 ValidationError into that page even with DEBUG on, so `make run` shows users
 the same page as production. A database that cannot be reached (a restart)
-answers 503 "retry" instead of 500, for pages and API alike.
+answers 503 "retry" instead of 500, for pages and API alike; a query cancelled by
+the request's statement_timeout (gannan/timeouts.py) answers 503 "查询超时，请缩小
+范围后重试".
 """
 
+import logging
 import sys
 
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -18,6 +21,20 @@ from django.utils.translation import gettext as _
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = "5"
+# SQLSTATE 57014 query_canceled: the statement_timeout (or an administrator's pg_cancel_backend).
+QUERY_CANCELED = "57014"
+
+logger = logging.getLogger(__name__)
+
+
+def is_query_canceled(exception: BaseException | None) -> bool:
+    """A query the database cancelled (psycopg2's QueryCanceled, wrapped by Django as OperationalError)."""
+    while exception is not None:
+        code = getattr(exception, "pgcode", None) or getattr(exception, "sqlstate", None)
+        if code == QUERY_CANCELED:
+            return True
+        exception = exception.__cause__
+    return False
 
 
 def _messages(exception: BaseException | None) -> list[str]:
@@ -28,18 +45,32 @@ def _messages(exception: BaseException | None) -> list[str]:
     return []
 
 
-def error_page(request: HttpRequest, status: int, exception: BaseException | None = None) -> HttpResponse:
+def error_page(
+    request: HttpRequest, status: int, exception: BaseException | None = None, *, timed_out: bool = False
+) -> HttpResponse:
     """The styled page for `status`. 500 and 503 render without touching the database (it may be the cause)."""
     template = loader.get_template(f"{status}.html")
-    context = {"messages_shown": _messages(exception) if status in (400, 404, 403) else [], "status": status}
+    context = {
+        "messages_shown": _messages(exception) if status in (400, 404, 403) else [],
+        "status": status,
+        "timed_out": timed_out,
+    }
     if status in (500, 503):
         body = template.render(context)  # no request: no user lookup, no session
     else:
         body = template.render(context, request)
     response = HttpResponse(body, status=status)
-    if status == 503:
+    if status == 503 and not timed_out:  # the same query would time out again: no "retry in 5 s"
         response["Retry-After"] = RETRY_AFTER_SECONDS
     return response
+
+
+def query_timed_out(request: HttpRequest) -> HttpResponse:
+    """503: the request's query ran past its statement_timeout and the database cancelled it."""
+    logger.warning("query cancelled by the request's statement_timeout: %s %s", request.method, request.path)
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("查询超时，请缩小范围后重试。")}, status=503)
+    return error_page(request, 503, timed_out=True)
 
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
@@ -66,8 +97,11 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    """500, unless the cause is the database being unreachable: then 503 "retry"."""
-    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+    """500, unless the cause is the database: a cancelled query 503 "timed out", an unreachable one 503 "retry"."""
+    exception = sys.exc_info()[1]
+    if is_query_canceled(exception):
+        return query_timed_out(request)
+    if isinstance(exception, DATABASE_DOWN):
         return database_unavailable(request)
     return error_page(request, 500)
 
@@ -89,6 +123,8 @@ class ErrorPagesMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if is_query_canceled(exception):
+            return query_timed_out(request)
         if isinstance(exception, DATABASE_DOWN):
             return database_unavailable(request)
         if isinstance(exception, Http404):

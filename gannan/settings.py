@@ -6,6 +6,7 @@ embedded SQLite file; set it to a postgres:// URL for PostgreSQL.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "gannan.headers.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gannan.timeouts.StatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -274,11 +276,47 @@ SPECTACULAR_SETTINGS = {
 # `check(*, year: int) -> list[str]` returning what is wrong; the close happens only when all are empty.
 YEAR_CLOSE_CHECKS: list[str] = ["quality.selectors.year_close_check"]
 
-# Dashboards are cached per region, year and user scope for this many seconds; the key
-# includes the newest audit entry, so any audited write shows at the next request.
 # 疑点 rule RG03: a cadre (帮扶责任人) paired with more households than this is flagged.
 QUALITY_CADRE_MAX_HOUSEHOLDS = int(os.environ.get("QUALITY_CADRE_MAX_HOUSEHOLDS", "5"))
+
+# The cache every worker shares (dashboards, drawn charts, the API's failed-token counts): by default
+# Django's database cache in the table below (no new service; every `migrate` makes it, metrics/apps.py,
+# and Django's test runner makes it in test databases).
+# With CACHE_URL=redis://host:6379/0, Django's Redis backend instead; CACHE_KEY_PREFIX keeps several
+# sites apart on one Redis.
+CACHE_TABLE = "gannan_cache"
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+CACHES: dict[str, dict[str, Any]]
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "gannan"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "gannan"),
+            # Dashboards are keyed by region, year, language and data stamp: room for every county's and
+            # township's of a few years; past this the oldest third is dropped (Django's culling).
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+        }
+    }
+# Dashboards are cached for this many seconds (0: off). The key includes the newest audit entry of the
+# region (metrics/cache.py), so an audited write shows at the region's next request in every worker.
 METRICS_CACHE_SECONDS = int(os.environ.get("METRICS_CACHE_SECONDS", "60"))
+
+# PostgreSQL: every statement of a web request is cancelled after this many milliseconds
+# (gannan/timeouts.py), below gunicorn's 30 s worker timeout, so a killed worker leaves no query running
+# on the server; the page answers 503 "查询超时". Background jobs and management commands have no limit.
+# 0 turns it off; SQLite ignores it (its queries run inside the worker and die with it).
+REQUEST_STATEMENT_TIMEOUT_MS = int(os.environ.get("REQUEST_STATEMENT_TIMEOUT_MS", "25000"))
 
 LOGGING = {
     "version": 1,

@@ -29,3 +29,15 @@ SECURE_SSL_REDIRECT = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Job results of a test run go to a throw-away folder.
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="gannan-private-"))  # noqa: F405 -- tests: each its own (conftest)
+# Tests cache in the process (each test clears what it fills): the database cache's rows would outlive a
+# transactional test's flush (its table is no model's) and leak throttle counts or dashboards into the
+# next test. The production backend stays configured under "database", so Django's test runner creates
+# its table in the test database (createcachetable) and tests/test_cache_shared.py switch to it.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gannan-tests"},
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": CACHE_TABLE,  # noqa: F405
+        "KEY_PREFIX": "gannan",
+    },
+}
