@@ -137,6 +137,7 @@ def env_for(url: str, **extra: str) -> dict[str, str]:
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": "bench-only-secret-key",
             "DJANGO_SECURE_COOKIES": "false",
+            "DJANGO_SSL_REDIRECT": "false",  # plain HTTP on loopback: measure pages, not redirects to https
             **extra,
         }
     )
@@ -351,6 +352,14 @@ def _serve_and_measure(url: str, cookie: str, cache_seconds: int, seconds: int) 
             subprocess.run(
                 ["curl", "-s", "-o", "/dev/null", "-b", f"sessionid={cookie}", f"{base}/?year={YEAR}"], check=False
             )
+        for path in ("/accounts/login/", f"/?year={YEAR}"):  # wrk counts a redirect as an answer: insist on 200
+            code = subprocess.run(
+                ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-b", f"sessionid={cookie}", base + path],
+                capture_output=True,
+                text=True,
+            ).stdout
+            if code != "200":
+                raise SystemExit(f"{path} answered {code}, not 200: the page benchmark would measure something else")
         trivial = _wrk(f"{base}/accounts/login/", cookie, seconds, f.name)
         overview = _wrk(f"{base}/?year={YEAR}", cookie, seconds, f.name)
         os.unlink(f.name)

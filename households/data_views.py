@@ -5,9 +5,7 @@ region (clerks too: they send the roster up the chain); only admins get full
 ID numbers, and each full export is written to the audit trail.
 """
 
-import json
 import secrets
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -22,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Action, audit_record
-from gannan.lib.tabular import FileRefused, Problem, Report, check_size
+from gannan.lib.tabular import FileRefused, Report, check_size
 from jobs.services import job_start
 from villages.models import Division
 from villages.scope import scope_filter
@@ -30,10 +28,17 @@ from villages.scope import scope_filter
 from .events import event_rows, events_template
 from .exports import roster_csv, roster_rows, template_workbook
 from .forms import HouseholdFilterForm
-from .importers import RosterReport, RowChange
 from .models import Attribute, Cause, Household, Status
 from .selectors import household_list
-from .uploads import IMPORTERS, KIND_TITLES, pending_preview_path, pending_upload_path, pending_uploads_forget
+from .uploads import (
+    IMPORTERS,
+    KIND_TITLES,
+    pending_preview_load,
+    pending_preview_path,
+    pending_preview_save,
+    pending_upload_path,
+    pending_uploads_forget,
+)
 
 
 def _importer(request, kind: str):
@@ -76,50 +81,36 @@ def upload(request, kind: str):
     except FileRefused as e:
         context["problem"] = str(e)
         return render(request, "data/upload.html", context, status=400)
-    data = upload.read()
-    report = run(data=data, file_name=Path(upload.name).name, user=request.user, dry_run=True)
+    data, name = upload.read(), Path(upload.name).name
+    if upload.size > settings.IMPORT_BACKGROUND_BYTES:
+        # A large file is checked by the worker (a county's events take minutes): the job's page links to the
+        # preview, from which the clerk confirms as for a small file. A refused file is deleted by the job.
+        token = _keep(request, kind, name, data)
+        job = job_start(
+            user=request.user,
+            kind="households.import_check",
+            title=_("检查 %(name)s") % {"name": name},
+            params={"kind": kind, "token": token, "name": name},
+        )
+        return redirect("jobs:detail", pk=job.pk)
+    report = run(data=data, file_name=name, user=request.user, dry_run=True)
     if not report.ok:
         # A refused file is not kept anywhere: the clerk fixes it and uploads it again.
         return _report_page(request, kind, report, labels, token="")
-    token = secrets.token_urlsafe(24)
-    pending_uploads_forget()
-    pending_upload_path(token).write_bytes(data)
-    if isinstance(report, RosterReport):
-        _preview_save(token, report)
-    pending = request.session.get("imports", {})
-    pending[token] = {"kind": kind, "name": Path(upload.name).name, "at": timezone.now().isoformat()}
-    request.session["imports"] = pending
+    token = _keep(request, kind, name, data)
+    pending_preview_save(token, report)
     return _report_page(request, kind, report, labels, token=token)
 
 
-def _preview_save(token: str, report: RosterReport) -> None:
-    """The dry run's named changes, kept next to the upload so that paging through them does not re-read the file."""
-    pending_preview_path(token).write_text(
-        json.dumps(
-            {
-                "file_name": report.file_name,
-                "rows": report.rows,
-                "counts": report.counts,
-                "warnings": [asdict(w) for w in report.warnings],
-                "changes": [asdict(c) for c in report.changes],
-            },
-            ensure_ascii=False,
-        )
-    )
-
-
-def _preview_load(token: str) -> RosterReport | None:
-    path = pending_preview_path(token)
-    if not path.is_file():
-        return None
-    saved = json.loads(path.read_text())
-    return RosterReport(
-        file_name=saved["file_name"],
-        rows=saved["rows"],
-        counts=saved["counts"],
-        warnings=[Problem(**w) for w in saved["warnings"]],
-        changes=[RowChange(**c) for c in saved["changes"]],
-    )
+def _keep(request, kind: str, name: str, data: bytes) -> str:
+    """Keep an upload until the clerk confirms it: the file under a new token, and the token in the session."""
+    token = secrets.token_urlsafe(24)
+    pending_uploads_forget()
+    pending_upload_path(token).write_bytes(data)
+    pending = request.session.get("imports", {})
+    pending[token] = {"kind": kind, "name": name, "at": timezone.now().isoformat()}
+    request.session["imports"] = pending
+    return token
 
 
 def _pending(request, kind: str, token: str) -> dict:
@@ -135,7 +126,7 @@ def preview(request, kind: str, token: str):
     """Another page of the dry run's named changes."""
     _run, labels = _importer(request, kind)
     _pending(request, kind, token)
-    report = _preview_load(token)
+    report = pending_preview_load(token)
     if report is None:
         raise Http404
     return _report_page(request, kind, report, labels, token=token)
@@ -147,7 +138,7 @@ def confirm(request, kind: str):
     token = request.POST.get("token", "")
     entry = _pending(request, kind, token)
     path = pending_upload_path(token)
-    planned = _preview_load(token)
+    planned = pending_preview_load(token)
     if planned is not None and planned.removals and request.POST.get("confirm_removals") != "1":
         # Removing members loses their records: the clerk ticks that they mean it, after reading the names.
         return _report_page(

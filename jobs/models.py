@@ -34,6 +34,8 @@ class Job(models.Model):
     file = models.FileField(_("结果文件"), storage=private_storage, upload_to="jobs/", blank=True)
     filename = models.CharField(_("文件名"), max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
+    link = models.CharField(_("下一步"), max_length=300, blank=True)
+    link_label = models.CharField(max_length=100, blank=True)
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)

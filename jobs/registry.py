@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 class JobOutput:
     filename: str
     content_type: str
+    # Where the user goes on from the finished job (a checked upload's preview), besides the download; the
+    # label is a msgid (gettext_noop), translated when shown, in the reader's language.
+    link: str = ""
+    link_label: str = ""
 
 
 Progress = Callable[[int, int], None]

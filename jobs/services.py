@@ -67,6 +67,7 @@ def job_run(*, job_id: int) -> Job:
             job.refresh_from_db(fields=["done", "total"])
             job.file.save(f"{job.pk}.bin", File(out), save=False)
         job.filename, job.content_type = output.filename, output.content_type
+        job.link, job.link_label = output.link, output.link_label
         job.status = JobStatus.DONE
         job.done = max(job.done, job.total)
     except ValidationError as error:
@@ -75,7 +76,19 @@ def job_run(*, job_id: int) -> Job:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         job.status, job.error = JobStatus.FAILED, _("任务出错，请稍后重试或联系管理员。")
     job.finished_at = timezone.now()
-    job.save(update_fields=["file", "filename", "content_type", "status", "error", "done", "finished_at"])
+    job.save(
+        update_fields=[
+            "file",
+            "filename",
+            "content_type",
+            "link",
+            "link_label",
+            "status",
+            "error",
+            "done",
+            "finished_at",
+        ]
+    )
     return job
 
 

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 
 from accounts.http import AuthenticatedRequest
@@ -30,6 +31,8 @@ def job_status(request: AuthenticatedRequest, pk: int) -> JsonResponse:
             "percent": job.percent,
             "error": job.error,
             "finished": job.is_finished,
+            "link": job.link,
+            "link_label": gettext(job.link_label) if job.link_label else "",
         }
     )
 

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -253,6 +254,50 @@ def test_a_clerk_uploads_previews_and_confirms(client, lintan_clerk, family):
     done = client.post(reverse("households_data:confirm", args=["events"]), {"token": token})
     assert done.status_code == 200 and "导入完成" in done.content.decode()
     assert family.status_changes.count() == 2
+
+
+def test_a_large_upload_is_checked_in_the_background_then_previewed_and_confirmed(
+    client, lintan_clerk, family, settings
+):
+    from jobs.models import Job, JobStatus
+
+    settings.IMPORT_BACKGROUND_BYTES = 10  # a county's events take minutes to check: not inside a request
+    client.force_login(lintan_clerk)
+    upload = io.BytesIO(events_file(["E001", "", "稳定脱贫", "2016-10-20", "收入达标"]))
+    upload.name = "events.csv"
+    started = client.post(reverse("households_data:upload", args=["events"]), {"file": upload})
+    check = Job.objects.get(user=lintan_clerk, kind="households.import_check")
+    assert started.status_code == 302 and started["Location"] == f"/jobs/{check.pk}/"
+    assert check.status == JobStatus.DONE and family.status_changes.count() == 1  # checked, nothing written
+    page = client.get(started["Location"]).content.decode()
+    assert "查看预览并确认导入" in page and check.link in page
+    preview = client.get(check.link)
+    text = preview.content.decode()
+    assert preview.status_code == 200 and "<th>新增状态变更</th><td>1</td>" in text and 'id="confirm-import"' in text
+    token = next(iter(client.session["imports"]))
+    applied = client.post(reverse("households_data:confirm", args=["events"]), {"token": token})
+    job = Job.objects.get(user=lintan_clerk, kind="households.import")
+    assert applied["Location"] == f"/jobs/{job.pk}/" and job.status == JobStatus.DONE
+    assert family.status_changes.count() == 2
+
+
+def test_a_large_upload_refused_by_the_background_check_names_the_row_and_is_not_kept(
+    client, zhuoni_clerk, family, settings
+):
+    from jobs.models import Job, JobStatus
+
+    settings.IMPORT_BACKGROUND_BYTES = 10
+    client.force_login(zhuoni_clerk)
+    upload = io.BytesIO(events_file(["E001", "", "稳定脱贫", "2016-10-20", ""]))
+    upload.name = "events.csv"
+    client.post(reverse("households_data:upload", args=["events"]), {"file": upload})
+    check = Job.objects.get(user=zhuoni_clerk)
+    assert check.status == JobStatus.FAILED and check.link == ""
+    assert (
+        "共 1 处错误" in check.error and "第 2 行" in check.error and "户编号不存在或不在您的管辖范围内" in check.error
+    )
+    assert not any((Path(settings.PRIVATE_MEDIA_ROOT) / "imports").iterdir())
+    assert family.status_changes.count() == 1
 
 
 def test_another_regions_clerk_uploading_gets_the_missing_household_message(client, zhuoni_clerk, family):

@@ -66,6 +66,8 @@ def test_the_progress_bar_reads_the_status(client, lintan_clerk):
         "percent": 25,
         "error": "",
         "finished": False,
+        "link": "",
+        "link_label": "",
     }
     assert client.get(f"/jobs/{job.pk}/download").status_code == 404
 

@@ -117,10 +117,14 @@ def test_a_large_confirmed_import_runs_as_a_background_job_with_its_report(clien
 
     settings.IMPORT_BACKGROUND_BYTES = 10
     client.force_login(lintan_clerk)
-    page = client.post("/data/import/households/", {"file": SimpleUploadedFile("big.csv", roster(*household("J1")))})
+    checked = client.post("/data/import/households/", {"file": SimpleUploadedFile("big.csv", roster(*household("J1")))})
+    check = Job.objects.get(user=lintan_clerk, kind="households.import_check")
+    assert checked["Location"] == f"/jobs/{check.pk}/" and not Household.objects.filter(code="J1").exists()
+    page = client.get(check.link)  # the preview the worker's check left, with the named changes
+    assert "J1" in page.content.decode()
     token = page.context["token"]
     response = client.post("/data/import/households/confirm/", {"token": token})
-    job = Job.objects.get(user=lintan_clerk)
+    job = Job.objects.get(user=lintan_clerk, kind="households.import")
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     assert job.status == JobStatus.DONE and job.percent == 100
     assert Household.objects.filter(code="J1").exists()

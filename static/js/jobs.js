@@ -18,6 +18,12 @@
         show("job-wait", !job.finished);
         if (job.finished) {
           show("job-download", job.status === "done");
+          if (job.link) {
+            var link = document.getElementById("job-link");
+            link.href = job.link;
+            link.textContent = job.link_label;
+            link.hidden = false;
+          }
         } else {
           window.setTimeout(poll, 1000);
         }
