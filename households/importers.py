@@ -415,7 +415,6 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
     member_keys = [(c.field_name, c.key) for c in present if c.target == "member"]
     households: dict[str, Planned] = {}
     id_rows: dict[str, int] = {}  # the row of each person present
-    own_rows: dict[tuple[str, str], int] = {}  # the row of each person in each household
     for number, cells in rows:
         if cells and isinstance(cells[0], str) and cells[0].startswith(TRAILER):
             continue
@@ -485,18 +484,16 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
         # The span fields the file does not carry (member_clean gives them as empty) are not the file's to change.
         member = {k: v for k, v in member.items() if k not in SPAN_FIELDS or k in given}
         number_id = member["id_number"]
-        # One person is present in one household; who left one household may be present in another
-        # (the roster with departed members lists them in both), but never twice in one household.
-        twice = own_rows.get((code, number_id)) or (id_rows.get(number_id) if not member.get("left_on") else None)
-        if twice:
+        # One person is present in one household. Who left may be present in another or again in the same
+        # (the roster with departed members lists each of their stays).
+        if number_id in id_rows and not member.get("left_on"):
             report.error(
                 number,
                 "证件号码",
                 number_id,
-                _("与第 %(n)d 行的证件号码重复：一人只能属于一户。") % {"n": twice},
+                _("与第 %(n)d 行的证件号码重复：一人只能属于一户。") % {"n": id_rows[number_id]},
             )
             continue
-        own_rows[(code, number_id)] = number
         if not member.get("left_on"):
             id_rows[number_id] = number
         plan.members.append((number, member))
@@ -653,7 +650,9 @@ def _compare(
     everyone = list(household.members.all())
     stored = {m.id_number: m for m in everyone if m.left_on is None}
     # A roster exported with the members who left lists them again: they stay as they are.
-    departed = {m.id_number for m in everyone if m.left_on is not None} - set(stored)
+    left = {m.id_number for m in everyone if m.left_on is not None}
+    departed = left - set(stored)
+    here = {m["id_number"] for _n, m in plan.members if not m.get("left_on")}
     # Who left earlier stays in the file as they are.
     members = [
         {**{name: getattr(m, name) for name in MEMBER_FIELDS + SPAN_FIELDS}, "id": m.pk}
@@ -665,6 +664,11 @@ def _compare(
     named: list[RowChange] = []
     for number, m in plan.members:
         old = stored.get(m["id_number"])
+        if m.get("left_on") and m["id_number"] in left:
+            report.counts["members_unchanged"] += 1  # marked as left, and left this household already
+            continue
+        if m.get("left_on") and m["id_number"] in here:
+            old = None  # left, and back again in another row: a stay of theirs before this one
         if old is None and m["id_number"] in departed:
             report.counts["members_unchanged"] += 1
             continue
