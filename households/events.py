@@ -341,13 +341,20 @@ def _plan_members(
     report: Report,
     headers: dict[str, str],
 ) -> None:
-    """Each member event sets a roster member's day of joining or leaving (and its reason)."""
-    by_id = {m.id_number: m for m in members}  # a later row of the same person (left and came back) wins
+    """Each member event sets a roster member's day of joining or leaving (and its reason).
+
+    A person who left and came back has a row for each stay, who left first: their k-th 成员增加 and
+    k-th 成员减少 in date order are those of their k-th row (the stays follow one another).
+    """
+    stays: dict[str, list[Member]] = defaultdict(list)
+    for m in sorted(members, key=lambda m: (m.left_on is None, m.joined_on, m.pk)):
+        stays[m.id_number].append(m)
     spans = {m.pk: {name: getattr(m, name) for name in SPAN_FIELDS} for m in members}
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str], list[int]] = defaultdict(list)
     touched: dict[int, list[Event]] = defaultdict(list)
     for e in sorted(events, key=lambda e: (e.on, e.row)):
-        member = by_id.get(e.id_number)
+        own = stays.get(e.id_number, [])
+        member = own[0] if own else None
         if member is None:
             report.error(
                 e.row,
@@ -356,16 +363,17 @@ def _plan_members(
                 _("该证件号码不是户 %(code)s 的成员：成员须先由贫困户信息采集表导入。") % {"code": e.household_code},
             )
             continue
-        if (e.id_number, e.kind) in seen:
+        earlier = seen[(e.id_number, e.kind)]
+        if len(earlier) >= len(own):
             report.error(
                 e.row,
                 headers["event_type"],
                 TYPE_LABELS[e.kind],
-                _("与第 %(n)d 行重复：同一成员只能有一条%(type)s。")
-                % {"n": seen[(e.id_number, e.kind)], "type": TYPE_LABELS[e.kind]},
+                _("与第 %(n)d 行重复：同一成员只能有一条%(type)s。") % {"n": earlier[-1], "type": TYPE_LABELS[e.kind]},
             )
             continue
-        seen[(e.id_number, e.kind)] = e.row
+        member = own[len(earlier)]
+        earlier.append(e.row)
         span = spans[member.pk]
         if e.kind == JOIN:
             span.update(joined_on=e.on, join_reason=e.reason)

@@ -26,7 +26,7 @@ from gannan.lib.tabular import choice_pairs, neutralise
 from villages.importers import village_columns
 
 from .importers import TRAILER, Column, history_columns, roster_columns
-from .models import Household, HouseholdYear, Member, StatusChange, mask_id
+from .models import Household, HouseholdYear, LeaveReason, Member, StatusChange, mask_id
 
 CHUNK = 500
 
@@ -82,15 +82,16 @@ def roster_rows(
 ) -> Iterator[list[Any]]:
     """The header, then one row per member: household columns repeated, history as four columns.
 
-    `with_departed` adds the members who left (with the events file, which dates their leaving, the whole
-    register moves to another database).
+    `with_departed` adds the members who left, with their 离开原因 (empty for the members present): with the
+    events file, which dates their joining and leaving, the whole register moves to another database, a
+    head who died and the one who took over, a person who moved from one household to another included.
 
     Plain values, a chunk of households at a time: three queries per chunk (members, the latest
     yearly record, the status history), no model instances. `progress(done, total)` is told after
     each chunk (total: households; one count query).
     """
     with translation.override("zh-hans"):
-        columns = roster_columns()
+        columns = roster_columns(with_departed=with_departed)
         yield [c.header for c in columns]
         formats = [(c.key, _formatter(c)) for c in columns]
         member_keys = [c.key for c in columns if c.target == "member"]
@@ -105,7 +106,7 @@ def roster_rows(
             wanted = Member.objects.filter(household_id__in=pks).order_by("id")
             if not with_departed:
                 wanted = wanted.filter(left_on__isnull=True)
-            members = _grouped(wanted.values("household_id", *member_keys))
+            members = _grouped(wanted.values("household_id", *member_keys, "left_on"))
             years = _grouped(
                 HouseholdYear.objects.filter(household_id__in=pks)
                 .order_by("household_id", "-year")
@@ -132,6 +133,8 @@ def roster_rows(
                     shared.update({key: latest[0][key] for key in ("year", *year_keys)})
                 for member in members.get(household["pk"], []):
                     values = {**shared, **member}
+                    if member["left_on"] and not member.get("leave_reason"):
+                        values["leave_reason"] = LeaveReason.OTHER  # the mark of who left (the services ask a reason)
                     if not full_ids:
                         values["id_number"] = mask_id(member["id_number"])
                     yield [fmt(values.get(key)) for key, fmt in formats]
@@ -208,7 +211,7 @@ def _example_roster() -> list[Any]:
         "income_per_capita": Decimal("4200.00"),
         "year": 2016,
     }
-    return [example.get(c.key, "") for c in roster_columns()]
+    return [example.get(c.key, "") for c in roster_columns(with_departed=False)]
 
 
 def template_workbook(kind: str) -> bytes:
@@ -218,7 +221,7 @@ def template_workbook(kind: str) -> bytes:
         sheet = workbook.active
         if kind == "households":
             sheet.title = "贫困户信息采集表"
-            columns = roster_columns()
+            columns = roster_columns(with_departed=False)
             headers = [(c.header, c.required) for c in columns]
             example = _example_roster()
             lists: list[tuple[int, Column | str]] = [(i, c) for i, c in enumerate(columns) if c.choices is not None]

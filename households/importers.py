@@ -8,6 +8,7 @@ error and nothing is written. A dry run does the same and rolls back.
 
 import gc
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -172,8 +173,13 @@ def _verbose(model, name: str) -> str:
         return str(model._meta.get_field(name).verbose_name)
 
 
-def roster_columns() -> list[Column]:
-    """The roster format: the issue's required columns first, then every other field as an optional column."""
+def roster_columns(*, with_departed: bool = True) -> list[Column]:
+    """The roster format: the issue's required columns first, then every other field as an optional column.
+
+    `with_departed` adds 离开原因, filled only for a member who has left (the roster exported with the
+    members who left): such a row is a member in the household's file, not on its roster now. The
+    import reads it; the template and the export of members present now leave it out.
+    """
     choice = choice_parser
     cols = [
         Column("household_code", "户编号", "household", code_text, True, field_name="code"),
@@ -200,7 +206,7 @@ def roster_columns() -> list[Column]:
         ("cadre_phone", plain_text, None),
     ]
     cols += [Column(n, _verbose(Household, n), "household", p, False, c) for n, p, c in optional_household]
-    optional_member = [
+    optional_member: list[tuple[str, Callable[[Any], Any], Any]] = [
         ("sex", choice(Sex), Sex),
         ("birth_date", birth_date, None),
         ("ethnicity", choice(Ethnicity), Ethnicity),
@@ -213,6 +219,8 @@ def roster_columns() -> list[Column]:
         ("pension", boolean, "bool"),
         ("dibao", boolean, "bool"),
     ]
+    if with_departed:
+        optional_member.append(("leave_reason", choice(LeaveReason), LeaveReason))
     cols += [Column(n, _verbose(Member, n), "member", p, False, c) for n, p, c in optional_member]
     cols.append(Column("year", _verbose(HouseholdYear, "year"), "year", year, False))
     parts = [
@@ -310,7 +318,7 @@ class RosterReport(Report):
 
 def _head_name(plan: "Planned") -> str:
     return next(
-        (m["name"] for _n, m in plan.members if m.get("relation") == Relation.HEAD),
+        (m["name"] for _n, m in plan.members if m.get("relation") == Relation.HEAD and not m.get("left_on")),
         plan.members[0][1].get("name", "") if plan.members else "",
     )
 
@@ -406,7 +414,7 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
     shared_keys = [c.key for c in present if c.target in ("household", "history", "year")]
     member_keys = [(c.field_name, c.key) for c in present if c.target == "member"]
     households: dict[str, Planned] = {}
-    id_rows: dict[str, int] = {}
+    id_rows: dict[str, int] = {}  # the row of each person present
     for number, cells in rows:
         if cells and isinstance(cells[0], str) and cells[0].startswith(TRAILER):
             continue
@@ -460,6 +468,10 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
         if bad:
             continue
         member = {name: values[k] for name, k in member_keys if k in values}
+        if member.get("leave_reason"):
+            # A member who left: the roster has no dates, so they left today until the events file dates it.
+            member["left_on"] = timezone.localdate()
+        given = set(member)
         try:
             member = member_clean(member)
         except ValidationError as e:
@@ -469,8 +481,12 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
                 for message in messages:
                     report.error(number, header, raw, message)
             continue
+        # The span fields the file does not carry (member_clean gives them as empty) are not the file's to change.
+        member = {k: v for k, v in member.items() if k not in SPAN_FIELDS or k in given}
         number_id = member["id_number"]
-        if number_id in id_rows:
+        # One person is present in one household. Who left may be present in another or again in the same
+        # (the roster with departed members lists each of their stays).
+        if number_id in id_rows and not member.get("left_on"):
             report.error(
                 number,
                 "证件号码",
@@ -478,11 +494,14 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
                 _("与第 %(n)d 行的证件号码重复：一人只能属于一户。") % {"n": id_rows[number_id]},
             )
             continue
-        id_rows[number_id] = number
+        if not member.get("left_on"):
+            id_rows[number_id] = number
         plan.members.append((number, member))
     for plan in households.values():
-        heads = [n for n, m in plan.members if m["relation"] == Relation.HEAD]
-        if len(heads) != 1 and len(plan.members) == len(plan.rows):
+        # Who left is in the household's file, not on its roster: the head is the one present.
+        staying = [n for n, m in plan.members if not m.get("left_on")]
+        heads = [n for n, m in plan.members if m["relation"] == Relation.HEAD and not m.get("left_on")]
+        if staying and len(heads) != 1 and len(plan.members) == len(plan.rows):
             where = heads[1] if len(heads) > 1 else plan.first_row
             report.error(
                 where,
@@ -593,7 +612,7 @@ def _check_against_register(planned: dict[str, Planned], user: User, report: Ros
                 continue
             for number, member in plan.members:
                 other = taken.get(member["id_number"])
-                if other is None or other["household__code"] == plan.code:
+                if other is None or other["household__code"] == plan.code or member.get("left_on"):
                     continue
                 if in_scope(user, other["household__village_id"]):
                     reason = _("该证件号码已登记在贫困户 %(code)s（户主 %(head)s）中，一人只能属于一户。") % {
@@ -631,7 +650,9 @@ def _compare(
     everyone = list(household.members.all())
     stored = {m.id_number: m for m in everyone if m.left_on is None}
     # A roster exported with the members who left lists them again: they stay as they are.
-    departed = {m.id_number for m in everyone if m.left_on is not None} - set(stored)
+    left = {m.id_number for m in everyone if m.left_on is not None}
+    departed = left - set(stored)
+    here = {m["id_number"] for _n, m in plan.members if not m.get("left_on")}
     # Who left earlier stays in the file as they are.
     members = [
         {**{name: getattr(m, name) for name in MEMBER_FIELDS + SPAN_FIELDS}, "id": m.pk}
@@ -643,6 +664,11 @@ def _compare(
     named: list[RowChange] = []
     for number, m in plan.members:
         old = stored.get(m["id_number"])
+        if m.get("left_on") and m["id_number"] in left:
+            report.counts["members_unchanged"] += 1  # marked as left, and left this household already
+            continue
+        if m.get("left_on") and m["id_number"] in here:
+            old = None  # left, and back again in another row: a stay of theirs before this one
         if old is None and m["id_number"] in departed:
             report.counts["members_unchanged"] += 1
             continue

@@ -33,7 +33,9 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
 
     Each entry is {"data": household fields, "members": members that already
     passed `member_clean` (the importer cleans them row by row to report each
-    row), "history": [(status, date, reason)] in order, the first one
+    row; a member who left carries `left_on` and `leave_reason`, and is
+    neither counted, nor the head, nor held to one person in one household),
+    "history": [(status, date, reason)] in order, the first one
     identified, "year": (year, income fields) or None}. An imported exit was
     approved by the national system, so the exit test is not applied. Raises ValidationError
     keyed by household code; writes nothing then.
@@ -68,6 +70,8 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
     for household, entry in zip(households, entries, strict=True):
         refuse(household.code, _members_rules(entry["members"]))
         for m in entry["members"]:
+            if m.get("left_on"):
+                continue  # who left is in the file only; they may be present in another household
             if owner.setdefault(m["id_number"], household.code) != household.code:
                 refuse(
                     household.code,
@@ -88,6 +92,13 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
             except ValidationError as e:
                 refuse(household.code, e.messages)
             last = (status, on)
+        for m in entry["members"]:
+            joined, left = _joined_on(m, history[0][1]), m.get("left_on")
+            if left and left < joined:
+                refuse(
+                    household.code,
+                    [_("离开日期 %(l)s 早于加入日期 %(j)s：不能在加入前离开。") % {"l": left, "j": joined}],
+                )
     elsewhere = Member.objects.filter(id_number__in=list(owner), left_on__isnull=True, household_closed=False)
     for other in elsewhere.select_related("household"):
         refuse(owner[other.id_number], [_registered_elsewhere_message(user, other)])
@@ -98,8 +109,10 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
     year_defaults = {name: _plain_checks(HouseholdYear)[name][1] for name in YEAR_FIELDS}
     with transaction.atomic():
         for household, entry in zip(households, entries, strict=True):
-            household.head_name = next(m["name"] for m in entry["members"] if m["relation"] == Relation.HEAD)
-            household.member_count = len(entry["members"])
+            present = [m for m in entry["members"] if not m.get("left_on")]
+            # Once everyone has left (a dissolved household's file) there is no head, as the single path keeps it.
+            household.head_name = next((m["name"] for m in present if m["relation"] == Relation.HEAD), "")
+            household.member_count = len(present)
             household.status = entry["history"][-1][0]
         _insert_households(households)
         members, changes, years, audits = [], [], [], []
@@ -111,7 +124,10 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
                     **member_defaults,
                     **{k: v for k, v in m.items() if k in MEMBER_FIELDS},
                     "household_id": household.pk,
-                    "joined_on": max(m["birth_date"], identified_on),
+                    "joined_on": _joined_on(m, identified_on),
+                    # A member who left (the roster with departed members) comes with the day and reason.
+                    "left_on": m.get("left_on"),
+                    "leave_reason": m.get("leave_reason") or "",
                     "household_closed": closed,
                 }
                 for m in entry["members"]
@@ -130,7 +146,13 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
                 )
             ]
             trail = diff({}, snapshot(household, _household_audit_fields()))
-            trail["members"] = [None, [_plain_values(m, MEMBER_FIELDS) for m in own]]
+            trail["members"] = [
+                None,
+                [
+                    _plain_values(m, [*MEMBER_FIELDS, *(["left_on", "leave_reason"] if m["left_on"] else [])])
+                    for m in own
+                ],
+            ]
             trail["status_changes"] = [None, [_plain_values(c, ["status", "date", "reason"]) for c in own_changes]]
             if entry["year"] is not None:
                 year, fields = entry["year"]
@@ -162,6 +184,11 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
         _insert(HouseholdYear, years)
         _insert(AuditEntry, audits)
     return households
+
+
+def _joined_on(member: dict[str, Any], identified_on: date) -> date:
+    """A new household's member joined when it was identified, or at birth if later (register.md)."""
+    return max(member["birth_date"], identified_on)
 
 
 def _plain_values(row: dict[str, Any], names: list[str]) -> dict[str, Any]:
