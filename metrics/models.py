@@ -77,6 +77,8 @@ class RegisterRollup(models.Model):
     GROUP BY (the pages' query counts stay what they were) and a village is
     refreshed by one DELETE and one INSERT. Rows per village and year: one, plus
     one per cause and attribute present, whatever the number of households.
+    Every figure adds up over villages (natural change too: joined minus left
+    sums like its parts), so a region's row is the SUM of its villages' rows.
 
     `latest` marks the rows of the last year the rollup was built for: no
     change can be dated after the day it was built, so those stocks hold for

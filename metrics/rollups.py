@@ -15,8 +15,8 @@ rolled-back write leaves the rollups as they were. A bulk path wraps itself
 in `rollups_deferred()`: the villages touched inside are refreshed once, when
 it ends (still inside its transaction), and not at all when it rolls back.
 `verify_rollups` compares them with the register; a write outside the
-services (raw SQL, the admin's bulk actions) is what it finds, and
-`rebuild_rollups` repairs.
+services (raw SQL, a restore, a test's bulk rows; the admin is read-only) is
+what it finds, and `rebuild_rollups` repairs.
 """
 
 import os
