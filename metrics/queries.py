@@ -5,6 +5,9 @@ Every frame is a set of *spans*: a row counts at the end of year Y when
 rural-population figures and poor-village listings all fit that shape, so one
 query per source serves a single year and a whole time series alike, and the
 number of queries never depends on the number of households or villages.
+The pages read the register through its villages' rollups instead
+(`register_rollups`: village × year sums built from `register_spans`, see
+`metrics.rollups`); `register_spans` and `register_year` are the reference.
 
 `child_len` groups rows by the first `child_len` characters of the village
 code (the direct children of a region); None returns the region's totals.

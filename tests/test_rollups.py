@@ -97,7 +97,7 @@ def test_a_status_change_and_member_edits_through_the_services(admin, pref_offic
     people = members_of(h)
     people[-1].update(left_on=date(2016, 8, 1), leave_reason="death")
     people.append(
-        {**member("新生儿", "grandchild", born=date(2017, 2, 1)), "joined_on": date(2017, 2, 1), "join_reason": "birth"}
+        {**member("新生儿", "grandchild", born=date(2017, 2, 1)), "joined_on": date(2017, 6, 1), "join_reason": "birth"}
     )
     household_update(user=admin, household=h, data={}, version=h.version, members=people)
     other.refresh_from_db()
@@ -242,6 +242,17 @@ def test_a_new_year_without_a_write_carries_the_stocks_forward(admin, pref_offic
     # As if the rollups were last built a year ago: the last year's rows are gone, the year before is the latest.
     RegisterRollup.objects.filter(year=THIS_YEAR).delete()
     RegisterRollup.objects.filter(year=THIS_YEAR - 1).update(latest=True)
+    assert_as_the_register_says(pref_official)
+
+
+def test_the_migration_builds_the_rollups_of_a_register_already_there(admin, pref_official):
+    import importlib
+
+    from django.apps import apps
+
+    register(admin, CHENGGUAN, "R050", size=3, identified_on=date(2014, 6, 1))
+    RegisterRollup.objects.all().delete()  # as before the migration
+    importlib.import_module("metrics.migrations.0004_build_register_rollups").build(apps, None)
     assert_as_the_register_says(pref_official)
 
 
