@@ -45,6 +45,7 @@ from gannan.lib.tabular import (
 )
 from metrics.closing import closed_year_refusal
 from metrics.models import ClosedYear
+from metrics.rollups import rollups_deferred
 from procedures.services import cases_record_history, cases_refresh_history
 from villages.scope import in_scope
 
@@ -551,7 +552,7 @@ def events_import(*, data: bytes, file_name: str, user: User, dry_run: bool = Fa
         return report
     batch = f"导入 {file_name} by {user.username}"[:200]
     newest = StatusChange.objects.aggregate(newest=Max("pk"))["newest"] or 0
-    with transaction.atomic():
+    with transaction.atomic(), rollups_deferred():
         _apply(plans, user=user, correction=correction, batch=batch, report=report, headers=headers)
         if not report.errors:
             # The file's history was approved in the national system: each status change it wrote or dated is an

@@ -39,6 +39,7 @@ from gannan.lib.tabular import (
     text,
     year,
 )
+from metrics.rollups import rollups_deferred
 from procedures.services import cases_record_history
 from villages.models import Division, Level
 from villages.scope import in_scope
@@ -373,7 +374,7 @@ def households_import(*, data: bytes, file_name: str, user: User, dry_run: bool 
             _("文件中的识别、脱贫、返贫只有年度：%(n)d 户的状态日期按当年 12 月 31 日记录。") % {"n": dated},
         )
     batch = f"导入 {file_name} by {user.username}"[:200]
-    with transaction.atomic():
+    with transaction.atomic(), rollups_deferred():
         _apply(creates, updates, user=user, batch=batch, report=report, headers=headers)
         if not report.errors:
             # The file's history was approved in the national system: each change is an approved case.

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from accounts.models import User
 from gannan.admin import ReadOnlyAdmin
 
-from .models import ClosedYear, ExitTarget, ReportedFigures
+from .models import ClosedYear, ExitTarget, RegisterRollup, ReportedFigures
 from .services import exit_target_delete, exit_target_save
 
 
@@ -50,3 +50,13 @@ class ReportedFiguresAdmin(ReadOnlyAdmin):
     list_filter = ["closed_year"]
     search_fields = ["division__code", "division__name"]
     raw_id_fields = ["division"]
+
+
+@admin.register(RegisterRollup)
+class RegisterRollupAdmin(ReadOnlyAdmin):
+    """Read-only: the rollups are derived from the register (`manage.py rebuild_rollups`, `verify_rollups`)."""
+
+    list_display = ["village", "year", "kind", "code", "poor_households", "poor_population", "latest"]
+    list_filter = ["year", "kind"]
+    search_fields = ["village__code", "village__name"]
+    raw_id_fields = ["village"]

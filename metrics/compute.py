@@ -155,6 +155,28 @@ def year_figures(register_year: pd.DataFrame, index: pd.MultiIndex) -> pd.DataFr
     return sums.reindex(index.get_level_values("child"), fill_value=0).set_index(index)
 
 
+def rollup_figures(register_rollups: pd.DataFrame, index: pd.MultiIndex) -> pd.DataFrame:
+    """The register's keys per (child, year) from `queries.register_rollups` (its figure rows, kind "")."""
+    rows = register_rollups[register_rollups["kind"] == ""]
+    if rows.empty:
+        return pd.DataFrame(0, index=index, columns=REGISTER_KEYS, dtype="int64")
+    sums = rows.groupby(["child", "year"])[REGISTER_KEYS].sum().astype("int64")
+    return sums.reindex(index, fill_value=0)
+
+
+def rollup_splits(
+    register_rollups: pd.DataFrame, *, field: str, children: list[str], years: list[int]
+) -> dict[tuple[str, int], dict[str, int]]:
+    """Poor population split by `field` (main_cause or attribute) from `queries.register_rollups` with split."""
+    result: dict[tuple[str, int], dict[str, int]] = {(c, y): {} for c in children for y in years}
+    rows = register_rollups[register_rollups["kind"] == field]
+    grouped = rows.groupby(["child", "year", "code"])["poor_population"].sum()
+    for (child, year, code), population in grouped.items():
+        if (child, year) in result and population:
+            result[(child, year)][str(int(code))] = int(population)
+    return result
+
+
 def figures(
     *,
     rural_spans: pd.DataFrame,
@@ -163,14 +185,18 @@ def figures(
     years: list[int],
     register_spans: pd.DataFrame | None = None,
     register_year: pd.DataFrame | None = None,
+    register_rollups: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every scalar key, one row per (child, year). Use child [""] with `with_total` frames for a region's totals.
 
-    The register comes either as spans (any run of years) or, for a single
-    year, as `register_year` sums.
+    The register comes as the villages' rollups (what the pages read), or from
+    the register itself: as spans (any run of years) or, for a single year, as
+    `register_year` sums.
     """
     index = pd.MultiIndex.from_product([children, years], names=["child", "year"])
-    if register_year is not None:
+    if register_rollups is not None:
+        register = [rollup_figures(register_rollups, index)]
+    elif register_year is not None:
         register = [year_figures(register_year, index)]
     else:
         register = [stock_figures(register_spans, index, years), flow_figures(register_spans, index)]

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .compute import REGISTER_KEYS
+
 
 class ExitTarget(models.Model):
     """The number of people a region plans to lift out of poverty in a year (年度脱贫任务)."""
@@ -62,3 +64,47 @@ class ReportedFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.closed_year_id} {self.division_id}"
+
+
+class RegisterRollup(models.Model):
+    """A village's register figures for one year, kept up to date by every write (`metrics.rollups`).
+
+    One table for the figures and their splits, told apart by `kind`: a row
+    with kind "" holds every key of `compute.REGISTER_KEYS` (stocks at the end
+    of the year, flows of the year); a row with kind "main_cause" or
+    "attribute" holds the poor population of one `code` of that split (its
+    other columns stay 0). One table, so a region's figures and splits are one
+    GROUP BY (the pages' query counts stay what they were) and a village is
+    refreshed by one DELETE and one INSERT. Rows per village and year: one, plus
+    one per cause and attribute present, whatever the number of households.
+    Every figure adds up over villages (natural change too: joined minus left
+    sums like its parts), so a region's row is the SUM of its villages' rows.
+
+    `latest` marks the rows of the last year the rollup was built for: no
+    change can be dated after the day it was built, so those stocks hold for
+    every later year (and the flows are 0) until the next write rebuilds the
+    village: a new year needs no job to appear.
+    """
+
+    village = models.ForeignKey("villages.Division", verbose_name=_("村"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    latest = models.BooleanField(_("最新年度"), default=False)
+    kind = models.CharField(_("分组"), max_length=16, blank=True, default="")
+    code = models.PositiveSmallIntegerField(_("分组代码"), default=0)
+
+    class Meta:
+        verbose_name = _("村年度汇总")
+        verbose_name_plural = _("村年度汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year", "kind", "code"], name="register_rollup_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.year} {self.kind}{self.code or ''}"
+
+
+# One column per figure of the register, named like its key, so the table follows the registry
+# (a new key is a new column: `makemigrations --check` says so).
+for _key in REGISTER_KEYS:
+    RegisterRollup.add_to_class(_key, models.IntegerField(default=0))
+del _key

@@ -5,12 +5,15 @@ Every frame is a set of *spans*: a row counts at the end of year Y when
 rural-population figures and poor-village listings all fit that shape, so one
 query per source serves a single year and a whole time series alike, and the
 number of queries never depends on the number of households or villages.
+The pages read the register through its villages' rollups instead
+(`register_rollups`: village × year sums built from `register_spans`, see
+`metrics.rollups`); `register_spans` and `register_year` are the reference.
 
 `child_len` groups rows by the first `child_len` characters of the village
 code (the direct children of a region); None returns the region's totals.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
@@ -21,7 +24,8 @@ from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Le
 from households.models import CLOSED_STATUSES, EXITED_STATUSES, POOR_STATUSES, HouseholdYear, Status, StatusChange
 from villages.models import Division, Level, VillageYear
 
-from .models import ExitTarget
+from .compute import FLOW_KEYS, REGISTER_KEYS
+from .models import ExitTarget, RegisterRollup
 
 # The direct child of a region, read from a village through the tree: village, its township or its county.
 # Grouping by a plain column (not a substring of the code) lets PostgreSQL estimate the few groups and hash them.
@@ -66,7 +70,13 @@ def _year(expression: Any) -> Cast:
 
 
 def register_spans(
-    *, prefix: str, first: int, last: int, child_len: int | None = None, split: bool = False
+    *,
+    prefix: str,
+    first: int,
+    last: int,
+    child_len: int | None = None,
+    split: bool = False,
+    villages: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """The status history as spans, for the years first..last, in one query (two scans joined by UNION ALL).
 
@@ -82,8 +92,11 @@ def register_spans(
     Spans starting before `first` are clipped to first − 1 and open or later
     ends to last + 1, so rows that behave alike in first..last group together.
     With `split`, poor spans carry the household's main cause and attribute.
+    `villages` keeps only the households of those villages (a rollup refresh).
     """
     base = StatusChange.objects.filter(household__village__code__startswith=prefix, date__lte=date(last, 12, 31))
+    if villages is not None:
+        base = base.filter(household__village_id__in=list(villages))
     base = base.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=date(first, 1, 1)))
     poor = Q(status__in=POOR_STATUSES)
     common = {
@@ -211,6 +224,37 @@ def register_year(*, prefix: str, year: int, child_len: int | None = None, split
         exited_households=frame["exited_stable_households"] + frame["exited_consolidating_households"],
         natural_change_population=frame["natural_joined_population"] - frame["natural_left_population"],
     )
+
+
+def register_rollups(
+    *, prefix: str, first: int, last: int, child_len: int | None = None, split: bool = False
+) -> pd.DataFrame:
+    """The register's figures for the years first..last from the villages' rollups, in one GROUP BY.
+
+    Columns: child, year, kind ("" for the figures, "main_cause" or "attribute"
+    for a split), code (the split's code), then the keys of
+    `compute.REGISTER_KEYS` summed over the child's villages. Without `split`
+    only the figure rows are read. A village's `latest` rows stand for every
+    later year (`models.RegisterRollup`): they are carried to the years after
+    them with their stocks and no flows.
+    """
+    qs: QuerySet[Any, Any] = RegisterRollup.objects.filter(village__code__startswith=prefix)
+    qs = qs.filter(Q(year__gte=first, year__lte=last) | Q(latest=True, year__lt=first))
+    if not split:
+        qs = qs.filter(kind="")
+    sums = {f"sum_{key}": Sum(key) for key in REGISTER_KEYS}  # an annotation may not take a field's name
+    qs = qs.annotate(child=_child("village__", child_len)).values("child", "year", "latest", "kind", "code")
+    qs = qs.annotate(**sums).order_by()
+    columns = ["child", "year", "latest", "kind", "code", *REGISTER_KEYS]
+    frame = _frame(qs.values_list("child", "year", "latest", "kind", "code", *sums), columns)
+    frame["latest"] = frame["latest"].astype(bool)
+    carried = frame[frame["latest"] & (frame["year"] < last)]
+    if not carried.empty:
+        later = carried.merge(pd.DataFrame({"to": range(first, last + 1)}), how="cross")
+        later = later[later["to"] > later["year"]].assign(year=lambda x: x["to"]).drop(columns="to")
+        later[FLOW_KEYS] = 0
+        frame = pd.concat([frame, later], ignore_index=True)
+    return frame[frame["year"] >= first].drop(columns="latest").reset_index(drop=True)
 
 
 def poor_year_split(*, prefix: str, year: int) -> pd.DataFrame:

@@ -40,15 +40,25 @@ def division_dict(division: Division) -> dict[str, str]:
 
 
 def region_figures(
-    *, division: Division, first: int, last: int, with_children: bool, split: bool = True, with_total: bool = True
+    *,
+    division: Division,
+    first: int,
+    last: int,
+    with_children: bool,
+    split: bool = True,
+    with_total: bool = True,
+    raw: bool = False,
 ) -> RegionFigures:
     """Figures for `division` (and its children when asked) for every year first..last.
 
     Three aggregate queries (plus one for the children's names) whatever the
     number of households and villages; the region's totals are the sum of
-    the children's rows, so asking for children costs no extra query. One year
-    reads the register as conditional sums, a run of years as spans. Without
-    `split`, by_cause and by_attribute are left empty (the query is smaller).
+    the children's rows, so asking for children costs no extra query. The
+    register's figures are the sums of the villages' rollups
+    (`metrics.rollups`); `raw` computes them from the register itself, the
+    reference the rollups are built from and checked against: one year as
+    conditional sums, a run of years as spans. Without `split`, by_cause and
+    by_attribute are left empty (the query is smaller).
     """
     years = compute.years_range(first, last)
     children: list[Division] = []
@@ -57,17 +67,17 @@ def region_figures(
         children = list(Division.objects.filter(parent=division).order_by("code"))
         child_len = PREFIX_LENGTH[division.child_level]
     prefix = division.prefix
-    one_year = first == last
-    if one_year:
-        register = {"register_year": queries.register_year(prefix=prefix, year=first, child_len=child_len, split=split)}
+    if not raw:
+        name = "register_rollups"
+        frame = queries.register_rollups(prefix=prefix, first=first, last=last, child_len=child_len, split=split)
+    elif first == last:
+        name = "register_year"
+        frame = queries.register_year(prefix=prefix, year=first, child_len=child_len, split=split)
     else:
-        register = {
-            "register_spans": queries.register_spans(
-                prefix=prefix, first=first, last=last, child_len=child_len, split=split
-            )
-        }
+        name = "register_spans"
+        frame = queries.register_spans(prefix=prefix, first=first, last=last, child_len=child_len, split=split)
     frames = {
-        **register,
+        name: frame,
         "rural_spans": queries.rural_spans(prefix=prefix, child_len=child_len, until=last),
         "village_spans": queries.poor_village_spans(prefix=prefix, child_len=child_len),
     }
@@ -76,23 +86,38 @@ def region_figures(
         codes = [c.code for c in children]
         if with_total:
             codes = ["", *codes]
-            frames = {name: pd.concat([f, compute.with_total(f)]) for name, f in frames.items()}
+            frames = {key: pd.concat([f, compute.with_total(f)]) for key, f in frames.items()}
     table = compute.figures(**frames, children=codes, years=years)
-    if one_year:
-        frame = frames["register_year"]
-        by_cause = compute.year_splits(frame, field="main_cause", children=codes, year=first)
-        by_attribute = compute.year_splits(frame, field="attribute", children=codes, year=first)
-    else:
-        frame = frames["register_spans"]
-        by_cause = compute.splits(frame, field="main_cause", children=codes, years=years)
-        by_attribute = compute.splits(frame, field="attribute", children=codes, years=years)
+    frame = frames[name]
+    splits: dict[str, dict[tuple[str, int], dict[str, int]]] = {}
+    for key, field in (("by_cause", "main_cause"), ("by_attribute", "attribute")):
+        if name == "register_rollups":
+            splits[key] = compute.rollup_splits(frame, field=field, children=codes, years=years)
+        elif name == "register_year":
+            splits[key] = compute.year_splits(frame, field=field, children=codes, year=first)
+        else:
+            splits[key] = compute.splits(frame, field=field, children=codes, years=years)
     return RegionFigures(
-        division=division, years=years, children=children, table=table, by_cause=by_cause, by_attribute=by_attribute
+        division=division,
+        years=years,
+        children=children,
+        table=table,
+        by_cause=splits["by_cause"],
+        by_attribute=splits["by_attribute"],
     )
 
 
-def poor_splits(*, division: Division, year: int) -> dict[str, dict[str, int]]:
-    """The poor population at the end of `year` by main cause and by attribute, in one query."""
+def poor_splits(*, division: Division, year: int, raw: bool = False) -> dict[str, dict[str, int]]:
+    """The poor population at the end of `year` by main cause and by attribute, in one query.
+
+    From the villages' rollups; `raw` reads the register's poor spans instead.
+    """
+    if not raw:
+        frame = queries.register_rollups(prefix=division.prefix, first=year, last=year, split=True)
+        return {
+            key: compute.rollup_splits(frame, field=field, children=[""], years=[year])[("", year)]
+            for key, field in (("by_cause", "main_cause"), ("by_attribute", "attribute"))
+        }
     frame = queries.poor_year_split(prefix=division.prefix, year=year)
     return {
         "by_cause": compute.year_splits(frame, field="main_cause", children=[""], year=year)[("", year)],

@@ -101,15 +101,15 @@ def village_money(*, village: Division) -> dict[str, Decimal]:
 def village_incidence(*, division: Division, year: int, limit: int = 10) -> list[dict[str, Any]]:
     """The villages of `division` with the highest poverty incidence at the end of `year` (the laggards).
 
-    Two GROUP BY queries by village (register and rural population) and one for the names.
+    Three GROUP BY queries by village (the register's rollups, rural population, poor villages) and two for the names.
     """
     prefix = division.prefix
     frames = {
-        "register_year": queries.register_year(prefix=prefix, year=year, child_len=12),
+        "register_rollups": queries.register_rollups(prefix=prefix, first=year, last=year, child_len=12),
         "rural_spans": queries.rural_spans(prefix=prefix, child_len=12, until=year),
         "village_spans": queries.poor_village_spans(prefix=prefix, child_len=12),
     }
-    codes = sorted(set(frames["register_year"]["child"]))
+    codes = sorted(set(frames["register_rollups"]["child"]))
     if not codes:
         return []
     table = compute.figures(**frames, children=codes, years=[year]).reset_index()

@@ -181,8 +181,12 @@ def register(
 
 
 def add_people(household: Household, n: int) -> None:
-    """`n` more members present since the household was identified, written in bulk (large figures in tests)."""
+    """`n` more members present since the household was identified, written in bulk (large figures in tests).
+
+    Written past the services, so the village's rollups are rebuilt as `rebuild_rollups` would.
+    """
     from households.models import Member
+    from metrics.rollups import rebuild
 
     joined = household.status_changes.order_by("date").values_list("date", flat=True).first()
     Member.objects.bulk_create(
@@ -200,6 +204,7 @@ def add_people(household: Household, n: int) -> None:
         ],
         batch_size=5000,
     )
+    rebuild(villages=[household.village_id])
 
 
 def record_year(user, household: Household, year: int, income: str = "4000", passed: bool = True):

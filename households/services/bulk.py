@@ -13,6 +13,7 @@ from audit.models import AuditEntry
 from audit.services import Action, diff, snapshot
 from gannan.lib.bulk import bulk_insert
 from metrics.closing import closed_year_refusal
+from metrics.rollups import rollups_touch
 
 from ..models import CLOSED_STATUSES, Household, HouseholdYear, Member, Relation, StatusChange
 from .common import (
@@ -183,6 +184,7 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
         _insert(StatusChange, changes)
         _insert(HouseholdYear, years)
         _insert(AuditEntry, audits)
+        rollups_touch(*villages)
     return households
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import Action, audit_record, diff, snapshot
 from gannan.lib.calendar import check_year
+from metrics.rollups import rollups_touch
 from villages.models import Level
 
 from ..models import Household, Status
@@ -112,6 +113,7 @@ def household_register(
                     reason=_("建档立卡"),
                     batch=batch,
                 )
+                rollups_touch(household.village_id)  # an applicant is on no figure until its announcement
     except IntegrityError:
         household.pk = None
         raise _registered_elsewhere(user=user, members=cleaned, household=None) from None
@@ -202,3 +204,6 @@ def _household_save(
                 correction=correction,
             )
             _refresh_member_summary(household)
+        if cleaned is not None or changes.keys() & {"village_id", "main_cause", "attribute"}:
+            # A move refreshes the village left as well as the one joined.
+            rollups_touch(before["village_id"], household.village_id)

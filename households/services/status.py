@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import Action, audit_record
 from metrics.closing import closed_year_refusal
+from metrics.rollups import rollups_touch
 from villages.scope import in_scope
 
 from ..models import CLOSED_STATUSES, Household, Member, Status, StatusChange
@@ -158,7 +159,9 @@ def _status_change_locked(
             )
             Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
             household.version += 1
-            return _append_status(user=user, household=household, status=status, on=on, reason=reason, batch=batch)
+            change = _append_status(user=user, household=household, status=status, on=on, reason=reason, batch=batch)
+            rollups_touch(household.village_id)
+            return change
     except IntegrityError:
         # Re-identifying a removed household whose member was registered elsewhere since.
         household.version -= 1
@@ -228,4 +231,5 @@ def household_history_date(
             summary=_("%(code)s 状态记录补全日期") % {"code": household.code},
             batch=batch,
         )
+        rollups_touch(household.village_id)
         return list(household.status_changes.order_by("date", "id"))

@@ -22,7 +22,8 @@ def household_year_save(
     """Create or replace the household's income and 两不愁三保障 record for `year`.
 
     With `version` (a change of a record read at that version), refused with
-    StaleVersion when someone else saved the record since.
+    StaleVersion when someone else saved the record since. A yearly record is
+    on none of the register's figures, so the rollups (`metrics.rollups`) stay as they are.
     """
     check_can_edit(user, household.village)
     check_year(year, name="year")

@@ -1,0 +1,178 @@
+"""The villages' rollups (`models.RegisterRollup`): built from the register's reference queries, kept on write.
+
+A dashboard sums a region's village × year rows instead of joining status
+spans with member spans, so its cost no longer grows with the register.
+Modelled on zulip's analytics counts: the figures are declared once
+(`compute.REGISTER_KEYS`, one column each) and every fill is idempotent: the
+rows of the villages concerned are deleted and inserted again, in one
+transaction, from the same query and arithmetic the raw path uses
+(`queries.register_spans` grouped by village, `compute.stock_figures`,
+`flow_figures`, `splits`), so the two cannot drift.
+
+Writes keep them current: every write of `households.services` calls
+`rollups_touch` with the villages it changed, inside its transaction, so a
+rolled-back write leaves the rollups as they were. A bulk path wraps itself
+in `rollups_deferred()`: the villages touched inside are refreshed once, when
+it ends (still inside its transaction), and not at all when it rolls back.
+`verify_rollups` compares them with the register; a write outside the
+services (raw SQL, a restore, a test's bulk rows; the admin is read-only) is
+what it finds, and `rebuild_rollups` repairs.
+"""
+
+import os
+import threading
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db import connection, transaction
+
+from gannan.lib.bulk import bulk_insert
+from gannan.lib.calendar import FIRST_YEAR, last_year
+from villages.models import PREFIX_LENGTH, Level
+
+from . import compute, queries
+from .models import RegisterRollup
+
+VILLAGE_LEN = PREFIX_LENGTH[Level.VILLAGE]
+SPLITS = ["main_cause", "attribute"]
+COLUMNS = ["village_id", "year", "latest", "kind", "code", *compute.REGISTER_KEYS]
+
+
+def reference_rows(*, prefix: str, villages: Collection[str] | None = None) -> pd.DataFrame:
+    """The rollup rows of the villages under `prefix` (only `villages`, when given), computed from the register.
+
+    One query: the register's spans grouped by village for every year from the
+    platform's first to this one, turned into figures by the raw path's own
+    functions. Columns: `COLUMNS`. A village with no status history has no rows.
+    """
+    first, last = FIRST_YEAR, last_year()
+    years = compute.years_range(first, last)
+    spans = queries.register_spans(
+        prefix=prefix, first=first, last=last, child_len=VILLAGE_LEN, split=True, villages=villages
+    )
+    codes = sorted(set(spans["child"]))
+    index = pd.MultiIndex.from_product([codes, years], names=["child", "year"])
+    table = pd.concat([compute.stock_figures(spans, index, years), compute.flow_figures(spans, index)], axis=1)
+    figures = table[compute.REGISTER_KEYS].reset_index().assign(kind="", code=0)
+    parts = [figures]
+    for field in SPLITS:
+        split = compute.splits(spans, field=field, children=codes, years=years)
+        rows = [
+            {"child": child, "year": year, "kind": field, "code": int(code), "poor_population": population}
+            for (child, year), by_code in split.items()
+            for code, population in by_code.items()
+        ]
+        parts.append(pd.DataFrame(rows, columns=["child", "year", "kind", "code", "poor_population"]))
+    rows = pd.concat(parts, ignore_index=True)
+    rows[compute.REGISTER_KEYS] = rows[compute.REGISTER_KEYS].fillna(0).astype("int64")
+    rows = rows.rename(columns={"child": "village_id"}).assign(latest=rows["year"] == last)
+    return rows[COLUMNS]
+
+
+def rebuild(*, prefix: str = "", villages: Collection[str] | None = None) -> int:
+    """Replace the rollups of every village under `prefix` (only `villages`, when given); the number of rows written.
+
+    Idempotent and set-based: one read of the register, one DELETE, one bulk
+    insert, in one transaction, whatever the number of villages.
+    """
+    if villages is not None:
+        villages = sorted(set(villages))
+        prefix = os.path.commonprefix([prefix, *villages]) if prefix else os.path.commonprefix(villages)
+    with transaction.atomic():
+        rows = reference_rows(prefix=prefix, villages=villages)
+        stale = RegisterRollup.objects.filter(village__code__startswith=prefix)
+        if villages is not None:
+            stale = stale.filter(village_id__in=villages)
+        stale.delete()
+        bulk_insert(RegisterRollup, COLUMNS, rows.itertuples(index=False, name=None))
+    return len(rows)
+
+
+class _Dirty(threading.local):
+    """The villages touched inside this thread's open `rollups_deferred()`, and how deep it is nested."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.villages: set[str] = set()
+
+
+_dirty = _Dirty()
+
+
+def rollups_touch(*villages: str) -> None:
+    """The services' hook: these villages' figures changed; refresh their rollups now, or at the deferral's end."""
+    codes = {code for code in villages if code}
+    if _dirty.depth:
+        _dirty.villages |= codes
+    elif codes:
+        rebuild(villages=codes)
+
+
+@contextmanager
+def rollups_deferred() -> Iterator[None]:
+    """Collect the villages touched inside and refresh them once at the end (bulk paths: imports, the demo).
+
+    Use it inside the bulk path's transaction: the refresh then commits with
+    the writes. Nothing is refreshed when the block raises or its
+    transaction is marked for rollback (a dry run); nested blocks refresh
+    at the outermost one's end.
+    """
+    outermost = _dirty.depth == 0
+    if outermost:
+        _dirty.villages = set()
+    _dirty.depth += 1
+    try:
+        yield
+    except BaseException:
+        if outermost:
+            _dirty.villages = set()
+        raise
+    finally:
+        _dirty.depth -= 1
+    if outermost:
+        villages, _dirty.villages = _dirty.villages, set()
+        if villages and not (connection.in_atomic_block and connection.get_rollback()):
+            rebuild(villages=villages)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A figure whose rollup is not what the register says."""
+
+    village: str
+    year: int
+    figure: str  # a key of compute.REGISTER_KEYS, or "by_cause:<code>" / "by_attribute:<code>"
+    rollup: int
+    raw: int
+
+
+SPLIT_NAMES = {"main_cause": "by_cause", "attribute": "by_attribute"}
+
+
+def _long(rows: pd.DataFrame) -> pd.Series:
+    """Rollup-shaped rows as one value per (village, year, figure), zeros left out."""
+    totals = rows[rows["kind"] == ""].melt(
+        id_vars=["village", "year"], value_vars=compute.REGISTER_KEYS, var_name="figure"
+    )
+    split = rows[rows["kind"] != ""]
+    split = split.assign(figure=split["kind"].map(SPLIT_NAMES) + ":" + split["code"].astype(str))
+    split = split.rename(columns={"poor_population": "value"})[["village", "year", "figure", "value"]]
+    values = pd.concat([totals, split], ignore_index=True)
+    values = values[values["value"] != 0]
+    return values.groupby(["village", "year", "figure"])["value"].sum()
+
+
+def differences(*, prefix: str = "") -> list[Difference]:
+    """Every figure of every village under `prefix` and year whose rollup, as the pages read it, is not the raw one."""
+    stored = queries.register_rollups(
+        prefix=prefix, first=FIRST_YEAR, last=last_year(), child_len=VILLAGE_LEN, split=True
+    ).rename(columns={"child": "village"})
+    raw = reference_rows(prefix=prefix).rename(columns={"village_id": "village"})
+    both = pd.concat([_long(stored).rename("rollup"), _long(raw).rename("raw")], axis=1).fillna(0)
+    both = both[both["rollup"] != both["raw"]]
+    return [
+        Difference(village=str(village), year=int(year), figure=str(figure), rollup=int(r), raw=int(w))
+        for (village, year, figure), r, w in zip(both.index, both["rollup"], both["raw"], strict=True)
+    ]
