@@ -41,7 +41,7 @@ def funds_charts(
     sources = {
         "key": "sources_by_year",
         "unit": "wan_yuan",
-        "title": _("各来源资金（按年度，万元）"),
+        "title": _("各来源资金（按年度）"),
         "kind": "stacked",
         "x": "year",
         "series": present,
@@ -113,11 +113,12 @@ def funds_charts(
     flow = {
         "key": "allocated_vs_disbursed",
         "unit": "wan_yuan",
-        "title": _("资金到位与拨付（按年度，万元）"),
+        "title": _("资金到位与拨付（按年度）"),
         "kind": "grouped",
         "x": "year",
         "series": ["allocated", "disbursed"],
         "columns": [("year", _("年度")), ("allocated", _("到位资金（万元）")), ("disbursed", _("拨付资金（万元）"))],
+        "names": {"allocated": _("到位资金"), "disbursed": _("拨付资金")},
         "rows": [
             {"year": r["year"], "allocated": _yuan_wan(r["allocated"]), "disbursed": _yuan_wan(r["disbursed"])}
             for r in selectors.funds_allocated_vs_disbursed(region=region)
@@ -128,7 +129,7 @@ def funds_charts(
     by_programme = {
         "key": "by_programme",
         "unit": "wan_yuan",
-        "title": _("各类项目资金（累计，万元）"),
+        "title": _("各类项目资金（累计）"),
         "kind": "bar",
         "x": "programme_label",
         "series": ["amount"],

@@ -425,11 +425,13 @@ def from_rows(spec: dict[str, Any], links: list[str | None] | None = None) -> Ch
     """A chart given as plain rows (funds.charts): bars per series over `x`, stacked or grouped, optional target line.
 
     `spec`: key, title, kind ("bar", "stacked" or "grouped"), unit (WAN_YUAN, HOUSEHOLDS or PERCENT), x, series,
-    columns [(key, label)], rows, and optionally line / line_label; `links`: one per row, where its bar and its
-    table row lead.
+    columns [(key, label)], rows, and optionally line / line_label and names {series: legend label} (the legend
+    without the table's unit: money's axis is in 元 with 万/亿 ticks, its table in 万元); `links`: one per row,
+    where its bar and its table row lead.
     """
     columns, rows = spec["columns"], spec["rows"]
     labels = {key: str(label) for key, label in columns}
+    names = labels | {key: str(name) for key, name in spec.get("names", {}).items()}
     table = pd.DataFrame([[row.get(key) for key, _label in columns] for row in rows], columns=list(labels.values()))
     x = [str(row[spec["x"]]) for row in rows]
     unit = spec["unit"]
@@ -441,10 +443,10 @@ def from_rows(spec: dict[str, Any], links: list[str | None] | None = None) -> Ch
         fig.add_bar(
             x=x,
             y=values,
-            name=labels[key],
+            name=names[key],
             marker_color=PALETTE[i % len(PALETTE)],
             customdata=links or None,
-            hovertemplate=hover + "<extra>" + labels[key] + "</extra>",
+            hovertemplate=hover + "<extra>" + names[key] + "</extra>",
         )
         if spec["kind"] == "stacked":
             heights = [h + (v or 0) for h, v in zip(heights, values, strict=True)]

@@ -45,6 +45,21 @@ def test_money_axes_read_in_wan_and_yi():
     assert yaxis["title"]["text"] == "元" and "3亿" in yaxis["ticktext"]
 
 
+def test_a_money_chart_says_its_unit_once_on_the_axis_and_its_legend_carries_none(db):
+    # The axis reads 元 with 万/亿 ticks; "万元" in the title or the legend beside "1亿" on a 元 axis misleads.
+    from funds.charts import funds_charts
+    from villages.models import Division
+
+    money = {c["key"]: c for c in funds_charts(region=Division.objects.get(code="623021"), year=2015, children=[])}
+    for key in ("sources_by_year", "allocated_vs_disbursed", "by_programme"):
+        assert "万元" not in str(money[key]["title"]), key
+    flow = charts.from_rows(
+        money["allocated_vs_disbursed"] | {"rows": [{"year": 2015, "allocated": 1, "disbursed": 1}]}
+    )
+    assert [trace["name"] for trace in go.Figure(flow.figure).to_dict()["data"]] == ["到位资金", "拨付资金"]
+    assert list(flow.table.columns) == ["年度", "到位资金（万元）", "拨付资金（万元）"]  # the table keeps its unit
+
+
 def test_in_english_axes_have_grouped_digits_not_k():
     with translation.override("en"):
         ticks = layout(charts.trend(SERIES))["yaxis"]["ticktext"]

@@ -102,7 +102,7 @@ def test_the_funds_page_speaks_english(client, lintan_official, household):
     for text in [
         "funds & projects",
         "Loan coverage (every eligible household)",
-        "Funds by source (by year, 10k yuan)",
+        "Funds by source (by year)",
         "Poverty-alleviation projects, 2015",
     ]:
         assert text in html, text
