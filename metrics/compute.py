@@ -71,20 +71,31 @@ def _sum_by(frame: pd.DataFrame, value: str, index: pd.MultiIndex) -> pd.Series:
     return s.reindex(index, fill_value=0).astype("int64")
 
 
+def _sums_by(frame: pd.DataFrame, columns: dict[str, pd.Series], index: pd.MultiIndex) -> pd.DataFrame:
+    """Each of `columns` (values aligned with `frame`'s rows) summed per (child, year) of `frame`, in one GROUP BY."""
+    if frame.empty:
+        return pd.DataFrame(0, index=index, columns=list(columns), dtype="int64")
+    table = pd.DataFrame(columns).fillna(0).assign(child=frame["child"], year=frame["year"])
+    sums = table.groupby(["child", "year"])[list(columns)].sum()
+    return sums.reindex(index, fill_value=0).astype("int64")
+
+
 def stock_figures(register_spans: pd.DataFrame, index: pd.MultiIndex, years: list[int]) -> pd.DataFrame:
     """poor_households, poor_population, supported_population, registered_population per (child, year)."""
     x = spans_at(register_spans, years)
-    poor = x[x["status"].isin(POOR)]
-    supported = x[x["status"].isin(POOR + [Status.EXITED_CONSOLIDATING.value])]
-    registered = x[x["status"].isin(POOR + EXITED)]
-    return pd.DataFrame(
+    status = x["status"]
+    poor = status.isin(POOR)
+    supported = status.isin(POOR + [Status.EXITED_CONSOLIDATING.value])
+    registered = status.isin(POOR + EXITED)
+    return _sums_by(
+        x,
         {
-            "poor_households": _sum_by(poor, "households", index),
-            "poor_population": _sum_by(poor, "population", index),
-            "supported_population": _sum_by(supported, "population", index),
-            "registered_population": _sum_by(registered, "population", index),
+            "poor_households": x["households"].where(poor, 0),
+            "poor_population": x["population"].where(poor, 0),
+            "supported_population": x["population"].where(supported, 0),
+            "registered_population": x["population"].where(registered, 0),
         },
-        index=index,
+        index,
     )
 
 
@@ -112,14 +123,14 @@ def flow_figures(register_spans: pd.DataFrame, index: pd.MultiIndex) -> pd.DataF
     }
     columns = {}
     for kind, mask in selections.items():
-        rows = flows[mask]
-        columns[f"{kind}_population"] = _sum_by(rows, "population", index)
-        columns[f"{kind}_households"] = _sum_by(rows, "households", index)
+        columns[f"{kind}_population"] = flows["population"].where(mask, 0)
+        columns[f"{kind}_households"] = flows["households"].where(mask, 0)
+    table = _sums_by(flows, columns, index)
     poor = spans["status"].isin(POOR)
     arrivals = spans[poor & joined].assign(year=pd.to_numeric(spans["start"]))
     departures = spans[poor & left].assign(year=pd.to_numeric(spans["end"]))
-    columns[NATURAL_KEY] = _sum_by(arrivals, "population", index) - _sum_by(departures, "population", index)
-    return pd.DataFrame(columns, index=index)[FLOW_KEYS]
+    table[NATURAL_KEY] = _sum_by(arrivals, "population", index) - _sum_by(departures, "population", index)
+    return table[FLOW_KEYS]
 
 
 def rural_figures(rural_spans: pd.DataFrame, index: pd.MultiIndex, years: list[int]) -> pd.DataFrame:

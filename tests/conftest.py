@@ -185,25 +185,17 @@ def add_people(household: Household, n: int) -> None:
 
     Written past the services, so the village's rollups are rebuilt as `rebuild_rollups` would.
     """
+    from gannan.lib.bulk import bulk_insert
     from households.models import Member
     from metrics.rollups import rebuild
 
-    joined = household.status_changes.order_by("date").values_list("date", flat=True).first()
-    Member.objects.bulk_create(
-        [
-            Member(
-                household=household,
-                name=f"成员{i}",
-                id_number=f"T{household.pk:05d}{i:012d}",
-                relation="other",
-                sex="M",
-                birth_date=date(1990, 1, 1),
-                joined_on=joined or date(1990, 1, 1),
-            )
-            for i in range(n)
-        ],
-        batch_size=5000,
-    )
+    joined = household.status_changes.order_by("date").values_list("date", flat=True).first() or date(1990, 1, 1)
+    columns = ["household_id", "name", "id_number", "relation", "sex", "birth_date", "joined_on"]
+    rows = [
+        (household.pk, f"成员{i}", f"T{household.pk:05d}{i:012d}", "other", "M", date(1990, 1, 1), joined)
+        for i in range(n)
+    ]
+    bulk_insert(Member, columns, rows)
     rebuild(villages=[household.village_id])
 
 
