@@ -179,13 +179,8 @@ def rollup_splits(
     register_rollups: pd.DataFrame, *, field: str, children: list[str], years: list[int]
 ) -> dict[tuple[str, int], dict[str, int]]:
     """Poor population split by `field` (main_cause or attribute) from `queries.register_rollups` with split."""
-    result: dict[tuple[str, int], dict[str, int]] = {(c, y): {} for c in children for y in years}
     rows = register_rollups[register_rollups["kind"] == field]
-    grouped = rows.groupby(["child", "year", "code"])["poor_population"].sum()
-    for (child, year, code), population in grouped.items():
-        if (child, year) in result and population:
-            result[(child, year)][str(int(code))] = int(population)
-    return result
+    return _by_code(rows.groupby(["child", "year", "code"])["poor_population"].sum(), children=children, years=years)
 
 
 def figures(
@@ -223,11 +218,18 @@ def year_splits(
     register_year: pd.DataFrame, *, field: str, children: list[str], year: int
 ) -> dict[tuple[str, int], dict[str, int]]:
     """Poor population at the end of the year split by `field`, from `queries.register_year` with split."""
-    result: dict[tuple[str, int], dict[str, int]] = {(c, year): {} for c in children}
     if register_year.empty:
-        return result
-    grouped = register_year.groupby(["child", field])["poor_population"].sum()
-    for (child, code), population in grouped.items():
+        return _by_code(None, children=children, years=[year])
+    grouped = register_year.assign(year=year).groupby(["child", "year", field])["poor_population"].sum()
+    return _by_code(grouped, children=children, years=[year])
+
+
+def _by_code(
+    grouped: pd.Series | None, *, children: list[str], years: list[int]
+) -> dict[tuple[str, int], dict[str, int]]:
+    """{(child, year): {code: population}} from sums indexed (child, year, code); every pair present, zeros left out."""
+    result: dict[tuple[str, int], dict[str, int]] = {(c, y): {} for c in children for y in years}
+    for (child, year, code), population in [] if grouped is None else grouped.items():
         if (child, year) in result and population:
             result[(child, year)][str(int(code))] = int(population)
     return result
@@ -238,14 +240,8 @@ def splits(
 ) -> dict[tuple[str, int], dict[str, int]]:
     """Poor population split by `field` (main_cause or attribute): {(child, year): {code: population}}."""
     x = spans_at(register_spans[register_spans["status"].isin(POOR)], years)
-    result: dict[tuple[str, int], dict[str, int]] = {(c, y): {} for c in children for y in years}
-    if x.empty:
-        return result
-    grouped = x.groupby(["child", "year", field])["population"].sum()
-    for (child, year, code), population in grouped.items():
-        if (child, year) in result and population:
-            result[(child, year)][str(int(code))] = int(population)
-    return result
+    grouped = None if x.empty else x.groupby(["child", "year", field])["population"].sum()
+    return _by_code(grouped, children=children, years=years)
 
 
 def plain(value: Any) -> int | float | None:

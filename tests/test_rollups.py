@@ -108,6 +108,27 @@ def test_a_status_change_and_member_edits_through_the_services(admin, pref_offic
     assert_as_the_register_says(pref_official)
 
 
+def test_only_an_edit_the_figures_count_refreshes_the_rollups(admin, pref_official, monkeypatch):
+    # A clerk correcting a name or a school pays no refresh; a day of leaving moves a figure and does.
+    from metrics import rollups
+
+    h = register(admin, CHENGGUAN, "R005", size=3, identified_on=date(2014, 6, 1))
+    refreshed: list[set[str]] = []
+    real = rollups.rebuild
+    monkeypatch.setattr(rollups, "rebuild", lambda **kw: refreshed.append(set(kw["villages"])) or real(**kw))
+    people = members_of(h)
+    people[0].update(name="改名")
+    household_update(user=admin, household=h, data={"phone": "13800000000"}, version=h.version, members=people)
+    assert refreshed == []
+    h.refresh_from_db()
+    people = members_of(h)
+    people[-1].update(left_on=date(2016, 8, 1), leave_reason="death")
+    household_update(user=admin, household=h, data={}, version=h.version, members=people)
+    assert refreshed == [{CHENGGUAN}]
+    assert raw_summary(CHENGGUAN, 2016)["poor_population"] == 2
+    assert_as_the_register_says(pref_official)
+
+
 def test_the_forms_and_the_api_create_and_edit_and_a_move_refreshes_both_villages(client, lintan_clerk, admin):
     h = register(lintan_clerk, CHENGGUAN, "R010", size=3, identified_on=date(2014, 6, 1))
     # The form: a member leaves.

@@ -194,8 +194,9 @@ def _household_save(
                 summary=household.code,
                 batch=batch,
             )
+        counted = False
         if cleaned is not None:
-            _write_members(
+            counted = _write_members(
                 user=user,
                 household=household,
                 members=cleaned,
@@ -204,6 +205,6 @@ def _household_save(
                 correction=correction,
             )
             _refresh_member_summary(household)
-        if cleaned is not None or changes.keys() & {"village_id", "main_cause", "attribute"}:
-            # A move refreshes the village left as well as the one joined.
+        if counted or changes.keys() & {"village_id", "main_cause", "attribute"}:
+            # Only what the figures count refreshes them; a move refreshes the village left as well as the one joined.
             rollups_touch(before["village_id"], household.village_id)

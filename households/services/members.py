@@ -180,13 +180,15 @@ def _write_members(
     batch: str,
     identified_on: date | None,
     correction: str = "",
-) -> None:
+) -> bool:
     """Create and update members so the household has exactly `members` (matched by id).
 
     A member who leaves (death, marriage, a move) gets a departure date and
     reason and stays in the file. A member missing from `members` is deleted
     as if never entered: a correction, refused without `correction` (its
-    reason) and audited as one.
+    reason) and audited as one. Returns whether the register's figures may
+    have moved: a member added or deleted, or a day of joining or leaving
+    changed (a name or a school does not count anyone again).
     """
     existing = {m.pk: m for m in household.members.all()}
     given = {m.get("id") for m in members}
@@ -202,6 +204,7 @@ def _write_members(
                 ]
             }
         )
+    counted = bool(dropped)
     day = _earliest_member_change(existing, members, dropped, identified_on)
     _closed_year_guard(user=user, household=household, day=day, correction=correction, what=_("成员变动"))
     for old in dropped:
@@ -244,6 +247,7 @@ def _write_members(
                 setattr(member, k, v)
             after = snapshot(member, MEMBER_FIELDS + SPAN_FIELDS)
             if before != after:
+                counted = counted or any(before[k] != after[k] for k in ("joined_on", "left_on"))
                 member.save()
                 left = after["left_on"] and not before["left_on"]
                 audit_record(
@@ -258,6 +262,7 @@ def _write_members(
                 )
         else:
             member = Member.objects.create(household=household, household_closed=closed, **fields)
+            counted = True
             audit_record(
                 user=user,
                 action=Action.CREATE,
@@ -268,6 +273,7 @@ def _write_members(
                 summary=member.name,
                 batch=batch,
             )
+    return counted
 
 
 def _refresh_member_summary(household: Household) -> None:
