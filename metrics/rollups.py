@@ -58,17 +58,11 @@ def reference_rows(*, prefix: str, villages: Collection[str] | None = None) -> p
     figures = table[compute.REGISTER_KEYS].reset_index().assign(kind="", code=0)
     parts = [figures]
     for field in SPLITS:
-        split = compute.splits(spans, field=field, children=codes, years=years)
-        rows = [
-            {"child": child, "year": year, "kind": field, "code": int(code), "poor_population": population}
-            for (child, year), by_code in split.items()
-            for code, population in by_code.items()
-        ]
-        parts.append(pd.DataFrame(rows, columns=["child", "year", "kind", "code", "poor_population"]))
-    rows = pd.concat(parts, ignore_index=True)
-    rows[compute.REGISTER_KEYS] = rows[compute.REGISTER_KEYS].fillna(0).astype("int64")
-    rows = rows.rename(columns={"child": "village_id"}).assign(latest=rows["year"] == last)
-    return rows[COLUMNS]
+        split = compute.split_sums(spans, field=field, years=years).reset_index(name="poor_population")
+        others = dict.fromkeys(set(compute.REGISTER_KEYS) - {"poor_population"}, 0)
+        parts.append(split.rename(columns={field: "code"}).astype({"code": "int64"}).assign(kind=field, **others))
+    rows = pd.concat(parts, ignore_index=True).rename(columns={"child": "village_id"})
+    return rows.assign(latest=rows["year"] == last)[COLUMNS]
 
 
 def rebuild(*, prefix: str = "", villages: Collection[str] | None = None) -> int:
