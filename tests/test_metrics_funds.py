@@ -155,3 +155,20 @@ def test_a_village_has_no_sub_region_funds_charts(client, lintan_official, cast)
     assert kpi(html, "funds.to_household_share") == "88.89"  # 城关村: all 45,000 of the county's special funds
     assert 'data-chart="sources_by_year"' in html and 'data-chart="cause_measure_gaps"' in html
     assert 'data-chart="to_household_share"' not in html and 'data-chart="loan_coverage"' not in html
+
+
+def test_every_chart_of_the_overview_is_a_valid_plotly_figure_in_strict_json(client, lintan_official, cast):  # noqa: F811
+    """The figures are plain dicts (no plotly objects on the page's path): plotly must still accept every one,
+    and the page's JSON must have no NaN, which the browser's JSON.parse refuses."""
+    import json
+
+    import plotly.graph_objects as go
+
+    page(client, lintan_official, "/")
+    figures = client.get("/?year=2015").context["chart_data"]
+    assert {"trend", "exits", "to_household_share"} <= set(figures)
+    for key, figure in figures.items():
+        go.Figure(figure)  # raises on an unknown property or a bad value
+        json.dumps(figure, allow_nan=False)
+        assert all("type" in trace for trace in figure["data"]), key
+        assert all(isinstance(a.get("title", {}), dict) for k, a in figure["layout"].items() if k.endswith("axis")), key
