@@ -5,7 +5,7 @@ so the arithmetic is tested on frames built by hand.
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -163,13 +163,18 @@ def flow_figures(register_spans: pd.DataFrame, index: pd.MultiIndex) -> pd.DataF
 def rural_figures(rural_spans: pd.DataFrame, index: pd.MultiIndex, years: list[int]) -> pd.DataFrame:
     """rural_population (null where no village has a figure) and the villages whose figure is carried forward."""
     x = spans_at(rural_spans, years)
-    if x.empty:
-        population = pd.Series(float("nan"), index=index)
-        carried = pd.Series(0, index=index, dtype="int64")
-    else:
-        population = x.groupby(["child", "year"])["rural_population"].sum().reindex(index).astype("float64")
-        carried = _sum_by(x[pd.to_numeric(x["start"]) < x["year"]], "villages", index)
-    return pd.DataFrame({"rural_population": population, "rural_population_carried_forward": carried}, index=index)
+    carried = pd.to_numeric(x["start"]).to_numpy() < x["year"].to_numpy()
+    sums = _sums_by(
+        x,
+        {
+            "rural_population": x["rural_population"],
+            "figures": np.ones(len(x)),
+            "rural_population_carried_forward": np.where(carried, x["villages"].to_numpy(), 0),
+        },
+        index,
+    )
+    population = sums["rural_population"].astype("float64").where(sums["figures"] > 0)
+    return sums.assign(rural_population=population)[["rural_population", "rural_population_carried_forward"]]
 
 
 def poor_village_figures(village_spans: pd.DataFrame, index: pd.MultiIndex, years: list[int]) -> pd.Series:
@@ -196,10 +201,7 @@ def year_figures(register_year: pd.DataFrame, index: pd.MultiIndex) -> pd.DataFr
 def rollup_figures(register_rollups: pd.DataFrame, index: pd.MultiIndex) -> pd.DataFrame:
     """The register's keys per (child, year) from `queries.register_rollups` (its figure rows, kind "")."""
     rows = register_rollups[register_rollups["kind"] == ""]
-    if rows.empty:
-        return pd.DataFrame(0, index=index, columns=REGISTER_KEYS, dtype="int64")
-    sums = rows.groupby(["child", "year"])[REGISTER_KEYS].sum().astype("int64")
-    return sums.reindex(index, fill_value=0)
+    return _sums_by(rows, {key: rows[key] for key in REGISTER_KEYS}, index)
 
 
 def rollup_splits(
@@ -207,7 +209,8 @@ def rollup_splits(
 ) -> dict[tuple[str, int], dict[str, int]]:
     """Poor population split by `field` (main_cause or attribute) from `queries.register_rollups` with split."""
     rows = register_rollups[register_rollups["kind"] == field]
-    return _by_code(rows.groupby(["child", "year", "code"])["poor_population"].sum(), children=children, years=years)
+    items = zip(rows["child"], rows["year"], rows["code"], rows["poor_population"], strict=True)
+    return _by_code(items, children=children, years=years)
 
 
 def figures(
@@ -245,20 +248,31 @@ def year_splits(
     register_year: pd.DataFrame, *, field: str, children: list[str], year: int
 ) -> dict[tuple[str, int], dict[str, int]]:
     """Poor population at the end of the year split by `field`, from `queries.register_year` with split."""
-    if register_year.empty:
-        return _by_code(None, children=children, years=[year])
-    grouped = register_year.assign(year=year).groupby(["child", "year", field])["poor_population"].sum()
-    return _by_code(grouped, children=children, years=[year])
+    items = zip(
+        register_year["child"],
+        [year] * len(register_year),
+        register_year[field],
+        register_year["poor_population"],
+        strict=True,
+    )
+    return _by_code(items, children=children, years=[year])
 
 
 def _by_code(
-    grouped: pd.Series | None, *, children: list[str], years: list[int]
+    items: Iterable[tuple[Any, Any, Any, Any]], *, children: list[str], years: list[int]
 ) -> dict[tuple[str, int], dict[str, int]]:
-    """{(child, year): {code: population}} from sums indexed (child, year, code); every pair present, zeros left out."""
+    """{(child, year): {code: population}} summed from (child, year, code, population); every pair present, zeros
+    and unknown codes left out. A plain loop: a region's split rows are a few hundred at most."""
     result: dict[tuple[str, int], dict[str, int]] = {(c, y): {} for c in children for y in years}
-    for (child, year, code), population in [] if grouped is None else grouped.items():
-        if (child, year) in result and population:
-            result[(child, year)][str(int(code))] = int(population)
+    for child, year, code, population in items:
+        by_code = result.get((child, int(year)))
+        if by_code is None or code is None or pd.isna(code):
+            continue
+        key = str(int(code))
+        by_code[key] = by_code.get(key, 0) + int(population)
+    for by_code in result.values():
+        for key in [k for k, v in by_code.items() if not v]:
+            del by_code[key]
     return result
 
 
@@ -276,7 +290,8 @@ def splits(
     register_spans: pd.DataFrame, *, field: str, children: list[str], years: list[int]
 ) -> dict[tuple[str, int], dict[str, int]]:
     """Poor population split by `field` (main_cause or attribute): {(child, year): {code: population}}."""
-    return _by_code(split_sums(register_spans, field=field, years=years), children=children, years=years)
+    sums = split_sums(register_spans, field=field, years=years)
+    return _by_code(((*key, value) for key, value in sums.items()), children=children, years=years)
 
 
 def plain(value: Any) -> int | float | None:
@@ -293,7 +308,8 @@ def plain(value: Any) -> int | float | None:
 
 def row_dict(table: pd.DataFrame, child: str, year: int) -> dict[str, int | float | None]:
     """The scalar keys of one (child, year) as plain values."""
-    row = table.loc[[(child, year)], SCALAR_KEYS].to_dict("records")[0]  # per column: ints stay ints
+    at = table.index.get_loc((child, year))
+    row = {key: table[key].to_numpy()[at] for key in SCALAR_KEYS}  # per column: ints stay ints
     out = {}
     for key in SCALAR_KEYS:
         value = plain(row[key])
