@@ -22,7 +22,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from rustpy_xlsxwriter import FastExcel
 
-from gannan.lib.tabular import choice_pairs, neutralise
+from gannan.lib.tabular import choice_pairs, neutralise, neutralise_row
 from villages.importers import village_columns
 
 from .importers import TRAILER, Column, history_columns, roster_columns
@@ -93,8 +93,11 @@ def roster_rows(
     with translation.override("zh-hans"):
         columns = roster_columns(with_departed=with_departed)
         yield [c.header for c in columns]
-        formats = [(c.key, _formatter(c)) for c in columns]
         member_keys = [c.key for c in columns if c.target == "member"]
+        # The household's cells are formatted once and shared by its members' rows; each member fills its own.
+        shared_formats = [(i, c.key, _formatter(c)) for i, c in enumerate(columns) if c.target != "member"]
+        member_formats = [(i, c.key, _formatter(c)) for i, c in enumerate(columns) if c.target == "member"]
+        blank: list[Any] = [None] * len(columns)
         year_keys = [c.key for c in columns if c.target == "year" and c.key != "year"]
         causes = dict(choice_pairs(next(c for c in columns if c.key == "main_cause").choices))
         total = households.count() if progress else 0
@@ -131,13 +134,17 @@ def roster_rows(
                 latest = years.get(household["pk"])
                 if latest:
                     shared.update({key: latest[0][key] for key in ("year", *year_keys)})
+                row = blank.copy()
+                for i, key, fmt in shared_formats:
+                    row[i] = fmt(shared.get(key))
                 for member in members.get(household["pk"], []):
-                    values = {**shared, **member}
                     if member["left_on"] and not member.get("leave_reason"):
-                        values["leave_reason"] = LeaveReason.OTHER  # the mark of who left (the services ask a reason)
+                        member["leave_reason"] = LeaveReason.OTHER  # the mark of who left (the services ask a reason)
                     if not full_ids:
-                        values["id_number"] = mask_id(member["id_number"])
-                    yield [fmt(values.get(key)) for key, fmt in formats]
+                        member["id_number"] = mask_id(member["id_number"])
+                    for i, key, fmt in member_formats:
+                        row[i] = fmt(member.get(key))
+                    yield row.copy()
             done += len(batch)
             if progress:
                 progress(done, total)
@@ -154,7 +161,7 @@ def roster_csv(rows: Iterable[list[Any]]) -> Iterator[str]:
     yield "\ufeff"
     count = -1  # the header is not counted
     for count, row in enumerate(rows):  # noqa: B007 -- the count is the trailer's
-        writer.writerow([neutralise(v) if not isinstance(v, Decimal | int | float) else v for v in row])
+        writer.writerow(neutralise_row(row))
         if count % 200 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
