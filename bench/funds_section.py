@@ -57,8 +57,9 @@ def bare_sql(region: Division) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {group}, year, kind, code, count(*), {sums} FROM funds_fundsrollup "
-            "WHERE division_id >= %s AND division_id < %s AND kind IN ('', 'gap_cause') GROUP BY 1, 2, 3, 4",
-            [prefix, upper],
+            "WHERE division_id >= %s AND division_id < %s AND (kind = '' AND (year <= %s OR special_disbursed <> 0) "
+            "OR kind = 'gap_cause' AND year = %s) GROUP BY 1, 2, 3, 4",
+            [prefix, upper, YEAR, YEAR],
         )
         cursor.fetchall()
         cursor.execute(

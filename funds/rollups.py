@@ -3,10 +3,14 @@
 The dashboards' funds figures (`selectors.funds_summary`, the sub-regions'
 shares and loan coverage, the gaps by cause, the allocation charts) are sums
 of these rows, so a page reads a few thousand rows however large the register.
-The raw selectors stay the reference: the rows are built from their own
-queries grouped by village (`selectors.exited_support_by_village`,
-`loan_eligible_grouped`, `cause_measure_gaps_by_village`) or from the same
-filters summed by village and year, and a test holds the two readings equal.
+The raw selectors stay the reference. A write refreshes its villages' rows
+from a few queries over their households (`yearly_rows`: the selectors'
+definitions read as year ranges) and the same filters as the selectors summed
+by village and year; `verify_rollups` holds the stored rows to the selectors'
+own queries grouped by village and run year by year
+(`reference_rows(raw=True)`: `selectors.exited_support_by_village`,
+`loan_eligible_grouped`, `cause_measure_gaps_by_village`), and the tests hold
+`figures` equal to `raw_figures` after every write path.
 
 How a row's year is read, by figure (`AT_YEAR`, `UP_TO_YEAR`, `ALL_YEARS`):
 a stock evaluated at the end of Y (loan coverage, gaps) and a flow of Y
@@ -345,7 +349,10 @@ def figures(*, region: Division, year: int) -> FundsFigures:
     """
     length = selectors._child_length(region)
     child = Substr("division_id", 1, length) if length else Value("")
-    qs: QuerySet[Any, Any] = FundsRollup.objects.filter(code_range("division_id", region.prefix), kind__in=["", GAP])
+    # The rows that count for `year`: the village rows up to it (and later ones only for the share, summed over
+    # all years), the gaps of the year itself.
+    counted = Q(kind="") & (Q(year__lte=year) | ~Q(special_disbursed=0)) | Q(kind=GAP, year=year)
+    qs: QuerySet[Any, Any] = FundsRollup.objects.filter(code_range("division_id", region.prefix)).filter(counted)
     qs = qs.annotate(child=child).values("child", "year", "kind", "code").order_by()
     sums = {f"sum_{name}": Sum(name) for name in FIGURES}  # an annotation may not take a field's name
     grouped = list(qs.annotate(rows=Count("pk"), **sums))
