@@ -10,7 +10,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gannan.settings")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 
-BENCHES = ["metrics", "import", "funds", "export", "printables", "quality"]
+BENCHES = ["metrics", "import", "funds", "funds_section", "export", "printables", "quality"]
 
 
 def main() -> None:

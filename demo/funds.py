@@ -336,6 +336,7 @@ def _measures(rng, disbursements: list[Disbursement], paid_households: list[tupl
         rows.append(
             Measure(
                 household_id=hid,
+                village_id=d.village_id,
                 programme=Programme.INDUSTRY,
                 content=rng.choice(CONTENT[Programme.INDUSTRY]),
                 amount=d.amount,
@@ -345,8 +346,9 @@ def _measures(rng, disbursements: list[Disbursement], paid_households: list[tupl
                 disbursement=d,
             )
         )
-    households = Household.objects.exclude(status=Status.REMOVED).values_list("pk", "main_cause", "identified_year")
-    for hid, cause, identified in households.order_by("pk").iterator(chunk_size=5000):
+    households = Household.objects.exclude(status=Status.REMOVED)
+    facts = households.values_list("pk", "village_id", "main_cause", "identified_year")
+    for hid, village, cause, identified in facts.order_by("pk").iterator(chunk_size=5000):
         programmes = CAUSE_PROGRAMMES.get(cause)
         if not programmes or rng.random() < GAP_SHARE:
             continue
@@ -356,6 +358,7 @@ def _measures(rng, disbursements: list[Disbursement], paid_households: list[tupl
         rows.append(
             Measure(
                 household_id=hid,
+                village_id=village,
                 programme=programme,
                 content=rng.choice(CONTENT[programme]),
                 amount=Decimal(rng.choice([0, 500, 1000, 2000, 3000])),
@@ -390,6 +393,7 @@ def _loans(ctx: DemoContext, rng) -> int:
     exited = [h for h in sorted(borrowers) if status_2015[h] in EXITED_STATUSES]
     first = rng.sample(poor, min(n, round(len(poor) * 0.9)))
     chosen = first + rng.sample(exited, min(n - len(first), len(exited)))
+    villages = dict(Household.objects.filter(pk__in=chosen).values_list("pk", "village_id"))
     rows = []
     for i, hid in enumerate(sorted(chosen)):
         amount = Decimal(40_000 if i < smaller else 50_000)
@@ -399,6 +403,7 @@ def _loans(ctx: DemoContext, rng) -> int:
         rows.append(
             Loan(
                 household_id=hid,
+                village_id=villages[hid],
                 borrower_id=borrowers[hid],
                 bank=rng.choice(BANKS),
                 amount=amount,

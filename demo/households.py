@@ -658,7 +658,7 @@ YEAR_COLUMNS = [
 ]
 # How often each check still failed in a year a household ended poor.
 CHECK_FAILURES = [0.1, 0.08, 0.12, 0.15, 0.3]
-STATUS_COLUMNS = ["household_id", "status", "date", "reason", "ended_on", "previous_status", "sequence"]
+STATUS_COLUMNS = ["household_id", "status", "date", "reason", "ended_on", "previous_status", "sequence", "village_id"]
 HOUSEHOLD_COLUMNS = [
     "code",
     "village_id",
@@ -815,7 +815,7 @@ def build(ctx: DemoContext) -> None:
             # The chain the services keep: in date order, the status before, and the next change's date.
             histories.append(
                 [
-                    (status, on.isoformat(), reason, link.ended_on, link.previous_status, link.sequence)
+                    (status, on.isoformat(), reason, link.ended_on, link.previous_status, link.sequence, plan.village)
                     for (status, on, reason), link in zip(
                         plan.events, status_chain([(s, on) for s, on, _r in plan.events]), strict=True
                     )

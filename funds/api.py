@@ -85,7 +85,7 @@ class DisbursementFilter(django_filters.FilterSet):
 
 
 class MeasureFilter(django_filters.FilterSet):
-    division = UnderDivisionFilter(field_name="household__village__pk")
+    division = UnderDivisionFilter(field_name="village__pk")
     household = django_filters.CharFilter(field_name="household__code")
 
     class Meta:
@@ -94,7 +94,7 @@ class MeasureFilter(django_filters.FilterSet):
 
 
 class LoanFilter(django_filters.FilterSet):
-    division = UnderDivisionFilter(field_name="household__village__pk")
+    division = UnderDivisionFilter(field_name="village__pk")
     household = django_filters.CharFilter(field_name="household__code")
     issued_year = YearFilter(param="issued_year", field_name="issued_on", lookup_expr="year")
 

@@ -14,6 +14,7 @@ from villages.models import Division
 
 from . import selectors
 from .models import Programme, SourceKind
+from .rollups import FundsFigures, raw_figures
 
 
 def _yuan_wan(value: Decimal) -> Decimal:
@@ -26,13 +27,13 @@ def funds_charts(
     region: Division,
     year: int,
     children: list[Division],
-    gap_counts: dict[str, int] | None = None,
-    loan_counts: dict[str, dict[str, int]] | None = None,
+    figures: FundsFigures | None = None,
 ) -> list[dict[str, Any]]:
-    """The page's charts; `gap_counts` (`cause_measure_gaps_by_cause`) and `loan_counts`
-    (`selectors.loan_eligible_counts`) when the caller already has them."""
+    """The page's charts from the section's `figures` (`rollups.figures`; read raw when not given)."""
+    if figures is None:
+        figures = raw_figures(region=region, year=year)
     kinds = dict(SourceKind.choices)
-    by_source = selectors.funds_by_source_year(region=region)
+    by_source = figures.by_source_year
     years = sorted({r["year"] for r in by_source})
     present = [k for k in SourceKind.values if any(r["kind"] == k for r in by_source)]
     table = {y: {"year": y} | {k: Decimal("0.00") for k in present} for y in years}
@@ -49,7 +50,9 @@ def funds_charts(
         "rows": [table[y] for y in years],
     }
 
-    share_rows = selectors.to_household_share_by_child(region=region, year=None, children=children)
+    share_rows = selectors.to_household_share_by_child(
+        region=region, year=None, children=children, sums=figures.share_sums
+    )
     share = {
         "key": "to_household_share",
         "unit": "percent",
@@ -76,7 +79,9 @@ def funds_charts(
         ],
     }
 
-    loan_rows = selectors.loan_coverage_by_child(region=region, year=year, children=children, counts=loan_counts)
+    loan_rows = selectors.loan_coverage_by_child(
+        region=region, year=year, children=children, counts=figures.loan_counts
+    )
     loans = {
         "key": "loan_coverage",
         "unit": "percent",
@@ -95,8 +100,7 @@ def funds_charts(
     }
 
     causes = dict(Cause.choices)
-    if gap_counts is None:
-        gap_counts = selectors.cause_measure_gaps(region=region, year=year)["cause_measure_gaps_by_cause"]
+    gap_counts = figures.summary["cause_measure_gaps_by_cause"]
     gaps = {
         "key": "cause_measure_gaps",
         "unit": "households",
@@ -121,7 +125,7 @@ def funds_charts(
         "names": {"allocated": _("到位资金"), "disbursed": _("拨付资金")},
         "rows": [
             {"year": r["year"], "allocated": _yuan_wan(r["allocated"]), "disbursed": _yuan_wan(r["disbursed"])}
-            for r in selectors.funds_allocated_vs_disbursed(region=region)
+            for r in figures.allocated_vs_disbursed
         ],
     }
 
@@ -140,7 +144,7 @@ def funds_charts(
                 "programme_label": str(programmes.get(r["programme"], r["programme"])),
                 "amount": _yuan_wan(r["amount"]),
             }
-            for r in selectors.funds_by_programme(region=region)
+            for r in figures.by_programme
         ],
     }
     charts: list[dict[str, Any]] = [sources, share, loans, gaps, flow, by_programme]

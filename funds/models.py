@@ -170,6 +170,10 @@ class Measure(models.Model):
     household = models.ForeignKey(
         "households.Household", verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="measures"
     )
+    # The household's village, copied (kept by every writer and by a move): a region's measures by index.
+    village = models.ForeignKey(
+        "villages.Division", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     programme = models.CharField(_("帮扶类别"), max_length=16, choices=Programme.choices)
     content = models.CharField(_("帮扶内容"), max_length=200)
     amount = models.DecimalField(_("金额（元）"), default=0, **MONEY)
@@ -192,7 +196,10 @@ class Measure(models.Model):
         verbose_name_plural = _("帮扶措施")
         ordering = ["-year", "id"]
         # Do a household's measures answer its cause by a year (funds.selectors.cause_measure_gap_filter).
-        indexes = [models.Index(fields=["household", "programme", "year"], name="measure_answers")]
+        indexes = [
+            models.Index(fields=["household", "programme", "year"], name="measure_answers"),
+            models.Index(fields=["village", "year"], name="measure_village"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_programme_display()} {self.content}"
@@ -213,6 +220,10 @@ class Loan(models.Model):
     borrower = models.ForeignKey(
         "households.Member", verbose_name=_("借款人"), on_delete=models.PROTECT, related_name="loans"
     )
+    # The household's village, copied (kept by every writer and by a move): a region's loans by index.
+    village = models.ForeignKey(
+        "villages.Division", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     bank = models.CharField(_("贷款银行"), max_length=64)
     amount = models.DecimalField(_("贷款金额（元）"), **MONEY)
     issued_on = models.DateField(_("发放日期"))
@@ -225,6 +236,7 @@ class Loan(models.Model):
         verbose_name = _("精准扶贫专项贷款")
         verbose_name_plural = _("精准扶贫专项贷款")
         ordering = ["-issued_on", "id"]
+        indexes = [models.Index(fields=["village", "issued_on"], name="loan_village")]
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.amount}"
@@ -327,3 +339,73 @@ class MutualAidRepayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.loan_id} {self.date} {self.amount}"
+
+
+# The funds figures a rollup row holds (`funds.rollups`): counts, then yuan. Each is a column of FundsRollup.
+ROLLUP_COUNTS = [
+    "exited_households",
+    "exited_households_below_support_line",
+    "exited_population",
+    "loan_eligible_households",
+    "loan_households",
+    "mutual_aid_villages",
+    "mutual_aid_member_households",
+    "cause_measure_gap_households",
+]
+ROLLUP_MONEY = [
+    "special_disbursed",
+    "special_to_households",
+    "funds_disbursed",
+    "exited_household_support",
+    "loans_lent",
+    "loans_outstanding",
+    "loans_overdue",
+    "mutual_aid_capital",
+    "mutual_aid_lent",
+    "mutual_aid_overdue_lent",
+    "mutual_aid_repaid",
+    "mutual_aid_overdue_repaid",
+    "allocated",
+    "project_disbursed",
+]
+
+
+class FundsRollup(models.Model):
+    """The funds figures of one division for one year, kept up to date by every write (`funds.rollups`).
+
+    The sibling of `metrics.RegisterRollup`, rebuilt, touched and verified by the
+    same registry (`metrics.rollups.TABLES`). Rows told apart by `kind`:
+
+    - "": a village's figures of `year` (exits and their support, loan coverage and
+      the cause–measure gaps at the end of the year; money paid, loans issued,
+      mutual-aid capital, members, loans and repayments dated in the year). One row
+      per village for every year the rollup was built for, even with no money.
+    - "gap_cause": the village's gap households of one main cause (`code`).
+    - "allocation": money allocated to the projects of `division` (a county, a
+      township or a village) in `year`, `code` = "<source kind>:<programme>".
+    - "project_paid": money those projects paid out in `year`.
+
+    Every column adds up over divisions; the pages derive the ratios from the sums.
+    """
+
+    division = models.ForeignKey(
+        "villages.Division", verbose_name=_("区划"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("分组"), max_length=16, blank=True, default="")
+    code = models.CharField(_("分组代码"), max_length=40, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("资金年度汇总")
+        verbose_name_plural = _("资金年度汇总")
+        constraints = [models.UniqueConstraint(fields=["division", "year", "kind", "code"], name="funds_rollup_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.division_id} {self.year} {self.kind}{self.code}"
+
+
+for _name in ROLLUP_COUNTS:
+    FundsRollup.add_to_class(_name, models.IntegerField(default=0))
+for _name in ROLLUP_MONEY:
+    FundsRollup.add_to_class(_name, models.DecimalField(default=0, **MONEY))
+del _name

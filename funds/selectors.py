@@ -20,6 +20,7 @@ Figures and their stable keys (for the indicator registry):
 - `cost_per_exited_person` …: `funds_disbursed`, `exited_population`, `cost_per_exited_person`.
 """
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -41,7 +42,7 @@ from django.db.models.functions import Coalesce, Substr
 from accounts.models import User
 from gannan.lib.calendar import year_end
 from households.models import EXITED_STATUSES, LABOUR_CAPABLE, POOR_STATUSES, Household, Member, StatusChange
-from villages.models import PREFIX_LENGTH, Division, Level
+from villages.models import PREFIX_LENGTH, Division, Level, code_range
 from villages.scope import scope_filter
 
 from .models import (
@@ -97,15 +98,15 @@ def _spans(year: int, statuses) -> QuerySet[StatusChange]:
 
 
 def _households_in(year: int, statuses, prefix: str) -> QuerySet[Household]:
-    # An uncorrelated IN: the database finds the spans once through their index, not once per household.
-    spans = _spans(year, statuses).values("household_id")
+    # An uncorrelated IN: the database finds the region's spans once through their (village, status, date) index.
+    spans = _spans(year, statuses).filter(code_range("village_id", prefix)).values("household_id")
     return Household.objects.filter(village__code__startswith=prefix, pk__in=spans)
 
 
 def _exited_in(year: int, prefix: str) -> QuerySet[Household]:
     """Households of the region that left poverty during `year` (a change from poor to exited dated in Y)."""
     exits = StatusChange.objects.filter(
-        status__in=EXITED_STATUSES, previous_status__in=POOR_STATUSES, date__year=year
+        code_range("village_id", prefix), status__in=EXITED_STATUSES, previous_status__in=POOR_STATUSES, date__year=year
     ).values("household_id")
     return Household.objects.filter(village__code__startswith=prefix, pk__in=exits)
 
@@ -191,14 +192,23 @@ def to_household_share(*, region: Division, year: int | None = None) -> dict[str
 
 
 def to_household_share_by_child(
-    *, region: Division, year: int | None = None, children: list[Division] | None = None
+    *,
+    region: Division,
+    year: int | None = None,
+    children: list[Division] | None = None,
+    sums: dict[str, dict[str, Decimal]] | None = None,
 ) -> list[dict[str, Any]]:
-    """`to_household_share` for each direct child of the region (`children` if already read), one grouped query."""
+    """`to_household_share` for each direct child of the region (`children` if already read), one grouped query.
+
+    `sums`: the children's special_disbursed and special_to_households by code prefix, if already read (rollups).
+    """
     length = _child_length(region)
     if length is None:
         return []
-    qs = _special_disbursements(region.prefix, year).annotate(child=Substr("village_id", 1, length))
-    sums: dict[str, Any] = {r["child"]: r for r in qs.values("child").annotate(**_SHARE_SUMS).order_by()}
+    if sums is None:
+        qs: QuerySet[Any, Any] = _special_disbursements(region.prefix, year)
+        qs = qs.annotate(child=Substr("village_id", 1, length)).values("child").annotate(**_SHARE_SUMS).order_by()
+        sums = {r["child"]: r for r in qs}
     rows = []
     for child in children if children is not None else children_of(region):
         r = sums.get(child.prefix, {"special_disbursed": ZERO, "special_to_households": ZERO})
@@ -218,24 +228,41 @@ def children_of(region: Division) -> list[Division]:
     return list(Division.objects.filter(parent=region).order_by("code"))
 
 
-def _exited_support(region: Division, year: int) -> dict[str, Any]:
-    """`household_support` and the people of those households (`exited_population`), in one query."""
+def _exited_support_qs(prefix: str, year: int, villages: Collection[str] | None = None) -> QuerySet[Household]:
+    """The households that exited in `year` with `support` (到户 money by its end) and `exit_population`."""
     paid = (
         Disbursement.objects.filter(household=OuterRef("pk"), date__lte=year_end(year))
         .values("household")
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    qs = _with_exit_population(_exited_in(year, region.prefix), year)
-    qs = qs.annotate(support=Coalesce(Subquery(paid), Value(ZERO), output_field=MONEY))
-    row = qs.aggregate(
-        exited_households=Count("pk"),
-        exited_household_support=_money_sum("support"),
-        exited_households_below_support_line=Count("pk", filter=Q(support__lt=HOUSEHOLD_SUPPORT_LINE)),
-        exited_population=Coalesce(Sum("exit_population"), 0),
-    )
+    households = _exited_in(year, prefix)
+    if villages is not None:
+        households = households.filter(village_id__in=list(villages))
+    qs = _with_exit_population(households, year)
+    return qs.annotate(support=Coalesce(Subquery(paid), Value(ZERO), output_field=MONEY))
+
+
+def _exit_sums() -> dict[str, Any]:
+    return {
+        "exited_households": Count("pk"),
+        "exited_household_support": _money_sum("support"),
+        "exited_households_below_support_line": Count("pk", filter=Q(support__lt=HOUSEHOLD_SUPPORT_LINE)),
+        "exited_population": Coalesce(Sum("exit_population"), 0),
+    }
+
+
+def _exited_support(region: Division, year: int) -> dict[str, Any]:
+    """`household_support` and the people of those households (`exited_population`), in one query."""
+    row = _exited_support_qs(region.prefix, year).aggregate(**_exit_sums())
     row["support_per_exited_household"] = ratio(row["exited_household_support"], row["exited_households"])
     return row
+
+
+def exited_support_by_village(*, prefix: str, year: int, villages: Collection[str] | None = None) -> list[dict]:
+    """`_exited_support`'s sums per village (`village_id`), in one query: the rollups' reference."""
+    qs: QuerySet[Any, Any] = _exited_support_qs(prefix, year, villages)
+    return list(qs.values("village_id").annotate(**_exit_sums()).order_by())
 
 
 def household_support(*, region: Division, year: int) -> dict[str, Any]:
@@ -291,14 +318,23 @@ def loan_eligible_counts(*, region: Division, year: int) -> dict[str, dict[str, 
     A village's counts are under "". `loan_coverage` sums them and `loan_coverage_by_child` reads them, so a
     page showing both passes this result to each and scans the register once.
     """
-    length = _child_length(region)
+    return loan_eligible_grouped(prefix=region.prefix, year=year, length=_child_length(region))
+
+
+def loan_eligible_grouped(
+    *, prefix: str, year: int, length: int | None, villages: Collection[str] | None = None
+) -> dict[str, dict[str, int]]:
+    """`loan_eligible_counts` grouped by the first `length` characters of the village code (None: one group "")."""
     # Uncorrelated IN (one hashed scan of the loans): a correlated EXISTS is costed per household and pushed
     # PostgreSQL past its JIT threshold, whose compiling cost more than the query.
     has_loan = Q(pk__in=Loan.objects.filter(issued_on__lte=year_end(year)).values("household_id"))
     child = Substr("village_id", 1, length) if length else Value("")
-    qs: QuerySet[Any, Any] = _loan_eligible(year, region.prefix).annotate(child=child)
+    households = _loan_eligible(year, prefix)
+    if villages is not None:
+        households = households.filter(village_id__in=list(villages))
+    qs: QuerySet[Any, Any] = households.annotate(child=child)
     qs = qs.values("child").annotate(eligible=Count("pk"), with_loan=Count("pk", filter=has_loan)).order_by()
-    return {r["child"]: {"eligible": r["eligible"], "with_loan": r["with_loan"]} for r in qs}
+    return {r["child"]: {"eligible": r["eligible"], "with_loan": r["with_loan"]} for r in qs if r["eligible"]}
 
 
 def loan_coverage(*, region: Division, year: int, counts: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
@@ -315,7 +351,7 @@ def loan_coverage(*, region: Division, year: int, counts: dict[str, dict[str, in
         "loan_households": sum(r["with_loan"] for r in counts.values()),
     }
     row["loan_coverage"] = percent(row["loan_households"], row["loan_eligible_households"])
-    book = Loan.objects.filter(household__village__code__startswith=region.prefix, issued_on__lte=end)
+    book = Loan.objects.filter(code_range("village_id", region.prefix), issued_on__lte=end)
     row |= book.aggregate(**_LOAN_SUMS)
     row["loans_overdue_rate"] = percent(row["loans_overdue"], row["loans_outstanding"])
     return row
@@ -364,9 +400,10 @@ def mutual_aid(*, region: Division, year: int) -> dict[str, Any]:
     row["mutual_aid_capital"] = MutualAidCapital.objects.filter(
         fund__village__code__startswith=prefix, year__lte=year
     ).aggregate(s=_money_sum())["s"]
+    # Memberships: a household that moved and joined its new village's fund too is a member of both.
     row["mutual_aid_member_households"] = MutualAidMember.objects.filter(
         fund__village__code__startswith=prefix, joined_on__lte=end
-    ).aggregate(n=Count("household_id", distinct=True))["n"]
+    ).count()
     # Loans and repayments are summed apart (one query each): a join would repeat a loan once per repayment.
     loans = MutualAidLoan.objects.filter(fund__village__code__startswith=prefix, issued_on__lte=end)
     book = loans.aggregate(mutual_aid_lent=_money_sum(), mutual_aid_overdue_lent=_money_sum(filter=Q(due_on__lt=end)))
@@ -412,6 +449,14 @@ def cause_measure_gaps(*, region: Division, year: int) -> dict[str, Any]:
         str(r["main_cause"]): r["n"] for r in qs.values("main_cause").annotate(n=Count("pk")).order_by("main_cause")
     }
     return {"cause_measure_gap_households": sum(by_cause.values()), "cause_measure_gaps_by_cause": by_cause}
+
+
+def cause_measure_gaps_by_village(*, prefix: str, year: int, villages: Collection[str] | None = None) -> list[dict]:
+    """`cause_measure_gaps` per village and main cause (rows village_id, main_cause, n): the rollups' reference."""
+    qs: QuerySet[Any, Any] = _households_in(year, POOR_STATUSES, prefix).filter(cause_measure_gap_filter(year))
+    if villages is not None:
+        qs = qs.filter(village_id__in=list(villages))
+    return list(qs.values("village_id", "main_cause").annotate(n=Count("pk")).order_by())
 
 
 # --- all of it ------------------------------------------------------------------------------------
@@ -475,11 +520,11 @@ def disbursement_list(*, user: User) -> QuerySet[Disbursement]:
 
 
 def measure_list(*, user: User) -> QuerySet[Measure]:
-    return scope_filter(Measure.objects.select_related("household"), user, "household__village__code")
+    return scope_filter(Measure.objects.select_related("household"), user, "village__code")
 
 
 def loan_list(*, user: User) -> QuerySet[Loan]:
-    return scope_filter(Loan.objects.select_related("household", "borrower"), user, "household__village__code")
+    return scope_filter(Loan.objects.select_related("household", "borrower"), user, "village__code")
 
 
 def mutual_aid_fund_list(*, user: User) -> QuerySet[MutualAidFund]:

@@ -3,7 +3,9 @@
 Each checks the writer's region (clerks of the region, admins everywhere),
 the money rules (a project never pays out more than it received; loans at
 most 5万元 for 36 months to a borrower aged 18-65), writes inside one
-transaction and leaves an audit entry. A refused write writes nothing.
+transaction and leaves an audit entry. A refused write writes nothing. A write
+that moves a figure of the funds section refreshes the rollups of the villages
+(and the project's division) it touched, in the same transaction (`rollups_touch`).
 """
 
 from datetime import date
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import Action, audit_record, diff, snapshot
 from households.models import Household, Member
+from metrics.rollups import rollups_touch
 from villages.models import Division, Level
 from villages.scope import can_edit_region
 
@@ -122,6 +125,7 @@ def allocation_create(
         _save_audited(
             user=user, obj=allocation, region_code=project.division_id, summary=f"{project.name} {source.name} {amount}"
         )
+        rollups_touch(project.division_id)
     return allocation
 
 
@@ -173,6 +177,7 @@ def disbursement_create(
             household_code=household.code if household else "",
             summary=f"{project.name} {amount}",
         )
+        rollups_touch(village.code, project.division_id)
     return disbursement
 
 
@@ -200,6 +205,7 @@ def measure_create(
         project = disbursement.project
     measure = Measure(
         household=household,
+        village_id=household.village_id,
         programme=programme,
         content=content,
         year=year,
@@ -217,6 +223,7 @@ def measure_create(
             household_code=household.code,
             summary=f"{household.code} {measure}",
         )
+        rollups_touch(household.village_id)
     return measure
 
 
@@ -263,6 +270,7 @@ def loan_create(
     loan_check(household=household, borrower=borrower, amount=amount, issued_on=issued_on, term_months=term_months)
     loan = Loan(
         household=household,
+        village_id=household.village_id,
         borrower=borrower,
         bank=bank,
         amount=amount,
@@ -281,6 +289,7 @@ def loan_create(
             household_code=household.code,
             summary=f"{household.code} {bank} {amount}",
         )
+        rollups_touch(household.village_id)
     return loan
 
 
@@ -303,6 +312,7 @@ def loan_status_set(*, user: User, loan: Loan, status: str) -> Loan:
             region_code=household.village_id,
             summary=str(loan),
         )
+        rollups_touch(household.village_id)
     return loan
 
 
@@ -319,6 +329,7 @@ def mutual_aid_fund_create(*, user: User, village: Division, name: str, founded_
     _clean(fund)
     with transaction.atomic():
         _save_audited(user=user, obj=fund, region_code=village.code, summary=name)
+        rollups_touch(village.code)
     return fund
 
 
@@ -331,6 +342,7 @@ def mutual_aid_capital_add(
     _clean(capital)
     with transaction.atomic():
         _save_audited(user=user, obj=capital, region_code=fund.village_id, summary=f"{fund.name} {amount}")
+        rollups_touch(fund.village_id)
     return capital
 
 
@@ -349,6 +361,7 @@ def mutual_aid_member_add(*, user: User, fund: MutualAidFund, household: Househo
             household_code=household.code,
             summary=f"{fund.name} {household.code}",
         )
+        rollups_touch(fund.village_id)
     return membership
 
 
@@ -381,6 +394,7 @@ def mutual_aid_loan_create(
             household_code=member.household.code,
             summary=f"{fund.name} {amount}",
         )
+        rollups_touch(fund.village_id)
     return loan
 
 
@@ -394,4 +408,5 @@ def mutual_aid_repayment_add(*, user: User, loan: MutualAidLoan, amount: Decimal
             raise ValidationError({"amount": [_("还款超出未还余额 %(x)s 元。") % {"x": f"{owed:,.2f}"}]})
         repayment = MutualAidRepayment(loan=loan, amount=amount, date=on)
         _save_audited(user=user, obj=repayment, region_code=loan.fund.village_id, summary=f"{loan.pk} {amount}")
+        rollups_touch(loan.fund.village_id)
     return repayment

@@ -319,6 +319,11 @@ class StatusChange(models.Model):
     household = models.ForeignKey(
         Household, verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="status_changes"
     )
+    # The household's village, copied (kept by every writer and by a move), so a region's changes are a range
+    # of this column's index without a join through the households (and the county's rows one shard's).
+    village = models.ForeignKey(
+        "villages.Division", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     status = models.CharField(_("状态"), max_length=24, choices=Status.choices)
     date = models.DateField(_("日期"))
     reason = models.CharField(_("原因"), max_length=200, blank=True)
@@ -337,6 +342,7 @@ class StatusChange(models.Model):
         indexes = [
             models.Index(fields=["date", "ended_on"], name="status_change_span"),
             models.Index(fields=["status", "date"], name="status_change_flow"),
+            models.Index(fields=["village", "status", "date", "ended_on"], name="status_change_village"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""The funds figures on the overview and in the metrics API, read from funds.selectors and funds.charts."""
+"""The funds figures on the overview and in the metrics API, from the funds rollups (funds.rollups) and funds.charts."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from funds import rollups as funds_rollups
 from funds import selectors as funds_selectors
 from funds.charts import funds_charts
 from villages.models import Division
@@ -41,22 +42,16 @@ def funds_json(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def funds_summary(*, division: Division, year: int) -> dict[str, Any]:
-    return funds_json(funds_selectors.funds_summary(region=division, year=year))
+    return funds_json(funds_rollups.figures(region=division, year=year).summary)
 
 
 def funds_board(
     *, division: Division, year: int, children: list[Division], region_url: Callable[[str], str]
 ) -> FundsBoard:
     """KPI figures and charts of the funds section; `children` are the region's direct children, already read."""
-    loan_counts = funds_selectors.loan_eligible_counts(region=division, year=year)
-    kpis = funds_selectors.funds_summary(region=division, year=year, loan_counts=loan_counts)
-    specs = funds_charts(
-        region=division,
-        year=year,
-        children=children,
-        gap_counts=kpis["cause_measure_gaps_by_cause"],
-        loan_counts=loan_counts,
-    )
+    figures = funds_rollups.figures(region=division, year=year)
+    kpis = dict(figures.summary)
+    specs = funds_charts(region=division, year=year, children=children, figures=figures)
     gaps = reverse("funds:gaps", args=[division.code]) + f"?year={year}"
     shown = []
     for spec in specs:

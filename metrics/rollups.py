@@ -21,13 +21,15 @@ what it finds, and `rebuild_rollups` repairs.
 
 import os
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 from django.db import connection, transaction
 
+from funds import rollups as funds_rollups
 from gannan.lib.bulk import bulk_insert
 from gannan.lib.calendar import FIRST_YEAR, last_year
 from villages.models import PREFIX_LENGTH, Level
@@ -101,7 +103,7 @@ def rollups_touch(*villages: str) -> None:
     if _dirty.depth:
         _dirty.villages |= codes
     elif codes:
-        rebuild(villages=codes)
+        rebuild_all(villages=codes)
 
 
 @contextmanager
@@ -128,7 +130,7 @@ def rollups_deferred() -> Iterator[None]:
     if outermost:
         villages, _dirty.villages = _dirty.villages, set()
         if villages and not (connection.in_atomic_block and connection.get_rollback()):
-            rebuild(villages=villages)
+            rebuild_all(villages=villages)
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,8 @@ class Difference:
     village: str
     year: int
     figure: str  # a key of compute.REGISTER_KEYS, or "by_cause:<code>" / "by_attribute:<code>"
-    rollup: int
-    raw: int
+    rollup: int | Decimal
+    raw: int | Decimal
 
 
 SPLIT_NAMES = {"main_cause": "by_cause", "attribute": "by_attribute"}
@@ -170,3 +172,41 @@ def differences(*, prefix: str = "") -> list[Difference]:
         Difference(village=str(village), year=int(year), figure=str(figure), rollup=int(r), raw=int(w))
         for (village, year, figure), r, w in zip(both.index, both["rollup"], both["raw"], strict=True)
     ]
+
+
+# --- the registry: every rollup table, kept by the same hooks and commands -------------------------
+
+
+@dataclass(frozen=True)
+class RollupTable:
+    """A table of village × year rollups: how to rebuild it (prefix=, villages=) and how to check it (prefix=)."""
+
+    name: str
+    rebuild: Callable[..., int]
+    differences: Callable[..., list[Difference]]
+
+
+def _funds_differences(*, prefix: str = "") -> list[Difference]:
+    return [
+        Difference(village=division, year=year, figure=f"funds:{figure}", rollup=stored, raw=raw)
+        for division, year, figure, stored, raw in funds_rollups.differences(prefix=prefix)
+    ]
+
+
+# The register's (this module) and the funds section's (`funds.rollups`): `rollups_touch`, the deferred
+# paths, `rebuild_rollups` and `verify_rollups` keep them all. A touched code may be a county's or a
+# township's (a project's allocations): the register has no rows there and refreshes nothing.
+TABLES = [
+    RollupTable("register", rebuild, differences),
+    RollupTable("funds", funds_rollups.rebuild, _funds_differences),
+]
+
+
+def rebuild_all(*, prefix: str = "", villages: Collection[str] | None = None) -> int:
+    """`rebuild` every table of `TABLES`; the number of rows written."""
+    return sum(table.rebuild(prefix=prefix, villages=villages) for table in TABLES)
+
+
+def differences_all(*, prefix: str = "") -> list[Difference]:
+    """`differences` of every table of `TABLES`."""
+    return [d for table in TABLES for d in table.differences(prefix=prefix)]

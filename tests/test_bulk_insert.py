@@ -36,10 +36,10 @@ def test_dates_go_in_as_dates_or_as_their_iso_text(lintan_clerk):
     household = register(lintan_clerk, "623021100201", "6230211002010001")
     bulk_insert(
         StatusChange,
-        ["household_id", "status", "date", "ended_on", "previous_status", "sequence"],
+        ["household_id", "village_id", "status", "date", "ended_on", "previous_status", "sequence"],
         [
-            (household.pk, Status.EXITED_STABLE, date(2016, 10, 1), None, Status.IDENTIFIED, 1),
-            (household.pk, Status.RETURNED, "2018-03-02", None, Status.EXITED_STABLE, 2),
+            (household.pk, household.village_id, Status.EXITED_STABLE, date(2016, 10, 1), None, Status.IDENTIFIED, 1),
+            (household.pk, household.village_id, Status.RETURNED, "2018-03-02", None, Status.EXITED_STABLE, 2),
         ],
     )
     assert list(

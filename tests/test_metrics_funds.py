@@ -140,9 +140,9 @@ def test_the_funds_section_keeps_the_query_count_whatever_the_money(
     # One of them asks whether the year is closed (年度数据锁定) and what was reported;
     # as in test_metrics_pages, 2 count the cases at each step (procedures).
     for url, queries in [
-        ("/?year=2015", 32),
-        ("/region/623021100/?year=2015", 32),
-        ("/region/623021100201/?year=2015", 30),
+        ("/?year=2015", 19),
+        ("/region/623021100/?year=2015", 19),
+        ("/region/623021100201/?year=2015", 18),
     ]:
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200

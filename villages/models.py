@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +20,19 @@ PREFIX_LENGTH: dict[str, int] = {
     Level.TOWNSHIP: 9,
     Level.VILLAGE: 12,
 }
+
+
+def code_range(field: str, prefix: str) -> Q:
+    """`field` (a division code) starts with the digits `prefix`, as a range: an index reads only those rows.
+
+    Codes are digit strings, so every collation orders them alike; PostgreSQL uses a btree for LIKE 'p%' only
+    under the C collation, and a range under any (and Citus prunes a county's shard from it).
+    """
+    if not prefix:
+        return Q()
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
 
 CHILD_LEVEL: dict[str, str] = {
     Level.PROVINCE: Level.PREFECTURE,

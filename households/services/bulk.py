@@ -136,6 +136,7 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
             own_changes = [
                 {
                     "household_id": household.pk,
+                    "village_id": household.village_id,
                     "status": status,
                     "date": on,
                     "reason": reason,

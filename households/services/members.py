@@ -172,6 +172,10 @@ def _earliest_member_change(
     return min(days) if days else None
 
 
+# The member fields a figure counts: the spans (the register), and labour and age (loan coverage).
+COUNTED_FIELDS = ("joined_on", "left_on", "labour", "birth_date")
+
+
 def _write_members(
     *,
     user: User,
@@ -187,8 +191,8 @@ def _write_members(
     reason and stays in the file. A member missing from `members` is deleted
     as if never entered: a correction, refused without `correction` (its
     reason) and audited as one. Returns whether the register's figures may
-    have moved: a member added or deleted, or a day of joining or leaving
-    changed (a name or a school does not count anyone again).
+    have moved: a member added or deleted, or a day of joining or leaving, the
+    labour or the birth date changed (a name or a school does not count anyone again).
     """
     existing = {m.pk: m for m in household.members.all()}
     given = {m.get("id") for m in members}
@@ -247,7 +251,7 @@ def _write_members(
                 setattr(member, k, v)
             after = snapshot(member, MEMBER_FIELDS + SPAN_FIELDS)
             if before != after:
-                counted = counted or any(before[k] != after[k] for k in ("joined_on", "left_on"))
+                counted = counted or any(before[k] != after[k] for k in COUNTED_FIELDS)
                 member.save()
                 left = after["left_on"] and not before["left_on"]
                 audit_record(

@@ -98,7 +98,9 @@ def _rechain(household: Household) -> None:
 
 
 def _append_status(*, user: User, household: Household, status: str, on: date, reason: str, batch: str) -> StatusChange:
-    change = StatusChange.objects.create(household=household, status=status, date=on, reason=reason, by=user)
+    change = StatusChange.objects.create(
+        household=household, village_id=household.village_id, status=status, date=on, reason=reason, by=user
+    )
     previous = household.status or None
     _rechain(household)
     audit_record(
@@ -209,7 +211,9 @@ def household_history_date(
         StatusChange.objects.filter(pk__in=[c.pk for c in old[len(history) :]]).delete()
         StatusChange.objects.bulk_create(
             [
-                StatusChange(household=household, status=status, date=on, reason=reason, by=user)
+                StatusChange(
+                    household=household, village_id=household.village_id, status=status, date=on, reason=reason, by=user
+                )
                 for status, on, reason in history[len(old) :]
             ]
         )

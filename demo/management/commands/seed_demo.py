@@ -75,7 +75,7 @@ class Command(BaseCommand):
             for step in STEPS:
                 self.timed(f"build {step.__name__}", step.build, ctx)
             # The steps write in bulk, past the services' hook: the rollups are built once from what they wrote.
-            self.timed("build rollups", lambda ctx: rollups.rebuild(), ctx)
+            self.timed("build rollups", lambda ctx: rollups.rebuild_all(), ctx)
             audit_record(
                 user=None,
                 action=Action.IMPORT,
