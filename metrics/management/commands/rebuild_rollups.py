@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from metrics.rollups import rebuild_all
+from metrics import rollups
 from villages.models import Division
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, region: str | None, **options: Any) -> None:
         prefix = region_prefix(region)
         started = time.monotonic()
-        rows = rebuild_all(prefix=prefix)
+        rows = rollups.rebuild_all(prefix=prefix)
         self.stdout.write(
             f"{rows:,} rollup rows written for {region or 'every village'} in {time.monotonic() - started:.1f} s"
         )

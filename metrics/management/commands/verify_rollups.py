@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from metrics.rollups import differences_all
+from metrics import rollups
 
 from .rebuild_rollups import region_prefix
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="a division code: only the villages under it")
 
     def handle(self, *args: Any, region: str | None, **options: Any) -> None:
-        found = differences_all(prefix=region_prefix(region))
+        found = rollups.differences_all(prefix=region_prefix(region))
         if found:
             self.stdout.write("village\tyear\tfigure\trollup\traw")
         for d in found:
