@@ -183,8 +183,16 @@ def _day(rng, year: int, start: tuple[int, int], end: tuple[int, int]) -> date:
     return first + timedelta(days=rng.randint(0, (last - first).days))
 
 
+# The demo's share tables (module constants) as (table, keys, cumulative weights), by id: rng.choices
+# with `cum_weights` draws exactly what it draws with `weights`, without summing them again at every draw.
+_CUMULATIVE: dict[int, tuple[Mapping, list, list[float]]] = {}
+
+
 def _pick(rng, choices: Mapping[K, float]) -> K:
-    return rng.choices(list(choices), weights=list(choices.values()))[0]
+    cached = _CUMULATIVE.get(id(choices))
+    if cached is None or cached[0] is not choices:  # the table is kept in the entry, so its id is not reused
+        cached = _CUMULATIVE[id(choices)] = (choices, list(choices), list(itertools.accumulate(choices.values())))
+    return rng.choices(cached[1], cum_weights=cached[2])[0]
 
 
 def _take(pool: list[Plan], people: int) -> tuple[list[Plan], int]:
