@@ -156,14 +156,15 @@ def insert_select(
     """
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     rest = [f for name, f in by_attname.items() if name not in expressions and not f.primary_key]
-    fields = [by_attname[name] for name in expressions] + rest
+    # The defaults first, so their parameters come before those of `expressions` and `source`.
+    fields = rest + [by_attname[name] for name in expressions]
     now = timezone.now()
     fixed = [now if _is_auto_now(f) else f.get_default() for f in rest]
     adapters = [_adapter(f) for f in rest]
     fixed = [value if adapt is None else adapt(value) for adapt, value in zip(adapters, fixed, strict=True)]
-    select = ", ".join([*expressions.values(), *["%s"] * len(fixed)])
+    select = ", ".join(["%s"] * len(fixed) + list(expressions.values()))
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {_target(model, fields)} SELECT {select} FROM {source}", [*params, *fixed])
+        cursor.execute(f"INSERT INTO {_target(model, fields)} SELECT {select} FROM {source}", [*fixed, *params])
         return cursor.rowcount
 
 
