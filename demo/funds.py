@@ -14,13 +14,16 @@ and count of households is s times the seed's (yuan rounded; loan totals to
 - A mutual-aid fund in every village: 1.95亿 capital, 25,700 member
   households, 1.17亿 lent by September 2016.
 
-Rows go in with bulk_create (no services, no per-row audit: the command audits the batch).
-Reads the villages and households already in the database rather than the other steps' internals.
+Rows go to the one bulk writer (`gannan.lib.bulk`: COPY on PostgreSQL) as tuples, parents' ids
+reserved first so their children need no read-back; no services, no per-row audit (the command
+audits the batch). Reads the villages and households already in the database rather than the
+other steps' internals.
 """
 
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Min
@@ -42,6 +45,7 @@ from funds.models import (
     Project,
     ProjectStatus,
 )
+from gannan.lib.bulk import bulk_insert, reserve_ids
 from households.models import EXITED_STATUSES, LABOUR_CAPABLE, POOR_STATUSES, Household, Member, Status, StatusChange
 from villages.models import Division, Level, VillageYear
 
@@ -119,26 +123,34 @@ def _split(payments: list[tuple], buckets: list[tuple[str, int]]) -> list[tuple]
     return rows
 
 
+class ProjectRow(NamedTuple):
+    name: str
+    programme: str
+    division: str
+    year: int
+
+
+class Paid(NamedTuple):
+    """A disbursement as written: what the measures of its household repeat."""
+
+    id: int
+    project_id: int
+    village_id: str
+    amount: Decimal
+    year: int
+
+
 class Writer:
     """Collects projects, allocations and disbursements; writes them in three bulk inserts."""
 
     def __init__(self, sources: dict[str, FundSource]):
         self.sources = sources
-        self.projects: list[Project] = []
+        self.projects: list[ProjectRow] = []
         self.allocations: dict[tuple[int, str, int], int] = defaultdict(int)
         self.payments: list[tuple[int, str, int, str, int | None, date, str]] = []
 
     def project(self, *, name: str, programme: str, division: str, year: int) -> int:
-        self.projects.append(
-            Project(
-                name=name,
-                programme=programme,
-                division_id=division,
-                year=year,
-                budget=Decimal(0),
-                status=ProjectStatus.COMPLETED,
-            )
-        )
+        self.projects.append(ProjectRow(name, programme, division, year))
         return len(self.projects) - 1
 
     def allocate(self, project: int, source: str, amount: int) -> None:
@@ -149,40 +161,41 @@ class Writer:
     ) -> None:
         self.payments.append((project, source, amount, village, household, on, purpose))
 
-    def write(self) -> list[Disbursement]:
+    def write(self) -> list[Paid]:
         budgets: dict[int, int] = defaultdict(int)
         for (p, _s, _y), amount in self.allocations.items():
             budgets[p] += amount
-        for p, project in enumerate(self.projects):
-            project.budget = Decimal(budgets[p])
-        Project.objects.bulk_create(self.projects, batch_size=1000)
-        Allocation.objects.bulk_create(
+        project_ids = reserve_ids(Project, len(self.projects))
+        bulk_insert(
+            Project,
+            ["id", "name", "programme", "division_id", "year", "budget", "status"],
             [
-                Allocation(
-                    project=self.projects[p],
-                    source=self.sources[s],
-                    amount=Decimal(amount),
-                    year=y,
-                    document_number=f"甘南州扶贫〔{y}〕{p + 1}号",
-                )
+                (pk, *project, Decimal(budgets[p]), ProjectStatus.COMPLETED)
+                for p, (pk, project) in enumerate(zip(project_ids, self.projects, strict=True))
+            ],
+        )
+        source_ids = {code: source.pk for code, source in self.sources.items()}
+        bulk_insert(
+            Allocation,
+            ["project_id", "source_id", "amount", "year", "document_number"],
+            [
+                (project_ids[p], source_ids[s], Decimal(amount), y, f"甘南州扶贫〔{y}〕{p + 1}号")
                 for (p, s, y), amount in self.allocations.items()
             ],
-            batch_size=2000,
         )
-        rows = [
-            Disbursement(
-                project=self.projects[p],
-                source=self.sources[s],
-                amount=Decimal(amount),
-                village_id=village,
-                household_id=household,
-                date=on,
-                purpose=purpose,
-            )
-            for p, s, amount, village, household, on, purpose in self.payments
+        ids = reserve_ids(Disbursement, len(self.payments))
+        bulk_insert(
+            Disbursement,
+            ["id", "project_id", "source_id", "amount", "village_id", "household_id", "date", "purpose"],
+            [
+                (pk, project_ids[p], source_ids[s], Decimal(amount), village, household, on.isoformat(), purpose)
+                for pk, (p, s, amount, village, household, on, purpose) in zip(ids, self.payments, strict=True)
+            ],
+        )
+        return [
+            Paid(pk, project_ids[p], village, Decimal(amount), on.year)
+            for pk, (p, _s, amount, village, _h, on, _purpose) in zip(ids, self.payments, strict=True)
         ]
-        Disbursement.objects.bulk_create(rows, batch_size=2000)
-        return rows
 
 
 def _exits(years) -> dict[int, list[tuple[int, str, date]]]:
@@ -326,24 +339,38 @@ def _county_programmes(ctx: DemoContext, rng, w: Writer, counties: dict[str, str
                         w.pay(p, source, part, v.code, None, _day(rng, year), label)
 
 
-def _measures(rng, disbursements: list[Disbursement], paid_households: list[tuple[int, int]]) -> int:
+MEASURE_COLUMNS = [
+    "household_id",
+    "village_id",
+    "programme",
+    "content",
+    "amount",
+    "year",
+    "unit",
+    "project_id",
+    "disbursement_id",
+]
+
+
+def _measures(rng, disbursements: list[Paid], paid_households: list[tuple[int, int]]) -> int:
     """An industry measure for every household payment, and one answering the main cause for most households."""
-    rows = []
+    rows: list[tuple[int, str, str, str, Decimal, int, str, int | None, int | None]] = []
     paid = set()
     for index, hid in paid_households:
         paid.add(hid)
         d = disbursements[index]
+        content = rng.choice(CONTENT[Programme.INDUSTRY])
         rows.append(
-            Measure(
-                household_id=hid,
-                village_id=d.village_id,
-                programme=Programme.INDUSTRY,
-                content=rng.choice(CONTENT[Programme.INDUSTRY]),
-                amount=d.amount,
-                year=d.date.year,
-                unit="县" + UNITS[Programme.INDUSTRY],
-                project_id=d.project_id,
-                disbursement=d,
+            (
+                hid,
+                d.village_id,
+                Programme.INDUSTRY,
+                content,
+                d.amount,
+                d.year,
+                "县" + UNITS[Programme.INDUSTRY],
+                d.project_id,
+                d.id,
             )
         )
     households = Household.objects.exclude(status=Status.REMOVED)
@@ -355,19 +382,27 @@ def _measures(rng, disbursements: list[Disbursement], paid_households: list[tupl
         programme = programmes[0]
         if programme == Programme.INDUSTRY and hid in paid:
             continue  # its industry payment above answers 缺资金 / 缺土地
+        content = rng.choice(CONTENT[programme])
+        amount = Decimal(rng.choice([0, 500, 1000, 2000, 3000]))
         rows.append(
-            Measure(
-                household_id=hid,
-                village_id=village,
-                programme=programme,
-                content=rng.choice(CONTENT[programme]),
-                amount=Decimal(rng.choice([0, 500, 1000, 2000, 3000])),
-                year=max(identified, 2014),
-                unit="县" + UNITS[programme],
-            )
+            (hid, village, programme, content, amount, max(identified, 2014), "县" + UNITS[programme], None, None)
         )
-    Measure.objects.bulk_create(rows, batch_size=5000)
+    bulk_insert(Measure, MEASURE_COLUMNS, rows)
     return len(rows)
+
+
+LOAN_COLUMNS = [
+    "household_id",
+    "village_id",
+    "borrower_id",
+    "bank",
+    "amount",
+    "issued_on",
+    "term_months",
+    "purpose",
+    "status",
+    "interest_subsidy",
+]
 
 
 def _loans(ctx: DemoContext, rng) -> int:
@@ -400,22 +435,27 @@ def _loans(ctx: DemoContext, rng) -> int:
         issued = date(2015, 11, 1) + timedelta(days=rng.randrange(304))
         r = rng.random()
         status = LoanStatus.REPAID if r < 0.95 else LoanStatus.OVERDUE if r < 0.97 else LoanStatus.CURRENT
+        bank = rng.choice(BANKS)
+        purpose = rng.choice(["牛羊养殖", "种植", "农家乐", "入股合作社"])
+        subsidy = (amount * INTEREST_RATE * 3).quantize(Decimal("0.01"))
         rows.append(
-            Loan(
-                household_id=hid,
-                village_id=villages[hid],
-                borrower_id=borrowers[hid],
-                bank=rng.choice(BANKS),
-                amount=amount,
-                issued_on=issued,
-                term_months=36,
-                purpose=rng.choice(["牛羊养殖", "种植", "农家乐", "入股合作社"]),
-                status=status,
-                interest_subsidy=(amount * INTEREST_RATE * 3).quantize(Decimal("0.01")),
-            )
+            (hid, villages[hid], borrowers[hid], bank, amount, issued.isoformat(), 36, purpose, status, subsidy)
         )
-    Loan.objects.bulk_create(rows, batch_size=5000)
+    bulk_insert(Loan, LOAN_COLUMNS, rows)
     return len(rows)
+
+
+class AidMember(NamedTuple):
+    id: int
+    fund: int
+    joined_on: date
+
+
+class AidLoan(NamedTuple):
+    id: int
+    amount: Decimal
+    issued_on: date
+    due_on: date
 
 
 def _mutual_aid(ctx: DemoContext, rng, sources: dict[str, FundSource], villages: list[Division]) -> dict[str, int]:
@@ -426,83 +466,81 @@ def _mutual_aid(ctx: DemoContext, rng, sources: dict[str, FundSource], villages:
         .annotate(y=Min("year"))
         .values_list("village_id", "y")
     )
+    fund_ids = reserve_ids(MutualAidFund, len(villages))
+    # (id, village, name, founded year)
     funds = [
-        MutualAidFund(village=v, name=f"{v.name}扶贫互助资金协会", founded_year=min(founded.get(v.code, 2016), 2016))
-        for v in villages
+        (pk, v.code, f"{v.name}扶贫互助资金协会", min(founded.get(v.code, 2016), 2016))
+        for pk, v in zip(fund_ids, villages, strict=True)
     ]
-    MutualAidFund.objects.bulk_create(funds, batch_size=2000)
+    bulk_insert(MutualAidFund, ["id", "village_id", "name", "founded_year"], funds)
 
     capital_total = _scaled(ctx, MUTUAL_AID_CAPITAL)
     capital = apportion(capital_total, [rng.uniform(0.6, 1.4) for _f in funds])
     capital_rows = []
-    for fund, amount in zip(funds, capital, strict=True):
+    for (pk, _v, _n, year), amount in zip(funds, capital, strict=True):
         shuanglian = round(amount * 0.6)
-        capital_rows.append(
-            MutualAidCapital(
-                fund=fund, source=sources["shuanglian"], amount=Decimal(shuanglian), year=fund.founded_year
-            )
-        )
-        capital_rows.append(
-            MutualAidCapital(
-                fund=fund, source=sources["provincial"], amount=Decimal(amount - shuanglian), year=fund.founded_year
-            )
-        )
-    MutualAidCapital.objects.bulk_create(capital_rows, batch_size=5000)
+        capital_rows.append((pk, sources["shuanglian"].pk, Decimal(shuanglian), year))
+        capital_rows.append((pk, sources["provincial"].pk, Decimal(amount - shuanglian), year))
+    bulk_insert(MutualAidCapital, ["fund_id", "source_id", "amount", "year"], capital_rows)
 
     in_village: dict[str, list[int]] = defaultdict(list)
     for hid, village in Household.objects.exclude(status=Status.REMOVED).values_list("pk", "village_id").order_by("pk"):
         in_village[village].append(hid)
     wanted = ctx.people(MUTUAL_AID_MEMBERS)
-    per_fund = apportion(
-        wanted, [rng.uniform(0.6, 1.4) for _f in funds], [len(in_village[f.village_id]) for f in funds]
+    per_fund = apportion(wanted, [rng.uniform(0.6, 1.4) for _f in funds], [len(in_village[f[1]]) for f in funds])
+    joining = [
+        (fund, hid, _day(rng, year, (3, 1), (8, 31)))
+        for (fund, village, _n, year), k in zip(funds, per_fund, strict=True)
+        for hid in rng.sample(in_village[village], k)
+    ]
+    member_ids = reserve_ids(MutualAidMember, len(joining))
+    bulk_insert(
+        MutualAidMember,
+        ["id", "fund_id", "household_id", "joined_on"],
+        [(pk, fund, hid, on.isoformat()) for pk, (fund, hid, on) in zip(member_ids, joining, strict=True)],
     )
-    members = []
-    for fund, k in zip(funds, per_fund, strict=True):
-        for hid in rng.sample(in_village[fund.village_id], k):
-            members.append(
-                MutualAidMember(fund=fund, household_id=hid, joined_on=_day(rng, fund.founded_year, (3, 1), (8, 31)))
-            )
-    MutualAidMember.objects.bulk_create(members, batch_size=5000)
 
-    by_fund: dict[int, list[MutualAidMember]] = defaultdict(list)
-    for m in members:
-        by_fund[m.fund_id].append(m)
-    lent = apportion(
-        _scaled(ctx, MUTUAL_AID_LENT), [c if by_fund[f.pk] else 0 for f, c in zip(funds, capital, strict=True)]
-    )
-    loans = []
-    for fund, total in zip(funds, lent, strict=True):
-        borrowers = by_fund[fund.pk]
+    by_fund: dict[int, list[AidMember]] = defaultdict(list)
+    for pk, (fund, _hid, on) in zip(member_ids, joining, strict=True):
+        by_fund[fund].append(AidMember(pk, fund, on))
+    weights = [c if by_fund[f[0]] else 0 for f, c in zip(funds, capital, strict=True)]
+    lent = apportion(_scaled(ctx, MUTUAL_AID_LENT), weights)
+    lending: list[tuple[int, int, Decimal, date, date]] = []
+    for (fund, _v, _n, _y), total in zip(funds, lent, strict=True):
+        borrowers = by_fund[fund]
         for m, amount in zip(borrowers, apportion(total, [rng.uniform(0.5, 1.5) for _m in borrowers]), strict=True):
             if amount:
                 issued = min(m.joined_on + timedelta(days=rng.randrange(30, 240)), SEED_DAY)
-                loans.append(
-                    MutualAidLoan(
-                        fund=fund,
-                        member=m,
-                        amount=Decimal(amount),
-                        issued_on=issued,
-                        due_on=issued + timedelta(days=365),
-                    )
-                )
-    MutualAidLoan.objects.bulk_create(loans, batch_size=5000)
+                lending.append((fund, m.id, Decimal(amount), issued, issued + timedelta(days=365)))
+    loan_ids = reserve_ids(MutualAidLoan, len(lending))
+    bulk_insert(
+        MutualAidLoan,
+        ["id", "fund_id", "member_id", "amount", "issued_on", "due_on"],
+        [
+            (pk, fund, member, amount, issued.isoformat(), due.isoformat())
+            for pk, (fund, member, amount, issued, due) in zip(loan_ids, lending, strict=True)
+        ],
+    )
+    loans = [
+        AidLoan(pk, amount, issued, due) for pk, (_f, _m, amount, issued, due) in zip(loan_ids, lending, strict=True)
+    ]
 
     repayments = []
     for loan in loans:
         r = rng.random()
         if loan.due_on <= SEED_DAY and r < 0.93:
             half = (loan.amount / 2).quantize(Decimal("1"))
-            repayments.append(MutualAidRepayment(loan=loan, amount=half, date=loan.due_on - timedelta(days=180)))
-            repayments.append(MutualAidRepayment(loan=loan, amount=loan.amount - half, date=loan.due_on))
+            repayments.append((loan.id, half, (loan.due_on - timedelta(days=180)).isoformat()))
+            repayments.append((loan.id, loan.amount - half, loan.due_on.isoformat()))
         elif r < 0.5 or loan.due_on <= SEED_DAY:
             part = (loan.amount * Decimal("0.4")).quantize(Decimal("1"))
             on = min(loan.issued_on + timedelta(days=150), SEED_DAY)
             if part:
-                repayments.append(MutualAidRepayment(loan=loan, amount=part, date=on))
-    MutualAidRepayment.objects.bulk_create(repayments, batch_size=5000)
+                repayments.append((loan.id, part, on.isoformat()))
+    bulk_insert(MutualAidRepayment, ["loan_id", "amount", "date"], repayments)
     return {
         "mutual_aid_funds": len(funds),
-        "mutual_aid_members": len(members),
+        "mutual_aid_members": len(joining),
         "mutual_aid_loans": len(loans),
         "mutual_aid_repayments": len(repayments),
     }

@@ -35,7 +35,7 @@ from typing import TypeVar
 from django.db import connection
 from stdnum.cn import ric
 
-from gannan.lib.bulk import bulk_insert
+from gannan.lib.bulk import bulk_insert, reserve_ids
 from households.models import (
     CLOSED_STATUSES,
     Attribute,
@@ -183,8 +183,16 @@ def _day(rng, year: int, start: tuple[int, int], end: tuple[int, int]) -> date:
     return first + timedelta(days=rng.randint(0, (last - first).days))
 
 
+# The demo's share tables (module constants) as (table, keys, cumulative weights), by id: rng.choices
+# with `cum_weights` draws exactly what it draws with `weights`, without summing them again at every draw.
+_CUMULATIVE: dict[int, tuple[Mapping, list, list[float]]] = {}
+
+
 def _pick(rng, choices: Mapping[K, float]) -> K:
-    return rng.choices(list(choices), weights=list(choices.values()))[0]
+    cached = _CUMULATIVE.get(id(choices))
+    if cached is None or cached[0] is not choices:  # the table is kept in the entry, so its id is not reused
+        cached = _CUMULATIVE[id(choices)] = (choices, list(choices), list(itertools.accumulate(choices.values())))
+    return rng.choices(cached[1], cum_weights=cached[2])[0]
 
 
 def _take(pool: list[Plan], people: int) -> tuple[list[Plan], int]:
@@ -822,16 +830,16 @@ def build(ctx: DemoContext) -> None:
                 ]
             )
             records.append(_years(rng, plan, lines))
-        bulk_insert(Household, HOUSEHOLD_COLUMNS, households)
-        pks = dict(Household.objects.filter(code__in=[plan.code for plan in chunk]).values_list("code", "pk"))
+        # The ids the database would give them, taken first, so the members and the rest need no read-back.
+        pks = reserve_ids(Household, len(households))
+        with_ids = [(pk, *row) for pk, row in zip(pks, households, strict=True)]
+        bulk_insert(Household, ["id", *HOUSEHOLD_COLUMNS], with_ids)
         for model, columns, rows in [
             (Member, MEMBER_COLUMNS, rosters),
             (StatusChange, STATUS_COLUMNS, histories),
             (HouseholdYear, YEAR_COLUMNS, records),
         ]:
-            flat = [
-                (pks[plan.code], *row) for plan, per_household in zip(chunk, rows, strict=True) for row in per_household
-            ]
+            flat = [(pk, *row) for pk, per_household in zip(pks, rows, strict=True) for row in per_household]
             bulk_insert(model, columns, flat)
             counts[model._meta.model_name] += len(flat)
         counts["households"] += len(households)

@@ -2,12 +2,11 @@
 
 The history's cases are written straight from the status changes (one row per
 change, the steps compressed into the case's dates, like imports of the national
-system's history): ~170,000 rows at scale 1, in multi-row INSERTs (COPY on
-PostgreSQL). The open cases (identifications, exits, returns and removals,
-their steps as a clerk, a township reviewer and a county approver took them)
-are dated back from today, so every worklist has work: cases waiting for the
-village, in notice (one with an objection), waiting for the township or the
-county, and rejected once.
+system's history): ~170,000 rows at scale 1, in one INSERT … SELECT. The open
+cases (identifications, exits, returns and removals, their steps as a clerk, a
+township reviewer and a county approver took them) are dated back from today,
+so every worklist has work: cases waiting for the village, in notice (one with
+an objection), waiting for the township or the county, and rejected once.
 """
 
 from datetime import date, timedelta
@@ -16,7 +15,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from gannan.lib.bulk import bulk_insert
+from gannan.lib.bulk import insert_select
 from households.models import EXITED_STATUSES, Household, Status, StatusChange
 from procedures.models import Case, CaseStep, Kind, Objection, Outcome, ReasonCode, State, StepCode
 from procedures.steps import KIND_OF_STATUS, NOTICE_DAYS, NOTICES, PATHS, next_step
@@ -24,28 +23,6 @@ from procedures.steps import KIND_OF_STATUS, NOTICE_DAYS, NOTICES, PATHS, next_s
 from . import figures
 from .context import DemoContext
 
-CASE_COLUMNS = [
-    "household_id",
-    "village_id",
-    "kind",
-    "state",
-    "step",
-    "step_since",
-    "reason_code",
-    "reason",
-    "target_status",
-    "opened_on",
-    "opened_by_id",
-    "notice_start",
-    "notice_end",
-    "announced_on",
-    "rejections",
-    "last_rejection",
-    "override_reason",
-    "historical",
-    "status_change_id",
-]
-CHUNK = 20000
 # Open cases per county: (kind, reason code, reason, where it stands, an objection raised in its notice).
 # Where it stands: the next step to take, "in_notice" (its first notice runs until a few days from now)
 # or "rejected" (the township sent it back to the village's assessment).
@@ -77,45 +54,48 @@ REJECTION = "患病证明材料不全，请补充县级医院诊断书"
 APPLIES_AGAIN = "收入超过识别标准"
 
 
+def _days_before(column: str, days: int) -> str:
+    """SQL for the date `days` before a date column, on either database."""
+    if connection.vendor == "postgresql":
+        return f"({column} - {days})"
+    return f"date({column}, '-{days} days')"
+
+
 def _history(ctx: DemoContext) -> int:
-    rows = StatusChange.objects.values_list("id", "household_id", "household__village_id", "status", "date").order_by(
-        "id"
+    """One approved case per status change, in one INSERT … SELECT (no row goes through Python).
+
+    The case says what `procedures.services` would have left at its end: the
+    kind of the change, the target status, opened 40 days before, in notice from
+    30 to 24 days before, announced and in force on the change's day.
+    """
+    kinds = " ".join("WHEN %s THEN %s" for _s in KIND_OF_STATUS)
+    quote = connection.ops.quote_name
+    change, household = quote(StatusChange._meta.db_table), quote(Household._meta.db_table)
+    expressions = {
+        "household_id": "sc.household_id",
+        "village_id": "h.village_id",
+        "kind": f"CASE sc.status {kinds} END",
+        "state": "%s",
+        "step": "''",
+        "step_since": "sc.date",
+        "reason_code": "''",
+        "reason": "''",
+        "target_status": "sc.status",
+        "opened_on": _days_before("sc.date", 40),
+        "opened_by_id": "NULL",
+        "notice_start": _days_before("sc.date", 30),
+        "notice_end": _days_before("sc.date", 24),
+        "announced_on": "sc.date",
+        "rejections": "0",
+        "last_rejection": "''",
+        "override_reason": "''",
+        "historical": "%s",
+        "status_change_id": "sc.id",
+    }
+    params = [*(value for pair in KIND_OF_STATUS.items() for value in pair), State.APPROVED, True]
+    return insert_select(
+        Case, expressions, f"{change} sc JOIN {household} h ON h.id = sc.household_id ORDER BY sc.id", params
     )
-    n, last = 0, 0
-    while True:
-        chunk = list(rows.filter(id__gt=last)[:CHUNK])
-        if not chunk:
-            return n
-        bulk_insert(
-            Case,
-            CASE_COLUMNS,
-            [
-                (
-                    household,
-                    village,
-                    KIND_OF_STATUS[status],
-                    State.APPROVED,
-                    "",
-                    on.isoformat(),
-                    "",
-                    "",
-                    status,
-                    (on - timedelta(days=40)).isoformat(),
-                    None,
-                    (on - timedelta(days=30)).isoformat(),
-                    (on - timedelta(days=24)).isoformat(),
-                    on.isoformat(),
-                    0,
-                    "",
-                    "",
-                    True,
-                    pk,
-                )
-                for pk, household, village, status, on in chunk
-            ],
-        )
-        n += len(chunk)
-        last = chunk[-1][0]
 
 
 Step = tuple[str, date, str, str, dict[str, Any]]

@@ -1,6 +1,7 @@
 """The demo logins: they exist only through seed_demo, never in settings or migrations."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from accounts.models import Role
 
@@ -21,10 +22,12 @@ DEMO_USERS = [
 
 def build(ctx: DemoContext) -> None:
     User = get_user_model()
+    # One hash for the six logins: the hasher's rounds are meant to be slow (a second or more under load, each).
+    password = make_password(PASSWORD)
     for username, role, division, _description, name in DEMO_USERS:
-        User.objects.create_user(
+        User.objects.create(
             username=username,
-            password=PASSWORD,
+            password=password,
             role=role,
             division_id=division,
             first_name=name,  # a person's name: the header adds the role and division itself

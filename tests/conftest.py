@@ -11,11 +11,14 @@ People: `pref_official` reads the whole prefecture; `lintan_official` reads
 """
 
 import importlib
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from pytest_django.plugin import blocking_manager_key
 from stdnum.cn import ric
 
@@ -91,6 +94,24 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             load_reference_data()
     return result
+
+
+def built_once_per_module(build: Callable[[], Any]):
+    """A module-scoped fixture: `build()` (a demo, say) once per module, rolled back at the module's end.
+
+    Tests reach it through a function fixture that also asks for `db`: each test
+    then runs in a savepoint inside the module's transaction, so what one test
+    writes is gone before the next and only the building is shared. A seeded
+    demo costs seconds to minutes; a module of ten tests paid it ten times.
+    """
+
+    @pytest.fixture(scope="module")
+    def fixture(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield build()
+            transaction.set_rollback(True)
+
+    return fixture
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from gannan.lib.bulk import bulk_insert
+from gannan.lib.bulk import bulk_insert, insert_select, reserve_ids
 from households.models import Status, StatusChange
+from villages.models import Division
 
 from .conftest import register
 
@@ -47,3 +48,50 @@ def test_dates_go_in_as_dates_or_as_their_iso_text(lintan_clerk):
         .order_by("sequence")
         .values_list("date", flat=True)
     ) == [date(2016, 10, 1), date(2018, 3, 2)]
+
+
+@pytest.mark.django_db
+def test_a_column_of_text_and_nulls_integers_and_booleans_comes_back_as_written(lintan_clerk):
+    household = register(lintan_clerk, "623021100201", "6230211002010001")
+    bulk_insert(
+        StatusChange,
+        ["household_id", "status", "date", "reason", "ended_on", "previous_status", "sequence"],
+        [
+            (household.pk, Status.EXITED_STABLE, "2016-10-01", "验收\t达标", "2018-03-02", Status.IDENTIFIED, 1),
+            (household.pk, Status.RETURNED, date(2018, 3, 2), "因病返贫", None, Status.EXITED_STABLE, 2),
+        ],
+    )
+    rows = StatusChange.objects.filter(household=household, sequence__gt=0).order_by("sequence")
+    assert list(rows.values_list("reason", "ended_on", "sequence")) == [
+        ("验收\t达标", date(2018, 3, 2), 1),
+        ("因病返贫", None, 2),
+    ]
+
+
+@pytest.mark.django_db
+def test_reserved_ids_are_the_rows_ids_and_the_next_row_the_database_numbers_comes_after_them():
+    ids = reserve_ids(AuditEntry, 3)
+    assert len(set(ids)) == 3
+    bulk_insert(AuditEntry, ["id", "action", "object_type"], [(pk, "create", "household") for pk in ids])
+    later = AuditEntry.objects.create(action="update", object_type="household")
+    assert sorted(AuditEntry.objects.filter(action="create").values_list("id", flat=True)) == ids
+    assert later.pk > max(ids)
+    assert reserve_ids(AuditEntry, 0) == []
+
+
+@pytest.mark.django_db
+def test_insert_select_writes_one_row_per_selected_row_in_its_order_with_the_defaults():
+    before = timezone.now()
+    written = insert_select(
+        AuditEntry,
+        {"action": "%s", "object_type": "'division'", "object_id": "d.code", "summary": "d.name"},
+        "villages_division d WHERE d.level = %s ORDER BY d.code DESC",
+        ["create", "county"],
+    )
+    counties = list(Division.objects.filter(level="county").order_by("-code").values_list("code", "name"))
+    assert written == len(counties) > 1
+    entries = AuditEntry.objects.filter(object_type="division").order_by("id")
+    assert list(entries.values_list("object_id", "summary")) == counties
+    first = entries[0]
+    assert first.changes == {} and first.batch == "" and first.user_id is None
+    assert first.at >= before.replace(microsecond=0)

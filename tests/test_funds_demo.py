@@ -13,16 +13,26 @@ from funds.models import Allocation, Loan, Project
 from funds.selectors import household_support, mutual_aid, to_household_share, to_household_share_by_child
 from villages.models import Division, Level
 
+from .conftest import built_once_per_module
+
 SCALE = 0.01
 
 
-@pytest.fixture
-def demo(db):
+def build_demo() -> DemoContext:
     Division.objects.filter(level=Level.VILLAGE).delete()  # the cast's villages make way for the demo's
     ctx = DemoContext(scale=SCALE, seed=2016, out=lambda _s: None)
     for step in (demo_villages, demo_households, demo_funds):
         step.build(ctx)
     return ctx
+
+
+demo_built = built_once_per_module(build_demo)
+
+
+@pytest.fixture
+def demo(demo_built, db):
+    """The villages, households and funds at SCALE, built once for the module; each test's writes are rolled back."""
+    return demo_built
 
 
 def scaled(yuan: int) -> Decimal:

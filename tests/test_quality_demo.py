@@ -12,10 +12,14 @@ from households.models import Household
 from quality.models import Issue
 from quality.rules import OFF_REGISTER
 
+from .conftest import built_once_per_module
+
+demo_built = built_once_per_module(lambda: call_command("seed_demo", scale=0.02, stdout=StringIO()))
+
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", scale=0.02, stdout=StringIO())
+def demo(demo_built, db):
+    """The demo at scale 0.02, seeded once for the module; each test's writes are rolled back before the next."""
 
 
 def planted() -> set[tuple[str, str]]:

@@ -25,6 +25,8 @@ from households.models import (
 )
 from villages.models import VILLAGE_ITEMS, Division, Level, VillageYear
 
+from .conftest import built_once_per_module
+
 SMALL = 0.01
 
 
@@ -34,9 +36,12 @@ def seed(**options) -> str:
     return out.getvalue()
 
 
+small_demo_built = built_once_per_module(lambda: seed(scale=SMALL))
+
+
 @pytest.fixture
-def small_demo(db):
-    seed(scale=SMALL)
+def small_demo(small_demo_built, db):
+    """The demo at SMALL, seeded once for the module; each test's writes are rolled back before the next."""
 
 
 # --- the definitions of docs/metrics.md and docs/register.md, in plain ORM and Python over status and member spans ----

@@ -20,6 +20,8 @@ from django.utils import timezone
 # Rows per INSERT where there is no COPY: a few hundred rows of at most ~30 columns stay under
 # SQLite's 32,766 parameters per statement.
 ROWS_PER_INSERT = 500
+# Rows per COPY: the text of one stays a few tens of megabytes however many rows the caller writes.
+ROWS_PER_COPY = 100_000
 
 _COPY_SPECIAL = re.compile(r"[\\\n\r\t]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
@@ -58,14 +60,39 @@ def _target(model: type[models.Model], fields: list[models.Field]) -> str:
 
 
 def _copy(model: type[models.Model], fields: list[models.Field], rows: list[Sequence[Any]], fixed: list[Any]) -> None:
-    converters = [_copy_converter(f) for f in fields[: len(fields) - len(fixed)]]
-    tail = "".join("\t" + _copy_text(value) for value in fixed)
-    text = "".join(
-        "\t".join([convert(value) for convert, value in zip(converters, row, strict=True)]) + tail + "\n"
-        for row in rows
-    )
+    width = len(fields) - len(fixed)
+    if any(len(row) != width for row in rows):
+        raise ValueError(f"every row must have {width} values, one per column")
+    fixed_text = [_copy_text(value) for value in fixed]
     with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {_target(model, fields)} FROM STDIN", io.StringIO(text))
+        for start in range(0, len(rows), ROWS_PER_COPY):
+            batch = rows[start : start + ROWS_PER_COPY]
+            columns = [_column_text(column) for column in zip(*batch, strict=True)]
+            columns += [[text] * len(batch) for text in fixed_text]
+            text = "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
+            cursor.copy_expert(f"COPY {_target(model, fields)} FROM STDIN", io.StringIO(text))
+
+
+_BOOL_TEXT = {True: "t", False: "f"}
+
+
+def _column_text(column: Sequence[Any]) -> Sequence[str]:
+    """`_copy_text` of every value of a column, a column of one plain type at once.
+
+    Converting column by column lets the common columns (all text, text or
+    null, all integers, all booleans) go through C loops instead of a Python
+    call per value: 100,000 of the demo's member rows take 1.1 s instead of 3 s.
+    """
+    types = set(map(type, column))
+    if types == {str} and not _COPY_SPECIAL.search("".join(column)):
+        return column
+    if types == {str, type(None)} and not _COPY_SPECIAL.search("".join(filter(None, column))):
+        return ["\\N" if value is None else value for value in column]
+    if types == {int}:
+        return list(map(str, column))
+    if types == {bool}:
+        return list(map(_BOOL_TEXT.__getitem__, column))
+    return list(map(_copy_text, column))
 
 
 def _copy_text(value: Any) -> str:
@@ -82,17 +109,6 @@ def _copy_text(value: Any) -> str:
         value = json.dumps(value, ensure_ascii=False)
     text = str(value)
     return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
-
-
-def _plain_text(value: Any) -> str:
-    """`_copy_text` of a text column's value: plain strings skip the type tests (most of what is written)."""
-    if type(value) is not str or _COPY_SPECIAL.search(value):
-        return _copy_text(value)
-    return value
-
-
-def _copy_converter(field: models.Field) -> Callable[[Any], str]:
-    return _plain_text if isinstance(field, models.CharField) else _copy_text
 
 
 def _insert(model: type[models.Model], fields: list[models.Field], rows: list[Sequence[Any]], fixed: list[Any]) -> None:
@@ -125,6 +141,60 @@ def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
     return None
+
+
+def insert_select(
+    model: type[models.Model], expressions: dict[str, str], source: str, params: Sequence[Any] = ()
+) -> int:
+    """INSERT INTO `model` the rows of one SELECT: `expressions` (attname: SQL) over `source` (FROM … ORDER BY …).
+
+    The set-based sibling of `bulk_insert`, for rows that are a function of rows
+    already in the database: nothing travels to Python and back. Every other
+    concrete field takes its default, an auto_now field the time now, as in
+    `bulk_insert`; rows get their ids in the SELECT's order. `params` are those
+    of `expressions` and `source`, in that order. Returns the number of rows.
+    """
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    rest = [f for name, f in by_attname.items() if name not in expressions and not f.primary_key]
+    # The defaults first, so their parameters come before those of `expressions` and `source`.
+    fields = rest + [by_attname[name] for name in expressions]
+    now = timezone.now()
+    fixed = [now if _is_auto_now(f) else f.get_default() for f in rest]
+    adapters = [_adapter(f) for f in rest]
+    fixed = [value if adapt is None else adapt(value) for adapt, value in zip(adapters, fixed, strict=True)]
+    select = ", ".join(["%s"] * len(fixed) + list(expressions.values()))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {_target(model, fields)} SELECT {select} FROM {source}", [*fixed, *params])
+        return cursor.rowcount
+
+
+def reserve_ids(model: type[models.Model], n: int) -> list[int]:
+    """The next `n` ids of `model`'s auto primary key, taken for rows the caller writes with their ids.
+
+    A bulk writer that also writes the rows' children needs the parents' ids
+    before it writes them; reading them back after the insert costs a query per
+    batch. On PostgreSQL the ids come from the column's sequence (so the
+    sequence moves past them); on SQLite they follow the highest id ever given
+    (AUTOINCREMENT: the table's `sqlite_sequence` row), and writing the rows
+    moves it on. Inside the writer's transaction: on SQLite nothing else writes
+    meanwhile.
+    """
+    if n <= 0:
+        return []
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), column, n],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        given = cursor.fetchone()
+        cursor.execute(f"SELECT MAX({connection.ops.quote_name(column)}) FROM {connection.ops.quote_name(table)}")  # type: ignore[arg-type]
+        highest = cursor.fetchone()[0]
+    start = max(given[0] if given else 0, highest or 0) + 1
+    return list(range(start, start + n))
 
 
 def refresh_statistics() -> None:
