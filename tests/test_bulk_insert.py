@@ -55,10 +55,28 @@ def test_a_column_of_text_and_nulls_integers_and_booleans_comes_back_as_written(
     household = register(lintan_clerk, "623021100201", "6230211002010001")
     bulk_insert(
         StatusChange,
-        ["household_id", "status", "date", "reason", "ended_on", "previous_status", "sequence"],
+        ["household_id", "village_id", "status", "date", "reason", "ended_on", "previous_status", "sequence"],
         [
-            (household.pk, Status.EXITED_STABLE, "2016-10-01", "验收\t达标", "2018-03-02", Status.IDENTIFIED, 1),
-            (household.pk, Status.RETURNED, date(2018, 3, 2), "因病返贫", None, Status.EXITED_STABLE, 2),
+            (
+                household.pk,
+                household.village_id,
+                Status.EXITED_STABLE,
+                "2016-10-01",
+                "验收\t达标",
+                "2018-03-02",
+                Status.IDENTIFIED,
+                1,
+            ),
+            (
+                household.pk,
+                household.village_id,
+                Status.RETURNED,
+                date(2018, 3, 2),
+                "因病返贫",
+                None,
+                Status.EXITED_STABLE,
+                2,
+            ),
         ],
     )
     rows = StatusChange.objects.filter(household=household, sequence__gt=0).order_by("sequence")
