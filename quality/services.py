@@ -62,17 +62,21 @@ def _last_editor(household_field: str = "household_id") -> Subquery:
     )
 
 
-def quality_run(*, trigger: str, household_ids: list[int] | None = None, user=None) -> Run:
+def quality_run(
+    *, trigger: str, household_ids: list[int] | None = None, user=None, found: set[Finding] | None = None
+) -> Run:
     """Run every rule and bring the 疑点 up to date, dated today.
 
     `household_ids` limits the run to some households (a save, an import);
     None runs the whole register. A 疑点 found again stays open with its
     first date; one no longer found is closed today, credited to `user`
     when given (the save that fixed it) or else to the household's last
-    editor in the audit trail.
+    editor in the audit trail. `found` is what `findings` gave for these households in
+    this same state of the register, when the caller has just asked (an import's check).
     """
     today = timezone.localdate()
-    found = findings(household_ids=household_ids)
+    if found is None:
+        found = findings(household_ids=household_ids)
     open_issues = Issue.objects.filter(closed_on__isnull=True)
     if household_ids is not None and len(household_ids) <= MANY:
         open_issues = open_issues.filter(household_id__in=household_ids)
