@@ -87,17 +87,14 @@ def import_check(*, codes: list[str], dry_run: bool) -> list[tuple[str, str]]:
         ids |= dict(Household.objects.filter(code__in=codes[start : start + MANY]).values_list("pk", "code"))
     if len(ids) > MANY:  # a large file: the rules read the whole register, which the import has just grown
         refresh_statistics()
-    warnings = []
     found = findings(household_ids=list(ids))
-    for code, household, _member in sorted(found):
-        rule = BY_CODE[code]
-        warnings.append(
-            (
-                ids[household],
-                _("疑点 %(code)s（%(severity)s）：%(message)s")
-                % {"code": code, "severity": rule.severity_label, "message": rule.message},
-            )
-        )
+    # Each rule's message translated once: a large file has tens of thousands of 疑点.
+    messages = {
+        code: _("疑点 %(code)s（%(severity)s）：%(message)s")
+        % {"code": code, "severity": BY_CODE[code].severity_label, "message": BY_CODE[code].message}
+        for code in {code for code, _h, _m in found}
+    }
+    warnings = [(ids[household], messages[code]) for code, household, _member in sorted(found)]
     if not dry_run:
         _mark(list(ids), "import")
         if connection.in_atomic_block:

@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from gannan.lib.bulk import bulk_insert
 from households.models import Household
 
 from .models import Issue, Run
@@ -98,19 +99,14 @@ def quality_run(
             closed=len(fixed),
             counts=dict(Counter(code for code, _h, _m in found)),
         )
-        Issue.objects.bulk_create(
+        # Through the bulk writer: a large import opens tens of thousands at once.
+        bulk_insert(
+            Issue,
+            ["rule", "severity", "household_id", "member_id", "opened_on", "opened_run_id"],
             [
-                Issue(
-                    rule=code,
-                    severity=BY_CODE[code].severity,
-                    household_id=household,
-                    member_id=member,
-                    opened_on=today,
-                    opened_run=run,
-                )
+                (code, BY_CODE[code].severity, household, member, today, run.pk)
                 for code, household, member in sorted(new, key=str)
             ],
-            batch_size=2000,
         )
         by = user.pk if user is not None and user.is_authenticated else _last_editor()
         for start in range(0, len(fixed), MANY):
