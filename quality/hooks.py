@@ -86,7 +86,7 @@ def import_check(*, codes: list[str], dry_run: bool) -> list[tuple[str, str]]:
     for start in range(0, len(codes), MANY):  # codes of a large file, in batches under the parameter limits
         ids |= dict(Household.objects.filter(code__in=codes[start : start + MANY]).values_list("pk", "code"))
     if len(ids) > MANY:  # a large file: the rules read the whole register, which the import has just grown
-        refresh_statistics()
+        refresh_statistics(Household, Member, StatusChange, HouseholdYear)
     found = findings(household_ids=list(ids))
     # Each rule's message translated once: a large file has tens of thousands of 疑点.
     messages = {
