@@ -416,6 +416,7 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
     member_keys = [(c.field_name, c.key) for c in present if c.target == "member"]
     households: dict[str, Planned] = {}
     id_rows: dict[str, int] = {}  # the row of each person present
+    today = timezone.localdate()
     for number, cells in rows:
         if cells and isinstance(cells[0], str) and cells[0].startswith(TRAILER):
             continue
@@ -471,10 +472,10 @@ def _read_rows(rows, columns: list[Column], index: dict[str, int], report: Repor
         member = {name: values[k] for name, k in member_keys if k in values}
         if member.get("leave_reason"):
             # A member who left: the roster has no dates, so they left today until the events file dates it.
-            member["left_on"] = timezone.localdate()
+            member["left_on"] = today
         given = set(member)
         try:
-            member = member_clean(member)
+            member = member_clean(member, today=today)
         except ValidationError as e:
             for field_name, messages in e.message_dict.items():
                 header = next((c.header for c in present if c.field_name == field_name), field_name)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import Action, audit_record
+from gannan.lib.bulk import bulk_insert
 from households.models import EXITED_STATUSES, Household, Status, StatusChange
 from households.services import household_register, household_status_change
 from villages.models import Division
@@ -505,25 +506,19 @@ def cases_record_history(*, changes: QuerySet[StatusChange]) -> int:
 
     The dates are the plausible ones of the procedure ending on the change's
     date: assessment 40 days before, notice from 30 to 24 days before. Written
-    in batches; returns how many.
+    through the bulk writer (an import records tens of thousands); returns how many.
     """
-    rows = (
-        changes.filter(case__isnull=True)
-        .values_list("id", "household_id", "household__village_id", "status", "date", "by_id")
-        .order_by("id")
-        .iterator(chunk_size=BULK_BATCH)
+    rows = changes.filter(case__isnull=True).values_list(
+        "id", "household_id", "household__village_id", "status", "date", "by_id"
     )
-    batch, n = [], 0
-    for pk, household, village, status, on, by in rows:
-        batch.append(
-            historical_case(status_change=pk, household=household, village=village, status=status, on=on, by=by)
-        )
-        if len(batch) == BULK_BATCH:
-            Case.objects.bulk_create(batch)
-            n += len(batch)
-            batch = []
-    Case.objects.bulk_create(batch)
-    return n + len(batch)
+    values = [
+        _historical_values(status_change=pk, household=household, village=village, status=status, on=on, by=by)
+        for pk, household, village, status, on, by in rows.order_by("id").iterator(chunk_size=BULK_BATCH)
+    ]
+    if values:
+        columns = list(values[0])
+        bulk_insert(Case, columns, [tuple(v[c] for c in columns) for v in values])
+    return len(values)
 
 
 HISTORY_FIELDS = ["kind", "target_status", "step_since", "opened_on", "notice_start", "notice_end", "announced_on"]
@@ -558,21 +553,32 @@ def cases_refresh_history(*, changes: QuerySet[StatusChange]) -> int:
 def historical_case(*, status_change: int, household: int, village: str, status: str, on: date, by: int | None) -> Case:
     """The approved case behind one historical status change (unsaved)."""
     return Case(
-        household_id=household,
-        village_id=village,
-        kind=KIND_OF_STATUS[status],
-        state=State.APPROVED,
-        step="",
-        step_since=on,
-        target_status=status,
-        opened_on=on - timedelta(days=40),
-        opened_by_id=by,
-        notice_start=on - timedelta(days=30),
-        notice_end=on - timedelta(days=24),
-        announced_on=on,
-        historical=True,
-        status_change_id=status_change,
+        **_historical_values(
+            status_change=status_change, household=household, village=village, status=status, on=on, by=by
+        )
     )
+
+
+def _historical_values(
+    *, status_change: int, household: int, village: str, status: str, on: date, by: int | None
+) -> dict[str, Any]:
+    """The field values (by attname) of the approved case behind one historical status change."""
+    return {
+        "household_id": household,
+        "village_id": village,
+        "kind": KIND_OF_STATUS[status],
+        "state": State.APPROVED,
+        "step": "",
+        "step_since": on,
+        "target_status": status,
+        "opened_on": on - timedelta(days=40),
+        "opened_by_id": by,
+        "notice_start": on - timedelta(days=30),
+        "notice_end": on - timedelta(days=24),
+        "announced_on": on,
+        "historical": True,
+        "status_change_id": status_change,
+    }
 
 
 # --- county exit -----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from gannan.lib.bulk import refresh_statistics
 from households.models import Household, HouseholdYear, Member, StatusChange
 
 from .rules import BY_CODE
-from .services import MANY, findings, quality_run
+from .services import MANY, Finding, findings, quality_run
 
 
 class _Pending(threading.local):
@@ -28,16 +28,19 @@ class _Pending(threading.local):
     def __init__(self):
         self.ids: set[int] = set()
         self.trigger = "save"
+        # What an import's check found on its households, kept for the run at commit (not asked twice).
+        self.found: tuple[frozenset[int], set[Finding]] | None = None
 
 
 _pending = _Pending()
 
 
 def _flush() -> None:
-    ids, trigger = sorted(_pending.ids), _pending.trigger
-    _pending.ids, _pending.trigger = set(), "save"
+    ids, trigger, known = sorted(_pending.ids), _pending.trigger, _pending.found
+    _pending.ids, _pending.trigger, _pending.found = set(), "save", None
     if ids:
-        quality_run(trigger=trigger, household_ids=ids)
+        found = known[1] if known is not None and known[0] == frozenset(ids) else None
+        quality_run(trigger=trigger, household_ids=ids, found=found)
 
 
 def _mark(ids: list[int], trigger: str) -> None:
@@ -50,7 +53,7 @@ def _mark(ids: list[int], trigger: str) -> None:
         quality_run(trigger=trigger, household_ids=ids)
         return
     if not connection.run_on_commit:
-        _pending.ids, _pending.trigger = set(), "save"
+        _pending.ids, _pending.trigger, _pending.found = set(), "save", None
     _pending.ids.update(ids)
     if trigger != "save":
         _pending.trigger = trigger
@@ -83,17 +86,18 @@ def import_check(*, codes: list[str], dry_run: bool) -> list[tuple[str, str]]:
     for start in range(0, len(codes), MANY):  # codes of a large file, in batches under the parameter limits
         ids |= dict(Household.objects.filter(code__in=codes[start : start + MANY]).values_list("pk", "code"))
     if len(ids) > MANY:  # a large file: the rules read the whole register, which the import has just grown
-        refresh_statistics()
-    warnings = []
-    for code, household, _member in sorted(findings(household_ids=list(ids))):
-        rule = BY_CODE[code]
-        warnings.append(
-            (
-                ids[household],
-                _("疑点 %(code)s（%(severity)s）：%(message)s")
-                % {"code": code, "severity": rule.severity_label, "message": rule.message},
-            )
-        )
+        refresh_statistics(Household, Member, StatusChange, HouseholdYear)
+    found = findings(household_ids=list(ids))
+    # Each rule's message translated once: a large file has tens of thousands of 疑点.
+    messages = {
+        code: _("疑点 %(code)s（%(severity)s）：%(message)s")
+        % {"code": code, "severity": BY_CODE[code].severity_label, "message": BY_CODE[code].message}
+        for code in {code for code, _h, _m in found}
+    }
+    warnings = [(ids[household], messages[code]) for code, household, _member in sorted(found)]
     if not dry_run:
         _mark(list(ids), "import")
+        if connection.in_atomic_block:
+            # The import writes nothing the rules read after this check: the run at commit reuses its findings.
+            _pending.found = (frozenset(ids), found)
     return warnings

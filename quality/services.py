@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from gannan.lib.bulk import bulk_insert
 from households.models import Household
 
 from .models import Issue, Run
@@ -62,17 +63,21 @@ def _last_editor(household_field: str = "household_id") -> Subquery:
     )
 
 
-def quality_run(*, trigger: str, household_ids: list[int] | None = None, user=None) -> Run:
+def quality_run(
+    *, trigger: str, household_ids: list[int] | None = None, user=None, found: set[Finding] | None = None
+) -> Run:
     """Run every rule and bring the 疑点 up to date, dated today.
 
     `household_ids` limits the run to some households (a save, an import);
     None runs the whole register. A 疑点 found again stays open with its
     first date; one no longer found is closed today, credited to `user`
     when given (the save that fixed it) or else to the household's last
-    editor in the audit trail.
+    editor in the audit trail. `found` is what `findings` gave for these households in
+    this same state of the register, when the caller has just asked (an import's check).
     """
     today = timezone.localdate()
-    found = findings(household_ids=household_ids)
+    if found is None:
+        found = findings(household_ids=household_ids)
     open_issues = Issue.objects.filter(closed_on__isnull=True)
     if household_ids is not None and len(household_ids) <= MANY:
         open_issues = open_issues.filter(household_id__in=household_ids)
@@ -94,19 +99,14 @@ def quality_run(*, trigger: str, household_ids: list[int] | None = None, user=No
             closed=len(fixed),
             counts=dict(Counter(code for code, _h, _m in found)),
         )
-        Issue.objects.bulk_create(
+        # Through the bulk writer: a large import opens tens of thousands at once.
+        bulk_insert(
+            Issue,
+            ["rule", "severity", "household_id", "member_id", "opened_on", "opened_run_id"],
             [
-                Issue(
-                    rule=code,
-                    severity=BY_CODE[code].severity,
-                    household_id=household,
-                    member_id=member,
-                    opened_on=today,
-                    opened_run=run,
-                )
+                (code, BY_CODE[code].severity, household, member, today, run.pk)
                 for code, household, member in sorted(new, key=str)
             ],
-            batch_size=2000,
         )
         by = user.pk if user is not None and user.is_authenticated else _last_editor()
         for start in range(0, len(fixed), MANY):

@@ -126,6 +126,22 @@ def test_the_trail_shows_an_imported_households_members_by_name(client, admin, l
     assert "状态：稳定脱贫" in page and "人均纯收入（元）：4200.00" in page
 
 
+def test_the_household_page_shows_what_the_import_set_from_its_one_compact_entry(client, admin, lintan_clerk):
+    data = roster(*household("H112", size=2, exit_year=2016, exit_type="稳定脱贫", income="4200"))
+    assert run(lintan_clerk, data).ok
+    h = Household.objects.get(code="H112")
+    entry = AuditEntry.objects.get(household_code="H112")
+    # Only what the file set: no empty phone or cadre, no member field left at its default.
+    assert "phone" not in entry.changes and "cadre_name" not in entry.changes
+    assert set(entry.changes["members"][1][1]) == {"name", "id_number", "relation", "sex", "birth_date"}
+    client.force_login(admin)
+    page = client.get(reverse("households:detail", args=[h.pk])).content.decode()
+    assert "导入 roster.csv by lintan_clerk" in page
+    assert "姓名：H112-0" in page and "与户主关系：户主" in page and "姓名：H112-1" in page
+    assert "状态：稳定脱贫" in page and "人均纯收入（元）：4200.00" in page
+    assert "联系电话" not in page.split("变更内容")[1]
+
+
 def test_tabs_backslashes_and_line_breaks_in_cells_are_stored_as_written(lintan_clerk):
     rows = household("H110", size=2)
     rows[0][2], rows[1][2] = "卓玛\\次仁", "扎西\t多杰"

@@ -168,6 +168,11 @@ def _first_or_empty(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int
 def _refuse_control_characters(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
     """NUL and other control characters never belong in a name or a number (and PostgreSQL refuses NUL)."""
     for number, cells in rows:
+        # One search per row (a line break, which the pattern never matches, keeps the cells apart); the cell
+        # is looked for only in a row that has one.
+        if not CONTROL.search("\n".join([cell for cell in cells if isinstance(cell, str)])):
+            yield number, cells
+            continue
         for i, cell in enumerate(cells):
             if isinstance(cell, str) and CONTROL.search(cell):
                 raise FileRefused(

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.models import AuditEntry
-from audit.services import Action, diff, snapshot
+from audit.services import Action, snapshot
 from gannan.lib.bulk import bulk_insert
-from metrics.closing import closed_year_refusal
+from metrics.closing import closed_year_covering, closed_year_refusal
 from metrics.rollups import rollups_touch
 
 from ..models import CLOSED_STATUSES, Household, HouseholdYear, Member, Relation, StatusChange
@@ -41,10 +41,12 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
     approved by the national system, so the exit test is not applied. Raises ValidationError
     keyed by household code; writes nothing then.
 
-    The audit trail gets one row per household (not one per member, status
-    change and year as the forms write): the household's fields with, under
-    "members", "status_changes" and "year", the values of what was created
-    with it, all as [old, new] and with the import's `batch`.
+    The audit trail gets one compact row per household (not one per member,
+    status change and year as the forms write): the household's fields with,
+    under "members", "status_changes" and "year", the values of what was
+    created with it, all as [old, new] and with the import's `batch`. Only the
+    values the file set are kept: empty ones and the fields' defaults are left
+    out, which the history page shows no differently.
     """
     errors: dict[str, list[str]] = {}
 
@@ -68,6 +70,9 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
         # The message full_clean gives a single registration.
         refuse(code, Household(code=code).unique_error_message(Household, ("code",)).messages)
     owner: dict[str, str] = {}
+    # One query for the whole file: a closed year the earliest change would alter is then asked per household.
+    earliest = min((on for entry in entries for _s, on, _r in entry["history"]), default=None)
+    any_closed = earliest is not None and closed_year_covering(earliest) is not None
     for household, entry in zip(households, entries, strict=True):
         refuse(household.code, _members_rules(entry["members"]))
         for m in entry["members"]:
@@ -82,10 +87,11 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
                     ],
                 )
         history = entry["history"]
-        try:
-            closed_year_refusal(user=user, day=min(on for _s, on, _r in history))
-        except ValidationError as e:
-            refuse(household.code, e.messages)
+        if any_closed:
+            try:
+                closed_year_refusal(user=user, day=min(on for _s, on, _r in history))
+            except ValidationError as e:
+                refuse(household.code, e.messages)
         last = None
         for status, on, reason in history:
             try:
@@ -108,6 +114,11 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
     by = user.pk
     member_defaults = {name: _plain_checks(Member)[name][1] for name in MEMBER_FIELDS}
     year_defaults = {name: _plain_checks(HouseholdYear)[name][1] for name in YEAR_FIELDS}
+    household_defaults = {
+        name if name != "village" else "village_id": _plain_checks(Household)[name][1] for name in HOUSEHOLD_FIELDS
+    }
+    member_trail = _compact_defaults(member_defaults)
+    year_trail = _compact_defaults(year_defaults)
     with transaction.atomic():
         for household, entry in zip(households, entries, strict=True):
             present = [m for m in entry["members"] if not m.get("left_on")]
@@ -147,11 +158,18 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
                     history, status_chain([(s, on) for s, on, _r in history]), strict=True
                 )
             ]
-            trail = diff({}, snapshot(household, _household_audit_fields()))
+            trail: dict[str, Any] = {
+                k: [None, v]
+                for k, v in snapshot(household, _household_audit_fields()).items()
+                if _set_by_file(v, household_defaults.get(k))
+            }
             trail["members"] = [
                 None,
                 [
-                    _plain_values(m, [*MEMBER_FIELDS, *(["left_on", "leave_reason"] if m["left_on"] else [])])
+                    _compact(
+                        _plain_values(m, [*MEMBER_FIELDS, *(["left_on", "leave_reason"] if m["left_on"] else [])]),
+                        member_trail,
+                    )
                     for m in own
                 ],
             ]
@@ -165,7 +183,7 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
                     "year": year,
                 }
                 years.append(record)
-                trail["year"] = [None, _plain_values(record, ["year", *YEAR_FIELDS])]
+                trail["year"] = [None, _compact(_plain_values(record, ["year", *YEAR_FIELDS]), year_trail)]
             members += own
             changes += own_changes
             audits.append(
@@ -192,6 +210,21 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
 def _joined_on(member: dict[str, Any], identified_on: date) -> date:
     """A new household's member joined when it was identified, or at birth if later (register.md)."""
     return max(member["birth_date"], identified_on)
+
+
+def _compact_defaults(defaults: dict[str, Any]) -> dict[str, Any]:
+    """Field defaults as the trail writes values (`_plain_values`)."""
+    return _plain_values(defaults, list(defaults))
+
+
+def _set_by_file(value: Any, default: Any) -> bool:
+    """Whether a created row's value says something: not empty and not the field's default."""
+    return value not in (None, "", []) and value != default
+
+
+def _compact(values: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """A created row's values for the trail, without the empty ones and the fields' defaults."""
+    return {k: v for k, v in values.items() if _set_by_file(v, defaults.get(k))}
 
 
 def _plain_values(row: dict[str, Any], names: list[str]) -> dict[str, Any]:
