@@ -273,7 +273,7 @@ def _page_row(repeat: int) -> dict[str, Any]:
     settings.METRICS_CACHE_SECONDS = 0
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
-    client.force_login(get_user_model().objects.filter(is_superuser=True).first())
+    client.force_login(get_user_model().objects.filter(is_superuser=True).get())
 
     def get(path: str) -> None:
         response = client.get(path)

@@ -8,6 +8,7 @@ from .models import (
     Allocation,
     Disbursement,
     FundSource,
+    FundsRollup,
     Loan,
     Measure,
     MutualAidCapital,
@@ -113,3 +114,13 @@ class MutualAidMemberAdmin(ReadOnlyAdmin):
 class MutualAidRepaymentAdmin(ReadOnlyAdmin):
     list_display = ["loan", "amount", "date"]
     list_select_related = ["loan__fund"]
+
+
+@admin.register(FundsRollup)
+class FundsRollupAdmin(ReadOnlyAdmin):
+    """Read-only: derived from the funds books and the register (`manage.py rebuild_rollups`, `verify_rollups`)."""
+
+    list_display = ["division", "year", "kind", "code"]
+    list_filter = ["year", "kind"]
+    search_fields = ["division__code", "division__name"]
+    raw_id_fields = ["division"]
