@@ -39,6 +39,8 @@ from .models import (
     Project,
 )
 
+FUNDS = ["funds"]  # a funds write moves the funds section's rollups, not the register's
+
 LOAN_MAX_AMOUNT = Decimal("50000")
 LOAN_MAX_TERM_MONTHS = 36
 BORROWER_MIN_AGE = 18
@@ -125,7 +127,7 @@ def allocation_create(
         _save_audited(
             user=user, obj=allocation, region_code=project.division_id, summary=f"{project.name} {source.name} {amount}"
         )
-        rollups_touch(project.division_id)
+        rollups_touch(project.division_id, tables=FUNDS)
     return allocation
 
 
@@ -177,7 +179,7 @@ def disbursement_create(
             household_code=household.code if household else "",
             summary=f"{project.name} {amount}",
         )
-        rollups_touch(village.code, project.division_id)
+        rollups_touch(village.code, project.division_id, tables=FUNDS)
     return disbursement
 
 
@@ -223,7 +225,7 @@ def measure_create(
             household_code=household.code,
             summary=f"{household.code} {measure}",
         )
-        rollups_touch(household.village_id)
+        rollups_touch(household.village_id, tables=FUNDS)
     return measure
 
 
@@ -289,7 +291,7 @@ def loan_create(
             household_code=household.code,
             summary=f"{household.code} {bank} {amount}",
         )
-        rollups_touch(household.village_id)
+        rollups_touch(household.village_id, tables=FUNDS)
     return loan
 
 
@@ -312,7 +314,7 @@ def loan_status_set(*, user: User, loan: Loan, status: str) -> Loan:
             region_code=household.village_id,
             summary=str(loan),
         )
-        rollups_touch(household.village_id)
+        rollups_touch(household.village_id, tables=FUNDS)
     return loan
 
 
@@ -329,7 +331,7 @@ def mutual_aid_fund_create(*, user: User, village: Division, name: str, founded_
     _clean(fund)
     with transaction.atomic():
         _save_audited(user=user, obj=fund, region_code=village.code, summary=name)
-        rollups_touch(village.code)
+        rollups_touch(village.code, tables=FUNDS)
     return fund
 
 
@@ -342,7 +344,7 @@ def mutual_aid_capital_add(
     _clean(capital)
     with transaction.atomic():
         _save_audited(user=user, obj=capital, region_code=fund.village_id, summary=f"{fund.name} {amount}")
-        rollups_touch(fund.village_id)
+        rollups_touch(fund.village_id, tables=FUNDS)
     return capital
 
 
@@ -361,7 +363,7 @@ def mutual_aid_member_add(*, user: User, fund: MutualAidFund, household: Househo
             household_code=household.code,
             summary=f"{fund.name} {household.code}",
         )
-        rollups_touch(fund.village_id)
+        rollups_touch(fund.village_id, tables=FUNDS)
     return membership
 
 
@@ -394,7 +396,7 @@ def mutual_aid_loan_create(
             household_code=member.household.code,
             summary=f"{fund.name} {amount}",
         )
-        rollups_touch(fund.village_id)
+        rollups_touch(fund.village_id, tables=FUNDS)
     return loan
 
 
@@ -408,5 +410,5 @@ def mutual_aid_repayment_add(*, user: User, loan: MutualAidLoan, amount: Decimal
             raise ValidationError({"amount": [_("还款超出未还余额 %(x)s 元。") % {"x": f"{owed:,.2f}"}]})
         repayment = MutualAidRepayment(loan=loan, amount=amount, date=on)
         _save_audited(user=user, obj=repayment, region_code=loan.fund.village_id, summary=f"{loan.pk} {amount}")
-        rollups_touch(loan.fund.village_id)
+        rollups_touch(loan.fund.village_id, tables=FUNDS)
     return repayment

@@ -91,19 +91,27 @@ class _Dirty(threading.local):
 
     def __init__(self) -> None:
         self.depth = 0
-        self.villages: set[str] = set()
+        self.villages: dict[str, set[str]] = {}  # table name → villages
 
 
 _dirty = _Dirty()
 
 
-def rollups_touch(*villages: str) -> None:
-    """The services' hook: these villages' figures changed; refresh their rollups now, or at the deferral's end."""
+def rollups_touch(*villages: str, tables: Collection[str] | None = None) -> None:
+    """The services' hook: these villages' figures changed; refresh their rollups now, or at the deferral's end.
+
+    `tables` names the rollup tables the write can change (`TABLES`), all when
+    None: a household's write moves both the register's figures and the funds
+    section's (which count households by status and cause), a measure or a
+    loan only the funds section's, so it does not pay for the register's.
+    """
     codes = {code for code in villages if code}
+    names = [t.name for t in TABLES] if tables is None else list(tables)
     if _dirty.depth:
-        _dirty.villages |= codes
+        for name in names:
+            _dirty.villages.setdefault(name, set()).update(codes)
     elif codes:
-        rebuild_all(villages=codes)
+        rebuild_all(villages=codes, tables=names)
 
 
 @contextmanager
@@ -117,20 +125,22 @@ def rollups_deferred() -> Iterator[None]:
     """
     outermost = _dirty.depth == 0
     if outermost:
-        _dirty.villages = set()
+        _dirty.villages = {}
     _dirty.depth += 1
     try:
         yield
     except BaseException:
         if outermost:
-            _dirty.villages = set()
+            _dirty.villages = {}
         raise
     finally:
         _dirty.depth -= 1
     if outermost:
-        villages, _dirty.villages = _dirty.villages, set()
-        if villages and not (connection.in_atomic_block and connection.get_rollback()):
-            rebuild_all(villages=villages)
+        touched, _dirty.villages = _dirty.villages, {}
+        if not (connection.in_atomic_block and connection.get_rollback()):
+            for name, villages in touched.items():
+                if villages:
+                    rebuild_all(villages=villages, tables=[name])
 
 
 @dataclass(frozen=True)
@@ -202,9 +212,12 @@ TABLES = [
 ]
 
 
-def rebuild_all(*, prefix: str = "", villages: Collection[str] | None = None) -> int:
-    """`rebuild` every table of `TABLES`; the number of rows written."""
-    return sum(table.rebuild(prefix=prefix, villages=villages) for table in TABLES)
+def rebuild_all(
+    *, prefix: str = "", villages: Collection[str] | None = None, tables: Collection[str] | None = None
+) -> int:
+    """`rebuild` every table of `TABLES` (only those named in `tables`, when given); the number of rows written."""
+    chosen = [t for t in TABLES if tables is None or t.name in tables]
+    return sum(table.rebuild(prefix=prefix, villages=villages) for table in chosen)
 
 
 def differences_all(*, prefix: str = "") -> list[Difference]:

@@ -172,3 +172,20 @@ def test_the_funds_api_asks_as_many_queries_for_many_households_as_for_few(
         client.get("/api/metrics/summary/", {"region": "623021", "year": 2015}).json()["funds"]["special_to_households"]
         == f"{6000 * size * 3}.00"
     )
+
+
+def test_a_funds_write_refreshes_the_funds_rollups_and_not_the_registers(cast, lintan_clerk, monkeypatch):  # noqa: F811
+    """A measure moves no register figure: the clerk's save pays for the funds section's refresh only."""
+    from dataclasses import replace
+
+    from metrics import rollups as registry
+
+    refreshed: list[str] = []
+
+    def counted(table):
+        return replace(table, rebuild=lambda **kw: refreshed.append(table.name) or table.rebuild(**kw))
+
+    monkeypatch.setattr(registry, "TABLES", [counted(t) for t in registry.TABLES])
+    measure_create(user=lintan_clerk, household=cast["D"], programme="medical", content="大病保险", year=2015)
+    assert refreshed == ["funds"]
+    assert rollups.figures(region=division("623021"), year=2015).summary["cause_measure_gaps_by_cause"] == {"11": 1}
