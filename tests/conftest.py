@@ -127,34 +127,49 @@ def make_user(username: str, role: str, division: str | None):
     )
 
 
+# The test users: role and region, by username (each also a fixture of that name).
+USERS = {
+    "pref_official": (Role.OFFICIAL, "623000"),
+    "lintan_official": (Role.OFFICIAL, "623021"),
+    "lintan_clerk": (Role.CLERK, "623021"),
+    "chengguan_clerk": (Role.CLERK, "623021100"),
+    "zhuoni_clerk": (Role.CLERK, "623022"),
+    "admin": (Role.ADMIN, None),
+}
+
+
+def user_named(username: str):
+    return make_user(username, *USERS[username])
+
+
 @pytest.fixture
 def pref_official(db):
-    return make_user("pref_official", Role.OFFICIAL, "623000")
+    return user_named("pref_official")
 
 
 @pytest.fixture
 def lintan_official(db):
-    return make_user("lintan_official", Role.OFFICIAL, "623021")
+    return user_named("lintan_official")
 
 
 @pytest.fixture
 def lintan_clerk(db):
-    return make_user("lintan_clerk", Role.CLERK, "623021")
+    return user_named("lintan_clerk")
 
 
 @pytest.fixture
 def chengguan_clerk(db):
-    return make_user("chengguan_clerk", Role.CLERK, "623021100")
+    return user_named("chengguan_clerk")
 
 
 @pytest.fixture
 def zhuoni_clerk(db):
-    return make_user("zhuoni_clerk", Role.CLERK, "623022")
+    return user_named("zhuoni_clerk")
 
 
 @pytest.fixture
 def admin(db):
-    return make_user("admin", Role.ADMIN, None)
+    return user_named("admin")
 
 
 _sequence = iter(range(1, 10_000))
@@ -356,7 +371,7 @@ def browser_login(browser, live_server, username: str, password: str | None = No
 @pytest.fixture
 def dashboard_cast(live_site):
     """The metrics cast on the live server, with a county and a prefecture official to log in as."""
-    households = build_metrics_cast(make_user("admin", Role.ADMIN, None))
-    make_user("lintan_official", Role.OFFICIAL, "623021")
-    make_user("pref_official", Role.OFFICIAL, "623000")
+    households = build_metrics_cast(user_named("admin"))
+    user_named("lintan_official")
+    user_named("pref_official")
     return households

@@ -7,8 +7,12 @@ made of four parts, every guarantee met, a cadre of its own and a measure of
 every programme (so no main cause lacks its answer).
 """
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
 
 from funds.models import Programme
 from funds.services import measure_create
@@ -16,7 +20,7 @@ from households.models import Household
 from households.services import household_register, household_status_change, household_year_save
 from villages.models import Division
 
-from .conftest import member
+from .conftest import built_once_per_module, member, user_named
 
 CHENGGUAN, XIJIE, HONGBAOZI, LIULIN = "623021100201", "623021100202", "623021101201", "623022100201"
 
@@ -105,3 +109,37 @@ def clean_cast(lintan_clerk, zhuoni_clerk) -> dict[str, Household]:
         "X14": clean_household(lintan_clerk, CHENGGUAN, "X14", exit_year=2014),
         "Z1": clean_household(zhuoni_clerk, LIULIN, "Z1"),
     }
+
+
+def cast_once_per_module(defects: Callable[[dict[str, Household]], None] | None = None):
+    """Fixtures `built_cast`, `cast`, `lintan_clerk` and `zhuoni_clerk` (assign them to those names).
+
+    Registering the cast through the services takes most of a second, and the
+    quality modules asked for it in every test. The cast is built (and
+    `defects(cast)` planted) once, in the module's transaction; each test runs in
+    a savepoint and gets fresh instances read back, so what a test plants or
+    edits is gone before the next. The two clerks are the ones that registered it
+    (the audit trail names them).
+    """
+
+    def build() -> dict[str, Household]:
+        cast = clean_cast(user_named("lintan_clerk"), user_named("zhuoni_clerk"))
+        if defects:
+            defects(cast)
+        return cast
+
+    built = built_once_per_module(build)
+
+    @pytest.fixture(name="cast")
+    def cast_fixture(built_cast, db) -> dict[str, Household]:
+        return {key: Household.objects.get(pk=household.pk) for key, household in built_cast.items()}
+
+    @pytest.fixture(name="lintan_clerk")
+    def lintan_clerk_fixture(built_cast, db):
+        return get_user_model().objects.select_related("division").get(username="lintan_clerk")
+
+    @pytest.fixture(name="zhuoni_clerk")
+    def zhuoni_clerk_fixture(built_cast, db):
+        return get_user_model().objects.select_related("division").get(username="zhuoni_clerk")
+
+    return built, cast_fixture, lintan_clerk_fixture, zhuoni_clerk_fixture

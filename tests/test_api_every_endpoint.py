@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
@@ -29,7 +30,7 @@ from funds.services import (
 )
 from households.models import Household, PovertyLine
 from procedures.services import case_open
-from tests.conftest import member, record_year, register
+from tests.conftest import USERS, built_once_per_module, member, record_year, register, user_named
 from villages.models import Division
 from villages.services import village_year_save
 
@@ -477,8 +478,11 @@ def test_officials_cannot_write(route, kwargs, pref_official, lintan_official):
         assert call_any(client, *route, kwargs).status_code == 403
 
 
-@pytest.fixture
-def world(request, admin):
+def build_world() -> World:
+    """Every test user, and the two households (one per county) with a record of every kind; once a module."""
+    for username in USERS:
+        user_named(username)
+    admin = get_user_model().objects.get(username="admin")
     PovertyLine.objects.update_or_create(year=2015, defaults={"amount": Decimal("2855")})
     lintan = register(admin, LINTAN_VILLAGE, "L001", identified_on=date(2014, 6, 1))
     zhuoni = register(admin, ZHUONI_VILLAGE, "Z001", identified_on=date(2014, 6, 1))
@@ -527,8 +531,28 @@ def world(request, admin):
         )
         mutual_aid_fund_create(user=admin, village=village, name=f"{village.name}互助资金协会", founded_year=2014)
     case_open(user=admin, household=zhuoni, kind="exit", on=date(2016, 1, 5))
-    users = {role: request.getfixturevalue(role) for role in ROLES if role != "anonymous"}
-    return World(lintan, zhuoni), users
+    return World(lintan, zhuoni)
+
+
+built_world = built_once_per_module(build_world)
+
+
+@pytest.fixture
+def world(built_world, db) -> tuple[World, dict]:
+    """The module's world read back (each test runs in a savepoint of the module's transaction), and its users."""
+    w = World(*(Household.objects.get(pk=h.pk) for h in (built_world.lintan_household, built_world.zhuoni_household)))
+    users = {user.username: user for user in get_user_model().objects.select_related("division")}
+    return w, users
+
+
+@pytest.fixture
+def pref_official(world):
+    return world[1]["pref_official"]
+
+
+@pytest.fixture
+def lintan_official(world):
+    return world[1]["lintan_official"]
 
 
 @pytest.mark.parametrize("call", CALLS, ids=str)

@@ -13,18 +13,18 @@ from quality.models import Issue
 from quality.selectors import open_errors_count
 from quality.services import quality_run
 
-from .quality_cast import clean_cast
+from .quality_cast import cast_once_per_module
 
 
-@pytest.fixture
-def cast(lintan_clerk, zhuoni_clerk):
-    """The clean cast with three defects: P1 因学 with no student (error) and no cadre (warning), Z1 (卓尼) no cadre."""
-    c = clean_cast(lintan_clerk, zhuoni_clerk)
+def three_defects(c):
+    """P1 因学 with no student (error) and no cadre (warning), Z1 (卓尼) no cadre; then a 疑点 run."""
     Household.objects.filter(pk=c["P1"].pk).update(main_cause=3, cadre_name="")
     Member.objects.filter(household=c["P1"], relation="son").delete()
     Household.objects.filter(pk=c["Z1"].pk).update(cadre_name="")
     quality_run(trigger="command")
-    return c
+
+
+built_cast, cast, lintan_clerk, zhuoni_clerk = cast_once_per_module(three_defects)
 
 
 def login(client, user):

@@ -17,12 +17,9 @@ from quality.rules import BY_CODE, RULES
 from quality.services import findings
 
 from .conftest import make_id
-from .quality_cast import HONGBAOZI, clean_cast, clean_household, income
+from .quality_cast import HONGBAOZI, cast_once_per_module, clean_household, income
 
-
-@pytest.fixture
-def cast(lintan_clerk, zhuoni_clerk):
-    return clean_cast(lintan_clerk, zhuoni_clerk)
+built_cast, cast, lintan_clerk, zhuoni_clerk = cast_once_per_module()
 
 
 def person(household, relation):
