@@ -158,7 +158,11 @@ def manage(url: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def ensure_demo(scale: int, url: str) -> None:
-    """Create, migrate and seed the scale's database unless its demo is already there."""
+    """Create, migrate and seed the scale's database unless its demo is already there; collect the static files.
+
+    The pages are served with DEBUG off (the production settings), whose static storage needs the
+    collected manifest: the in-process page row and gunicorn both render through it.
+    """
     if url.startswith("postgres"):
         base, name = url.rsplit("/", 1)
         subprocess.run(["psql", "-q", "-d", base + "/postgres", "-c", f"CREATE DATABASE {name}"], capture_output=True)
@@ -171,6 +175,9 @@ def ensure_demo(scale: int, url: str) -> None:
         raise SystemExit(seeded.stderr)
     if "already there" not in seeded.stdout:
         print(f"  seeded scale {scale} in {time.monotonic() - started:.0f} s")
+    collected = manage(url, "collectstatic", "--noinput", "-v0")
+    if collected.returncode:
+        raise SystemExit(collected.stderr)
 
 
 # --- inside one database (run as a subprocess: the settings bind the database) ------------------
@@ -451,10 +458,6 @@ def _serve_and_measure(url: str, cookie: str, cache_seconds: int, seconds: int) 
 def page_bench(url: str) -> None:
     if not shutil.which("wrk"):
         print("  wrk is not installed (apt-get install wrk): page benchmark skipped")
-        return
-    collected = manage(url, "collectstatic", "--noinput", "-v0")
-    if collected.returncode:
-        print("  collectstatic failed:", collected.stderr[-500:])
         return
     cookie = _session_cookie(url)
     seconds = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
