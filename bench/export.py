@@ -43,12 +43,13 @@ def main() -> None:
 
     from households.exports import roster_csv, roster_rows, roster_xlsx
     from households.selectors import household_list
+    from villages.models import Division
 
     admin = get_user_model().objects.filter(is_superuser=True).first()
     if admin is None:
         print("no admin user: run seed_demo first")
         return
-    households = household_list(user=admin, division=REGION)
+    households = household_list(user=admin, division=Division.objects.get(code=REGION).prefix)
 
     def xlsx(source) -> None:
         with tempfile.TemporaryFile() as out:

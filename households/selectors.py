@@ -52,7 +52,8 @@ def household_list(
     """Households the user may see, narrowed by the list's filters.
 
     `q` matches the household number, a member's name or a member's ID number
-    (full or partial); `division` is any division code under the user's region.
+    (full or partial); `division` is a code prefix under the user's region: a county's, township's or
+    village's code, or a region's `Division.prefix` (the prefecture 623000's households begin 6230).
     With `year`, the list is the register at the end of that year: status
     (and the status filter) and population as they were then.
     """

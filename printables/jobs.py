@@ -17,7 +17,7 @@ def household_cards(*, job, out, progress) -> JobOutput:
     code, base = job.params["region"], job.params["base_url"]
     region = division_for(job.user, code)
     content = sheets.household_cards_pdf(
-        households=household_list(user=job.user, division=region.code),
+        households=household_list(user=job.user, division=region.prefix),  # the prefecture's codes begin 6230
         region=region,
         region_url=urljoin(base, reverse("metrics:region", args=[region.code])),
         household_url=lambda h: urljoin(base, reverse("households:detail", args=[h.pk])),

@@ -104,6 +104,16 @@ def test_a_counties_cards_are_a_background_job_with_a_download(client, lintan_cl
     assert "K1户主" in text and "H1户主" in text and "Z1户主" not in text
 
 
+def test_the_prefectures_cards_hold_every_countys_households(client, pref_official, household, admin):
+    register(admin, "623022100201", "Z1", size=2)  # 卓尼县
+    client.force_login(pref_official)
+    client.post(reverse("printables:region_cards", args=["623000"]))
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE and job.done == job.total == 2
+    text = pdf.text(_download(client, job))
+    assert "K1户主" in text and "Z1户主" in text
+
+
 def test_cards_of_another_region_answer_404(client, zhuoni_clerk, household):
     client.force_login(zhuoni_clerk)
     assert client.get(reverse("printables:household_card", args=[household.pk])).status_code == 404
