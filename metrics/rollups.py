@@ -25,14 +25,19 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 from django.db import connection, transaction
+from django.db.models import Count, F, Model, OuterRef, Subquery
+from django.db.models.functions import ExtractYear
 
 from funds import rollups as funds_rollups
+from funds.models import Loan, Measure
 from gannan.lib.bulk import bulk_insert
 from gannan.lib.calendar import FIRST_YEAR, last_year
-from villages.models import PREFIX_LENGTH, Level
+from households.models import Household, StatusChange
+from villages.models import PREFIX_LENGTH, Level, code_range
 
 from . import compute, queries
 from .models import RegisterRollup
@@ -170,15 +175,62 @@ def _long(rows: pd.DataFrame) -> pd.Series:
     return values.groupby(["village", "year", "figure"])["value"].sum()
 
 
+def copies_astray(model: type[Model], year: Any, *, prefix: str = "") -> list[Difference]:
+    """Rows of `model` whose copy of their household's village is not the household's village, by village and year.
+
+    Status changes, measures and loans carry the household's village so that a
+    region's rows are a range of an index; the funds figures read that copy (the
+    exits, measures and loans of a village), so a copy astray would move a figure
+    in the rollups and in the reference alike, where comparing the two cannot see
+    it. The services keep the copies (a move updates them); a write past them is
+    what this finds: figure
+    `village_copy:<table>`, `rollup` the rows astray, `raw` 0. `year` is the
+    rows' year as an expression.
+    """
+    where = code_range("village_id", prefix) | code_range("household__village_id", prefix)
+    rows = (
+        model._default_manager.filter(where)
+        .exclude(village_id=F("household__village_id"))
+        .values(at=F("household__village_id"), row_year=year)
+        .annotate(n=Count("pk"))
+        .order_by("at", "row_year")
+    )
+    name = f"village_copy:{model._meta.model_name}"
+    return [Difference(village=r["at"], year=r["row_year"], figure=name, rollup=r["n"], raw=0) for r in rows]
+
+
+COPIED_VILLAGE = (StatusChange, Measure, Loan)
+
+
+def copies_repair(*, prefix: str = "") -> int:
+    """Give every status change, measure and loan under `prefix` its household's village again; rows changed.
+
+    What `rebuild_rollups` does first, so that the rollups it rebuilds read the right copies.
+    """
+    where = code_range("village_id", prefix) | code_range("household__village_id", prefix)
+    changed = 0
+    for model in COPIED_VILLAGE:
+        astray = model._default_manager.filter(where).exclude(village_id=F("household__village_id"))
+        household_village = Household.objects.filter(pk=OuterRef("household_id")).values("village_id")
+        changed += model._default_manager.filter(pk__in=list(astray.values_list("pk", flat=True))).update(
+            village_id=Subquery(household_village)
+        )
+    return changed
+
+
 def differences(*, prefix: str = "") -> list[Difference]:
-    """Every figure of every village under `prefix` and year whose rollup, as the pages read it, is not the raw one."""
+    """Every figure of every village under `prefix` and year whose rollup, as the pages read it, is not the raw one.
+
+    First the status changes whose copy of the household's village is astray (`copies_astray`): the register's
+    spans read the household's village, the funds section's exits the change's own.
+    """
     stored = queries.register_rollups(
         prefix=prefix, first=FIRST_YEAR, last=last_year(), child_len=VILLAGE_LEN, split=True
     ).rename(columns={"child": "village"})
     raw = reference_rows(prefix=prefix).rename(columns={"village_id": "village"})
     both = pd.concat([_long(stored).rename("rollup"), _long(raw).rename("raw")], axis=1).fillna(0)
     both = both[both["rollup"] != both["raw"]]
-    return [
+    return copies_astray(StatusChange, ExtractYear("date"), prefix=prefix) + [
         Difference(village=str(village), year=int(year), figure=str(figure), rollup=int(r), raw=int(w))
         for (village, year, figure), r, w in zip(both.index, both["rollup"], both["raw"], strict=True)
     ]
@@ -197,7 +249,10 @@ class RollupTable:
 
 
 def _funds_differences(*, prefix: str = "") -> list[Difference]:
-    return [
+    astray = copies_astray(Measure, F("year"), prefix=prefix) + copies_astray(
+        Loan, ExtractYear("issued_on"), prefix=prefix
+    )
+    return astray + [
         Difference(village=division, year=year, figure=f"funds:{figure}", rollup=stored, raw=raw)
         for division, year, figure, stored, raw in funds_rollups.differences(prefix=prefix)
     ]

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from funds.services import measure_create
 from households.events import events_import
 from households.forms import member_initial
 from households.importers import households_import
@@ -28,7 +29,7 @@ from households.services import household_update, status_may_follow
 from metrics import compute
 from metrics.models import RegisterRollup
 from metrics.rollups import differences, rollups_deferred, rollups_touch
-from metrics.selectors import region_figures
+from metrics.selectors import metrics_summary, region_figures
 from villages.models import Division
 
 from .conftest import change_status, make_id, member, register
@@ -255,6 +256,26 @@ def test_a_raw_sql_change_is_reported_with_village_year_and_figure_and_rebuild_r
     assert "match the register" in verify("623022")  # 卓尼县 is untouched
     call_command("rebuild_rollups", "--region", "623021100", stdout=io.StringIO())
     assert "match the register" in verify()
+
+
+def test_a_status_change_or_measure_whose_copied_village_is_astray_is_reported_and_rebuild_repairs_it(admin):
+    """The funds figures read a change's or a measure's own copy of its household's village: verify sees a wrong one."""
+    h = register(admin, CHENGGUAN, "R031", size=3, identified_on=date(2014, 6, 1))
+    measure_create(user=admin, household=h, programme="industry", content="牦牛", year=2015)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE households_statuschange SET village_id = %s WHERE household_id = %s", [XIJIE, h.pk])
+        cursor.execute("UPDATE funds_measure SET village_id = %s WHERE household_id = %s", [XIJIE, h.pk])
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="figures differ"):
+        call_command("verify_rollups", "--region", "623021", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert f"{CHENGGUAN}\t2014\tvillage_copy:statuschange\t1\t0" in lines
+    assert f"{CHENGGUAN}\t2015\tvillage_copy:measure\t1\t0" in lines
+    repaired = io.StringIO()
+    call_command("rebuild_rollups", "--region", "623021", stdout=repaired)
+    assert "2 status changes, measures or loans given their household's village again" in repaired.getvalue()
+    assert "match the register" in verify()
+    assert metrics_summary(division=Division.objects.get(code=CHENGGUAN), year=2015)["poor_population"] == 3
 
 
 def test_a_new_year_without_a_write_carries_the_stocks_forward(admin, pref_official):

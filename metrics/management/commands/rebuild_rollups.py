@@ -28,6 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, region: str | None, **options: Any) -> None:
         prefix = region_prefix(region)
         started = time.monotonic()
+        repaired = rollups.copies_repair(prefix=prefix)
+        if repaired:
+            self.stdout.write(f"{repaired:,} status changes, measures or loans given their household's village again")
         rows = rollups.rebuild_all(prefix=prefix)
         self.stdout.write(
             f"{rows:,} rollup rows written for {region or 'every village'} in {time.monotonic() - started:.1f} s"

@@ -12,7 +12,9 @@ from .rebuild_rollups import region_prefix
 class Command(BaseCommand):
     help = (
         "Recompute every village's figures from the register and print each one its rollup gets wrong "
-        "(village, year, figure, rollup value, raw value); exits with 1 if there is any."
+        "(village, year, figure, rollup value, raw value), and the status changes, measures and loans whose "
+        "copy of their household's village is astray (figure village_copy:<table>, the rows astray); "
+        "exits with 1 if there is any."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
