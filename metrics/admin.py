@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from accounts.models import User
 from gannan.admin import ReadOnlyAdmin
 
-from .models import ClosedYear, ExitTarget, RegisterRollup, ReportedFigures
+from .guarantees import CHECKS as GUARANTEE_FIELDS
+from .models import ClosedYear, ExitTarget, GuaranteeRollup, RegisterRollup, ReportedFigures
 from .services import exit_target_delete, exit_target_save
 
 
@@ -58,5 +59,15 @@ class RegisterRollupAdmin(ReadOnlyAdmin):
 
     list_display = ["village", "year", "kind", "code", "poor_households", "poor_population", "latest"]
     list_filter = ["year", "kind"]
+    search_fields = ["village__code", "village__name"]
+    raw_id_fields = ["village"]
+
+
+@admin.register(GuaranteeRollup)
+class GuaranteeRollupAdmin(ReadOnlyAdmin):
+    """Read-only: derived from the yearly records (`manage.py rebuild_rollups`, `verify_rollups`)."""
+
+    list_display = ["village", "year", "households", *GUARANTEE_FIELDS]
+    list_filter = ["year"]
     search_fields = ["village__code", "village__name"]
     raw_id_fields = ["village"]

@@ -11,7 +11,7 @@ from gannan.lib.calendar import FIRST_YEAR, last_year
 from households.models import GUARANTEE_CHECKS, Attribute, Cause
 from villages.models import VILLAGE_ITEMS, Division, Level
 
-from . import charts, compute, queries
+from . import charts, compute, guarantees, queries
 from .charts import Chart
 from .funds import FundsBoard, funds_board
 from .selectors import RegionFigures, poor_splits, region_figures
@@ -138,12 +138,7 @@ def dashboard(
             end=kpis["poor_population"],
         )
     )
-    fields = [f for f, _label in GUARANTEE_CHECKS]
-    shown.append(
-        charts.guarantees(
-            queries.guarantee_failures(prefix=division.prefix, year=year, checks=fields), GUARANTEE_CHECKS
-        )
-    )
+    shown.append(charts.guarantees(guarantees.failures(prefix=division.prefix, year=year), GUARANTEE_CHECKS))
     if division.level in (Level.COUNTY, Level.TOWNSHIP):
         items = [f for f, _label in VILLAGE_ITEMS]
         villages = queries.village_checklist(prefix=division.prefix, year=year, items=items)

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from households.models import GUARANTEE_CHECKS
+
 from .compute import REGISTER_KEYS
 
 
@@ -108,3 +110,30 @@ class RegisterRollup(models.Model):
 for _key in REGISTER_KEYS:
     RegisterRollup.add_to_class(_key, models.IntegerField(default=0))
 del _key
+
+
+class GuaranteeRollup(models.Model):
+    """A village's 两不愁三保障 for one year (`metrics.guarantees`), kept up to date by every write.
+
+    Of the village's households poor at the end of the year with a yearly record
+    for it: how many (`households`), and how many fail each check (one column per
+    field of `households.models.GUARANTEE_CHECKS`). A region's chart is the SUM of
+    its villages' rows, so its cost does not grow with the register.
+    """
+
+    village = models.ForeignKey("villages.Division", verbose_name=_("村"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    households = models.IntegerField(_("有年度记录的贫困户数"), default=0)
+
+    class Meta:
+        verbose_name = _("村年度两不愁三保障汇总")
+        verbose_name_plural = _("村年度两不愁三保障汇总")
+        constraints = [models.UniqueConstraint(fields=["village", "year"], name="guarantee_rollup_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.year}"
+
+
+for _field, _label in GUARANTEE_CHECKS:
+    GuaranteeRollup.add_to_class(_field, models.IntegerField(_label, default=0))
+del _field, _label

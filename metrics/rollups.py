@@ -39,7 +39,7 @@ from gannan.lib.calendar import FIRST_YEAR, last_year
 from households.models import Household, StatusChange
 from villages.models import PREFIX_LENGTH, Level, code_range
 
-from . import compute, queries
+from . import compute, guarantees, queries
 from .models import RegisterRollup
 
 VILLAGE_LEN = PREFIX_LENGTH[Level.VILLAGE]
@@ -258,12 +258,21 @@ def _funds_differences(*, prefix: str = "") -> list[Difference]:
     ]
 
 
-# The register's (this module) and the funds section's (`funds.rollups`): `rollups_touch`, the deferred
-# paths, `rebuild_rollups` and `verify_rollups` keep them all. A touched code may be a county's or a
-# township's (a project's allocations): the register has no rows there and refreshes nothing.
+def _guarantee_differences(*, prefix: str = "") -> list[Difference]:
+    return [
+        Difference(village=village, year=year, figure=figure, rollup=stored, raw=raw)
+        for village, year, figure, stored, raw in guarantees.differences(prefix=prefix)
+    ]
+
+
+# The register's (this module), the funds section's (`funds.rollups`) and the 两不愁三保障's (`guarantees`):
+# `rollups_touch`, the deferred paths, `rebuild_rollups` and `verify_rollups` keep them all. A touched code
+# may be a county's or a township's (a project's allocations): the register has no rows there and refreshes
+# nothing.
 TABLES = [
     RollupTable("register", rebuild, differences),
     RollupTable("funds", funds_rollups.rebuild, _funds_differences),
+    RollupTable("guarantees", guarantees.rebuild, _guarantee_differences),
 ]
 
 

@@ -26,13 +26,13 @@ from households.forms import member_initial
 from households.importers import households_import
 from households.models import Household, Status
 from households.services import household_update, status_may_follow
-from metrics import compute
+from metrics import compute, guarantees, queries
 from metrics.models import RegisterRollup
 from metrics.rollups import differences, rollups_deferred, rollups_touch
 from metrics.selectors import metrics_summary, region_figures
 from villages.models import Division
 
-from .conftest import change_status, make_id, member, register
+from .conftest import change_status, make_id, member, record_year, register
 from .procedures_cast import TODAY, exit_case_to, exit_ready_household, procedure_users
 from .webforms import edit_payload
 
@@ -276,6 +276,50 @@ def test_a_status_change_or_measure_whose_copied_village_is_astray_is_reported_a
     assert "2 status changes, measures or loans given their household's village again" in repaired.getvalue()
     assert "match the register" in verify()
     assert metrics_summary(division=Division.objects.get(code=CHENGGUAN), year=2015)["poor_population"] == 3
+
+
+def _guarantees_both(code: str, year: int) -> tuple[dict, dict]:
+    """The chart's counts from the rollups and from the yearly records (the reference), for a region and year."""
+    prefix = Division.objects.get(code=code).prefix
+    rollup = guarantees.failures(prefix=prefix, year=year).iloc[0].to_dict()
+    raw = queries.guarantee_failures(prefix=prefix, year=year, checks=guarantees.CHECKS).iloc[0].to_dict()
+    return {k: int(v) for k, v in rollup.items()}, {k: int(v) for k, v in raw.items()}
+
+
+def test_the_guarantees_rollups_follow_yearly_records_status_changes_and_moves(admin):
+    a = register(admin, CHENGGUAN, "G001", size=3, identified_on=date(2014, 6, 1))
+    b = register(admin, XIJIE, "G002", size=2, identified_on=date(2014, 6, 1))
+    record_year(admin, a, 2015, passed=False)
+    record_year(admin, b, 2015, passed=True)
+    rollup, raw = _guarantees_both("623021", 2015)
+    assert rollup == raw and rollup["households"] == 2 and rollup["housing_secured"] == 1
+    record_year(admin, b, 2015, passed=False)  # a yearly record refreshes the village's row
+    assert _guarantees_both("623021100", 2015)[0]["enough_food"] == 2
+    change_status(admin, a, Status.EXITED_STABLE, date(2015, 11, 1))  # no longer poor at the end of 2015
+    rollup, raw = _guarantees_both("623021", 2015)
+    assert rollup == raw and rollup["households"] == 1 and rollup["enough_food"] == 1
+    b.refresh_from_db()
+    household_update(user=admin, household=b, data={"village": Division.objects.get(code=LIULIN)}, version=b.version)
+    assert _guarantees_both("623021", 2015)[0]["households"] == 0
+    rollup, raw = _guarantees_both("623022", 2015)
+    assert rollup == raw and rollup["households"] == 1
+    assert "match the register" in verify()
+
+
+def test_a_yearly_record_changed_past_the_services_is_reported_and_rebuild_repairs_it(admin):
+    h = register(admin, CHENGGUAN, "G010", size=3, identified_on=date(2014, 6, 1))
+    record_year(admin, h, 2015, passed=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE households_householdyear SET medical_secured = %s WHERE household_id = %s", [False, h.pk]
+        )
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="figures differ"):
+        call_command("verify_rollups", "--region", "623021", stdout=out)
+    assert f"{CHENGGUAN}\t2015\tguarantee:medical_secured\t0\t1" in out.getvalue().splitlines()
+    call_command("rebuild_rollups", "--region", "623021", stdout=io.StringIO())
+    assert "match the register" in verify()
+    assert _guarantees_both("623021", 2015)[0]["medical_secured"] == 1
 
 
 def test_a_new_year_without_a_write_carries_the_stocks_forward(admin, pref_official):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import Action, audit_record, diff, snapshot
 from gannan.lib.calendar import check_year
+from metrics.rollups import rollups_touch
 
 from ..models import Household, HouseholdYear
 from .common import YEAR_FIELDS, StaleVersion, check_can_edit
@@ -23,7 +24,8 @@ def household_year_save(
 
     With `version` (a change of a record read at that version), refused with
     StaleVersion when someone else saved the record since. A yearly record is
-    on none of the register's figures, so the rollups (`metrics.rollups`) stay as they are.
+    on none of the register's figures: of the rollups (`metrics.rollups`) it moves
+    only the 两不愁三保障's (`metrics.guarantees`).
     """
     check_can_edit(user, household.village)
     check_year(year, name="year")
@@ -83,4 +85,5 @@ def household_year_save(
                 summary=f"{household.code} {year}",
                 batch=batch,
             )
+            rollups_touch(household.village_id, tables=["guarantees"])
     return record
