@@ -2,8 +2,8 @@
 
 Of the households poor at the end of a year with a yearly record for it, how
 many fail each check. The pages read a region's sum of its villages' rows
-(`failures`); `queries.guarantee_failures` computes the same from the yearly
-records and stays the reference. A write refreshes its villages' rows through
+(`failures`); the rows are built by one query over the yearly records
+(`reference_rows`), which `verify_rollups` holds them to. A write refreshes its villages' rows through
 the registry of `metrics.rollups` (`TABLES`, name "guarantees"): a yearly
 record names only this table, a status change or a move every table.
 """
@@ -90,7 +90,7 @@ def differences(*, prefix: str = "") -> list[tuple[str, int, str, int, int]]:
 
 
 def failures(*, prefix: str, year: int) -> pd.DataFrame:
-    """One row, as `queries.guarantee_failures` gives it: households, then the households failing each check."""
+    """One row for the region and year: households, then the households failing each check."""
     sums = {name: Coalesce(Sum(name), 0) for name in COLUMNS[2:]}
     row = GuaranteeRollup.objects.filter(code_range("village_id", prefix), year=year).aggregate(**sums)
     return pd.DataFrame([row], columns=COLUMNS[2:])

@@ -21,7 +21,7 @@ import pandas as pd
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least
 
-from households.models import CLOSED_STATUSES, EXITED_STATUSES, POOR_STATUSES, HouseholdYear, Status, StatusChange
+from households.models import CLOSED_STATUSES, EXITED_STATUSES, POOR_STATUSES, Status, StatusChange
 from villages.models import Division, Level, VillageYear
 
 from .compute import FLOW_KEYS, REGISTER_KEYS
@@ -304,29 +304,6 @@ def poor_village_spans(*, prefix: str, child_len: int | None = None) -> pd.DataF
     qs = qs.values("child", "start", "end").annotate(villages=Count("code")).order_by()
     columns = ["child", "start", "end", "villages"]
     return _frame(qs.values_list(*columns), columns)
-
-
-def _poor_at_end_of(year: int) -> Q:
-    end = date(year, 12, 31)
-    return Q(
-        household__status_changes__status__in=POOR_STATUSES,
-        household__status_changes__date__lte=end,
-    ) & (Q(household__status_changes__ended_on__isnull=True) | Q(household__status_changes__ended_on__gt=end))
-
-
-def guarantee_failures(*, prefix: str, year: int, checks: list[str]) -> pd.DataFrame:
-    """For households poor at the end of `year` with a record for that year: how many fail each check.
-
-    One row: households, then one column per check field (households failing it).
-    A household has exactly one status span covering a date, so the join does not duplicate it.
-    """
-    qs = HouseholdYear.objects.filter(household__village__code__startswith=prefix, year=year).filter(
-        _poor_at_end_of(year)
-    )
-    aggregates = {"households": Count("id")}
-    aggregates.update({field: Count("id", filter=Q(**{field: False})) for field in checks})
-    row = qs.aggregate(**aggregates)
-    return pd.DataFrame([row], columns=["households", *checks])
 
 
 def village_checklist(*, prefix: str, year: int, items: list[str]) -> pd.DataFrame:

@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Count, F, Model, OuterRef, Subquery
+from django.db.models import Count, F, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 
 from funds import rollups as funds_rollups
@@ -175,6 +175,16 @@ def _long(rows: pd.DataFrame) -> pd.Series:
     return values.groupby(["village", "year", "figure"])["value"].sum()
 
 
+# Rows that carry a copy of their household's village (kept by the services, a move included).
+COPIED_VILLAGE = (StatusChange, Measure, Loan)
+
+
+def _astray(model: type[Model], prefix: str) -> QuerySet[Any]:
+    """`model`'s rows under `prefix` (by their copy or by their household) whose copy is not the household's village."""
+    where = code_range("village_id", prefix) | code_range("household__village_id", prefix)
+    return model._default_manager.filter(where).exclude(village_id=F("household__village_id"))
+
+
 def copies_astray(model: type[Model], year: Any, *, prefix: str = "") -> list[Difference]:
     """Rows of `model` whose copy of their household's village is not the household's village, by village and year.
 
@@ -183,14 +193,11 @@ def copies_astray(model: type[Model], year: Any, *, prefix: str = "") -> list[Di
     exits, measures and loans of a village), so a copy astray would move a figure
     in the rollups and in the reference alike, where comparing the two cannot see
     it. The services keep the copies (a move updates them); a write past them is
-    what this finds: figure
-    `village_copy:<table>`, `rollup` the rows astray, `raw` 0. `year` is the
-    rows' year as an expression.
+    what this finds: figure `village_copy:<table>`, `rollup` the rows astray,
+    `raw` 0. `year` is the rows' year as an expression.
     """
-    where = code_range("village_id", prefix) | code_range("household__village_id", prefix)
     rows = (
-        model._default_manager.filter(where)
-        .exclude(village_id=F("household__village_id"))
+        _astray(model, prefix)
         .values(at=F("household__village_id"), row_year=year)
         .annotate(n=Count("pk"))
         .order_by("at", "row_year")
@@ -199,23 +206,13 @@ def copies_astray(model: type[Model], year: Any, *, prefix: str = "") -> list[Di
     return [Difference(village=r["at"], year=r["row_year"], figure=name, rollup=r["n"], raw=0) for r in rows]
 
 
-COPIED_VILLAGE = (StatusChange, Measure, Loan)
-
-
 def copies_repair(*, prefix: str = "") -> int:
     """Give every status change, measure and loan under `prefix` its household's village again; rows changed.
 
     What `rebuild_rollups` does first, so that the rollups it rebuilds read the right copies.
     """
-    where = code_range("village_id", prefix) | code_range("household__village_id", prefix)
-    changed = 0
-    for model in COPIED_VILLAGE:
-        astray = model._default_manager.filter(where).exclude(village_id=F("household__village_id"))
-        household_village = Household.objects.filter(pk=OuterRef("household_id")).values("village_id")
-        changed += model._default_manager.filter(pk__in=list(astray.values_list("pk", flat=True))).update(
-            village_id=Subquery(household_village)
-        )
-    return changed
+    household_village = Household.objects.filter(pk=OuterRef("household_id")).values("village_id")
+    return sum(_astray(model, prefix).update(village_id=Subquery(household_village)) for model in COPIED_VILLAGE)
 
 
 def differences(*, prefix: str = "") -> list[Difference]:

@@ -26,7 +26,7 @@ from households.forms import member_initial
 from households.importers import households_import
 from households.models import Household, Status
 from households.services import household_update, status_may_follow
-from metrics import compute, guarantees, queries
+from metrics import compute, guarantees
 from metrics.models import RegisterRollup
 from metrics.rollups import differences, rollups_deferred, rollups_touch
 from metrics.selectors import metrics_summary, region_figures
@@ -282,8 +282,9 @@ def _guarantees_both(code: str, year: int) -> tuple[dict, dict]:
     """The chart's counts from the rollups and from the yearly records (the reference), for a region and year."""
     prefix = Division.objects.get(code=code).prefix
     rollup = guarantees.failures(prefix=prefix, year=year).iloc[0].to_dict()
-    raw = queries.guarantee_failures(prefix=prefix, year=year, checks=guarantees.CHECKS).iloc[0].to_dict()
-    return {k: int(v) for k, v in rollup.items()}, {k: int(v) for k, v in raw.items()}
+    rows = [row for row in guarantees.reference_rows(prefix=prefix) if row[1] == year]
+    raw = {name: sum(row[i] for row in rows) for i, name in enumerate(guarantees.COLUMNS[2:], start=2)}
+    return {k: int(v) for k, v in rollup.items()}, raw
 
 
 def test_the_guarantees_rollups_follow_yearly_records_status_changes_and_moves(admin):
