@@ -13,6 +13,9 @@ import pandas as pd
 
 from households.models import Status
 
+Row = tuple[Any, ...]
+Key = tuple[str, int]  # (child code, year); child "" is the region itself
+
 POOR = [Status.IDENTIFIED.value, Status.RETURNED.value]
 EXITED = [Status.EXITED_STABLE.value, Status.EXITED_CONSOLIDATING.value]
 
@@ -51,9 +54,12 @@ def years_range(first: int, last: int) -> list[int]:
     return list(range(first, last + 1))
 
 
-def with_total(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same rows with every child folded into the region's total (child "")."""
-    return frame.assign(child="")
+def with_total(data: pd.DataFrame | list[Row]) -> pd.DataFrame | list[Row]:
+    """The rows (a frame, or a query's tuples, child first) and again with every child folded into the region's
+    total (child "")."""
+    if isinstance(data, pd.DataFrame):
+        return pd.concat([data, data.assign(child="")])
+    return [*data, *(("", *row[1:]) for row in data)]
 
 
 def spans_at(spans: pd.DataFrame, years: list[int]) -> pd.DataFrame:
@@ -66,10 +72,6 @@ def spans_at(spans: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     covers = (start[:, None] <= at) & (np.isnan(end)[:, None] | (end[:, None] > at))
     rows, columns = np.nonzero(covers)
     return spans.iloc[rows].reset_index(drop=True).assign(year=at[columns])
-
-
-def _sum_by(frame: pd.DataFrame, value: str, index: pd.MultiIndex) -> pd.Series:
-    return _sums_by(frame, {value: frame[value]}, index)[value]
 
 
 def _positions(index: pd.MultiIndex, children: np.ndarray, years: np.ndarray) -> np.ndarray:
@@ -160,31 +162,50 @@ def flow_figures(register_spans: pd.DataFrame, index: pd.MultiIndex) -> pd.DataF
     return table[FLOW_KEYS]
 
 
-def rural_figures(rural_spans: pd.DataFrame, index: pd.MultiIndex, years: list[int]) -> pd.DataFrame:
-    """rural_population (null where no village has a figure) and the villages whose figure is carried forward."""
-    x = spans_at(rural_spans, years)
-    carried = pd.to_numeric(x["start"]).to_numpy() < x["year"].to_numpy()
-    sums = _sums_by(
-        x,
-        {
-            "rural_population": x["rural_population"],
-            "figures": np.ones(len(x)),
-            "rural_population_carried_forward": np.where(carried, x["villages"].to_numpy(), 0),
-        },
-        index,
-    )
-    population = sums["rural_population"].astype("float64").where(sums["figures"] > 0)
-    return sums.assign(rural_population=population)[["rural_population", "rural_population_carried_forward"]]
+def _known(value: Any) -> bool:
+    """A span bound that is there: not None and not NaN (hand-built frames carry NaN)."""
+    return value is not None and value == value
 
 
-def poor_village_figures(village_spans: pd.DataFrame, index: pd.MultiIndex, years: list[int]) -> pd.Series:
-    return _sum_by(spans_at(village_spans, years), "villages", index).rename("poor_villages")
+def _covers(start: Any, end: Any, year: int) -> bool:
+    """The span counts at the end of `year`: start <= year (unknown start: always) and no end or end > year."""
+    return (not _known(start) or start <= year) and (not _known(end) or end > year)
 
 
-def incidence(poor_population: pd.Series, rural_population: pd.Series) -> pd.Series:
-    """poor / rural × 100, two decimals; NaN without a denominator."""
-    rural = rural_population.where(rural_population > 0)
-    return (poor_population / rural * 100).round(2)
+def rural_values(rural_spans: Iterable[Row], keys: list[Key]) -> dict[Key, tuple[int | None, int]]:
+    """(rural_population, villages whose figure is carried forward) per (child, year) of `keys`.
+
+    The population is None where no village of the child has a figure. Rows: `queries.rural_spans`.
+    """
+    years = sorted({year for _child, year in keys})
+    sums = {key: [0, 0, 0] for key in keys}  # population, figures, carried forward
+    for child, start, end, population, villages in rural_spans:
+        for year in years:
+            cell = sums.get((child, year))
+            if cell is not None and _covers(start, end, year):
+                cell[0] += int(population)
+                cell[1] += 1
+                cell[2] += int(villages) if start < year else 0
+    return {key: (p if n else None, carried) for key, (p, n, carried) in sums.items()}
+
+
+def poor_village_values(village_spans: Iterable[Row], keys: list[Key]) -> dict[Key, int]:
+    """Poor villages listed at the end of each (child, year) of `keys`. Rows: `queries.poor_village_spans`."""
+    years = sorted({year for _child, year in keys})
+    sums = dict.fromkeys(keys, 0)
+    for child, start, end, villages in village_spans:
+        for year in years:
+            if (child, year) in sums and _covers(start, end, year):
+                sums[(child, year)] += int(villages)
+    return sums
+
+
+def incidence(poor_population: int, rural_population: int | None) -> float | None:
+    """poor / rural × 100, two decimals (numpy's rounding, as the tables have always had it); None without a
+    denominator."""
+    if not rural_population:
+        return None
+    return float(np.round(poor_population / rural_population * 100, 2))
 
 
 REGISTER_KEYS = ["poor_households", "poor_population", "supported_population", "registered_population", *FLOW_KEYS]
@@ -198,50 +219,118 @@ def year_figures(register_year: pd.DataFrame, index: pd.MultiIndex) -> pd.DataFr
     return sums.reindex(index.get_level_values("child"), fill_value=0).set_index(index)
 
 
-def rollup_figures(register_rollups: pd.DataFrame, index: pd.MultiIndex) -> pd.DataFrame:
-    """The register's keys per (child, year) from `queries.register_rollups` (its figure rows, kind "")."""
-    rows = register_rollups[register_rollups["kind"] == ""]
-    return _sums_by(rows, {key: rows[key] for key in REGISTER_KEYS}, index)
+ROLLUP_COLUMNS = ["child", "year", "kind", "code", *REGISTER_KEYS]
+
+
+def rollup_values(register_rollups: Iterable[Row], keys: list[Key]) -> dict[Key, list[int]]:
+    """The register's keys (in `REGISTER_KEYS` order) per (child, year) of `keys`, summed from the figure rows
+    (kind "") of `queries.register_rollups`. Plain Python: a region's rollup rows are a few hundred at most."""
+    sums = {key: [0] * len(REGISTER_KEYS) for key in keys}
+    for child, year, kind, _code, *values in register_rollups:
+        cell = sums.get((child, year))
+        if kind == "" and cell is not None:
+            for i, value in enumerate(values):
+                cell[i] += int(value or 0)
+    return sums
 
 
 def rollup_splits(
-    register_rollups: pd.DataFrame, *, field: str, children: list[str], years: list[int]
+    register_rollups: Iterable[Row], *, field: str, children: list[str], years: list[int]
 ) -> dict[tuple[str, int], dict[str, int]]:
     """Poor population split by `field` (main_cause or attribute) from `queries.register_rollups` with split."""
-    rows = register_rollups[register_rollups["kind"] == field]
-    items = zip(rows["child"], rows["year"], rows["code"], rows["poor_population"], strict=True)
+    poor = 4 + REGISTER_KEYS.index("poor_population")
+    items = ((row[0], row[1], row[3], row[poor]) for row in register_rollups if row[2] == field)
     return _by_code(items, children=children, years=years)
 
 
-def figures(
+def _rows(data: pd.DataFrame | Iterable[Row], columns: list[str]) -> Iterable[Row]:
+    """Rows as tuples of `columns`, from a query's rows or a frame of them (the tests build frames by hand)."""
+    if isinstance(data, pd.DataFrame):
+        rows: Iterable[Row] = data[columns].itertuples(index=False, name=None)
+        return rows
+    return data
+
+
+RURAL_COLUMNS = ["child", "start", "end", "rural_population", "villages"]
+VILLAGE_COLUMNS = ["child", "start", "end", "villages"]
+
+
+def figure_values(
     *,
-    rural_spans: pd.DataFrame,
-    village_spans: pd.DataFrame,
+    rural_spans: pd.DataFrame | Iterable[Row],
+    village_spans: pd.DataFrame | Iterable[Row],
     children: list[str],
     years: list[int],
     register_spans: pd.DataFrame | None = None,
     register_year: pd.DataFrame | None = None,
-    register_rollups: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Every scalar key, one row per (child, year). Use child [""] with `with_total` frames for a region's totals.
+    register_rollups: pd.DataFrame | Iterable[Row] | None = None,
+) -> dict[Key, dict[str, int | float | None]]:
+    """Every scalar key as plain values, per (child, year) in child then year order. Use child "" with
+    `with_total` rows for a region's totals.
 
-    The register comes as the villages' rollups (what the pages read), or from
-    the register itself: as spans (any run of years) or, for a single year, as
-    `register_year` sums.
+    The register comes as the villages' rollups (what the pages read; summed in
+    plain Python, no frame), or from the register itself: as spans (any run of
+    years) or, for a single year, as `register_year` sums (through pandas).
     """
-    index = pd.MultiIndex.from_product([children, years], names=["child", "year"])
+    keys = [(child, year) for child in children for year in years]
+    register: Mapping[Key, Iterable[Any]]
     if register_rollups is not None:
-        register = [rollup_figures(register_rollups, index)]
-    elif register_year is not None:
-        register = [year_figures(register_year, index)]
+        register = rollup_values(_rows(register_rollups, ROLLUP_COLUMNS), keys)
     else:
-        register = [stock_figures(register_spans, index, years), flow_figures(register_spans, index)]
-    table = pd.concat(
-        [*register, rural_figures(rural_spans, index, years), poor_village_figures(village_spans, index, years)],
-        axis=1,
+        index = pd.MultiIndex.from_product([children, years], names=["child", "year"])
+        if register_year is not None:
+            frame = year_figures(register_year, index)
+        else:
+            assert register_spans is not None
+            stocks, flows = stock_figures(register_spans, index, years), flow_figures(register_spans, index)
+            frame = pd.concat([stocks, flows], axis=1)
+        register = dict(zip(keys, frame[REGISTER_KEYS].to_numpy(dtype="int64").tolist(), strict=True))
+    rural = rural_values(_rows(rural_spans, RURAL_COLUMNS), keys)
+    villages = poor_village_values(_rows(village_spans, VILLAGE_COLUMNS), keys)
+    out: dict[Key, dict[str, int | float | None]] = {}
+    for key in keys:
+        row: dict[str, int | float | None] = dict(zip(REGISTER_KEYS, register[key], strict=True))
+        population, carried = rural[key]
+        row["rural_population"] = population
+        row["rural_population_carried_forward"] = carried
+        row["poor_villages"] = villages[key]
+        row["poverty_incidence"] = incidence(int(row["poor_population"] or 0), population)
+        out[key] = {name: row[name] for name in SCALAR_KEYS}
+    return out
+
+
+FLOAT_KEYS = ["rural_population", "poverty_incidence"]
+
+
+def table_of(values: Mapping[Key, Mapping[str, Any]], children: list[str], years: list[int]) -> pd.DataFrame:
+    """`figure_values` as a frame: index (child, year), the scalar keys as columns (counts int64; the
+    rural population and the incidence float64, NaN where unknown)."""
+    index = pd.MultiIndex.from_product([children, years], names=["child", "year"])
+    table = pd.DataFrame.from_records([values[key] for key in index], index=index, columns=SCALAR_KEYS)
+    return table.astype({key: "float64" if key in FLOAT_KEYS else "int64" for key in SCALAR_KEYS})
+
+
+def figures(
+    *,
+    rural_spans: pd.DataFrame | Iterable[Row],
+    village_spans: pd.DataFrame | Iterable[Row],
+    children: list[str],
+    years: list[int],
+    register_spans: pd.DataFrame | None = None,
+    register_year: pd.DataFrame | None = None,
+    register_rollups: pd.DataFrame | Iterable[Row] | None = None,
+) -> pd.DataFrame:
+    """`figure_values` as a frame (`table_of`)."""
+    values = figure_values(
+        rural_spans=rural_spans,
+        village_spans=village_spans,
+        children=children,
+        years=years,
+        register_spans=register_spans,
+        register_year=register_year,
+        register_rollups=register_rollups,
     )
-    table["poverty_incidence"] = incidence(table["poor_population"], table["rural_population"])
-    return table[SCALAR_KEYS]
+    return table_of(values, children, years)
 
 
 def year_splits(

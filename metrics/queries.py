@@ -18,13 +18,13 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractYear, Greatest, Least
 
 from households.models import CLOSED_STATUSES, EXITED_STATUSES, POOR_STATUSES, Status, StatusChange
 from villages.models import Division, Level, VillageYear
 
-from .compute import FLOW_KEYS, REGISTER_KEYS
+from .compute import FLOW_KEYS, REGISTER_KEYS, RURAL_COLUMNS, VILLAGE_COLUMNS
 from .models import ExitTarget, RegisterRollup
 
 # The direct child of a region, read from a village through the tree: village, its township or its county.
@@ -228,15 +228,16 @@ def register_year(*, prefix: str, year: int, child_len: int | None = None, split
 
 def register_rollups(
     *, prefix: str, first: int, last: int, child_len: int | None = None, split: bool = False
-) -> pd.DataFrame:
+) -> list[tuple[Any, ...]]:
     """The register's figures for the years first..last from the villages' rollups, in one GROUP BY.
 
-    Columns: child, year, kind ("" for the figures, "main_cause" or "attribute"
-    for a split), code (the split's code), then the keys of
-    `compute.REGISTER_KEYS` summed over the child's villages. Without `split`
-    only the figure rows are read. A village's `latest` rows stand for every
-    later year (`models.RegisterRollup`): they are carried to the years after
-    them with their stocks and no flows.
+    Rows of `compute.ROLLUP_COLUMNS`: child, year, kind ("" for the figures,
+    "main_cause" or "attribute" for a split), code (the split's code), then the
+    keys of `compute.REGISTER_KEYS` summed over the child's villages. Without
+    `split` only the figure rows are read. A village's `latest` rows stand for
+    every later year (`models.RegisterRollup`): they are carried to the years
+    after them with their stocks and no flows. Plain tuples: a region's rows
+    are a few hundred, and a frame costs more than the query.
     """
     qs: QuerySet[Any, Any] = RegisterRollup.objects.filter(village__code__startswith=prefix)
     qs = qs.filter(Q(year__gte=first, year__lte=last) | Q(latest=True, year__lt=first))
@@ -245,16 +246,16 @@ def register_rollups(
     sums = {f"sum_{key}": Sum(key) for key in REGISTER_KEYS}  # an annotation may not take a field's name
     qs = qs.annotate(child=_child("village__", child_len)).values("child", "year", "latest", "kind", "code")
     qs = qs.annotate(**sums).order_by()
-    columns = ["child", "year", "latest", "kind", "code", *REGISTER_KEYS]
-    frame = _frame(qs.values_list("child", "year", "latest", "kind", "code", *sums), columns)
-    frame["latest"] = frame["latest"].astype(bool)
-    carried = frame[frame["latest"] & (frame["year"] < last)]
-    if not carried.empty:
-        later = carried.merge(pd.DataFrame({"to": range(first, last + 1)}), how="cross")
-        later = later[later["to"] > later["year"]].assign(year=lambda x: x["to"]).drop(columns="to")
-        later[FLOW_KEYS] = 0
-        frame = pd.concat([frame, later], ignore_index=True)
-    return frame[frame["year"] >= first].drop(columns="latest").reset_index(drop=True)
+    stocks = len(REGISTER_KEYS) - len(FLOW_KEYS)  # the stocks come first
+    no_flows = (0,) * len(FLOW_KEYS)
+    rows: list[tuple[Any, ...]] = []
+    for child, year, latest, kind, code, *values in qs.values_list("child", "year", "latest", "kind", "code", *sums):
+        if year >= first:
+            rows.append((child, year, kind, code, *values))
+        if latest:
+            carried = tuple(values[:stocks]) + no_flows
+            rows.extend((child, later, kind, code, *carried) for later in range(max(year + 1, first), last + 1))
+    return rows
 
 
 def poor_year_split(*, prefix: str, year: int) -> pd.DataFrame:
@@ -274,10 +275,15 @@ def poor_year_split(*, prefix: str, year: int) -> pd.DataFrame:
     return _frame(qs.values_list(*columns), columns)
 
 
-def rural_spans(*, prefix: str, child_len: int | None = None, until: int | None = None) -> pd.DataFrame:
+def rural_spans(
+    *, prefix: str, child_len: int | None = None, since: int | None = None, until: int | None = None
+) -> list[tuple[Any, ...]]:
     """Villages' rural population figures as spans: a figure holds until the village's next figure.
 
-    child, start (the figure's year), end (the next figure's year), rural_population, villages.
+    Rows of `compute.RURAL_COLUMNS`: child, start (the figure's year), end (the next figure's year),
+    rural_population, villages. Only the figures in force in some year since..until: none later than
+    `until`, and none that a newer figure replaced by `since` (an anti-join, so the next-figure
+    subquery runs for those rows alone).
     """
     figures = VillageYear.objects.filter(rural_population__isnull=False)
     next_year = (
@@ -286,6 +292,9 @@ def rural_spans(*, prefix: str, child_len: int | None = None, until: int | None 
     qs: QuerySet[Any, Any] = figures.filter(village__code__startswith=prefix)
     if until is not None:
         qs = qs.filter(year__lte=until)
+    if since is not None:
+        replaced = figures.filter(village_id=OuterRef("village_id"), year__gt=OuterRef("year"), year__lte=since)
+        qs = qs.filter(~Exists(replaced))
     qs = qs.annotate(
         child=_child("village__", child_len),
         start=F("year"),
@@ -293,17 +302,15 @@ def rural_spans(*, prefix: str, child_len: int | None = None, until: int | None 
     )
     qs = qs.values("child", "start", "end")
     qs = qs.annotate(rural_population=Sum("rural_population"), villages=Count("id")).order_by()
-    columns = ["child", "start", "end", "rural_population", "villages"]
-    return _frame(qs.values_list(*columns), columns)
+    return list(qs.values_list(*RURAL_COLUMNS))
 
 
-def poor_village_spans(*, prefix: str, child_len: int | None = None) -> pd.DataFrame:
+def poor_village_spans(*, prefix: str, child_len: int | None = None) -> list[tuple[Any, ...]]:
     """Poor-village listings as spans: child, start (listed year, 0 if unknown), end (出列 year), villages."""
     qs: QuerySet[Any, Any] = Division.objects.filter(level=Level.VILLAGE, is_poor_village=True, code__startswith=prefix)
     qs = qs.annotate(child=_child("", child_len), start=Coalesce("poor_listed_year", 0), end=F("poor_exit_year"))
     qs = qs.values("child", "start", "end").annotate(villages=Count("code")).order_by()
-    columns = ["child", "start", "end", "villages"]
-    return _frame(qs.values_list(*columns), columns)
+    return list(qs.values_list(*VILLAGE_COLUMNS))
 
 
 def village_checklist(*, prefix: str, year: int, items: list[str]) -> pd.DataFrame:

@@ -221,9 +221,10 @@ def differences(*, prefix: str = "") -> list[Difference]:
     First the status changes whose copy of the household's village is astray (`copies_astray`): the register's
     spans read the household's village, the funds section's exits the change's own.
     """
-    stored = queries.register_rollups(
-        prefix=prefix, first=FIRST_YEAR, last=last_year(), child_len=VILLAGE_LEN, split=True
-    ).rename(columns={"child": "village"})
+    stored = pd.DataFrame(
+        queries.register_rollups(prefix=prefix, first=FIRST_YEAR, last=last_year(), child_len=VILLAGE_LEN, split=True),
+        columns=["village", *compute.ROLLUP_COLUMNS[1:]],
+    )
     raw = reference_rows(prefix=prefix).rename(columns={"village_id": "village"})
     both = pd.concat([_long(stored).rename("rollup"), _long(raw).rename("raw")], axis=1).fillna(0)
     both = both[both["rollup"] != both["raw"]]

@@ -1,6 +1,7 @@
 """Reads for pages and API: queries (a fixed handful of GROUP BYs) → compute → plain dicts."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -17,12 +18,18 @@ class RegionFigures:
     division: Division
     years: list[int]
     children: list[Division]
-    table: pd.DataFrame  # index (child, year); child "" is the region itself
+    values: dict[tuple[str, int], dict[str, int | float | None]]  # (child, year); child "" is the region itself
     by_cause: dict[tuple[str, int], dict[str, int]]
     by_attribute: dict[tuple[str, int], dict[str, int]]
 
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """The values as a frame, index (child, year): what the charts and sheets slice."""
+        children = list(dict.fromkeys(child for child, _year in self.values))
+        return compute.table_of(self.values, children, self.years)
+
     def summary(self, year: int, child: str = "") -> dict[str, Any]:
-        out: dict[str, Any] = compute.row_dict(self.table, child, year)
+        out: dict[str, Any] = dict(self.values[(child, year)])
         out["by_cause"] = self.by_cause[(child, year)]
         out["by_attribute"] = self.by_attribute[(child, year)]
         return out
@@ -67,6 +74,7 @@ def region_figures(
         children = list(Division.objects.filter(parent=division).order_by("code"))
         child_len = PREFIX_LENGTH[division.child_level]
     prefix = division.prefix
+    frame: Any  # the register's rows: tuples from the rollups, a frame from the register itself
     if not raw:
         name = "register_rollups"
         frame = queries.register_rollups(prefix=prefix, first=first, last=last, child_len=child_len, split=split)
@@ -78,7 +86,7 @@ def region_figures(
         frame = queries.register_spans(prefix=prefix, first=first, last=last, child_len=child_len, split=split)
     frames = {
         name: frame,
-        "rural_spans": queries.rural_spans(prefix=prefix, child_len=child_len, until=last),
+        "rural_spans": queries.rural_spans(prefix=prefix, child_len=child_len, since=first, until=last),
         "village_spans": queries.poor_village_spans(prefix=prefix, child_len=child_len),
     }
     codes = [""]
@@ -86,8 +94,8 @@ def region_figures(
         codes = [c.code for c in children]
         if with_total:
             codes = ["", *codes]
-            frames = {key: pd.concat([f, compute.with_total(f)]) for key, f in frames.items()}
-    table = compute.figures(**frames, children=codes, years=years)
+            frames = {key: compute.with_total(f) for key, f in frames.items()}
+    values = compute.figure_values(**frames, children=codes, years=years)
     frame = frames[name]
     splits: dict[str, dict[tuple[str, int], dict[str, int]]] = {}
     for key, field in (("by_cause", "main_cause"), ("by_attribute", "attribute")):
@@ -101,7 +109,7 @@ def region_figures(
         division=division,
         years=years,
         children=children,
-        table=table,
+        values=values,
         by_cause=splits["by_cause"],
         by_attribute=splits["by_attribute"],
     )

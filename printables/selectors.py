@@ -106,10 +106,10 @@ def village_incidence(*, division: Division, year: int, limit: int = 10) -> list
     prefix = division.prefix
     frames = {
         "register_rollups": queries.register_rollups(prefix=prefix, first=year, last=year, child_len=12),
-        "rural_spans": queries.rural_spans(prefix=prefix, child_len=12, until=year),
+        "rural_spans": queries.rural_spans(prefix=prefix, child_len=12, since=year, until=year),
         "village_spans": queries.poor_village_spans(prefix=prefix, child_len=12),
     }
-    codes = sorted(set(frames["register_rollups"]["child"]))
+    codes = sorted({row[0] for row in frames["register_rollups"]})
     if not codes:
         return []
     table = compute.figures(**frames, children=codes, years=[year]).reset_index()
