@@ -1,7 +1,8 @@
-"""Pure pandas and numpy: from the span and flow frames of `queries` to every figure of the metrics spec.
+"""From the rows of `queries` to every figure of the metrics spec: plain Python over the rollups' few hundred
+rows (what the pages read), pandas and numpy over the register's spans (the reference).
 
-No database here; every function takes and returns DataFrames or plain values,
-so the arithmetic is tested on frames built by hand.
+No database here; every function takes rows, frames or plain values, so the
+arithmetic is tested on frames built by hand.
 """
 
 import math
