@@ -26,7 +26,7 @@ from villages.models import Division
 from villages.scope import scope_filter
 
 from .events import event_rows, events_template
-from .exports import roster_csv, roster_rows, template_workbook
+from .exports import roster_csv, roster_download, template_workbook
 from .forms import HouseholdFilterForm
 from .models import Attribute, Cause, Household, Status
 from .selectors import household_list
@@ -261,8 +261,8 @@ def export(request, fmt: str):
         return redirect("jobs:detail", pk=job.pk)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"贫困户信息采集表-{stamp}.{fmt}"
-    rows = roster_rows(households, full_ids=full, with_departed=request.GET.get("departed") == "1")
-    response = StreamingHttpResponse(roster_csv(rows), content_type="text/csv; charset=utf-8")
+    stream = roster_download(households, full_ids=full, with_departed=request.GET.get("departed") == "1")
+    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _attachment(name)
     return response
 

@@ -5,6 +5,11 @@ records and status history as plain values per chunk; CSV goes out row by row an
 ends with a trailer row (so a download cut short shows it is incomplete), XLSX
 is written by rust_xlsxwriter in constant-memory mode (as a background job, see
 households/jobs.py). Each column's labels are looked up once, not per cell.
+
+On PostgreSQL the roster CSV comes instead from `COPY (SELECT ...) TO STDOUT`, a chunk of
+households per statement (`roster_download`): the same columns, labels and formula guard,
+written as SQL expressions built from the same column list, and the same bytes (a test
+compares the two on one register). `roster_rows` stays the reference, and SQLite's path.
 """
 
 import csv
@@ -15,20 +20,22 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Field, QuerySet
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from rustpy_xlsxwriter import FastExcel
 
-from gannan.lib.tabular import choice_pairs, neutralise, neutralise_row
+from gannan.lib.tabular import FORMULA_START, choice_pairs, neutralise, neutralise_row
 from villages.importers import village_columns
 
 from .importers import TRAILER, Column, history_columns, roster_columns
-from .models import Household, HouseholdYear, LeaveReason, Member, StatusChange, mask_id
+from .models import EXITED_STATUSES, Household, HouseholdYear, LeaveReason, Member, Status, StatusChange, mask_id
 
 CHUNK = 500
+COPY_CHUNK = 5000  # households per COPY statement: memory stays that of one chunk's text
 
 
 def _formatter(column: Column) -> Callable[[Any], Any]:
@@ -157,7 +164,7 @@ def roster_csv(rows: Iterable[list[Any]]) -> Iterator[str]:
     cut short (the server failed part-way) lacks it. The import skips it.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, lineterminator="\n")  # as PostgreSQL's COPY ends its lines: one format either way
     yield "\ufeff"
     count = -1  # the header is not counted
     for count, row in enumerate(rows):  # noqa: B007 -- the count is the trailer's
@@ -166,8 +173,151 @@ def roster_csv(rows: Iterable[list[Any]]) -> Iterator[str]:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
-    writer.writerow([neutralise(f"{TRAILER} 导出完成，共 {max(count, 0)} 行")])
+    writer.writerow([_trailer(max(count, 0))])
     yield buffer.getvalue()
+
+
+def _trailer(count: int) -> str:
+    return neutralise(f"{TRAILER} 导出完成，共 {count} 行")
+
+
+def roster_download(households: QuerySet[Household], *, full_ids: bool, with_departed: bool = False) -> Iterator[str]:
+    """The roster CSV of these households as text chunks: from COPY on PostgreSQL, from `roster_rows` elsewhere.
+
+    Both begin with the BOM and the header before the first household is read, and end with the trailer.
+    """
+    if connection.vendor != "postgresql":
+        yield from roster_csv(roster_rows(households, full_ids=full_ids, with_departed=with_departed))
+        return
+    with translation.override("zh-hans"):
+        columns = roster_columns(with_departed=with_departed)
+        yield "\ufeff"
+        header = io.StringIO()
+        csv.writer(header, lineterminator="\n").writerow([c.header for c in columns])
+        yield header.getvalue()
+        sql, params = _roster_select(columns, full_ids=full_ids, with_departed=with_departed)
+    ids = list(households.order_by("code").values_list("pk", flat=True))
+    count = 0
+    for start in range(0, len(ids), COPY_CHUNK):
+        text, rows = _copied(sql, {**params, "ids": ids[start : start + COPY_CHUNK]})
+        count += rows
+        yield text
+    yield _trailer(count) + "\n"
+
+
+def _copied(sql: str, params: dict[str, Any]) -> tuple[str, int]:
+    """The CSV text of one COPY of `sql` with its parameters bound, and its number of rows."""
+    out = io.StringIO()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg2's own cursor: COPY and mogrify are not in the DB-API
+        raw.copy_expert(f"COPY ({raw.mogrify(sql, params).decode()}) TO STDOUT WITH (FORMAT csv)", out)
+        return out.getvalue(), raw.rowcount
+
+
+def _roster_select(columns: list[Column], *, full_ids: bool, with_departed: bool) -> tuple[str, dict[str, Any]]:
+    """The roster's rows as one SELECT over a chunk of households (the parameter `ids`: theirs).
+
+    Each output column is one SQL expression made from its `Column`: choice labels as a CASE over
+    `choice_pairs`, 是/否 for booleans, the formula guard over every other text cell and NULL for
+    an empty one (as the CSV writer leaves both empty), numbers and dates as PostgreSQL prints them.
+    A household's cells are computed once (`hh`) and joined to its members; the history columns are
+    `history_columns` over the household's changes in date order, as array subscripts.
+    """
+    params: dict[str, Any] = {}
+
+    def bind(*values: Any) -> str:
+        """Named placeholders for the values (the expressions are built out of the text's order)."""
+        names = [f"p{len(params) + n}" for n in range(len(values))]
+        params.update(zip(names, values, strict=True))
+        return ", ".join(f"%({name})s" for name in names)
+
+    def cell(column: Column, expr: str, kind: str) -> str:
+        if column.choices == "bool":
+            return f"CASE WHEN {expr} THEN {bind('是')} WHEN NOT {expr} THEN {bind('否')} END"
+        if column.choices is not None:
+            pairs = choice_pairs(column.choices)
+            return f"CASE {expr} " + " ".join(f"WHEN {bind(v)} THEN {bind(label)}" for v, label in pairs) + " END"
+        if kind == "text":
+            guard = bind(*FORMULA_START)
+            return f"CASE WHEN left({expr}, 1) IN ({guard}) THEN {bind(chr(39))} || {expr} ELSE NULLIF({expr}, '') END"
+        if kind == "date":
+            return f"to_char({expr}, 'YYYY-MM-DD')"
+        return expr
+
+    def kind_of(model: type[Household | Member | HouseholdYear], name: str) -> str:
+        internal = model._meta.get_field(name).get_internal_type()
+        return {"CharField": "text", "ForeignKey": "text", "DateField": "date"}.get(internal, "number")
+
+    exits = bind(*EXITED_STATUSES)
+    identified = bind(Status.IDENTIFIED)
+    returned = bind(Status.RETURNED)
+    history = {
+        "exit_year": "CASE WHEN b.j IS NOT NULL THEN hs.y[a.i] END",
+        "exit_type": "hs.s[b.j - 1]",
+        "returned_year": f"CASE WHEN hs.s[b.j] = {returned} THEN hs.y[b.j] END",
+    }
+    causes = choice_pairs(next(c for c in columns if c.key == "main_cause").choices)
+    household_cells: list[str] = []
+    member_cells: list[str] = []
+    for i, column in enumerate(columns):
+        if column.target == "member":
+            expr = f"m.{column.key}"
+            if column.key == "id_number" and not full_ids:  # mask_id
+                expr = (
+                    "CASE WHEN length(m.id_number) < 10 THEN repeat('*', length(m.id_number)) ELSE left(m.id_number, 6)"
+                    " || repeat('*', length(m.id_number) - 10) || right(m.id_number, 4) END"
+                )
+            elif column.key == "leave_reason":  # the mark of who left, as in roster_rows
+                other = bind(LeaveReason.OTHER)
+                expr = f"CASE WHEN m.left_on IS NOT NULL AND m.leave_reason = '' THEN {other} ELSE m.leave_reason END"
+            member_cells.append(cell(column, expr, kind_of(Member, column.key)))
+            continue
+        member_cells.append(f"hh.c{i}")
+        if column.key in history:
+            expr = cell(column, history[column.key], "number")
+        elif column.key == "secondary_causes":
+            labels = " ".join(f"WHEN {bind(str(v))} THEN {bind(label)}" for v, label in causes)
+            expr = (
+                f"(SELECT string_agg(CASE e.v {labels} END, '、' ORDER BY e.n)"
+                " FROM jsonb_array_elements_text(h.secondary_causes) WITH ORDINALITY AS e(v, n))"
+            )
+        elif column.target == "year":
+            expr = cell(column, f"y.{column.key}", kind_of(HouseholdYear, column.key))
+        else:
+            name = column.field_name or column.key
+            field = Household._meta.get_field(name)
+            assert isinstance(field, Field)  # a concrete column of the household, never a reverse relation
+            expr = cell(column, f"h.{field.column}", kind_of(Household, name))
+        household_cells.append(f"{expr} AS c{i}")
+    present = "" if with_departed else " AND m.left_on IS NULL"
+    sql = f"""
+        WITH hh AS MATERIALIZED (
+            SELECT h.id, h.code, {", ".join(household_cells)}
+            FROM {Household._meta.db_table} h
+            LEFT JOIN LATERAL (
+                SELECT * FROM {HouseholdYear._meta.db_table} y0
+                WHERE y0.household_id = h.id ORDER BY y0.year DESC LIMIT 1
+            ) y ON true
+            LEFT JOIN LATERAL (
+                SELECT array_agg(c.status ORDER BY c.date, c.id) AS s,
+                       array_agg(EXTRACT(YEAR FROM c.date)::int ORDER BY c.date, c.id) AS y
+                FROM {StatusChange._meta.db_table} c WHERE c.household_id = h.id
+            ) hs ON true
+            CROSS JOIN LATERAL (SELECT CASE WHEN hs.s[1] = {identified} THEN 2 ELSE 1 END AS i) a
+            CROSS JOIN LATERAL (
+                SELECT CASE WHEN hs.s[a.i] IN ({exits}) THEN COALESCE(
+                    (SELECT min(k) FROM generate_subscripts(hs.s, 1) AS k WHERE k > a.i AND hs.s[k] NOT IN ({exits})),
+                    cardinality(hs.s) + 1
+                ) END AS j
+                OFFSET 0  -- computed once, not inlined into each of the three columns that read it
+            ) b
+            WHERE h.id = ANY(%(ids)s)
+        )
+        SELECT {", ".join(member_cells)}
+        FROM hh JOIN {Member._meta.db_table} m ON m.household_id = hh.id{present}
+        ORDER BY hh.code, m.id
+    """
+    return sql, params
 
 
 def roster_xlsx(rows: Iterable[list[Any]], out: BinaryIO, *, title: str = "贫困户信息采集表") -> None:

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from kaleido.errors import JavascriptError
 
 # Debian's chromium; override with CHROMIUM_PATH where it lives elsewhere.
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -30,12 +31,32 @@ CHART_WIDTH = 900
 SVG_CACHE_SECONDS = 24 * 3600
 
 
-async def _svgs(figures: list[dict], sizes: list[tuple[int, int]]) -> list[bytes]:
+SESSION_TRIES = 3
+# kaleido on a loaded machine can take the blank tab's script context for its page's (seen in CI):
+PAGE_NOT_READY = "kaleido_scopes is not defined"
+
+
+async def _draw(figures: list[dict], sizes: list[tuple[int, int]]) -> list[bytes]:
     async with kaleido.Kaleido(n=1, path=CHROMIUM, plotlyjs=str(PLOTLY_JS), mathjax=False) as k:
         return [
             await k.calc_fig(fig, opts={"format": "svg", "width": w, "height": h})
             for fig, (w, h) in zip(figures, sizes, strict=True)
         ]
+
+
+async def _svgs(figures: list[dict], sizes: list[tuple[int, int]]) -> list[bytes]:
+    """The figures drawn in one browser session; a session whose page was not ready is started again.
+
+    The page's script never ran in the context kaleido calls, so nothing was drawn: a new session
+    draws the same figures. Any other error, or that one SESSION_TRIES times, is raised.
+    """
+    for _ in range(SESSION_TRIES - 1):
+        try:
+            return await _draw(figures, sizes)
+        except JavascriptError as error:
+            if PAGE_NOT_READY not in str(error):
+                raise
+    return await _draw(figures, sizes)
 
 
 def figures_svg(figures: list[dict], *, sizes: list[tuple[int, int]] | None = None) -> list[str]:

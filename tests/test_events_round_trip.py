@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from households.events import event_rows, events_import
-from households.exports import roster_csv, roster_rows
+from households.exports import roster_csv, roster_download, roster_rows
 from households.importers import households_import
 from households.models import Household, Member, Status
 from households.services import household_register, household_update
@@ -49,7 +49,9 @@ def file_bytes(rows) -> bytes:
 def round_trip(user) -> None:
     """Export roster with departed members and events, empty the register, import both; the same register."""
     households = Household.objects.all()
-    roster = file_bytes(roster_rows(households, full_ids=True, with_departed=True))
+    roster = "".join(roster_download(households, full_ids=True, with_departed=True)).encode("utf-8")
+    # What the export view sends (from COPY on PostgreSQL) is byte for byte the reference rows' CSV.
+    assert roster == file_bytes(roster_rows(households, full_ids=True, with_departed=True))
     events = file_bytes(event_rows(households, full_ids=True))
     figures, before = all_figures(), spans()
     # The same roster read back into the register it came from changes nothing.
