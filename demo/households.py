@@ -600,7 +600,7 @@ def _labour(rng, age: int, health: str, student: str) -> str:
 
 
 def _members(rng, ids: Ids, names: Names, plan: Plan, cause: int) -> list[tuple]:
-    """The members as rows of MEMBER_COLUMNS (without the household), the head first."""
+    """The members as rows of MEMBER_COLUMNS (without the household and its village), the head first."""
     surname = None
     if plan.ethnicity in ("han", "hui"):
         surname = han_surname(rng, plan.ethnicity)
@@ -652,7 +652,7 @@ def _members(rng, ids: Ids, names: Names, plan: Plan, cause: int) -> list[tuple]
     return members
 
 
-MEMBER_COLUMNS = ["household_id", *MEMBER_FIELDS, *SPAN_FIELDS, "household_closed"]
+MEMBER_COLUMNS = ["household_id", *MEMBER_FIELDS, *SPAN_FIELDS, "household_closed", "village_id"]
 CHECKS = ["enough_food", "enough_clothing", "education_secured", "medical_secured", "housing_secured"]
 YEAR_COLUMNS = [
     "household_id",
@@ -663,6 +663,7 @@ YEAR_COLUMNS = [
     "income_property",
     "income_transfer",
     *CHECKS,
+    "village_id",
 ]
 # How often each check still failed in a year a household ended poor.
 CHECK_FAILURES = [0.1, 0.08, 0.12, 0.15, 0.3]
@@ -693,7 +694,8 @@ def _money(fen: int) -> str:
 
 
 def _year_record(rng, plan: Plan, year: int, line: Decimal, factor: float, passed: bool) -> tuple:
-    """A row of YEAR_COLUMNS: income at `factor` times the line, split in four parts, and the five checks."""
+    """A row of YEAR_COLUMNS (without the household and its village): income at `factor` times the line,
+    split in four parts, and the five checks."""
     total = int(line * 100 * Decimal(str(round(factor, 4))))
     if plan.county in HERDING_COUNTIES:
         shares = [0.22, 0.53, 0.05, 0.20]  # wages, farming and herding, property, transfers
@@ -819,7 +821,8 @@ def build(ctx: DemoContext) -> None:
                     1,
                 )
             )
-            rosters.append(members)
+            # The household's village copied onto its members and records, as the services do.
+            rosters.append([(*m, plan.village) for m in members])
             # The chain the services keep: in date order, the status before, and the next change's date.
             histories.append(
                 [
@@ -829,7 +832,7 @@ def build(ctx: DemoContext) -> None:
                     )
                 ]
             )
-            records.append(_years(rng, plan, lines))
+            records.append([(*r, plan.village) for r in _years(rng, plan, lines)])
         # The ids the database would give them, taken first, so the members and the rest need no read-back.
         pks = reserve_ids(Household, len(households))
         with_ids = [(pk, *row) for pk, row in zip(pks, households, strict=True)]

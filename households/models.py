@@ -190,6 +190,11 @@ class Member(models.Model):
     """A member of a household (家庭成员); exactly one is the head."""
 
     household = models.ForeignKey(Household, verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="members")
+    # The household's village, copied as on status changes (kept by every writer and by a move): the county a
+    # distributed register would shard this row by (docs/SCALING.md); read by the household, so not indexed.
+    village = models.ForeignKey(
+        "villages.Division", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     name = models.CharField(_("姓名"), max_length=32)
     id_number = models.CharField(_("证件号码"), max_length=18, db_index=True)
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
@@ -259,6 +264,11 @@ class HouseholdYear(models.Model):
     """A household's income and 两不愁三保障 checks for one year."""
 
     household = models.ForeignKey(Household, verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="years")
+    # The household's village, copied as on status changes (kept by every writer and by a move): the county a
+    # distributed register would shard this row by (docs/SCALING.md); read by the household, so not indexed.
+    village = models.ForeignKey(
+        "villages.Division", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     # Not stored: set by selectors.household_file for the household page.
     poverty_line: Decimal | None

@@ -36,7 +36,7 @@ from funds import rollups as funds_rollups
 from funds.models import Loan, Measure
 from gannan.lib.bulk import bulk_insert
 from gannan.lib.calendar import FIRST_YEAR, last_year
-from households.models import Household, StatusChange
+from households.models import Household, HouseholdYear, Member, StatusChange
 from villages.models import PREFIX_LENGTH, Level, code_range
 
 from . import compute, guarantees, queries
@@ -175,8 +175,10 @@ def _long(rows: pd.DataFrame) -> pd.Series:
     return values.groupby(["village", "year", "figure"])["value"].sum()
 
 
-# Rows that carry a copy of their household's village (kept by the services, a move included).
-COPIED_VILLAGE = (StatusChange, Measure, Loan)
+# Rows that carry a copy of their household's village (kept by the services, a move included). The funds
+# figures read the copies of the status changes, measures and loans; the members' and yearly records' are the
+# code a distributed register would shard them by (docs/SCALING.md), checked and repaired the same way.
+COPIED_VILLAGE = (StatusChange, Measure, Loan, Member, HouseholdYear)
 
 
 def _astray(model: type[Model], prefix: str) -> QuerySet[Any]:
@@ -192,7 +194,8 @@ def copies_astray(model: type[Model], year: Any, *, prefix: str = "") -> list[Di
     region's rows are a range of an index; the funds figures read that copy (the
     exits, measures and loans of a village), so a copy astray would move a figure
     in the rollups and in the reference alike, where comparing the two cannot see
-    it. The services keep the copies (a move updates them); a write past them is
+    it. Members and yearly records carry it as the code they would be sharded by.
+    The services keep the copies (a move updates them); a write past them is
     what this finds: figure `village_copy:<table>`, `rollup` the rows astray,
     `raw` 0. `year` is the rows' year as an expression.
     """
@@ -207,7 +210,7 @@ def copies_astray(model: type[Model], year: Any, *, prefix: str = "") -> list[Di
 
 
 def copies_repair(*, prefix: str = "") -> int:
-    """Give every status change, measure and loan under `prefix` its household's village again; rows changed.
+    """Give every row of COPIED_VILLAGE under `prefix` its household's village again; rows changed.
 
     What `rebuild_rollups` does first, so that the rollups it rebuilds read the right copies.
     """
@@ -228,7 +231,9 @@ def differences(*, prefix: str = "") -> list[Difference]:
     raw = reference_rows(prefix=prefix).rename(columns={"village_id": "village"})
     both = pd.concat([_long(stored).rename("rollup"), _long(raw).rename("raw")], axis=1).fillna(0)
     both = both[both["rollup"] != both["raw"]]
-    return copies_astray(StatusChange, ExtractYear("date"), prefix=prefix) + [
+    astray = copies_astray(StatusChange, ExtractYear("date"), prefix=prefix)
+    astray += copies_astray(Member, ExtractYear("joined_on"), prefix=prefix)
+    return astray + [
         Difference(village=str(village), year=int(year), figure=str(figure), rollup=int(r), raw=int(w))
         for (village, year, figure), r, w in zip(both.index, both["rollup"], both["raw"], strict=True)
     ]
@@ -257,7 +262,7 @@ def _funds_differences(*, prefix: str = "") -> list[Difference]:
 
 
 def _guarantee_differences(*, prefix: str = "") -> list[Difference]:
-    return [
+    return copies_astray(HouseholdYear, F("year"), prefix=prefix) + [
         Difference(village=village, year=year, figure=figure, rollup=stored, raw=raw)
         for village, year, figure, stored, raw in guarantees.differences(prefix=prefix)
     ]

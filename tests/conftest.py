@@ -226,10 +226,19 @@ def add_people(household: Household, n: int) -> None:
     from metrics.rollups import rebuild
 
     joined = household.status_changes.order_by("date").values_list("date", flat=True).first() or date(1990, 1, 1)
-    columns = ["household_id", "name", "id_number", "relation", "sex", "birth_date", "joined_on"]
+    columns = ["household_id", "village_id", "name", "id_number", "relation", "sex", "birth_date", "joined_on"]
     rows = [
         # 18 characters, as an ID number, whatever the id: a PostgreSQL sequence is not rolled back between tests.
-        (household.pk, f"成员{i}", f"T{household.pk:08d}{i:09d}", "other", "M", date(1990, 1, 1), joined)
+        (
+            household.pk,
+            household.village_id,
+            f"成员{i}",
+            f"T{household.pk:08d}{i:09d}",
+            "other",
+            "M",
+            date(1990, 1, 1),
+            joined,
+        )
         for i in range(n)
     ]
     bulk_insert(Member, columns, rows)

@@ -118,6 +118,7 @@ def plant_ED03(c):
     number, born = new_id(date(2014, 4, 1), male=True)
     baby = Member.objects.create(
         household=c["P1"],
+        village_id=c["P1"].village_id,
         name="婴儿",
         id_number=number,
         relation="grandchild",

@@ -273,9 +273,36 @@ def test_a_status_change_or_measure_whose_copied_village_is_astray_is_reported_a
     assert f"{CHENGGUAN}\t2015\tvillage_copy:measure\t1\t0" in lines
     repaired = io.StringIO()
     call_command("rebuild_rollups", "--region", "623021", stdout=repaired)
-    assert "2 status changes, measures or loans given their household's village again" in repaired.getvalue()
+    assert "2 rows given their household's village again" in repaired.getvalue()
     assert "match the register" in verify()
     assert metrics_summary(division=Division.objects.get(code=CHENGGUAN), year=2015)["poor_population"] == 3
+
+
+def test_members_and_yearly_records_carry_their_households_village_through_a_move_and_verify_sees_a_wrong_one(admin):
+    """The code a distributed register shards them by: written by the services, moved with the household."""
+    h = register(admin, CHENGGUAN, "R032", size=3, identified_on=date(2014, 6, 1))
+    record_year(admin, h, 2015)
+
+    def copies() -> set[str]:
+        return {*h.members.values_list("village_id", flat=True), *h.years.values_list("village_id", flat=True)}
+
+    assert copies() == {CHENGGUAN}
+    h.refresh_from_db()
+    household_update(user=admin, household=h, data={"village": Division.objects.get(code=XIJIE)}, version=h.version)
+    assert copies() == {XIJIE}
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE households_member SET village_id = %s WHERE household_id = %s", [CHENGGUAN, h.pk])
+        cursor.execute("UPDATE households_householdyear SET village_id = %s WHERE household_id = %s", [CHENGGUAN, h.pk])
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="figures differ"):
+        call_command("verify_rollups", "--region", "623021", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert f"{XIJIE}\t2014\tvillage_copy:member\t3\t0" in lines
+    assert f"{XIJIE}\t2015\tvillage_copy:householdyear\t1\t0" in lines
+    repaired = io.StringIO()
+    call_command("rebuild_rollups", "--region", "623021", stdout=repaired)
+    assert "4 rows given their household's village again" in repaired.getvalue()
+    assert copies() == {XIJIE} and "match the register" in verify()
 
 
 def _guarantees_both(code: str, year: int) -> tuple[dict, dict]:

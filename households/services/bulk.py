@@ -136,6 +136,7 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
                     **member_defaults,
                     **{k: v for k, v in m.items() if k in MEMBER_FIELDS},
                     "household_id": household.pk,
+                    "village_id": household.village_id,
                     "joined_on": _joined_on(m, identified_on),
                     # A member who left (the roster with departed members) comes with the day and reason.
                     "left_on": m.get("left_on"),
@@ -180,6 +181,7 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
                     **year_defaults,
                     **{k: v for k, v in fields.items() if k in YEAR_FIELDS},
                     "household_id": household.pk,
+                    "village_id": household.village_id,
                     "year": year,
                 }
                 years.append(record)

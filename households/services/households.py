@@ -208,7 +208,13 @@ def _household_save(
         if "village_id" in changes:
             # The rows that copy the household's village move with it (funds' measures and loans through their
             # relations: households does not import funds).
-            for rows in (household.status_changes, household.measures, household.loans):
+            for rows in (
+                household.members,
+                household.years,
+                household.status_changes,
+                household.measures,
+                household.loans,
+            ):
                 rows.update(village_id=household.village_id)
         if counted or changes.keys() & {"village_id", "main_cause", "attribute"}:
             # Only what the figures count refreshes them; a move refreshes the village left as well as the one joined.

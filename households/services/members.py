@@ -265,7 +265,9 @@ def _write_members(
                     batch=batch,
                 )
         else:
-            member = Member.objects.create(household=household, household_closed=closed, **fields)
+            member = Member.objects.create(
+                household=household, village_id=household.village_id, household_closed=closed, **fields
+            )
             counted = True
             audit_record(
                 user=user,

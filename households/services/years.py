@@ -32,7 +32,7 @@ def household_year_save(
     record = HouseholdYear.objects.filter(household=household, year=year).first()
     before = snapshot(record, YEAR_FIELDS) if record else {}
     if record is None:
-        record = HouseholdYear(household=household, year=year)
+        record = HouseholdYear(household=household, village_id=household.village_id, year=year)
     for k, v in data.items():
         if k in YEAR_FIELDS:
             setattr(record, k, v)

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         repaired = rollups.copies_repair(prefix=prefix)
         if repaired:
-            self.stdout.write(f"{repaired:,} status changes, measures or loans given their household's village again")
+            self.stdout.write(f"{repaired:,} rows given their household's village again (rollups.COPIED_VILLAGE)")
         rows = rollups.rebuild_all(prefix=prefix)
         self.stdout.write(
             f"{rows:,} rollup rows written for {region or 'every village'} in {time.monotonic() - started:.1f} s"
