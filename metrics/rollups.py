@@ -37,6 +37,7 @@ from funds.models import Loan, Measure
 from gannan.lib.bulk import bulk_insert
 from gannan.lib.calendar import FIRST_YEAR, last_year
 from households.models import Household, HouseholdYear, Member, StatusChange
+from quality.models import Issue
 from villages.models import PREFIX_LENGTH, Level, code_range
 
 from . import compute, guarantees, queries
@@ -176,9 +177,9 @@ def _long(rows: pd.DataFrame) -> pd.Series:
 
 
 # Rows that carry a copy of their household's village (kept by the services, a move included). The funds
-# figures read the copies of the status changes, measures and loans; the members' and yearly records' are the
-# code a distributed register would shard them by (docs/SCALING.md), checked and repaired the same way.
-COPIED_VILLAGE = (StatusChange, Measure, Loan, Member, HouseholdYear)
+# figures read the copies of the status changes, measures and loans; the members', yearly records' and 疑点'
+# are the code a distributed register would shard them by (docs/SCALING.md), checked and repaired the same way.
+COPIED_VILLAGE = (StatusChange, Measure, Loan, Member, HouseholdYear, Issue)
 
 
 def _astray(model: type[Model], prefix: str) -> QuerySet[Any]:
@@ -194,7 +195,7 @@ def copies_astray(model: type[Model], year: Any, *, prefix: str = "") -> list[Di
     region's rows are a range of an index; the funds figures read that copy (the
     exits, measures and loans of a village), so a copy astray would move a figure
     in the rollups and in the reference alike, where comparing the two cannot see
-    it. Members and yearly records carry it as the code they would be sharded by.
+    it. Members, yearly records and 疑点 carry it as the code they would be sharded by.
     The services keep the copies (a move updates them); a write past them is
     what this finds: figure `village_copy:<table>`, `rollup` the rows astray,
     `raw` 0. `year` is the rows' year as an expression.
@@ -233,6 +234,7 @@ def differences(*, prefix: str = "") -> list[Difference]:
     both = both[both["rollup"] != both["raw"]]
     astray = copies_astray(StatusChange, ExtractYear("date"), prefix=prefix)
     astray += copies_astray(Member, ExtractYear("joined_on"), prefix=prefix)
+    astray += copies_astray(Issue, ExtractYear("opened_on"), prefix=prefix)
     return astray + [
         Difference(village=str(village), year=int(year), figure=str(figure), rollup=int(r), raw=int(w))
         for (village, year, figure), r, w in zip(both.index, both["rollup"], both["raw"], strict=True)

@@ -44,6 +44,11 @@ class Issue(models.Model):
     household = models.ForeignKey(
         "households.Household", verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="quality_issues"
     )
+    # The household's village, copied as on its members (kept by the rules run and by a move): the county a
+    # distributed register would shard this row by (docs/SCALING.md); read by the household, so not indexed.
+    village = models.ForeignKey(
+        "villages.Division", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     member = models.ForeignKey(
         "households.Member",
         verbose_name=_("家庭成员"),

@@ -53,6 +53,16 @@ def findings(
     return found
 
 
+def _villages(household_ids: set[int]) -> dict[int, str]:
+    """{household id: its village}, for the copy each new 疑点 carries; asked MANY at a time (parameter limits)."""
+    ids = sorted(household_ids)
+    village: dict[int, str] = {}
+    for start in range(0, len(ids), MANY):
+        rows = Household.objects.filter(pk__in=ids[start : start + MANY]).values_list("pk", "village_id")
+        village.update(rows)
+    return village
+
+
 def _last_editor(household_field: str = "household_id") -> Subquery:
     """Who last changed the household, from the audit trail: the one a fix is credited to."""
     code = Household.objects.filter(pk=OuterRef(OuterRef(household_field))).values("code")[:1]
@@ -100,11 +110,12 @@ def quality_run(
             counts=dict(Counter(code for code, _h, _m in found)),
         )
         # Through the bulk writer: a large import opens tens of thousands at once.
+        village = _villages({household for _code, household, _member in new})
         bulk_insert(
             Issue,
-            ["rule", "severity", "household_id", "member_id", "opened_on", "opened_run_id"],
+            ["rule", "severity", "household_id", "village_id", "member_id", "opened_on", "opened_run_id"],
             [
-                (code, BY_CODE[code].severity, household, member, today, run.pk)
+                (code, BY_CODE[code].severity, household, village[household], member, today, run.pk)
                 for code, household, member in sorted(new, key=str)
             ],
         )

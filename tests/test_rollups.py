@@ -30,6 +30,8 @@ from metrics import compute, guarantees
 from metrics.models import RegisterRollup
 from metrics.rollups import differences, rollups_deferred, rollups_touch
 from metrics.selectors import metrics_summary, region_figures
+from quality.rules import RULES
+from quality.services import quality_run
 from villages.models import Division
 
 from .conftest import change_status, make_id, member, record_year, register
@@ -278,30 +280,42 @@ def test_a_status_change_or_measure_whose_copied_village_is_astray_is_reported_a
     assert metrics_summary(division=Division.objects.get(code=CHENGGUAN), year=2015)["poor_population"] == 3
 
 
-def test_members_and_yearly_records_carry_their_households_village_through_a_move_and_verify_sees_a_wrong_one(admin):
-    """The code a distributed register shards them by: written by the services, moved with the household."""
+def test_members_yearly_records_and_issues_carry_their_households_village_through_a_move_and_verify_sees_a_wrong_one(
+    admin,
+):
+    """The code a distributed register shards them by: written by the services and the rules run, moved with the
+    household."""
     h = register(admin, CHENGGUAN, "R032", size=3, identified_on=date(2014, 6, 1))
     record_year(admin, h, 2015)
+    rule = next(r for r in RULES if r.subject == "household")
+    quality_run(trigger="save", household_ids=[h.pk], found={(rule.code, h.pk, None)})
+    assert h.quality_issues.filter(closed_on__isnull=True).count() == 1
 
     def copies() -> set[str]:
-        return {*h.members.values_list("village_id", flat=True), *h.years.values_list("village_id", flat=True)}
+        return {
+            *h.members.values_list("village_id", flat=True),
+            *h.years.values_list("village_id", flat=True),
+            *h.quality_issues.values_list("village_id", flat=True),
+        }
 
     assert copies() == {CHENGGUAN}
     h.refresh_from_db()
     household_update(user=admin, household=h, data={"village": Division.objects.get(code=XIJIE)}, version=h.version)
     assert copies() == {XIJIE}
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE households_member SET village_id = %s WHERE household_id = %s", [CHENGGUAN, h.pk])
-        cursor.execute("UPDATE households_householdyear SET village_id = %s WHERE household_id = %s", [CHENGGUAN, h.pk])
+        for table in ("households_member", "households_householdyear", "quality_issue"):
+            cursor.execute(f"UPDATE {table} SET village_id = %s WHERE household_id = %s", [CHENGGUAN, h.pk])
+    issues = h.quality_issues.count()
     out = io.StringIO()
     with pytest.raises(CommandError, match="figures differ"):
         call_command("verify_rollups", "--region", "623021", stdout=out)
     lines = out.getvalue().splitlines()
     assert f"{XIJIE}\t2014\tvillage_copy:member\t3\t0" in lines
     assert f"{XIJIE}\t2015\tvillage_copy:householdyear\t1\t0" in lines
+    assert f"{XIJIE}\t{timezone.localdate().year}\tvillage_copy:issue\t{issues}\t0" in lines
     repaired = io.StringIO()
     call_command("rebuild_rollups", "--region", "623021", stdout=repaired)
-    assert "4 rows given their household's village again" in repaired.getvalue()
+    assert f"{4 + issues} rows given their household's village again" in repaired.getvalue()
     assert copies() == {XIJIE} and "match the register" in verify()
 
 

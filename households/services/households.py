@@ -206,14 +206,15 @@ def _household_save(
             )
             _refresh_member_summary(household)
         if "village_id" in changes:
-            # The rows that copy the household's village move with it (funds' measures and loans through their
-            # relations: households does not import funds).
+            # The rows that copy the household's village move with it (funds' measures and loans and the 疑点
+            # through their relations: households imports neither funds nor quality).
             for rows in (
                 household.members,
                 household.years,
                 household.status_changes,
                 household.measures,
                 household.loans,
+                household.quality_issues,
             ):
                 rows.update(village_id=household.village_id)
         if counted or changes.keys() & {"village_id", "main_cause", "attribute"}:
