@@ -23,7 +23,8 @@ mutual-aid loan becomes overdue in the year after its due day, so its
 The stocks depend on the year itself (a member turns 18), so a village's rows
 are built for every year from the platform's first to this one; a region whose
 villages have no row for the year asked (a new year before its first
-`rebuild_rollups`) is read raw (`figures`).
+`rebuild_rollups`) is read raw (`figures`), and that year's rows are queued for
+the background worker (`build_later`, `services.funds_rollups_build`).
 
 Kept by the registry of `metrics.rollups` (`TABLES`): `rollups_touch` with the
 villages (and the project's division) a write changed, the deferred bulk
@@ -38,6 +39,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, IntegerField, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractYear, Substr
@@ -284,6 +286,25 @@ def rebuild(*, prefix: str = "", villages: Collection[str] | None = None) -> int
     return len(rows)
 
 
+def villages_without(year: int) -> list[str]:
+    """The villages with no rollup row for `year`: all of them on 1 January, until the year is built."""
+    built = FundsRollup.objects.filter(kind="", year=year).values("division_id")
+    villages = Division.objects.filter(level=Level.VILLAGE).exclude(code__in=built)
+    return list(villages.order_by("code").values_list("code", flat=True))
+
+
+# A new year is queued at most once in this many seconds (the shared cache: every worker sees the mark).
+BUILD_QUEUED_SECONDS = 600
+
+
+def build_later(year: int) -> None:
+    """Queue the year's rows (`services.funds_rollups_build`) for the worker, once, for a year that can have data."""
+    from .tasks import funds_rollups_build  # the task module imports this one
+
+    if FIRST_YEAR <= year <= last_year() and cache.add(f"funds-rollups-build:{year}", True, BUILD_QUEUED_SECONDS):
+        funds_rollups_build.enqueue(year)
+
+
 def _tuple(key: Key, values: dict[str, Any]) -> tuple[Any, ...]:
     return (*key, *(values.get(name, 0) for name in FIGURES))
 
@@ -345,7 +366,8 @@ def raw_figures(*, region: Division, year: int) -> FundsFigures:
 def figures(*, region: Division, year: int) -> FundsFigures:
     """The funds section from the rollups, in three queries (the rows, the projects' rows, the villages).
 
-    Read raw when the region's villages have no rows for `year` (a year begun since the last rebuild).
+    Read raw when the region's villages have no rows for `year` (a year begun since the last rebuild), and the
+    year's rows queued to be built (`build_later`), so that only the first pages of a new year pay for it.
     """
     length = selectors._child_length(region)
     child = Substr("division_id", 1, length) if length else Value("")
@@ -358,6 +380,7 @@ def figures(*, region: Division, year: int) -> FundsFigures:
     grouped = list(qs.annotate(rows=Count("pk"), **sums))
     built = sum(r["rows"] for r in grouped if r["kind"] == "" and r["year"] == year)
     if not built or built != sum(r["rows"] for r in grouped if r["kind"] == "" and r["year"] == FIRST_YEAR):
+        build_later(year)
         return raw_figures(region=region, year=year)
     zero = dict.fromkeys(FIGURES, 0)
     total: dict[str, Any] = dict(zero)

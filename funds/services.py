@@ -24,6 +24,7 @@ from metrics.rollups import rollups_touch
 from villages.models import Division, Level
 from villages.scope import can_edit_region
 
+from . import rollups
 from .models import (
     Allocation,
     Disbursement,
@@ -412,3 +413,16 @@ def mutual_aid_repayment_add(*, user: User, loan: MutualAidLoan, amount: Decimal
         _save_audited(user=user, obj=repayment, region_code=loan.fund.village_id, summary=f"{loan.pk} {amount}")
         rollups_touch(loan.fund.village_id, tables=FUNDS)
     return repayment
+
+
+def funds_rollups_build(*, year: int) -> int:
+    """Build the funds rollups of every village that has none for `year` (a new year); the villages built.
+
+    Through the registry's hook, as a write refreshes its villages, a county per transaction: a clerk's save
+    in a village meanwhile waits for that county's rows, or is waited for (`metrics.rollups._one_at_a_time`).
+    """
+    missing = rollups.villages_without(year)
+    for county in sorted({code[:6] for code in missing}):
+        with transaction.atomic():
+            rollups_touch(*(code for code in missing if code.startswith(county)), tables=["funds"])
+    return len(missing)

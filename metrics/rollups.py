@@ -38,7 +38,7 @@ from gannan.lib.bulk import bulk_insert
 from gannan.lib.calendar import FIRST_YEAR, last_year
 from households.models import Household, HouseholdYear, Member, StatusChange
 from quality.models import Issue
-from villages.models import PREFIX_LENGTH, Level, code_range
+from villages.models import PREFIX_LENGTH, Division, Level, code_range
 
 from . import compute, guarantees, queries
 from .models import RegisterRollup
@@ -286,7 +286,25 @@ def rebuild_all(
 ) -> int:
     """`rebuild` every table of `TABLES` (only those named in `tables`, when given); the number of rows written."""
     chosen = [t for t in TABLES if tables is None or t.name in tables]
-    return sum(table.rebuild(prefix=prefix, villages=villages) for table in chosen)
+    with transaction.atomic(savepoint=False):
+        _one_at_a_time(prefix=prefix, villages=villages)
+        return sum(table.rebuild(prefix=prefix, villages=villages) for table in chosen)
+
+
+def _one_at_a_time(*, prefix: str, villages: Collection[str] | None) -> None:
+    """Lock the divisions whose rows are rebuilt until the write commits, in code order (no deadlock).
+
+    A rebuild reads the register, then replaces its villages' rows. Two at once in one village (two clerks
+    saving there) would each read before the other's commit, and the later one would store rows without the
+    earlier one's change. Holding the village's division row makes the second wait, and then read, in a new
+    statement of PostgreSQL's read committed, what the first committed. SQLite has one writer at a time and
+    no FOR UPDATE, which Django leaves out there.
+    """
+    if not connection.features.has_select_for_update:
+        return
+    divisions = Division.objects.filter(code__in=villages) if villages is not None else Division.objects.all()
+    locked = divisions.filter(code_range("code", prefix)).select_for_update().order_by("code")
+    list(locked.values_list("code", flat=True))
 
 
 def differences_all(*, prefix: str = "") -> list[Difference]:

@@ -86,10 +86,15 @@ def chinese():
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """After a transactional test has emptied every table (its flush), put the reference data back for the next."""
+    """After a transactional test has emptied every table (its flush), put the reference data back for the next.
+
+    Not after the run's last test: its teardown has dropped the test database by then.
+    """
     result = yield
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", ())
+    if nextitem is None:
+        return result
     if "transactional_db" in fixtures or "live_server" in fixtures or (marker and marker.kwargs.get("transaction")):
         with item.config.stash[blocking_manager_key].unblock():
             load_reference_data()

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from rest_framework.test import APIClient
@@ -15,6 +16,7 @@ from rest_framework.test import APIClient
 from funds import rollups
 from funds.models import FundsRollup, LoanStatus
 from funds.services import (
+    funds_rollups_build,
     loan_create,
     loan_status_set,
     measure_create,
@@ -24,6 +26,7 @@ from funds.services import (
     mutual_aid_member_add,
     mutual_aid_repayment_add,
 )
+from gannan.lib.calendar import last_year
 from households.forms import member_initial
 from households.services import household_update
 from villages.models import Division
@@ -143,10 +146,37 @@ def test_verify_reports_a_funds_change_past_the_services_and_rebuild_repairs_it(
     assert "match the register" in out.getvalue()
 
 
-def test_a_year_the_rollups_were_not_built_for_is_read_raw(cast):  # noqa: F811
-    FundsRollup.objects.filter(kind="", year=2016).delete()
+def test_a_year_begun_since_the_last_rebuild_is_read_raw_and_its_rows_built_in_the_background(
+    cast,  # noqa: F811
+    django_assert_num_queries,
+):
+    """1 January: no village has a row for the new year; the first page reads raw and the worker builds them."""
+    year = last_year()
+    FundsRollup.objects.filter(kind="", year=year).delete()
+    cache.clear()
     region = division("623021")
-    assert rollups.figures(region=region, year=2016) == rollups.raw_figures(region=region, year=2016)
+    raw = rollups.raw_figures(region=region, year=year)
+    assert rollups.villages_without(year)
+    assert rollups.figures(region=region, year=year) == raw  # the tests' tasks backend runs the build at once
+    assert rollups.villages_without(year) == []
+    with django_assert_num_queries(3):  # from the rollups again: the region's rows, the projects' rows, the villages
+        assert rollups.figures(region=region, year=year) == raw
+    assert rollups.differences() == []
+
+
+def test_a_new_year_is_queued_once_for_the_worker(cast, settings):  # noqa: F811
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    year = last_year()
+    FundsRollup.objects.filter(kind="", year=year).delete()
+    cache.clear()
+    for code in ("623021", "623022", "623021"):
+        rollups.figures(region=division(code), year=year)  # each read raw until the worker has run
+    queued = DBTaskResult.objects.filter(task_path="funds.tasks.funds_rollups_build")
+    assert [task.args_kwargs["args"] for task in queued] == [[year]]
+    assert funds_rollups_build(year=year) == Division.objects.filter(level="village").count()
+    assert funds_rollups_build(year=year) == 0 and rollups.differences() == []
 
 
 @pytest.mark.parametrize("size", [1, 4])

@@ -491,3 +491,53 @@ def test_any_sequence_of_service_calls_leaves_the_rollups_equal_to_the_register(
                 pass  # a refused write (a rule of the register) writes nothing, rollups included
         assert differences() == []
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_saving_in_one_village_at_once_both_households_are_in_its_figures(monkeypatch):
+    """Each save refreshes the village's rows from what it reads: the second waits for the first to commit."""
+    import contextlib
+    import threading
+
+    from django.db import connections
+
+    from accounts.models import Role
+    from metrics import rollups as registry
+
+    from .conftest import load_reference_data, make_user
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers: no two saves can run at once")
+    load_reference_data()  # an earlier transactional test may have emptied the divisions
+    clerk = make_user("rollup_race_clerk", Role.CLERK, "623021")
+    # Both saves read the register before either stores its rows, if nothing keeps them apart; kept apart,
+    # the first waits here in vain for a few seconds and goes on.
+    barrier, read = threading.Barrier(2, timeout=3), registry.reference_rows
+
+    def both_read_first(**kwargs):
+        rows = read(**kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
+        return rows
+
+    monkeypatch.setattr(registry, "reference_rows", both_read_first)
+    failed: list[BaseException] = []
+
+    def clerk_registers(code: str) -> None:
+        try:
+            register(clerk, CHENGGUAN, code, size=2)
+        except BaseException as e:  # noqa: BLE001 -- reported by the assertion below
+            failed.append(e)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=clerk_registers, args=(code,)) for code in ("RACE1", "RACE2")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    monkeypatch.undo()
+    assert failed == []
+    village = Division.objects.get(code=CHENGGUAN)
+    assert metrics_summary(division=village, year=2015)["poor_households"] == 2
+    assert differences(prefix=CHENGGUAN) == []
