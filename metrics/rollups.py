@@ -303,7 +303,9 @@ def _one_at_a_time(*, prefix: str, villages: Collection[str] | None) -> None:
     if not connection.features.has_select_for_update:
         return
     divisions = Division.objects.filter(code__in=villages) if villages is not None else Division.objects.all()
-    locked = divisions.filter(code_range("code", prefix)).select_for_update().order_by("code")
+    # NO KEY UPDATE: it excludes another rebuild of these villages, not the key-share locks of the foreign key
+    # checks that other writes referring to these divisions take.
+    locked = divisions.filter(code_range("code", prefix)).select_for_update(no_key=True).order_by("code")
     list(locked.values_list("code", flat=True))
 
 
