@@ -423,6 +423,5 @@ def funds_rollups_build(*, year: int) -> int:
     """
     missing = rollups.villages_without(year)
     for county in sorted({code[:6] for code in missing}):
-        with transaction.atomic():
-            rollups_touch(*(code for code in missing if code.startswith(county)), tables=["funds"])
+        rollups_touch(*(code for code in missing if code.startswith(county)), tables=["funds"])
     return len(missing)
