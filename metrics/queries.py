@@ -236,10 +236,9 @@ def _rollup_statement(child_len: int | None, split: bool) -> str:
     the summary's time. Parameters: the prefix pattern, first, last, True (latest), first.
     """
     table = connection.ops.quote_name(RegisterRollup._meta.db_table)
-    village = connection.ops.quote_name(RegisterRollup._meta.get_field("village").column)
+    village = connection.ops.quote_name("village_id")
     child = f"SUBSTR({village}, 1, {int(child_len)})" if child_len else "''"
-    columns = (RegisterRollup._meta.get_field(key).column for key in REGISTER_KEYS)
-    sums = ", ".join(f"SUM({connection.ops.quote_name(column)})" for column in columns)
+    sums = ", ".join(f"SUM({connection.ops.quote_name(key)})" for key in REGISTER_KEYS)
     only_figures = "" if split else " AND kind = ''"
     return (
         f"SELECT {child}, year, latest, kind, code, {sums} FROM {table}"
@@ -311,7 +310,8 @@ def rural_spans(
     if since is None or since != until:
         end = f"(SELECT MIN(w.year) FROM {table} w WHERE {figure.format(t='w')} AND w.village_id = v.village_id"
         end += " AND w.year > v.year)"
-    where, params = [figure.format(t="v"), "v.village_id LIKE %s"], [prefix + "%"]
+    where: list[str] = [figure.format(t="v"), "v.village_id LIKE %s"]
+    params: list[Any] = [prefix + "%"]
     if until is not None:
         where.append("v.year <= %s")
         params.append(until)
@@ -328,7 +328,8 @@ def rural_spans(
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def poor_village_spans(*, prefix: str, child_len: int | None = None) -> list[tuple[Any, ...]]:
