@@ -230,7 +230,7 @@ def register_year(*, prefix: str, year: int, child_len: int | None = None, split
 def _rollup_statement(child_len: int | None, split: bool) -> str:
     """The SQL of `register_rollups` for one shape (the child's length, with or without splits).
 
-    Written by hand, from the model's table and column names: the statement
+    Written by hand, from the model's table and its key columns: the statement
     sums all the register's keys, and building it through the ORM (an
     expression per key, resolved and compiled on every call) cost a quarter of
     the summary's time. Parameters: the prefix pattern, first, last, True (latest), first.
