@@ -15,10 +15,10 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from gannan.lib.bulk import insert_select
 from households.models import EXITED_STATUSES, Household, Status, StatusChange
-from procedures.models import Case, CaseStep, Kind, Objection, Outcome, ReasonCode, State, StepCode
-from procedures.steps import KIND_OF_STATUS, NOTICE_DAYS, NOTICES, PATHS, next_step
+from procedures.models import Case, CaseStep, Kind, Objection, Outcome, ReasonCode, StepCode
+from procedures.services import cases_record_history
+from procedures.steps import NOTICE_DAYS, NOTICES, PATHS, next_step
 
 from . import figures
 from .context import DemoContext
@@ -52,50 +52,6 @@ REJECTION = "患病证明材料不全，请补充县级医院诊断书"
 # Who applies again: a household removed for an income above the line that has since fallen back
 # (not one that moved away or bought a flat).
 APPLIES_AGAIN = "收入超过识别标准"
-
-
-def _days_before(column: str, days: int) -> str:
-    """SQL for the date `days` before a date column, on either database."""
-    if connection.vendor == "postgresql":
-        return f"({column} - {days})"
-    return f"date({column}, '-{days} days')"
-
-
-def _history(ctx: DemoContext) -> int:
-    """One approved case per status change, in one INSERT … SELECT (no row goes through Python).
-
-    The case says what `procedures.services` would have left at its end: the
-    kind of the change, the target status, opened 40 days before, in notice from
-    30 to 24 days before, announced and in force on the change's day.
-    """
-    kinds = " ".join("WHEN %s THEN %s" for _s in KIND_OF_STATUS)
-    quote = connection.ops.quote_name
-    change, household = quote(StatusChange._meta.db_table), quote(Household._meta.db_table)
-    expressions = {
-        "household_id": "sc.household_id",
-        "village_id": "h.village_id",
-        "kind": f"CASE sc.status {kinds} END",
-        "state": "%s",
-        "step": "''",
-        "step_since": "sc.date",
-        "reason_code": "''",
-        "reason": "''",
-        "target_status": "sc.status",
-        "opened_on": _days_before("sc.date", 40),
-        "opened_by_id": "NULL",
-        "notice_start": _days_before("sc.date", 30),
-        "notice_end": _days_before("sc.date", 24),
-        "announced_on": "sc.date",
-        "rejections": "0",
-        "last_rejection": "''",
-        "override_reason": "''",
-        "historical": "%s",
-        "status_change_id": "sc.id",
-    }
-    params = [*(value for pair in KIND_OF_STATUS.items() for value in pair), State.APPROVED, True]
-    return insert_select(
-        Case, expressions, f"{change} sc JOIN {household} h ON h.id = sc.household_id ORDER BY sc.id", params
-    )
 
 
 Step = tuple[str, date, str, str, dict[str, Any]]
@@ -199,7 +155,7 @@ def _open_cases(ctx: DemoContext, today: date) -> int:
 
 
 def build(ctx: DemoContext) -> None:
-    ctx.counts["cases_history"] = _history(ctx)
+    ctx.counts["cases_history"] = cases_record_history(changes=StatusChange.objects.all())
     ctx.counts["cases_open"] = _open_cases(ctx, timezone.localdate())
 
 

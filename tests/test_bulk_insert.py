@@ -113,3 +113,36 @@ def test_insert_select_writes_one_row_per_selected_row_in_its_order_with_the_def
     first = entries[0]
     assert first.changes == {} and first.batch == "" and first.user_id is None
     assert first.at >= before.replace(microsecond=0)
+
+
+@pytest.mark.django_db
+def test_money_json_with_escapes_and_a_column_of_nulls_come_back_as_written(lintan_clerk):
+    from decimal import Decimal
+
+    from households.models import HouseholdYear
+
+    household = register(lintan_clerk, "623021100201", "6230211002010001")
+    other = register(lintan_clerk, "623021100201", "6230211002010002")
+    bulk_insert(
+        HouseholdYear,
+        ["household_id", "village_id", "year", "income_per_capita", "income_wages"],
+        [
+            (household.pk, household.village_id, 2014, Decimal("2300.50"), Decimal("0")),
+            (other.pk, other.village_id, 2014, Decimal("4100"), Decimal("1200.25")),
+        ],
+    )
+    rows = HouseholdYear.objects.filter(year=2014).order_by("household_id")
+    assert list(rows.values_list("income_per_capita", "income_wages")) == [
+        (Decimal("2300.50"), Decimal("0")),
+        (Decimal("4100.00"), Decimal("1200.25")),
+    ]
+    # A JSON column whose text has escapes (a line break, a tab, a backslash in a value), and a column of nulls.
+    changes = [{"reason": ["", "第一行\n第二行\t制表\\"]}, {"members": [None, [{"name": "扎西"}]]}]
+    bulk_insert(
+        AuditEntry,
+        ["action", "object_type", "changes", "user_id"],
+        [("a", "x", changes[0], None), ("b", "x", changes[1], None)],
+    )
+    stored = AuditEntry.objects.filter(object_type="x").order_by("action")
+    assert [e.changes for e in stored] == changes
+    assert [e.user_id for e in stored] == [None, None]

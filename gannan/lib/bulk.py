@@ -74,25 +74,44 @@ def _copy(model: type[models.Model], fields: list[models.Field], rows: list[Sequ
 
 
 _BOOL_TEXT = {True: "t", False: "f"}
+# How a value of one of these exact types is written (a subclass, such as a datetime for date, has its own entry).
+_PLAIN_TEXT: dict[type, Callable[[Any], str]] = {
+    int: str,
+    Decimal: str,
+    bool: _BOOL_TEXT.__getitem__,
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+}
 
 
 def _column_text(column: Sequence[Any]) -> Sequence[str]:
-    """`_copy_text` of every value of a column, a column of one plain type at once.
+    """`_copy_text` of every value of a column, a column of one plain type (and nulls) at once.
 
-    Converting column by column lets the common columns (all text, text or
-    null, all integers, all booleans) go through C loops instead of a Python
-    call per value: 100,000 of the demo's member rows take 1.1 s instead of 3 s.
+    Converting column by column lets the common columns (text, integers,
+    booleans, dates, money, JSON, each with or without nulls) go through C
+    loops or one converter per column instead of `_copy_text`'s tests per
+    value: 100,000 of the demo's member rows take 1.1 s instead of 3 s.
     """
     types = set(map(type, column))
-    if types == {str} and not _COPY_SPECIAL.search("".join(column)):
-        return column
-    if types == {str, type(None)} and not _COPY_SPECIAL.search("".join(filter(None, column))):
-        return ["\\N" if value is None else value for value in column]
-    if types == {int}:
-        return list(map(str, column))
-    if types == {bool}:
-        return list(map(_BOOL_TEXT.__getitem__, column))
-    return list(map(_copy_text, column))
+    nullable = type(None) in types
+    types.discard(type(None))
+    if not types:
+        return ["\\N"] * len(column)
+    if len(types) > 1:
+        return list(map(_copy_text, column))
+    (kind,) = types
+    if kind is str:
+        texts = column
+    elif kind in _PLAIN_TEXT:
+        convert = _PLAIN_TEXT[kind]
+        return list(map(convert, column)) if not nullable else ["\\N" if v is None else convert(v) for v in column]
+    elif kind in (dict, list):
+        texts = [v if v is None else json.dumps(v, ensure_ascii=False) for v in column]
+    else:
+        return list(map(_copy_text, column))
+    if _COPY_SPECIAL.search("".join(filter(None, texts))):
+        return list(map(_copy_text, texts))
+    return ["\\N" if v is None else v for v in texts] if nullable else texts
 
 
 def _copy_text(value: Any) -> str:
