@@ -299,33 +299,38 @@ def rural_spans(
 
     Rows of `compute.RURAL_COLUMNS`: child, start (the figure's year), end (the next figure's year),
     rural_population, villages. Only the figures in force in some year since..until: none later than
-    `until`, and none that a newer figure replaced by `since` (an anti-join, so the next-figure
-    subquery runs for those rows alone). For one year (since = until) no figure left can end within
-    it, so the end is not read at all. Hand-written like `register_rollups`: every dashboard sends it.
+    `until`, and none that a newer figure replaced by `since`. For one year (since = until) that is an
+    anti-join, and no figure left can end within the year, so the end is not read at all.
+    Hand-written like `register_rollups`: every dashboard sends it.
     """
     table = connection.ops.quote_name(VillageYear._meta.db_table)
-    figure = "{t}.rural_population IS NOT NULL"
     child = f"SUBSTR(v.village_id, 1, {int(child_len)})" if child_len else "''"
-    end = "NULL"
-    if since is None or since != until:
-        end = f"(SELECT MIN(w.year) FROM {table} w WHERE {figure.format(t='w')} AND w.village_id = v.village_id"
-        end += " AND w.year > v.year)"
-    where: list[str] = [figure.format(t="v"), "v.village_id LIKE %s"]
     params: list[Any] = [prefix + "%"]
-    if until is not None:
-        where.append("v.year <= %s")
-        params.append(until)
-    if since is not None:
-        where.append(
-            f"NOT EXISTS (SELECT 1 FROM {table} w WHERE {figure.format(t='w')} AND w.village_id = v.village_id"
-            " AND w.year > v.year AND w.year <= %s)"
+    if since is not None and since == until:
+        statement = (
+            f"SELECT {child}, v.year, NULL, SUM(v.rural_population), COUNT(*) FROM {table} v"
+            " WHERE v.rural_population IS NOT NULL AND v.village_id LIKE %s AND v.year <= %s"
+            f" AND NOT EXISTS (SELECT 1 FROM {table} w WHERE w.rural_population IS NOT NULL"
+            " AND w.village_id = v.village_id AND w.year > v.year AND w.year <= %s) GROUP BY 1, 2"
         )
-        params.append(since)
-    groups = "1, 2" if end == "NULL" else "1, 2, 3"
-    statement = (
-        f"SELECT {child}, v.year, {end}, SUM(v.rural_population), COUNT(*) FROM {table} v"
-        f" WHERE {' AND '.join(where)} GROUP BY {groups}"
-    )
+        params += [until, since]
+    else:
+        # Each figure's end is the village's next figure (LEAD, one sort: a subquery per figure cost 2.5 times
+        # as much), read before the years are narrowed, so a figure after `until` still ends the one before it.
+        where: list[str] = []
+        if until is not None:
+            where.append("year <= %s")
+            params.append(until)
+        if since is not None:
+            where.append("(next_year IS NULL OR next_year > %s)")
+            params.append(since)
+        statement = (
+            "SELECT child, year, next_year, SUM(rural_population), COUNT(*) FROM ("
+            f"SELECT {child} AS child, v.year AS year, v.rural_population AS rural_population,"
+            " LEAD(v.year) OVER (PARTITION BY v.village_id ORDER BY v.year) AS next_year"
+            f" FROM {table} v WHERE v.rural_population IS NOT NULL AND v.village_id LIKE %s) figures"
+            f"{' WHERE ' + ' AND '.join(where) if where else ''} GROUP BY 1, 2, 3"
+        )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()

@@ -140,3 +140,30 @@ def test_the_summary_makes_the_same_few_queries_whatever_the_size(admin, househo
         metrics_summary(division=division, year=2015)
     with django_assert_num_queries(4):
         metrics_breakdown(division=division, year=2015)
+
+
+@pytest.mark.django_db
+def test_each_rural_figure_holds_until_the_village_s_next_one_for_a_run_of_years_or_one_year():
+    from metrics.queries import rural_spans
+    from villages.models import Division, Level, VillageYear
+
+    a, b = Division.objects.filter(level=Level.VILLAGE, code__startswith="623021100").order_by("code")[:2]
+    for village, year, people in [(a, 2011, 900), (a, 2012, 1000), (a, 2016, 1100), (b, 2013, 500)]:
+        VillageYear.objects.create(village=village, year=year, rural_population=people)
+    # 2013–2014: a's 2011 figure was replaced in 2012; its 2012 one holds until 2016, which is after the years
+    # asked and still ends it; b's figure has no next one.
+    assert sorted(rural_spans(prefix="623021", child_len=9, since=2013, until=2014)) == [
+        ("623021100", 2012, 2016, 1000, 1),
+        ("623021100", 2013, None, 500, 1),
+    ]
+    # One year: the figures in force at its end, without their ends.
+    assert sorted(rural_spans(prefix="623021", since=2016, until=2016)) == [
+        ("", 2013, None, 500, 1),
+        ("", 2016, None, 1100, 1),
+    ]
+    assert sorted(rural_spans(prefix="623021")) == [
+        ("", 2011, 2012, 900, 1),
+        ("", 2012, 2016, 1000, 1),
+        ("", 2013, None, 500, 1),
+        ("", 2016, None, 1100, 1),
+    ]
