@@ -4,6 +4,8 @@ from typing import Any
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -80,4 +82,24 @@ def kpi(
             "below": below,
             "delta": content,
         },
+    )
+
+
+@register.filter
+def chart_rows(rows: list[tuple[str | None, str, list[str]]]) -> SafeString:
+    """A chart's data table body from `views._chart_item`'s rows (link, first cell, the others), escaped.
+
+    Built here rather than with template loops: a dashboard's tables hold about a thousand cells, and
+    rendering them tag by tag was a third of the overview's template time.
+    """
+    return format_html_join(
+        "",
+        "<tr><td>{}</td>{}</tr>",
+        (
+            (
+                format_html('<a href="{}">{}</a>', link, first) if link else first,
+                format_html_join("", '<td class="num">{}</td>', ((v,) for v in rest)),
+            )
+            for link, first, rest in rows
+        ),
     )
