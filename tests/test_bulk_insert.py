@@ -127,13 +127,13 @@ def test_money_json_with_escapes_and_a_column_of_nulls_come_back_as_written(lint
         HouseholdYear,
         ["household_id", "village_id", "year", "income_per_capita", "income_wages"],
         [
-            (household.pk, household.village_id, 2014, Decimal("2300.50"), Decimal("0")),
+            (household.pk, household.village_id, 2014, Decimal("2300.50"), 0),  # a whole amount as an int
             (other.pk, other.village_id, 2014, Decimal("4100"), Decimal("1200.25")),
         ],
     )
     rows = HouseholdYear.objects.filter(year=2014).order_by("household_id")
     assert list(rows.values_list("income_per_capita", "income_wages")) == [
-        (Decimal("2300.50"), Decimal("0")),
+        (Decimal("2300.50"), Decimal("0.00")),
         (Decimal("4100.00"), Decimal("1200.25")),
     ]
     # A JSON column whose text has escapes (a line break, a tab, a backslash in a value), and a column of nulls.
@@ -146,3 +146,17 @@ def test_money_json_with_escapes_and_a_column_of_nulls_come_back_as_written(lint
     stored = AuditEntry.objects.filter(object_type="x").order_by("action")
     assert [e.changes for e in stored] == changes
     assert [e.user_id for e in stored] == [None, None]
+    # A column of choices (str and int subclasses) mixed with plain values.
+    bulk_insert(
+        StatusChange,
+        ["household_id", "village_id", "status", "date", "previous_status", "sequence"],
+        [
+            (household.pk, household.village_id, Status.EXITED_STABLE, date(2016, 10, 1), "identified", 1),
+            (household.pk, household.village_id, "returned", date(2018, 3, 2), Status.EXITED_STABLE, 2),
+        ],
+    )
+    later = StatusChange.objects.filter(household=household, sequence__gt=0).order_by("sequence")
+    assert list(later.values_list("status", "previous_status")) == [
+        ("exited_stable", "identified"),
+        ("returned", "exited_stable"),
+    ]
