@@ -798,23 +798,26 @@ def _event_reasons() -> dict[str, str]:
     }
 
 
-def _history_events(plan: Planned, keys: list[str], reasons: dict[str, str]) -> list[tuple[str, date, str]]:
+def _history_events(
+    plan: Planned, keys: list[str], reasons: dict[str, str], today: date
+) -> list[tuple[str, date, str]]:
     events: list[tuple[str, date, str]] = []
     for key in keys:
         y = plan.household.get("identified_year") if key == "identified_year" else plan.history.get(key)
         if not y:
             continue
+        on = year_event_date(y, today=today)
         if key == "identified_year":
-            events.append((Status.IDENTIFIED, year_event_date(y), reasons[key]))
+            events.append((Status.IDENTIFIED, on, reasons[key]))
         elif key == "exit_year":
-            events.append((plan.history["exit_type"], year_event_date(y), reasons[key]))
+            events.append((plan.history["exit_type"], on, reasons[key]))
         else:
-            events.append((Status.RETURNED, year_event_date(y), reasons[key]))
+            events.append((Status.RETURNED, on, reasons[key]))
     return events
 
 
 def _apply(creates: list[Planned], updates, *, user: User, batch: str, report: Report, headers: dict[str, str]) -> None:
-    reasons = _event_reasons()
+    reasons, today = _event_reasons(), timezone.localdate()
     try:
         for start in range(0, len(creates), CHUNK):
             chunk = creates[start : start + CHUNK]
@@ -824,7 +827,9 @@ def _apply(creates: list[Planned], updates, *, user: User, batch: str, report: R
                     {
                         "data": plan.household,
                         "members": [m for _n, m in plan.members],
-                        "history": _history_events(plan, ["identified_year", "exit_year", "returned_year"], reasons),
+                        "history": _history_events(
+                            plan, ["identified_year", "exit_year", "returned_year"], reasons, today
+                        ),
                         "year": (plan.year, plan.year_fields) if plan.year is not None else None,
                     }
                     for plan in chunk
@@ -855,7 +860,7 @@ def _apply(creates: list[Planned], updates, *, user: User, batch: str, report: R
                 )
             if change["year"]:
                 household_year_save(user=user, household=household, year=plan.year, data=plan.year_fields, batch=batch)
-            for status, on, reason in _history_events(plan, change["append"], reasons):
+            for status, on, reason in _history_events(plan, change["append"], reasons, today):
                 household_status_change(
                     user=user, household=household, status=status, on=on, reason=reason, batch=batch
                 )

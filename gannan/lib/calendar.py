@@ -32,9 +32,12 @@ def year_end(year: int) -> date:
     return date(year, 12, 31)
 
 
-def year_event_date(year: int) -> date:
-    """The date of an event known only by its year: 31 December, or today in the current year (no future dates)."""
-    today = timezone.localdate()
+def year_event_date(year: int, *, today: date | None = None) -> date:
+    """The date of an event known only by its year: 31 December, or today in the current year (no future dates).
+
+    `today` when the caller dates many events (an import): the local date costs a time-zone conversion.
+    """
+    today = today or timezone.localdate()
     return today if year >= today.year else year_end(year)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -71,6 +72,7 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
         # The message full_clean gives a single registration.
         refuse(code, Household(code=code).unique_error_message(Household, ("code",)).messages)
     owner: dict[str, str] = {}
+    today = timezone.localdate()
     # One query for the whole file: a closed year the earliest change would alter is then asked per household.
     earliest = min((on for entry in entries for _s, on, _r in entry["history"]), default=None)
     any_closed = earliest is not None and closed_year_covering(earliest) is not None
@@ -96,7 +98,7 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
         last = None
         for status, on, reason in history:
             try:
-                status_change_check(last=last, status=status, on=on, reason=reason)
+                status_change_check(last=last, status=status, on=on, reason=reason, today=today)
             except ValidationError as e:
                 refuse(household.code, e.messages)
             last = (status, on)

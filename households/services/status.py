@@ -60,11 +60,13 @@ def status_chain(changes: Sequence[tuple[str, date]]) -> list[StatusLink]:
     ]
 
 
-def status_change_check(*, last: tuple[str, date] | None, status: str, on: date, reason: str) -> None:
+def status_change_check(
+    *, last: tuple[str, date] | None, status: str, on: date, reason: str, today: date | None = None
+) -> None:
     """Refuse `status` on `on` after the household's last change `last` (status, date), or as its first one.
 
     The one rule for a change recorded alone and for each change of the
-    history a bulk registration brings.
+    history a bulk registration brings (which gives `today` once for all of them).
     """
     current, since = last if last else (None, None)
     if not status_may_follow(current, status):
@@ -78,7 +80,7 @@ def status_change_check(*, last: tuple[str, date] | None, status: str, on: date,
         )
     if since and on < since:
         raise ValidationError({"date": [_("日期不能早于上一次状态变更（%(d)s）。") % {"d": since.isoformat()}]})
-    if on > timezone.localdate():
+    if on > (today or timezone.localdate()):
         raise ValidationError({"date": [_("日期不能晚于今天。")]})
     if status == Status.REMOVED and not reason.strip():
         raise ValidationError({"reason": [_("清退必须填写原因。")]})
