@@ -97,8 +97,8 @@ def _column_text(column: Sequence[Any]) -> Sequence[str]:
     types.discard(type(None))
     if not types:
         return ["\\N"] * len(column)
-    if types == {int, Decimal}:  # amounts, some of them whole
-        return list(map(str, column)) if not nullable else ["\\N" if v is None else str(v) for v in column]
+    if types == {int, Decimal}:
+        types = {Decimal}  # amounts, some of them whole: both are written by `str`
     if len(types) > 1:
         return list(map(_copy_text, column))
     (kind,) = types

@@ -120,6 +120,7 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
     household_defaults = {
         name if name != "village" else "village_id": _plain_checks(Household)[name][1] for name in HOUSEHOLD_FIELDS
     }
+    household_fields = _household_audit_fields()
     member_trail = _compact_defaults(member_defaults)
     year_trail = _compact_defaults(year_defaults)
     with transaction.atomic():
@@ -162,10 +163,9 @@ def households_register_bulk(*, user: User, entries: list[dict[str, Any]], batch
                     history, status_chain([(s, on) for s, on, _r in history]), strict=True
                 )
             ]
+            values = snapshot(household, household_fields)
             trail: dict[str, Any] = {
-                k: [None, v]
-                for k, v in snapshot(household, _household_audit_fields()).items()
-                if _set_by_file(v, household_defaults.get(k))
+                k: [None, v] for k, v in _compact(values, household_fields, household_defaults).items()
             }
             trail["members"] = [
                 None,
@@ -217,11 +217,6 @@ def _joined_on(member: dict[str, Any], identified_on: date) -> date:
 def _compact_defaults(defaults: dict[str, Any]) -> dict[str, Any]:
     """Field defaults as the trail writes values (`_plain_values`)."""
     return _plain_values(defaults, list(defaults))
-
-
-def _set_by_file(value: Any, default: Any) -> bool:
-    """Whether a created row's value says something: not empty and not the field's default."""
-    return value not in (None, "", []) and value != default
 
 
 def _compact(row: dict[str, Any], names: list[str], defaults: dict[str, Any]) -> dict[str, Any]:
